@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
+import { runAction } from './harness/run-action.js'
+
+let gh: GitHubDouble
+beforeAll(async () => {
+  gh = await startGitHubDouble()
+})
+afterAll(() => gh.close())
+
+test('the bundle runs like the runner runs it and reports the preview names', async () => {
+  const r = await runAction({
+    apiUrl: gh.url,
+    event: { action: 'opened', number: 17, repository: 'acme/shop', branch: 'feature/cart' },
+    inputs: { kubeconfig: 'apiVersion: v1\nclusters: []\n', 'github-token': gh.token },
+  })
+  expect(r.log).not.toContain('::error')
+  expect(r.code).toBe(0)
+  expect(r.outputs.namespace).toMatch(/^preview-shop-[0-9a-f]{6}-pr-17$/)
+  expect(r.outputs.environment).toBe('preview/pr-17')
+  expect(r.summary).toContain('PR #17')
+  expect(gh.rejected()).toEqual([])
+})

@@ -1,0 +1,114 @@
+// Runs the bundled action (dist/index.js) the way the GitHub Actions runner does: inputs as INPUT_<NAME>, the
+// event payload in a file, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and the runner's other variables.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pullRequestEvent, type PullRequestEventOptions } from './events.js'
+
+export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+
+export interface RunOptions {
+  event: PullRequestEventOptions
+  inputs: Record<string, string>
+  /** URL of the GitHub API double. */
+  apiUrl: string
+  /** Extra or overriding environment variables. */
+  env?: Record<string, string>
+  eventName?: string
+  runId?: number
+  runAttempt?: number
+  timeoutMs?: number
+}
+
+export interface RunResult {
+  code: number | null
+  outputs: Record<string, string>
+  summary: string
+  log: string
+  /** Every file the run wrote for the runner, for scanning. */
+  files: { output: string; summary: string }
+}
+
+/** The runner's rule: `INPUT_` + name upper-cased with spaces replaced by underscores (dashes are kept). */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/** Reads a GITHUB_OUTPUT file: `name<<DELIMITER` blocks (and plain `name=value` lines). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc as unknown as [string, string, string]
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!)
+      out[name] = value.join('\n')
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return out
+}
+
+export async function runAction(o: RunOptions): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
+  const event = pullRequestEvent(o.event)
+  const eventPath = join(dir, 'event.json')
+  const outputPath = join(dir, 'output')
+  const summaryPath = join(dir, 'summary.md')
+  writeFileSync(eventPath, JSON.stringify(event))
+  writeFileSync(outputPath, '')
+  writeFileSync(summaryPath, '')
+  const repository = event.repository.full_name as string
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: o.eventName ?? 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REPOSITORY_OWNER: repository.split('/')[0]!,
+    GITHUB_SHA: 'a'.repeat(40), // the merge commit on pull_request, not the head
+    GITHUB_REF: `refs/pull/${o.event.number}/merge`,
+    GITHUB_HEAD_REF: event.pull_request.head.ref,
+    GITHUB_BASE_REF: event.pull_request.base.ref,
+    GITHUB_RUN_ID: String(o.runId ?? 4242),
+    GITHUB_RUN_ATTEMPT: String(o.runAttempt ?? 1),
+    GITHUB_RUN_NUMBER: '7',
+    GITHUB_WORKFLOW: 'preview',
+    GITHUB_JOB: 'preview',
+    GITHUB_ACTOR: 'Codertocat',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: o.apiUrl,
+    GITHUB_GRAPHQL_URL: `${o.apiUrl}/graphql`,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: dir,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_DEBUG: '1',
+  }
+  for (const [name, value] of Object.entries(o.inputs)) env[inputVariable(name)] = value
+  Object.assign(env, o.env)
+
+  const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 300_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  const output = readFileSync(outputPath, 'utf8')
+  const summary = readFileSync(summaryPath, 'utf8')
+  return { code, outputs: parseOutputFile(output), summary, log, files: { output, summary } }
+}

@@ -1,0 +1,17 @@
+// Starts this test run's local control plane (jest loads this file natively, so it imports no project files).
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export default function globalSetup(): void {
+  const name = `jest-${process.pid}`
+  const cli = fileURLToPath(new URL('../../cluster/cli.ts', import.meta.url))
+  const r = spawnSync(process.execPath, [cli, 'up', '--name', name], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
+  const line = r.stdout.trim().split('\n').at(-1) ?? ''
+  if (r.status !== 0 || !line.startsWith('KUBECONFIG='))
+    throw new Error(`cluster up failed (exit ${r.status})`)
+  process.env.PREVIEW_TEST_CLUSTER_NAME = name
+  process.env.PREVIEW_TEST_CLUSTER_KUBECONFIG = line.slice('KUBECONFIG='.length)
+}

@@ -1,0 +1,90 @@
+// Where a local cluster keeps its files, and the small helpers the cluster scripts share.
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const CLUSTER_DIR = dirname(fileURLToPath(import.meta.url))
+export const REPO_DIR = resolve(CLUSTER_DIR, '..')
+
+/** Every cluster lives in `<runs>/<name>/`: config, certificates, etcd data, kubeconfig and logs. */
+export function clusterDir(name: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(name))
+    throw new Error(`cluster name "${name}": use lowercase letters, digits, dashes`)
+  return join(process.env.PREVIEW_CLUSTER_RUNS ?? join(REPO_DIR, '.tmp', 'clusters'), name)
+}
+
+export interface ClusterConfig {
+  name: string
+  bin: string
+  ports: {
+    etcdClient: number
+    etcdPeer: number
+    apiserver: number
+    controllerManager: number
+    scheduler: number
+    kwok: number
+  }
+}
+
+export interface ClusterState {
+  /** The supervisor's pid, which leads the process group of every component. */
+  pid: number
+  kubeconfig: string
+  server: string
+  pids: Record<string, number>
+  readyAfterMs: number
+}
+
+export const files = (dir: string) => ({
+  config: join(dir, 'config.json'),
+  state: join(dir, 'state.json'),
+  kubeconfig: join(dir, 'kubeconfig'),
+  logs: join(dir, 'logs'),
+  supervisorLog: join(dir, 'logs', 'supervisor.log'),
+  pki: join(dir, 'pki'),
+  etcdData: join(dir, 'etcd'),
+})
+
+export function readJson<T>(path: string): T | null {
+  if (!existsSync(path)) return null
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T
+  } catch {
+    return null
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Resident memory of a process in MiB, from /proc (0 when it is gone). */
+export function rssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    return Math.round(kb / 1024)
+  } catch {
+    return 0
+  }
+}

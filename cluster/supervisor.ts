@@ -1,0 +1,251 @@
+// Runs one local control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (which plays
+// the kubelet for one fake node). Started detached by `cluster/cli.ts up`; it leads one process group with every
+// component in it, so `down` stops them all at once. SIGUSR2 restarts kube-apiserver (for fault tests).
+// Usage: node cluster/supervisor.ts <cluster dir>
+import { spawn, type ChildProcess } from 'node:child_process'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:https'
+import { join } from 'node:path'
+import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
+
+const dir = process.argv[2]
+if (!dir) throw new Error('usage: supervisor.ts <cluster dir>')
+const f = files(dir)
+const config = readJson<ClusterConfig>(f.config)
+if (!config) throw new Error(`no ${f.config}`)
+const started = Date.now()
+const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`)
+
+mkdirSync(f.pki, { recursive: true })
+mkdirSync(f.logs, { recursive: true })
+
+// Credentials: one admin token (group system:masters) and the service-account signing key.
+const token = randomBytes(24).toString('hex')
+writeFileSync(join(f.pki, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`, { mode: 0o600 })
+const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+writeFileSync(join(f.pki, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }))
+writeFileSync(join(f.pki, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+
+const { ports, bin } = config
+const server = `https://127.0.0.1:${ports.apiserver}`
+const children = new Map<string, ChildProcess>()
+let stopping = false
+
+function start(name: string, args: string[]): ChildProcess {
+  const out = createWriteStream(join(f.logs, `${name}.log`), { flags: 'a' })
+  const child = spawn(join(bin, name), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout!.pipe(out)
+  child.stderr!.pipe(out)
+  children.set(name, child)
+  child.on('exit', (code, signal) => {
+    if (children.get(name) === child) children.delete(name)
+    if (!stopping) log(`${name} exited (code ${code}, signal ${signal}); see logs/${name}.log`)
+  })
+  log(`started ${name} (pid ${child.pid})`)
+  return child
+}
+
+const apiserverArgs = [
+  `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+  '--bind-address=127.0.0.1',
+  '--advertise-address=127.0.0.1',
+  `--secure-port=${ports.apiserver}`,
+  `--cert-dir=${f.pki}`, // kube-apiserver makes a self-signed serving certificate here
+  `--token-auth-file=${join(f.pki, 'tokens.csv')}`,
+  '--authorization-mode=RBAC',
+  '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+  `--service-account-key-file=${join(f.pki, 'sa.pub')}`,
+  `--service-account-signing-key-file=${join(f.pki, 'sa.key')}`,
+  '--service-cluster-ip-range=10.96.0.0/16',
+  '--allow-privileged=true',
+  '--endpoint-reconciler-type=none',
+  '--profiling=false',
+]
+
+function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const ca = readFileSync(join(f.pki, 'apiserver.crt'))
+  return new Promise((resolve, reject) => {
+    const req = request(
+      server + path,
+      {
+        method,
+        ca,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        timeout: 5000,
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (d: Buffer) => (text += d.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      },
+    )
+    req.on('error', reject)
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.end(body === undefined ? undefined : JSON.stringify(body))
+  })
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return
+    await sleep(100)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+const apiserverReady = () =>
+  until('kube-apiserver /readyz', async () => (await api('GET', '/readyz')).status === 200)
+
+function writeKubeconfig(): void {
+  const ca = readFileSync(join(f.pki, 'apiserver.crt')).toString('base64')
+  writeFileSync(
+    f.kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: ${config!.name}`,
+      '  cluster:',
+      `    server: ${server}`,
+      `    certificate-authority-data: ${ca}`,
+      'users:',
+      '- name: admin',
+      '  user:',
+      `    token: ${token}`,
+      'contexts:',
+      `- name: ${config!.name}`,
+      '  context:',
+      `    cluster: ${config!.name}`,
+      '    user: admin',
+      `current-context: ${config!.name}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  )
+}
+
+function kwokConfigs(): string[] {
+  // kwok's own stages: the fake node becomes Ready; pods become Ready, pods of Jobs complete, deleted pods go;
+  // and a pod labelled `pod-container-running-failed.stage.kwok.x-k8s.io: "true"` fails (for failure tests).
+  const stages = join(bin, 'stages')
+  const fromDir = (d: string) =>
+    readdirSync(join(stages, d))
+      .filter((n) => n.endsWith('.yaml') && n !== 'kustomization.yaml')
+      .map((n) => join(stages, d, n))
+  return [
+    ...fromDir('node/fast'),
+    ...fromDir('node/heartbeat'),
+    ...fromDir('pod/fast'),
+    join(stages, 'pod/chaos/pod-container-running-failed.yaml'),
+  ]
+}
+
+async function main(): Promise<void> {
+  start('etcd', [
+    `--name=${config!.name}`,
+    `--data-dir=${f.etcdData}`,
+    `--listen-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+    `--advertise-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+    `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+    `--initial-cluster=${config!.name}=http://127.0.0.1:${ports.etcdPeer}`,
+    '--unsafe-no-fsync',
+    '--log-level=warn',
+  ])
+  start('kube-apiserver', apiserverArgs)
+  await apiserverReady()
+  log('kube-apiserver is ready')
+  writeKubeconfig()
+  const common = [`--kubeconfig=${f.kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1']
+  start('kube-controller-manager', [
+    ...common,
+    `--secure-port=${ports.controllerManager}`,
+    `--service-account-private-key-file=${join(f.pki, 'sa.key')}`,
+    `--root-ca-file=${join(f.pki, 'apiserver.crt')}`,
+    '--use-service-account-credentials=false',
+    '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-persistentvolume-expander',
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez',
+  ])
+  start('kube-scheduler', [...common, `--secure-port=${ports.scheduler}`])
+  const node = await api('POST', '/api/v1/nodes', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: 'kwok-node-0',
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', type: 'kwok' },
+    },
+  })
+  if (node.status !== 201 && node.status !== 409)
+    throw new Error(`creating the node: ${node.status} ${node.body}`)
+  start('kwok', [
+    `--kubeconfig=${f.kubeconfig}`,
+    '--manage-all-nodes=true',
+    `--server-address=127.0.0.1:${ports.kwok}`,
+    ...kwokConfigs().map((c) => `--config=${c}`),
+  ])
+  await until('the node to be Ready', async () => {
+    const res = await api('GET', '/api/v1/nodes/kwok-node-0')
+    return /"type":"Ready","status":"True"/.test(res.body)
+  })
+  await until('the default ServiceAccount', async () => {
+    return (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
+  })
+  const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid ?? 0]))
+  const state: ClusterState = {
+    pid: process.pid,
+    kubeconfig: f.kubeconfig,
+    server,
+    pids,
+    readyAfterMs: Date.now() - started,
+  }
+  writeFileSync(f.state, JSON.stringify(state, null, 2))
+  log(`ready after ${state.readyAfterMs} ms`)
+}
+
+async function restartApiserver(): Promise<void> {
+  log('restarting kube-apiserver')
+  const old = children.get('kube-apiserver')
+  if (old) {
+    const gone = new Promise((r) => old.once('exit', r))
+    old.kill('SIGKILL')
+    await gone
+  }
+  const child = start('kube-apiserver', apiserverArgs)
+  await apiserverReady()
+  const state = readJson<ClusterState>(f.state)
+  if (state)
+    writeFileSync(
+      f.state,
+      JSON.stringify({ ...state, pids: { ...state.pids, 'kube-apiserver': child.pid } }, null, 2),
+    )
+  log('kube-apiserver is ready again')
+}
+
+function stop(): void {
+  if (stopping) return
+  stopping = true
+  log('stopping')
+  for (const child of children.values()) child.kill('SIGTERM')
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL')
+    process.exit(0)
+  }, 5000).unref()
+  const check = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(check)
+      process.exit(0)
+    }
+  }, 50)
+}
+
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+process.on('SIGUSR2', () => void restartApiserver().catch((e: Error) => log(`restart failed: ${e.message}`)))
+main().catch((e: Error) => {
+  log(`failed: ${e.message}`)
+  stop()
+  process.exitCode = 1
+})

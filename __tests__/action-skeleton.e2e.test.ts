@@ -8,16 +8,16 @@ beforeAll(async () => {
 })
 afterAll(() => gh.close())
 
-test('the bundle runs like the runner runs it and reports the preview names', async () => {
+test('an event the action does not act on: skipped, with the names, a reason, and no API calls', async () => {
   const r = await runAction({
     apiUrl: gh.url,
-    event: { action: 'opened', number: 17, repository: 'acme/shop', branch: 'feature/cart' },
+    event: { action: 'labeled', number: 17, repository: 'acme/shop', branch: 'feature/cart' },
     inputs: { kubeconfig: 'apiVersion: v1\nclusters: []\n', 'github-token': gh.token },
   })
-  expect(r.log).not.toContain('::error')
   expect(r.code).toBe(0)
+  expect(r.outputs.status).toBe('skipped')
   expect(r.outputs.namespace).toMatch(/^preview-shop-[0-9a-f]{6}-pr-17$/)
   expect(r.outputs.environment).toBe('preview/pr-17')
-  expect(r.summary).toContain('PR #17')
-  expect(gh.rejected()).toEqual([])
+  expect(r.summary).toContain('Skipped: nothing to do for the "labeled" event')
+  expect(gh.requests).toEqual([])
 })

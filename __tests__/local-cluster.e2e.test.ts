@@ -1,6 +1,7 @@
 // The local control plane is a real Kubernetes: these go through @kubernetes/client-node like the action does.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as k8s from '@kubernetes/client-node'
+import { eventually } from './harness/kube.js'
 import { testKubeconfigPath } from './setup/cluster.js'
 
 let kc: k8s.KubeConfig
@@ -22,22 +23,6 @@ afterAll(async () => {
 
 const apply = <T extends k8s.KubernetesObject>(o: T) =>
   objects.patch(o, undefined, undefined, MANAGER, true, k8s.PatchStrategy.ServerSideApply)
-
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: T | undefined
-  while (Date.now() < deadline) {
-    last = await read().catch(() => undefined)
-    if (last !== undefined && ok(last)) return last
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`)
-}
 
 const podTemplate = (app: string) => ({
   metadata: { labels: { app } },

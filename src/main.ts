@@ -1,36 +1,130 @@
+// Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as core from '@actions/core'
+import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
 import { parsePullRequestEvent } from './event.js'
-import { previewNames } from './naming.js'
-import { parseSettings } from './settings.js'
+import { createGitHub } from './github.js'
+import { createKube } from './kube/client.js'
+import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
+import { FALLBACK_DOMAIN, planPreview, type Plan } from './plan.js'
+import { TemplateError } from './render.js'
+import { summaryMarkdown, workloadRows } from './report.js'
+import { parseSettings, type Settings } from './settings.js'
+import { loadTemplates } from './templates.js'
+
+const log: RunLog = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  secret: (v) => core.setSecret(v),
+  group: (name, fn) => core.group(name, fn),
+}
 
 export async function run(): Promise<void> {
+  let settings: Settings | undefined
   try {
-    const settings = parseSettings((name) => core.getInput(name))
-    core.setSecret(settings.kubeconfig)
+    settings = parseSettings((name) => core.getInput(name))
+    for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
+    if (settings.githubToken) core.setSecret(settings.githubToken)
+
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
     const event = parsePullRequestEvent(
       process.env.GITHUB_EVENT_NAME ?? '',
       eventPath ? JSON.parse(readFileSync(eventPath, 'utf8')) : {},
     )
-    const names = previewNames('preview', event.repository.fullName, event.number)
-    const environment = `preview/pr-${event.number}`
+    const plan = planPreview(event, settings, {
+      serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+      runId: process.env.GITHUB_RUN_ID ?? '0',
+      runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
+    })
     core.info(
-      `PR #${event.number} (${event.action}) of ${event.repository.fullName} → namespace ${names.namespace}`,
+      `PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`,
     )
-    core.setOutput('namespace', names.namespace)
-    core.setOutput('environment', environment)
-    await core.summary
-      .addHeading(`Preview for PR #${event.number}`, 3)
-      .addTable([
-        [
-          { data: 'Namespace', header: true },
-          { data: 'Environment', header: true },
-        ],
-        [names.namespace, environment],
-      ])
-      .write()
+    core.setOutput('namespace', plan.namespace)
+    core.setOutput('environment', plan.environment)
+
+    if (plan.action === 'skip') {
+      core.setOutput('status', 'skipped')
+      await writeSummary(
+        summaryMarkdown({
+          title: `Preview of PR #${event.number}`,
+          status: `Skipped: ${plan.reason}`,
+          rows: [],
+          facts: [],
+          problems: [],
+          notes: [],
+        }),
+      )
+      return
+    }
+    const kube = createKube(await transportFromKubeconfig(settings.kubeconfig))
+    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name)
+
+    if (plan.action === 'destroy') {
+      throw new Error('removing previews arrives with teardown support')
+    }
+    const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd())
+    const outcome = await deploy(
+      plan,
+      { templates, values: settings.values, wait: settings.wait, timeoutMs: settings.timeoutMs },
+      kube,
+      github,
+      log,
+    )
+    reportDeploy(plan, outcome)
+    await writeSummary(deploySummary(plan, settings, outcome))
+    if (outcome.status === 'failed') core.setFailed(`The preview is not healthy: ${outcome.reason}`)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setOutput('status', 'failed')
+    fail(error, settings)
   }
+}
+
+function reportDeploy(plan: Plan, o: DeployOutcome): void {
+  core.setOutput('url', o.url)
+  core.setOutput('urls', JSON.stringify(o.urls))
+  core.setOutput('deployment-id', String(o.deploymentId))
+  core.setOutput('status', o.status)
+  if (o.status === 'deployed') core.info(`Preview ready: ${o.url || plan.namespace}`)
+}
+
+function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string {
+  const notes: string[] = []
+  if (!settings.domain)
+    notes.push(
+      `No \`domain\` input was given, so host names use ${FALLBACK_DOMAIN}, which resolves only on the machine itself.`,
+    )
+  return summaryMarkdown({
+    title: `Preview of PR #${plan.pr.number}`,
+    status:
+      o.status === 'deployed'
+        ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
+        : `Failed: ${o.reason}`,
+    rows: workloadRows(o.workloads, o.urls),
+    facts: [
+      ['Namespace', plan.namespace],
+      ['Environment', plan.environment],
+      ['Commit', plan.pr.head.sha],
+      ['Image', plan.image],
+      ...(o.pruned.length ? ([['Pruned', o.pruned.join(', ')]] as Array<[string, string]>) : []),
+    ],
+    problems: o.diagnoses.flatMap((d) => d.details),
+    notes,
+  })
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(markdown).write()
+}
+
+function fail(error: unknown, settings: Settings | undefined): void {
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof TemplateError) {
+    const file = settings?.templates ? join(settings.templates, error.file) : `templates/${error.file}`
+    core.error(message, { title: 'Template error', file, startLine: error.line })
+    core.setFailed(`Nothing was applied: ${message}`)
+    return
+  }
+  core.setFailed(message)
 }

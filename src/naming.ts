@@ -8,6 +8,7 @@ export const MAX_LABEL = 63
 export function slug(text: string): string {
   return text
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // accents split off by NFKD
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -1,10 +1,27 @@
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
+import { parse as parseYaml } from 'yaml'
+
+export type Mode = 'auto' | 'deploy' | 'destroy'
 
 export interface Settings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
   kubeconfig: string
   githubToken: string
+  /** Base domain of preview host names; empty means "not given". */
+  domain: string
+  /** Folder of the user's templates; empty means the bundled stack. */
+  templates: string
+  values: Record<string, unknown>
+  /** The app image; empty means `ghcr.io/<owner>/<repo>:<head sha>`. */
+  image: string
+  namespacePrefix: string
+  /** GitHub environment name; empty means `preview/pr-<number>`. */
+  environment: string
+  wait: boolean
+  timeoutMs: number
+  mode: Mode
+  urlScheme: 'https' | 'http'
 }
 
 export type InputReader = (name: string) => string
@@ -19,14 +36,15 @@ export class InputError extends Error {
 /** Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). */
 export function decodeKubeconfig(raw: string): string {
   const text = raw.trim()
-  if (text === '')
+  if (text === '') {
     throw new InputError(
       'kubeconfig',
       'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}`.',
     )
+  }
   if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-    const decoded = Buffer.from(text, 'base64').toString('utf8')
-    if (/apiVersion|clusters/.test(decoded)) return decoded
+    const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8')
+    if (/clusters\s*:/.test(decoded)) return decoded
     throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.')
   }
   if (!/clusters\s*:/.test(text)) {
@@ -38,9 +56,85 @@ export function decodeKubeconfig(raw: string): string {
   return text
 }
 
+/** `10m`, `90s`, `1h30m`, `600` (seconds) → milliseconds. */
+export function parseDuration(input: string, raw: string): number {
+  const text = raw.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text)
+  if (!m || text === '')
+    throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m or 1h30m.`)
+  const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000
+  if (ms <= 0) throw new InputError(input, 'must be longer than zero.')
+  return ms
+}
+
+export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  const text = raw.trim().toLowerCase()
+  if (text === '') return fallback
+  if (['true', 'yes', 'on', '1'].includes(text)) return true
+  if (['false', 'no', 'off', '0'].includes(text)) return false
+  throw new InputError(input, `"${raw}" is not a boolean: use true or false.`)
+}
+
+export function parseValues(raw: string): Record<string, unknown> {
+  if (raw.trim() === '') return {}
+  let parsed: unknown
+  try {
+    parsed = parseYaml(raw, { uniqueKeys: true })
+  } catch (e) {
+    throw new InputError('values', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`)
+  }
+  if (parsed === null || parsed === undefined) return {}
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.')
+  }
+  return parsed as Record<string, unknown>
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
+
 export function parseSettings(read: InputReader): Settings {
+  const text = (name: string) => read(name).trim()
+
+  const prefix = text('namespace-prefix') || 'preview'
+  if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
+    throw new InputError(
+      'namespace-prefix',
+      `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`,
+    )
+  }
+  const domain = text('domain').toLowerCase().replace(/\.$/, '')
+  if (domain && !DOMAIN.test(domain)) {
+    throw new InputError(
+      'domain',
+      `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`,
+    )
+  }
+  const mode = (text('mode') || 'auto').toLowerCase()
+  if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy') {
+    throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy or destroy.`)
+  }
+  const scheme = (text('url-scheme') || 'https').toLowerCase()
+  if (scheme !== 'https' && scheme !== 'http') throw new InputError('url-scheme', 'use https or http.')
+  const environment = text('environment')
+  if (environment.length > 255)
+    throw new InputError('environment', 'is longer than GitHub allows (255 characters).')
+  const image = text('image')
+  if (/\s/.test(image)) throw new InputError('image', `"${image}" is not an image reference (it has spaces).`)
+
   return {
     kubeconfig: decodeKubeconfig(read('kubeconfig')),
-    githubToken: read('github-token').trim(),
+    githubToken: text('github-token'),
+    domain,
+    templates: text('templates'),
+    values: parseValues(read('values')),
+    image,
+    namespacePrefix: prefix,
+    environment,
+    wait: parseBoolean('wait', read('wait'), true),
+    timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+    mode,
+    urlScheme: scheme,
   }
 }

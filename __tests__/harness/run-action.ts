@@ -20,6 +20,8 @@ export interface RunOptions {
   runId?: number
   runAttempt?: number
   timeoutMs?: number
+  /** GITHUB_WORKSPACE: where a `templates` input is looked up. */
+  workspace?: string
 }
 
 export interface RunResult {
@@ -92,7 +94,7 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
     GITHUB_STATE: join(dir, 'state'),
     GITHUB_ENV: join(dir, 'env'),
     GITHUB_PATH: join(dir, 'path'),
-    GITHUB_WORKSPACE: dir,
+    GITHUB_WORKSPACE: o.workspace ?? dir,
     RUNNER_TEMP: dir,
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',

@@ -1,0 +1,57 @@
+import { describe, expect, test } from '@jest/globals'
+import { fitLabel, hostName, previewNames, slug } from '../src/naming.js'
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
+const odd = [
+  'Acme/Shop',
+  'acme/shop',
+  'x/' + 'very-long-repository-name-'.repeat(5),
+  'ÆØÅ/Ünïcödé_repo',
+  'a/b-c',
+  'a-b/c',
+  'o/...',
+  'O/🚀🚀',
+]
+
+describe('preview names', () => {
+  test.each(odd)('%s: namespace and hosts are DNS-1123 labels of at most 63 characters', (repo) => {
+    for (const pr of [1, 42, 99999, 2147483647]) {
+      const names = previewNames('preview', repo, pr)
+      expect(names.namespace).toMatch(DNS_LABEL)
+      expect(names.namespace.length).toBeLessThanOrEqual(63)
+      expect(names.namespace.endsWith(`-pr-${pr}`)).toBe(true)
+      for (const service of [
+        undefined,
+        'kibana',
+        'elasticsearch',
+        'a-very-long-service-name-that-goes-on-and-on-and-on',
+      ]) {
+        const label = hostName(names, 'preview.example.com', service).split('.')[0]!
+        expect(label).toMatch(DNS_LABEL)
+        expect(label.length).toBeLessThanOrEqual(63)
+        expect(label.endsWith(`-pr-${pr}`)).toBe(true)
+      }
+    }
+  })
+
+  test('stable across runs, different per repository and per PR, even when the readable parts collide', () => {
+    expect(previewNames('preview', 'a/b-c', 1)).toEqual(previewNames('preview', 'a/b-c', 1))
+    expect(previewNames('preview', 'a/b-c', 1).namespace).not.toBe(
+      previewNames('preview', 'a-b/c', 1).namespace,
+    )
+    expect(previewNames('preview', 'one/shop', 5).namespace).not.toBe(
+      previewNames('preview', 'two/shop', 5).namespace,
+    )
+    expect(previewNames('preview', 'one/shop', 5).namespace).not.toBe(
+      previewNames('preview', 'one/shop', 6).namespace,
+    )
+    // GitHub names are case-insensitive: one repository, one name.
+    expect(previewNames('preview', 'Acme/Shop', 5)).toEqual(previewNames('preview', 'acme/shop', 5))
+  })
+
+  test('slug and fitLabel', () => {
+    expect(slug('Feature/ÄBC__x--y')).toBe('feature-abc-x-y')
+    expect(fitLabel('preview', 'x'.repeat(80), 'abc123-pr-7')).toHaveLength(63)
+    expect(fitLabel('', 'shop', 'abc123-pr-7')).toBe('shop-abc123-pr-7')
+  })
+})

@@ -1,0 +1,66 @@
+// The labels and annotations that mark an object as created by this action for one preview. Pure.
+// Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
+import { repositoryHash } from './naming.js'
+
+export const MANAGER = 'kube-pr-preview'
+const P = 'kube-pr-preview.io'
+
+export const LABEL = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  repository: `${P}/repository-hash`,
+  pr: `${P}/pr`,
+  preview: `${P}/preview`,
+} as const
+
+export const ANNOTATION = {
+  repository: `${P}/repository`,
+  pr: `${P}/pr`,
+  template: `${P}/template`,
+  /** On the namespace only: the commit the preview runs (other objects stay untouched when only it changes). */
+  headSha: `${P}/head-sha`,
+  /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
+  inventory: `${P}/inventory`,
+  deployedAt: `${P}/deployed-at`,
+} as const
+
+export interface Owner {
+  repository: string
+  pr: number
+  namespace: string
+}
+
+export function ownerLabels(o: Owner): Record<string, string> {
+  return {
+    [LABEL.managedBy]: MANAGER,
+    [LABEL.repository]: repositoryHash(o.repository),
+    [LABEL.pr]: String(o.pr),
+    [LABEL.preview]: o.namespace,
+  }
+}
+
+export function ownerAnnotations(o: Owner): Record<string, string> {
+  return { [ANNOTATION.repository]: o.repository, [ANNOTATION.pr]: String(o.pr) }
+}
+
+/** A label selector matching exactly this preview's objects. */
+export function ownerSelector(o: Owner): string {
+  return Object.entries(ownerLabels(o))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
+}
+
+interface Meta {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }
+}
+
+/** True when the object carries this preview's labels and names this repository and PR in its annotations. */
+export function isOwnedBy(obj: Meta, o: Owner): boolean {
+  const labels = obj.metadata?.labels ?? {}
+  const annotations = obj.metadata?.annotations ?? {}
+  const want = ownerLabels(o)
+  return (
+    Object.entries(want).every(([k, v]) => labels[k] === v) &&
+    annotations[ANNOTATION.repository]?.toLowerCase() === o.repository.toLowerCase() &&
+    annotations[ANNOTATION.pr] === String(o.pr)
+  )
+}

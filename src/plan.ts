@@ -1,0 +1,78 @@
+// Decides what a run does for a pull_request event and names everything it touches. Pure.
+import type { PullRequestEvent } from './event.js'
+import { hostName, previewNames, type PreviewNames } from './naming.js'
+import type { Settings } from './settings.js'
+
+export type Action = 'deploy' | 'destroy' | 'skip'
+
+export interface RunInfo {
+  serverUrl: string
+  runId: string
+  runAttempt: string
+}
+
+export interface Plan {
+  action: Action
+  /** Why: shown in the log and, for skips, in the summary. */
+  reason: string
+  pr: PullRequestEvent
+  names: PreviewNames
+  namespace: string
+  environment: string
+  domain: string
+  /** Host name of the web app; other services get `<service>-<host>` (see hostFor). */
+  host: string
+  url: string
+  image: string
+  /** The deployment's ref: the PR head commit, so the PR shows the deployment. */
+  ref: string
+  logUrl: string
+  scheme: 'https' | 'http'
+}
+
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+export const FALLBACK_DOMAIN = 'preview.localhost'
+
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened']
+
+export function decideAction(
+  mode: Settings['mode'],
+  eventAction: string,
+): { action: Action; reason: string } {
+  if (mode === 'deploy') return { action: 'deploy', reason: 'the mode input is deploy' }
+  if (mode === 'destroy') return { action: 'destroy', reason: 'the mode input is destroy' }
+  if (DEPLOY_ACTIONS.includes(eventAction))
+    return { action: 'deploy', reason: `the pull request was ${eventAction}` }
+  if (eventAction === 'closed') return { action: 'destroy', reason: 'the pull request was closed' }
+  return {
+    action: 'skip',
+    reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+  }
+}
+
+export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunInfo): Plan {
+  const { action, reason } = decideAction(settings.mode, pr.action)
+  const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number)
+  const domain = settings.domain || FALLBACK_DOMAIN
+  const host = hostName(names, domain)
+  const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`
+  return {
+    action,
+    reason,
+    pr,
+    names,
+    namespace: names.namespace,
+    environment: settings.environment || `preview/pr-${pr.number}`,
+    domain,
+    host,
+    url: `${settings.urlScheme}://${host}`,
+    image,
+    ref: pr.head.sha,
+    logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+    scheme: settings.urlScheme,
+  }
+}
+
+export function hostFor(plan: Plan, service: string): string {
+  return hostName(plan.names, plan.domain, service)
+}

@@ -1,0 +1,81 @@
+// What a run tells people: the URLs of the preview's services and the job summary. Pure.
+import type { KubeObject } from './render.js'
+import type { WorkloadStatus } from './kube/wait.js'
+
+interface IngressLike {
+  spec?: {
+    tls?: Array<{ hosts?: string[] }>
+    rules?: Array<{ host?: string; http?: { paths?: Array<{ backend?: { service?: { name?: string } } }> } }>
+  }
+}
+
+/** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
+export function serviceUrls(objects: KubeObject[], scheme: string): Record<string, string> {
+  const urls: Record<string, string> = {}
+  for (const o of objects) {
+    if (o.kind !== 'Ingress') continue
+    for (const rule of (o as IngressLike).spec?.rules ?? []) {
+      if (!rule.host || rule.host.includes('*')) continue
+      const service = rule.http?.paths?.[0]?.backend?.service?.name ?? o.metadata.name
+      urls[service] ??= `${scheme}://${rule.host}`
+    }
+  }
+  return urls
+}
+
+/** The web app's URL: the one on the preview's own host, else the first service's, else none. */
+export function primaryUrl(urls: Record<string, string>, host: string): string {
+  const values = Object.values(urls)
+  return values.find((u) => new URL(u).host === host) ?? values[0] ?? ''
+}
+
+export interface SummaryInput {
+  title: string
+  status: string
+  rows: Array<{ name: string; kind: string; ready: string; url: string }>
+  facts: Array<[string, string]>
+  problems: string[]
+  notes: string[]
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function summaryMarkdown(s: SummaryInput): string {
+  const lines = [`### ${s.title}`, '', `**${s.status}**`, '']
+  if (s.rows.length) {
+    lines.push('| Service | Kind | Ready | URL |', '| --- | --- | --- | --- |')
+    for (const r of s.rows)
+      lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`)
+    lines.push('')
+  }
+  if (s.facts.length) {
+    lines.push('| | |', '| --- | --- |')
+    for (const [k, v] of s.facts) lines.push(`| ${cell(k)} | ${cell(v)} |`)
+    lines.push('')
+  }
+  if (s.problems.length)
+    lines.push(
+      '<details open><summary>What went wrong</summary>',
+      '',
+      '```',
+      ...s.problems,
+      '```',
+      '</details>',
+      '',
+    )
+  for (const n of s.notes) lines.push(`> ${n}`, '')
+  return lines.join('\n')
+}
+
+export function workloadRows(
+  workloads: WorkloadStatus[],
+  urls: Record<string, string>,
+): SummaryInput['rows'] {
+  const icon = (state: string) => (state === 'ready' ? '✅' : state === 'failed' ? '❌' : '⏳')
+  return workloads.map((w) => ({
+    name: w.object.metadata.name,
+    kind: w.object.kind,
+    ready: `${icon(w.readiness.state)} ${w.readiness.message}`,
+    url: urls[w.object.metadata.name] ?? '',
+  }))
+}

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8976);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7310);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8976:
+/***/ 7310:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42230,6 +42230,69 @@ async function deploy(plan, o, kube, github, log) {
             .catch((ge) => log.warning(`could not report the error to GitHub: ${ge.message}`));
         throw e;
     }
+}
+
+;// CONCATENATED MODULE: ./src/destroy.ts
+// Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
+// and everything in it, then every GitHub deployment of its environment marked inactive. Safe to repeat.
+
+
+
+async function destroy(plan, o, kube, github, log) {
+    const deadline = Date.now() + o.timeoutMs;
+    const owner = ownerOf(plan);
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace };
+    const removed = await log.group('Remove the namespace', async () => {
+        const ns = await kube.get(ref);
+        if (!ns) {
+            log.info(`namespace ${plan.namespace} does not exist: nothing to remove`);
+            return false;
+        }
+        if (!isOwnedBy(ns, owner)) {
+            throw new OwnershipError(`namespace ${plan.namespace} was not created by this action for ${owner.repository}#${owner.pr} ` +
+                '(its ownership labels differ); refusing to delete it.');
+        }
+        if (!ns.metadata.deletionTimestamp) {
+            await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined });
+            log.info(`deleting namespace ${plan.namespace} and everything in it`);
+        }
+        else {
+            log.info(`namespace ${plan.namespace} is already being deleted`);
+        }
+        await waitUntilGone(kube, ref, deadline).catch(() => {
+            throw new Error(`namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s ` +
+                '(an object in it has a finalizer nothing removes?); run again later, or inspect it with kubectl get all -n ' +
+                plan.namespace);
+        });
+        log.info(`namespace ${plan.namespace} is gone`);
+        return true;
+    });
+    const inactivated = await log.group('GitHub deployments', async () => {
+        const deployments = await github.listDeployments(plan.environment);
+        const active = deployments.filter((d) => d.latestState !== 'inactive');
+        await Promise.all(active.map((d) => github.setStatus(d.id, {
+            state: 'inactive',
+            description: 'Preview removed: the pull request was closed',
+            logUrl: plan.logUrl,
+        })));
+        log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`);
+        return active.map((d) => d.id);
+    });
+    let environment = 'kept';
+    if (o.deleteEnvironment) {
+        environment = await github.deleteEnvironment(plan.environment);
+        if (environment === 'forbidden') {
+            log.warning(`The token may not delete the GitHub environment ${plan.environment}: that needs repository administration ` +
+                'rights, which the job token never has. Pass a GitHub App or fine-grained token with "Administration: write" ' +
+                'as github-token, or set delete-environment: false.');
+        }
+        else {
+            log.info(environment === 'deleted'
+                ? `deleted GitHub environment ${plan.environment}`
+                : `GitHub environment ${plan.environment} did not exist`);
+        }
+    }
+    return { removed, inactivated, environment };
 }
 
 ;// CONCATENATED MODULE: ./src/event.ts
@@ -47334,6 +47397,20 @@ function createGitHub(token, owner, repo) {
                 return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null };
             }));
         },
+        async deleteEnvironment(name) {
+            try {
+                await octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: name });
+                return 'deleted';
+            }
+            catch (e) {
+                const status = e.status;
+                if (status === 404)
+                    return 'absent';
+                if (status === 403)
+                    return 'forbidden';
+                throw e;
+            }
+        },
     };
 }
 
@@ -47442,6 +47519,7 @@ function parseSettings(read) {
         timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
         mode,
         urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
     };
 }
 
@@ -47560,6 +47638,7 @@ function readDefaults(path, name) {
 
 
 
+
 const log = {
     info: (m) => info(m),
     warning: (m) => warning(m),
@@ -47599,7 +47678,10 @@ async function run() {
         const kube = createKube(await transportFromKubeconfig(settings.kubeconfig));
         const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name);
         if (plan.action === 'destroy') {
-            throw new Error('removing previews arrives with teardown support');
+            const outcome = await destroy(plan, { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment }, kube, github, log);
+            setOutput('status', 'destroyed');
+            await writeSummary(destroySummary(plan, outcome));
+            return;
         }
         const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd());
         const outcome = await deploy(plan, { templates, values: settings.values, wait: settings.wait, timeoutMs: settings.timeoutMs }, kube, github, log);
@@ -47640,6 +47722,28 @@ function deploySummary(plan, settings, o) {
         ],
         problems: o.diagnoses.flatMap((d) => d.details),
         notes,
+    });
+}
+function destroySummary(plan, o) {
+    const environment = {
+        deleted: 'deleted',
+        absent: 'did not exist',
+        forbidden: 'kept: the token may not delete environments (needs administration rights)',
+        kept: 'kept (set delete-environment: true to delete it)',
+    }[o.environment];
+    return summaryMarkdown({
+        title: `Preview of PR #${plan.pr.number}`,
+        status: o.removed
+            ? `Removed namespace ${plan.namespace} and everything in it`
+            : `Nothing to remove: namespace ${plan.namespace} did not exist`,
+        rows: [],
+        facts: [
+            ['Namespace', o.removed ? `${plan.namespace} (removed)` : `${plan.namespace} (absent)`],
+            ['Deployments marked inactive', o.inactivated.length ? o.inactivated.join(', ') : 'none were active'],
+            ['GitHub environment', `${plan.environment}: ${environment}`],
+        ],
+        problems: [],
+        notes: [],
     });
 }
 async function writeSummary(markdown) {

@@ -29,6 +29,8 @@ export interface GitHub {
   createDeployment(d: DeploymentRequest): Promise<number>
   setStatus(id: number, s: StatusRequest): Promise<void>
   listDeployments(environment: string): Promise<DeploymentSummary[]>
+  /** Deletes a GitHub environment; 'forbidden' when the token lacks administration rights. */
+  deleteEnvironment(name: string): Promise<'deleted' | 'absent' | 'forbidden'>
 }
 
 /** GitHub refuses status descriptions over 140 characters. */
@@ -94,6 +96,17 @@ export function createGitHub(token: string, owner: string, repo: string): GitHub
           return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null }
         }),
       )
+    },
+    async deleteEnvironment(name) {
+      try {
+        await octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: name })
+        return 'deleted'
+      } catch (e) {
+        const status = (e as { status?: number }).status
+        if (status === 404) return 'absent'
+        if (status === 403) return 'forbidden'
+        throw e
+      }
     },
   }
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
+import { destroy, type DestroyOutcome } from './destroy.js'
 import { parsePullRequestEvent } from './event.js'
 import { createGitHub } from './github.js'
 import { createKube } from './kube/client.js'
@@ -61,7 +62,16 @@ export async function run(): Promise<void> {
     const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name)
 
     if (plan.action === 'destroy') {
-      throw new Error('removing previews arrives with teardown support')
+      const outcome = await destroy(
+        plan,
+        { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment },
+        kube,
+        github,
+        log,
+      )
+      core.setOutput('status', 'destroyed')
+      await writeSummary(destroySummary(plan, outcome))
+      return
     }
     const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd())
     const outcome = await deploy(
@@ -110,6 +120,29 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
     ],
     problems: o.diagnoses.flatMap((d) => d.details),
     notes,
+  })
+}
+
+function destroySummary(plan: Plan, o: DestroyOutcome): string {
+  const environment = {
+    deleted: 'deleted',
+    absent: 'did not exist',
+    forbidden: 'kept: the token may not delete environments (needs administration rights)',
+    kept: 'kept (set delete-environment: true to delete it)',
+  }[o.environment]
+  return summaryMarkdown({
+    title: `Preview of PR #${plan.pr.number}`,
+    status: o.removed
+      ? `Removed namespace ${plan.namespace} and everything in it`
+      : `Nothing to remove: namespace ${plan.namespace} did not exist`,
+    rows: [],
+    facts: [
+      ['Namespace', o.removed ? `${plan.namespace} (removed)` : `${plan.namespace} (absent)`],
+      ['Deployments marked inactive', o.inactivated.length ? o.inactivated.join(', ') : 'none were active'],
+      ['GitHub environment', `${plan.environment}: ${environment}`],
+    ],
+    problems: [],
+    notes: [],
   })
 }
 

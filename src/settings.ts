@@ -22,6 +22,8 @@ export interface Settings {
   timeoutMs: number
   mode: Mode
   urlScheme: 'https' | 'http'
+  /** On teardown, also delete the GitHub environment (needs a token with administration rights). */
+  deleteEnvironment: boolean
 }
 
 export type InputReader = (name: string) => string
@@ -136,5 +138,6 @@ export function parseSettings(read: InputReader): Settings {
     timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
     mode,
     urlScheme: scheme,
+    deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
   }
 }

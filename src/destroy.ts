@@ -1,0 +1,97 @@
+// Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
+// and everything in it, then every GitHub deployment of its environment marked inactive. Safe to repeat.
+import { ownerOf, type RunLog } from './deploy.js'
+import type { GitHub } from './github.js'
+import { OwnershipError, waitUntilGone } from './kube/apply.js'
+import type { Kube } from './kube/client.js'
+import { isOwnedBy } from './ownership.js'
+import type { Plan } from './plan.js'
+
+export interface DestroyOptions {
+  timeoutMs: number
+  deleteEnvironment: boolean
+}
+
+export interface DestroyOutcome {
+  /** The namespace existed and was removed (false: there was nothing to remove). */
+  removed: boolean
+  /** Deployments newly marked inactive. */
+  inactivated: number[]
+  environment: 'deleted' | 'absent' | 'forbidden' | 'kept'
+}
+
+export async function destroy(
+  plan: Plan,
+  o: DestroyOptions,
+  kube: Kube,
+  github: GitHub,
+  log: RunLog,
+): Promise<DestroyOutcome> {
+  const deadline = Date.now() + o.timeoutMs
+  const owner = ownerOf(plan)
+  const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
+
+  const removed = await log.group('Remove the namespace', async () => {
+    const ns = await kube.get(ref)
+    if (!ns) {
+      log.info(`namespace ${plan.namespace} does not exist: nothing to remove`)
+      return false
+    }
+    if (!isOwnedBy(ns, owner)) {
+      throw new OwnershipError(
+        `namespace ${plan.namespace} was not created by this action for ${owner.repository}#${owner.pr} ` +
+          '(its ownership labels differ); refusing to delete it.',
+      )
+    }
+    if (!ns.metadata.deletionTimestamp) {
+      await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined })
+      log.info(`deleting namespace ${plan.namespace} and everything in it`)
+    } else {
+      log.info(`namespace ${plan.namespace} is already being deleted`)
+    }
+    await waitUntilGone(kube, ref, deadline).catch(() => {
+      throw new Error(
+        `namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s ` +
+          '(an object in it has a finalizer nothing removes?); run again later, or inspect it with kubectl get all -n ' +
+          plan.namespace,
+      )
+    })
+    log.info(`namespace ${plan.namespace} is gone`)
+    return true
+  })
+
+  const inactivated = await log.group('GitHub deployments', async () => {
+    const deployments = await github.listDeployments(plan.environment)
+    const active = deployments.filter((d) => d.latestState !== 'inactive')
+    await Promise.all(
+      active.map((d) =>
+        github.setStatus(d.id, {
+          state: 'inactive',
+          description: 'Preview removed: the pull request was closed',
+          logUrl: plan.logUrl,
+        }),
+      ),
+    )
+    log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`)
+    return active.map((d) => d.id)
+  })
+
+  let environment: DestroyOutcome['environment'] = 'kept'
+  if (o.deleteEnvironment) {
+    environment = await github.deleteEnvironment(plan.environment)
+    if (environment === 'forbidden') {
+      log.warning(
+        `The token may not delete the GitHub environment ${plan.environment}: that needs repository administration ` +
+          'rights, which the job token never has. Pass a GitHub App or fine-grained token with "Administration: write" ' +
+          'as github-token, or set delete-environment: false.',
+      )
+    } else {
+      log.info(
+        environment === 'deleted'
+          ? `deleted GitHub environment ${plan.environment}`
+          : `GitHub environment ${plan.environment} did not exist`,
+      )
+    }
+  }
+  return { removed, inactivated, environment }
+}

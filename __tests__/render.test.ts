@@ -89,7 +89,7 @@ describe('render', () => {
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: a}',
       /ClusterRole "a" is cluster-wide/,
     ],
-    ['a namespace', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}', /is cluster-wide/],
+    ['a namespace', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}', /may not create namespaces/],
     [
       'a duplicate',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { decodeKubeconfig, parseDuration, parseSettings } from '../src/settings.js'
+import { decodeKubeconfig, parseDuration, parseSettings, requireKubeconfig } from '../src/settings.js'
 
 const KUBECONFIG = 'apiVersion: v1\nclusters:\n- name: c\n  cluster: {server: "https://k"}\n'
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
@@ -23,7 +23,6 @@ describe('settings', () => {
   })
 
   test.each([
-    [{ kubeconfig: '' }, /Input "kubeconfig": is required/],
     [{ kubeconfig: 'hello: world' }, /Input "kubeconfig": is not a kubeconfig/],
     [{ kubeconfig: 'aGVsbG8=' }, /Input "kubeconfig": looks like base64/],
     [{ kubeconfig: KUBECONFIG, timeout: 'soon' }, /Input "timeout": "soon" is not a duration/],
@@ -36,6 +35,24 @@ describe('settings', () => {
     [{ kubeconfig: KUBECONFIG, 'url-scheme': 'ftp' }, /Input "url-scheme"/],
   ])('%j is refused with an error naming the input', (inputs, message) => {
     expect(() => parseSettings(reader(inputs))).toThrow(message)
+  })
+
+  test('an empty kubeconfig is only refused when the cluster is needed', () => {
+    const s = parseSettings(reader({}))
+    expect(() => requireKubeconfig(s)).toThrow(/Input "kubeconfig": is required/)
+  })
+
+  test('allow-cluster-scoped', () => {
+    expect(
+      parseSettings(reader({ 'allow-cluster-scoped': 'ClusterRole, ClusterRoleBinding\nPriorityClass' }))
+        .allowClusterScoped,
+    ).toEqual(['ClusterRole', 'ClusterRoleBinding', 'PriorityClass'])
+    expect(() => parseSettings(reader({ 'allow-cluster-scoped': 'Namespace' }))).toThrow(
+      /Input "allow-cluster-scoped"/,
+    )
+    expect(() => parseSettings(reader({ 'allow-cluster-scoped': 'cluster role' }))).toThrow(
+      /is not a Kubernetes kind/,
+    )
   })
 
   test('durations', () => {

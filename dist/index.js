@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7310);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4668);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7310:
+/***/ 4668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40971,8 +40971,13 @@ function decideAction(mode, eventAction) {
         reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
     };
 }
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
 function planPreview(pr, settings, run) {
-    const { action, reason } = decideAction(settings.mode, pr.action);
+    let { action, reason } = decideAction(settings.mode, pr.action);
+    // Removing a fork PR's preview is always safe; deploying its code is opt-in.
+    if (action === 'deploy' && pr.fork && !settings.allowForks)
+        ({ action, reason } = { action: 'skip', reason: FORK_REFUSED });
     const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
     const domain = settings.domain || FALLBACK_DOMAIN;
     const host = hostName(names, domain);
@@ -41661,6 +41666,41 @@ async function podsOf(kube, namespace, o) {
     return list.items;
 }
 
+;// CONCATENATED MODULE: ./src/kube/scope.ts
+// The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
+// cluster-wide kind the user allowed by name and not already belong to someone else.
+
+
+class ScopeError extends Error {
+    constructor(problems) {
+        super(`Nothing was applied: ${problems.join('; ')}`);
+        this.name = 'ScopeError';
+    }
+}
+/** The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem. */
+async function guardScope(kube, objects, allowed, owner) {
+    const problems = [];
+    const out = await Promise.all(objects.map(async (o) => {
+        const resource = await kube.resource(o.apiVersion, o.kind);
+        if (resource.namespaced)
+            return o;
+        if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
+            problems.push(`${o.kind} "${o.metadata.name}" is cluster-wide and ${o.kind} is not listed in allow-cluster-scoped`);
+            return o;
+        }
+        const { namespace, ...metadata } = o.metadata;
+        const clusterWide = { ...o, metadata };
+        const live = await kube.get(refOf(clusterWide));
+        if (live && !isOwnedBy(live, owner)) {
+            problems.push(`${o.kind} "${o.metadata.name}" already exists and does not belong to this preview; rename it (e.g. after preview.namespace)`);
+        }
+        return clusterWide;
+    }));
+    if (problems.length)
+        throw new ScopeError(problems);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/kube/readiness.ts
 /** Kinds the action waits for; everything else counts as ready once applied. */
 const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
@@ -41919,7 +41959,7 @@ function credentialNames(templates) {
     }
     return [...names].sort();
 }
-/** Which kinds are never put in a preview by a template: the action makes the namespace itself. */
+/** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
     'Node',
@@ -41974,7 +42014,7 @@ function render(input) {
             if (value === null || value === undefined)
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
-            const object = checkObject(file.name, line, value, input.owner);
+            const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -41989,7 +42029,7 @@ function lineOf(text, offset) {
     return text.slice(0, offset).split('\n').length;
 }
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-function checkObject(file, line, value, owner) {
+function checkObject(file, line, value, owner, allowed) {
     const fail = (problem) => {
         throw new TemplateError(file, line, problem);
     };
@@ -42006,25 +42046,32 @@ function checkObject(file, line, value, owner) {
     if (typeof meta.name !== 'string' || !NAME.test(meta.name) || meta.name.length > 253) {
         fail(`the ${o.kind}'s metadata.name ${JSON.stringify(meta.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`);
     }
-    if (CLUSTER_SCOPED_KINDS.has(o.kind)) {
-        fail(`${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace (the action creates the namespace itself)`);
+    const clusterWide = CLUSTER_SCOPED_KINDS.has(o.kind);
+    if (o.kind === 'Namespace') {
+        fail(`Namespace "${meta.name}": a preview may not create namespaces (the action creates the preview's own)`);
     }
-    if (meta.namespace !== undefined && meta.namespace !== owner.namespace) {
+    if (clusterWide && !allowed.has(o.kind)) {
+        fail(`${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace, unless the kind is listed in the allow-cluster-scoped input`);
+    }
+    if (clusterWide && meta.namespace !== undefined)
+        fail(`${o.kind} "${meta.name}" is cluster-wide: remove metadata.namespace`);
+    if (!clusterWide && meta.namespace !== undefined && meta.namespace !== owner.namespace) {
         fail(`${o.kind} "${meta.name}" names namespace ${JSON.stringify(meta.namespace)}; leave metadata.namespace out — every object goes in the preview's namespace`);
     }
     const labels = meta.labels ?? {};
     const annotations = meta.annotations ?? {};
     if (typeof labels !== 'object' || typeof annotations !== 'object')
         fail('metadata.labels and metadata.annotations must be mappings');
-    return stampOwnership(o, owner, file);
+    return stampOwnership(o, owner, file, !clusterWide);
 }
 /** Puts an object in the preview's namespace with the preview's ownership labels and annotations. */
-function stampOwnership(o, owner, template) {
+function stampOwnership(o, owner, template, namespaced = true) {
+    const { namespace, ...metadata } = o.metadata;
     return {
         ...o,
         metadata: {
-            ...o.metadata,
-            namespace: owner.namespace,
+            ...metadata,
+            ...(namespaced ? { namespace: owner.namespace } : {}),
             labels: { ...stringMap(o.metadata.labels ?? {}), ...ownerLabels(owner) },
             annotations: {
                 ...stringMap(o.metadata.annotations ?? {}),
@@ -42100,6 +42147,7 @@ function workloadRows(workloads, urls) {
 
 
 
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42114,6 +42162,7 @@ function renderPreview(plan, o, existingCredentials) {
         context: templateContext(plan, values, credentials.values),
         helpers: contextHelpers(plan),
         owner,
+        allowClusterScoped: o.allowClusterScoped,
     });
     const objects = rendered.map((r) => r.object);
     if (names.length > 0)
@@ -42134,9 +42183,11 @@ async function deploy(plan, o, kube, github, log) {
                 namespace: plan.namespace,
             })
             : null;
-        const { objects, credentials } = renderPreview(plan, o, decodeCredentials(secret));
+        const rendered = renderPreview(plan, o, decodeCredentials(secret));
+        const { credentials } = rendered;
         for (const value of Object.values(credentials.values))
             log.secret(value);
+        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
         if (credentials.generated.length)
             log.info(`generated credentials: ${credentials.generated.join(', ')} (kept for later deploys)`);
         log.info(`rendered ${objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
@@ -42238,6 +42289,7 @@ async function deploy(plan, o, kube, github, log) {
 
 
 
+
 async function destroy(plan, o, kube, github, log) {
     const deadline = Date.now() + o.timeoutMs;
     const owner = ownerOf(plan);
@@ -42253,6 +42305,7 @@ async function destroy(plan, o, kube, github, log) {
                 '(its ownership labels differ); refusing to delete it.');
         }
         if (!ns.metadata.deletionTimestamp) {
+            await removeClusterWide(kube, ns, owner, log);
             await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined });
             log.info(`deleting namespace ${plan.namespace} and everything in it`);
         }
@@ -42293,6 +42346,21 @@ async function destroy(plan, o, kube, github, log) {
         }
     }
     return { removed, inactivated, environment };
+}
+/** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */
+async function removeClusterWide(kube, ns, owner, log) {
+    const inventory = parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
+    await Promise.all(inventory.map(async (ref) => {
+        const resource = await kube.resource(ref.apiVersion, ref.kind).catch(() => null);
+        if (!resource || resource.namespaced)
+            return;
+        const live = await kube.get(ref);
+        if (live &&
+            isOwnedBy(live, owner) &&
+            (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }))) {
+            log.info(`deleted ${ref.kind} ${ref.name} (cluster-wide)`);
+        }
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/event.ts
@@ -47424,12 +47492,14 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-/** Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). */
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
 function decodeKubeconfig(raw) {
     const text = raw.trim();
-    if (text === '') {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}`.');
-    }
+    if (text === '')
+        return '';
     if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
         const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
         if (/clusters\s*:/.test(decoded))
@@ -47481,6 +47551,24 @@ function parseValues(raw) {
     }
     return parsed;
 }
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 function parseSettings(read) {
@@ -47520,6 +47608,8 @@ function parseSettings(read) {
         mode,
         urlScheme: scheme,
         deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
     };
 }
 
@@ -47649,8 +47739,9 @@ async function run() {
     let settings;
     try {
         settings = parseSettings((name) => getInput(name));
-        for (const secret of kubeconfigSecrets(settings.kubeconfig))
-            core_setSecret(secret);
+        if (settings.kubeconfig)
+            for (const secret of kubeconfigSecrets(settings.kubeconfig))
+                core_setSecret(secret);
         if (settings.githubToken)
             core_setSecret(settings.githubToken);
         const eventPath = process.env.GITHUB_EVENT_PATH ?? '';
@@ -47665,6 +47756,8 @@ async function run() {
         setOutput('environment', plan.environment);
         if (plan.action === 'skip') {
             setOutput('status', 'skipped');
+            if (plan.reason === FORK_REFUSED)
+                warning(plan.reason);
             await writeSummary(summaryMarkdown({
                 title: `Preview of PR #${event.number}`,
                 status: `Skipped: ${plan.reason}`,
@@ -47675,7 +47768,7 @@ async function run() {
             }));
             return;
         }
-        const kube = createKube(await transportFromKubeconfig(settings.kubeconfig));
+        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
         const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name);
         if (plan.action === 'destroy') {
             const outcome = await destroy(plan, { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment }, kube, github, log);
@@ -47684,7 +47777,13 @@ async function run() {
             return;
         }
         const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd());
-        const outcome = await deploy(plan, { templates, values: settings.values, wait: settings.wait, timeoutMs: settings.timeoutMs }, kube, github, log);
+        const outcome = await deploy(plan, {
+            templates,
+            values: settings.values,
+            wait: settings.wait,
+            timeoutMs: settings.timeoutMs,
+            allowClusterScoped: settings.allowClusterScoped,
+        }, kube, github, log);
         reportDeploy(plan, outcome);
         await writeSummary(deploySummary(plan, settings, outcome));
         if (outcome.status === 'failed')
@@ -47754,9 +47853,10 @@ async function writeSummary(markdown) {
 function fail(error, settings) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof TemplateError) {
+        // One annotation, on the template line itself.
         const file = settings?.templates ? (0,external_node_path_.join)(settings.templates, error.file) : `templates/${error.file}`;
-        core_error(message, { title: 'Template error', file, startLine: error.line });
-        setFailed(`Nothing was applied: ${message}`);
+        core_error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line });
+        process.exitCode = 1;
         return;
     }
     setFailed(message);

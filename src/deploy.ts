@@ -10,6 +10,7 @@ import type { GitHub } from './github.js'
 import { applyPreview, currentNamespace } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, type Diagnosis } from './kube/diagnose.js'
+import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, type Owner } from './ownership.js'
 import type { Plan } from './plan.js'
@@ -30,6 +31,7 @@ export interface DeployOptions {
   values: Record<string, unknown>
   wait: boolean
   timeoutMs: number
+  allowClusterScoped: string[]
 }
 
 export interface DeployOutcome {
@@ -59,6 +61,7 @@ export function renderPreview(plan: Plan, o: DeployOptions, existingCredentials:
     context: templateContext(plan, values, credentials.values),
     helpers: contextHelpers(plan),
     owner,
+    allowClusterScoped: o.allowClusterScoped,
   })
   const objects = rendered.map((r) => r.object)
   if (names.length > 0)
@@ -90,8 +93,10 @@ export async function deploy(
             namespace: plan.namespace,
           })
         : null
-    const { objects, credentials } = renderPreview(plan, o, decodeCredentials(secret))
+    const rendered = renderPreview(plan, o, decodeCredentials(secret))
+    const { credentials } = rendered
     for (const value of Object.values(credentials.values)) log.secret(value)
+    const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
     if (credentials.generated.length)
       log.info(`generated credentials: ${credentials.generated.join(', ')} (kept for later deploys)`)
     log.info(

@@ -4,7 +4,9 @@ import { ownerOf, type RunLog } from './deploy.js'
 import type { GitHub } from './github.js'
 import { OwnershipError, waitUntilGone } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
-import { isOwnedBy } from './ownership.js'
+import { parseInventory } from './inventory.js'
+import type { KubeObject } from './render.js'
+import { ANNOTATION, isOwnedBy, type Owner } from './ownership.js'
 import type { Plan } from './plan.js'
 
 export interface DestroyOptions {
@@ -44,6 +46,7 @@ export async function destroy(
       )
     }
     if (!ns.metadata.deletionTimestamp) {
+      await removeClusterWide(kube, ns, owner, log)
       await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined })
       log.info(`deleting namespace ${plan.namespace} and everything in it`)
     } else {
@@ -94,4 +97,23 @@ export async function destroy(
     }
   }
   return { removed, inactivated, environment }
+}
+
+/** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */
+async function removeClusterWide(kube: Kube, ns: KubeObject, owner: Owner, log: RunLog): Promise<void> {
+  const inventory = parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
+  await Promise.all(
+    inventory.map(async (ref) => {
+      const resource = await kube.resource(ref.apiVersion, ref.kind).catch(() => null)
+      if (!resource || resource.namespaced) return
+      const live = await kube.get(ref)
+      if (
+        live &&
+        isOwnedBy(live, owner) &&
+        (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }))
+      ) {
+        log.info(`deleted ${ref.kind} ${ref.name} (cluster-wide)`)
+      }
+    }),
+  )
 }

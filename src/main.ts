@@ -8,10 +8,10 @@ import { parsePullRequestEvent } from './event.js'
 import { createGitHub } from './github.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
-import { FALLBACK_DOMAIN, planPreview, type Plan } from './plan.js'
+import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './plan.js'
 import { TemplateError } from './render.js'
 import { summaryMarkdown, workloadRows } from './report.js'
-import { parseSettings, type Settings } from './settings.js'
+import { parseSettings, requireKubeconfig, type Settings } from './settings.js'
 import { loadTemplates } from './templates.js'
 
 const log: RunLog = {
@@ -25,7 +25,8 @@ export async function run(): Promise<void> {
   let settings: Settings | undefined
   try {
     settings = parseSettings((name) => core.getInput(name))
-    for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
+    if (settings.kubeconfig)
+      for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
     if (settings.githubToken) core.setSecret(settings.githubToken)
 
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
@@ -46,6 +47,7 @@ export async function run(): Promise<void> {
 
     if (plan.action === 'skip') {
       core.setOutput('status', 'skipped')
+      if (plan.reason === FORK_REFUSED) core.warning(plan.reason)
       await writeSummary(
         summaryMarkdown({
           title: `Preview of PR #${event.number}`,
@@ -58,7 +60,7 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(settings.kubeconfig))
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
     const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name)
 
     if (plan.action === 'destroy') {
@@ -76,7 +78,13 @@ export async function run(): Promise<void> {
     const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd())
     const outcome = await deploy(
       plan,
-      { templates, values: settings.values, wait: settings.wait, timeoutMs: settings.timeoutMs },
+      {
+        templates,
+        values: settings.values,
+        wait: settings.wait,
+        timeoutMs: settings.timeoutMs,
+        allowClusterScoped: settings.allowClusterScoped,
+      },
       kube,
       github,
       log,
@@ -154,9 +162,10 @@ async function writeSummary(markdown: string): Promise<void> {
 function fail(error: unknown, settings: Settings | undefined): void {
   const message = error instanceof Error ? error.message : String(error)
   if (error instanceof TemplateError) {
+    // One annotation, on the template line itself.
     const file = settings?.templates ? join(settings.templates, error.file) : `templates/${error.file}`
-    core.error(message, { title: 'Template error', file, startLine: error.line })
-    core.setFailed(`Nothing was applied: ${message}`)
+    core.error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line })
+    process.exitCode = 1
     return
   }
   core.setFailed(message)

@@ -50,8 +50,15 @@ export function decideAction(
   }
 }
 
+export const FORK_REFUSED =
+  "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+  'Set allow-forks: true only if you trust every fork (see the README on forks).'
+
 export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunInfo): Plan {
-  const { action, reason } = decideAction(settings.mode, pr.action)
+  let { action, reason } = decideAction(settings.mode, pr.action)
+  // Removing a fork PR's preview is always safe; deploying its code is opt-in.
+  if (action === 'deploy' && pr.fork && !settings.allowForks)
+    ({ action, reason } = { action: 'skip', reason: FORK_REFUSED })
   const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number)
   const domain = settings.domain || FALLBACK_DOMAIN
   const host = hostName(names, domain)

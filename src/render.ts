@@ -148,10 +148,12 @@ export interface RenderInput {
   context: Record<string, unknown>
   helpers?: Record<string, Handlebars.HelperDelegate>
   owner: Owner
+  /** Cluster-wide kinds the user allowed (the `allow-cluster-scoped` input); never Namespace. */
+  allowClusterScoped?: string[]
 }
 
-/** Which kinds are never put in a preview by a template: the action makes the namespace itself. */
-const CLUSTER_SCOPED_KINDS = new Set([
+/** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
+export const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace',
   'Node',
   'PersistentVolume',
@@ -207,7 +209,7 @@ export function render(input: RenderInput): RenderedObject[] {
       const value: unknown = doc.toJS({ maxAliasCount: 100 })
       if (value === null || value === undefined) continue
       const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined
-      const object = checkObject(file.name, line, value, input.owner)
+      const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []))
       const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`
       const earlier = seen.get(key)
       if (earlier)
@@ -229,7 +231,13 @@ function lineOf(text: string, offset: number): number {
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
 
-function checkObject(file: string, line: number | undefined, value: unknown, owner: Owner): KubeObject {
+function checkObject(
+  file: string,
+  line: number | undefined,
+  value: unknown,
+  owner: Owner,
+  allowed: Set<string>,
+): KubeObject {
   const fail = (problem: string): never => {
     throw new TemplateError(file, line, problem)
   }
@@ -245,12 +253,20 @@ function checkObject(file: string, line: number | undefined, value: unknown, own
       `the ${o.kind}'s metadata.name ${JSON.stringify(meta.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`,
     )
   }
-  if (CLUSTER_SCOPED_KINDS.has(o.kind!)) {
+  const clusterWide = CLUSTER_SCOPED_KINDS.has(o.kind!)
+  if (o.kind === 'Namespace') {
     fail(
-      `${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace (the action creates the namespace itself)`,
+      `Namespace "${meta.name}": a preview may not create namespaces (the action creates the preview's own)`,
     )
   }
-  if (meta.namespace !== undefined && meta.namespace !== owner.namespace) {
+  if (clusterWide && !allowed.has(o.kind!)) {
+    fail(
+      `${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace, unless the kind is listed in the allow-cluster-scoped input`,
+    )
+  }
+  if (clusterWide && meta.namespace !== undefined)
+    fail(`${o.kind} "${meta.name}" is cluster-wide: remove metadata.namespace`)
+  if (!clusterWide && meta.namespace !== undefined && meta.namespace !== owner.namespace) {
     fail(
       `${o.kind} "${meta.name}" names namespace ${JSON.stringify(meta.namespace)}; leave metadata.namespace out — every object goes in the preview's namespace`,
     )
@@ -259,16 +275,17 @@ function checkObject(file: string, line: number | undefined, value: unknown, own
   const annotations = meta.annotations ?? {}
   if (typeof labels !== 'object' || typeof annotations !== 'object')
     fail('metadata.labels and metadata.annotations must be mappings')
-  return stampOwnership(o as KubeObject, owner, file)
+  return stampOwnership(o as KubeObject, owner, file, !clusterWide)
 }
 
 /** Puts an object in the preview's namespace with the preview's ownership labels and annotations. */
-export function stampOwnership(o: KubeObject, owner: Owner, template: string): KubeObject {
+export function stampOwnership(o: KubeObject, owner: Owner, template: string, namespaced = true): KubeObject {
+  const { namespace, ...metadata } = o.metadata
   return {
     ...o,
     metadata: {
-      ...o.metadata,
-      namespace: owner.namespace,
+      ...metadata,
+      ...(namespaced ? { namespace: owner.namespace } : {}),
       labels: { ...stringMap(o.metadata.labels ?? {}), ...ownerLabels(owner) },
       annotations: {
         ...stringMap(o.metadata.annotations ?? {}),

@@ -24,6 +24,10 @@ export interface Settings {
   urlScheme: 'https' | 'http'
   /** On teardown, also delete the GitHub environment (needs a token with administration rights). */
   deleteEnvironment: boolean
+  /** Deploy PRs whose head branch lives in a fork (their code then runs with the cluster credentials). */
+  allowForks: boolean
+  /** Cluster-wide kinds templates may create (named, e.g. ClusterRole); never Namespace. */
+  allowClusterScoped: string[]
 }
 
 export type InputReader = (name: string) => string
@@ -35,15 +39,13 @@ export class InputError extends Error {
   }
 }
 
-/** Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). */
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
 export function decodeKubeconfig(raw: string): string {
   const text = raw.trim()
-  if (text === '') {
-    throw new InputError(
-      'kubeconfig',
-      'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}`.',
-    )
-  }
+  if (text === '') return ''
   if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
     const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8')
     if (/clusters\s*:/.test(decoded)) return decoded
@@ -93,6 +95,32 @@ export function parseValues(raw: string): Record<string, unknown> {
   return parsed as Record<string, unknown>
 }
 
+/** The kubeconfig, for runs that talk to the cluster. */
+export function requireKubeconfig(settings: Settings): string {
+  if (!settings.kubeconfig) {
+    throw new InputError(
+      'kubeconfig',
+      'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).',
+    )
+  }
+  return settings.kubeconfig
+}
+
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+export function parseKinds(input: string, raw: string): string[] {
+  const kinds = raw.split(/[\s,]+/).filter(Boolean)
+  for (const kind of kinds) {
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+      throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`)
+    if (kind === 'Namespace')
+      throw new InputError(
+        input,
+        'Namespace cannot be allowed: the action creates the preview namespace itself.',
+      )
+  }
+  return kinds
+}
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
 
@@ -139,5 +167,7 @@ export function parseSettings(read: InputReader): Settings {
     mode,
     urlScheme: scheme,
     deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+    allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+    allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
   }
 }

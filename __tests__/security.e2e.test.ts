@@ -1,0 +1,331 @@
+// Hostile input and scope safety, end to end on the local control plane.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { parseAllDocuments } from 'yaml'
+import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
+import { sha, testKube } from './harness/kube.js'
+import { runAction, type RunOptions, type RunResult } from './harness/run-action.js'
+
+const kube = testKube()
+let gh: GitHubDouble
+beforeAll(async () => {
+  gh = await startGitHubDouble()
+})
+afterAll(() => gh.close())
+
+type Event = RunOptions['event']
+function run(
+  event: Partial<Event> & { repository: string; number: number },
+  inputs: Record<string, string> = {},
+  workspace?: string,
+) {
+  return runAction({
+    apiUrl: gh.url,
+    workspace,
+    event: { action: 'opened', sha: sha(`${event.repository}#${event.number}`), ...event },
+    inputs: {
+      kubeconfig: kube.kubeconfigText,
+      'github-token': gh.token,
+      domain: 'preview.example.test',
+      timeout: '90s',
+      ...inputs,
+    },
+  })
+}
+
+/** A workspace with a templates folder of the given files. */
+function workspaceWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'workspace-'))
+  mkdirSync(join(dir, 'preview'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'preview', name), text)
+  return dir
+}
+
+const configMap = (name: string, extra = '') =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  a: b\n`
+const namespaceExists = async (name: string) =>
+  (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
+const noStackTrace = (r: RunResult) => expect(r.log).not.toMatch(/\n\s+at .+:\d+:\d+/)
+const requestsFor = (repo: string) => gh.requests.filter((q) => q.path.startsWith(`/repos/${repo}/`))
+
+describe('hostile input', () => {
+  const branch = 'a"\n  namespace: kube-system\n{{#each}}&x *x !!str ---\u2028ｎａｍｅｓｐａｃｅ'
+  const title = '{{{raw}}} "quoted" \n- item\n<<: *alias'
+
+  test('a hostile branch and title deploy as inert strings, and no secret appears in any artifact', async () => {
+    const r = await run({ repository: 'acme/hostile', number: 8, branch, title })
+    expect(r.code).toBe(0)
+    const ns = r.outputs.namespace!
+    const env = await kube.core.readNamespacedConfigMap({ name: 'app-env', namespace: ns })
+    expect(env.data!.PREVIEW_BRANCH).toBe(branch)
+    const ours = 'app.kubernetes.io/managed-by=kube-pr-preview'
+    expect(
+      (await kube.core.listNamespacedConfigMap({ namespace: 'kube-system', labelSelector: ours })).items,
+    ).toEqual([])
+
+    const credentials = await kube.core.readNamespacedSecret({ name: 'preview-credentials', namespace: ns })
+    const token = /token: (\S+)/.exec(kube.kubeconfigText)![1]!
+    const secrets = [
+      token,
+      gh.token,
+      ...Object.values(credentials.data!).map((v) => Buffer.from(v, 'base64').toString()),
+    ]
+    expect(secrets.length).toBeGreaterThanOrEqual(7)
+    const shown = r.log
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n')
+    const masked = r.log.split('\n').filter((l) => l.startsWith('::add-mask::'))
+    const artifacts = [
+      shown,
+      r.files.output,
+      r.files.summary,
+      JSON.stringify(requestsFor('acme/hostile').map((q) => [q.path, q.query, q.body])),
+    ]
+    for (const secret of secrets) {
+      for (const artifact of artifacts) expect(artifact).not.toContain(secret)
+      expect(masked.some((l) => l.includes(secret))).toBe(true)
+    }
+  })
+})
+
+describe('scope guard', () => {
+  test('a template naming another namespace is refused before anything is applied', async () => {
+    const workspace = workspaceWith({
+      'ok.yaml': configMap('fine'),
+      'escape.yaml': configMap('evil', '  namespace: kube-system\n'),
+    })
+    const r = await run({ repository: 'acme/escape', number: 1 }, { templates: 'preview' }, workspace)
+    expect(r.code).not.toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    expect(r.log).toMatch(
+      /::error title=Template error,file=preview\/escape.yaml,line=1::.*names namespace "kube-system"/,
+    )
+    expect(await namespaceExists(r.outputs.namespace!)).toBe(false)
+    expect(requestsFor('acme/escape')).toEqual([])
+    noStackTrace(r)
+  })
+
+  test('cluster-wide kinds are refused unless allowed; allowed ones are owned, pruned and removed on teardown', async () => {
+    const clusterRole = (name: string) =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{concat preview.namespace "-${name}"}}\nrules: []\n`
+    const files = {
+      'cm.yaml': configMap('fine'),
+      'role.yaml': clusterRole('reader'),
+      'role2.yaml': clusterRole('writer'),
+    }
+    const refused = await run(
+      { repository: 'acme/cluster', number: 2 },
+      { templates: 'preview' },
+      workspaceWith(files),
+    )
+    expect(refused.code).not.toBe(0)
+    expect(refused.log).toMatch(/ClusterRole ".*-reader" is cluster-wide.*allow-cluster-scoped/)
+    expect(await namespaceExists(refused.outputs.namespace!)).toBe(false)
+
+    const workspace = workspaceWith(files)
+    const allowed = await run(
+      { repository: 'acme/cluster', number: 2 },
+      { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
+      workspace,
+    )
+    expect(allowed.log).not.toContain('::error')
+    const ns = allowed.outputs.namespace!
+    const role = await kube.objects.read({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `${ns}-reader` },
+    })
+    expect(role.metadata?.labels?.['kube-pr-preview.io/preview']).toBe(ns)
+
+    writeFileSync(join(workspace, 'preview', 'role2.yaml'), '')
+    const pruned = await run(
+      { repository: 'acme/cluster', number: 2, action: 'synchronize' },
+      { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
+      workspace,
+    )
+    expect(pruned.code).toBe(0)
+    const names = async () =>
+      (await kube.objects.list('rbac.authorization.k8s.io/v1', 'ClusterRole')).items
+        .map((o) => o.metadata!.name)
+        .filter((n) => n!.startsWith(ns))
+    expect(await names()).toEqual([`${ns}-reader`])
+    const closed = await run(
+      { repository: 'acme/cluster', number: 2, action: 'closed' },
+      { 'allow-cluster-scoped': 'ClusterRole' },
+    )
+    expect(closed.code).toBe(0)
+    expect(await names()).toEqual([])
+  })
+
+  test('a cluster-wide custom resource kind is found out through discovery and refused', async () => {
+    await kube.objects.patch(
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.test' },
+        spec: {
+          group: 'example.test',
+          scope: 'Cluster',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
+      } as never,
+      undefined,
+      undefined,
+      'test',
+      true,
+      'application/apply-patch+yaml' as never,
+    )
+    await new Promise((r) => setTimeout(r, 2000)) // the CRD becomes served
+    const workspace = workspaceWith({
+      'w.yaml': 'apiVersion: example.test/v1\nkind: Widget\nmetadata:\n  name: w\n',
+    })
+    const r = await run({ repository: 'acme/widgets', number: 3 }, { templates: 'preview' }, workspace)
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/Widget "w" is cluster-wide and Widget is not listed in allow-cluster-scoped/)
+    expect(requestsFor('acme/widgets')).toEqual([])
+  })
+})
+
+describe('forks', () => {
+  test('refused by default with a clear message, deployed with allow-forks, removed on close either way', async () => {
+    const fork = { repository: 'acme/forked', number: 4, headRepository: 'stranger/forked' }
+    const refused = await run(fork, { kubeconfig: '' })
+    expect(refused.code).toBe(0)
+    expect(refused.outputs.status).toBe('skipped')
+    expect(refused.log).toMatch(/::warning::PRs from forks are not deployed/)
+    expect(requestsFor('acme/forked')).toEqual([])
+    const allowed = await run(fork, { 'allow-forks': 'true' })
+    expect(allowed.outputs.status).toBe('deployed')
+    const closed = await run({ ...fork, action: 'closed' })
+    expect(closed.outputs.status).toBe('destroyed')
+    expect(await namespaceExists(allowed.outputs.namespace!)).toBe(false)
+  })
+})
+
+describe('bad templates and bad credentials: one clear error, nothing applied', () => {
+  test.each([
+    [
+      'Handlebars',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{x}\n  b: c\n',
+      6,
+      /Handlebars syntax error/,
+    ],
+    [
+      'YAML',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   broken: [\n',
+      4,
+      /the rendered YAML is invalid/,
+    ],
+  ])('a %s error names the file and line as an annotation', async (_kind, text, line, message) => {
+    const r = await run(
+      { repository: 'acme/broken', number: 5 },
+      { templates: 'preview' },
+      workspaceWith({ 'good.yaml': configMap('good'), 'bad.yaml': text }),
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(
+      new RegExp(
+        `::error title=Template error,file=preview/bad.yaml,line=${line}::Nothing was applied: bad.yaml:${line}: `,
+      ),
+    )
+    expect(r.log.match(/::error/g)).toHaveLength(1)
+    expect(r.log).toMatch(message)
+    expect(await namespaceExists(r.outputs.namespace!)).toBe(false)
+    expect(requestsFor('acme/broken')).toEqual([])
+    noStackTrace(r)
+  })
+
+  test('a kubeconfig that is not one', async () => {
+    const r = await run(
+      { repository: 'acme/creds', number: 1 },
+      { kubeconfig: 'apiVersion: v1\nclusters: []\ncontexts: []\n' },
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/::error::Input "kubeconfig": has no usable current-context/)
+    noStackTrace(r)
+  })
+
+  test('an unreachable cluster', async () => {
+    const unreachable = kube.kubeconfigText.replace(/server: \S+/, 'server: https://127.0.0.1:1')
+    const r = await run({ repository: 'acme/creds', number: 2 }, { kubeconfig: unreachable })
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/::error::cannot reach the Kubernetes API at https:\/\/127.0.0.1:1 \(ECONNREFUSED/)
+    noStackTrace(r)
+  })
+
+  test('a user the cluster forbids', async () => {
+    const kubeconfig = await serviceAccountKubeconfig('nobody', [])
+    const r = await run({ repository: 'acme/creds', number: 3 }, { kubeconfig })
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/::error::reading Namespace .*forbidden.*lacks RBAC permission/)
+    noStackTrace(r)
+  })
+
+  test("with only the README's ClusterRole, a ServiceAccount deploys and tears down the default stack", async () => {
+    const role = parseAllDocuments(
+      readFileSync(new URL('../README.md', import.meta.url), 'utf8').match(
+        /```yaml\n(apiVersion: rbac[\s\S]*?)```/,
+      )![1]!,
+    )[0]!.toJS() as {
+      rules: unknown[]
+    }
+    const kubeconfig = await serviceAccountKubeconfig('deployer', role.rules)
+    const opened = await run({ repository: 'acme/least-privilege', number: 9 }, { kubeconfig })
+    expect(opened.log).not.toContain('::error')
+    expect(opened.outputs.status).toBe('deployed')
+    const closed = await run(
+      { repository: 'acme/least-privilege', number: 9, action: 'closed' },
+      { kubeconfig },
+    )
+    expect(closed.outputs.status).toBe('destroyed')
+  })
+})
+
+/** A kubeconfig for a new ServiceAccount bound to a ClusterRole with these rules (none: no rights at all). */
+async function serviceAccountKubeconfig(name: string, rules: unknown[]): Promise<string> {
+  const namespace = 'preview-system'
+  if (!(await namespaceExists(namespace)))
+    await kube.core.createNamespace({ body: { metadata: { name: namespace } } })
+  await kube.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
+  if (rules.length) {
+    const apply = (o: object) =>
+      kube.objects.patch(
+        o as never,
+        undefined,
+        undefined,
+        'test',
+        true,
+        'application/apply-patch+yaml' as never,
+      )
+    await apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `test-${name}` },
+      rules,
+    })
+    await apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `test-${name}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `test-${name}` },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    })
+  }
+  const token = await kube.core.createNamespacedServiceAccountToken({
+    name,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  })
+  return kube.kubeconfigText.replace(/token: \S+/, `token: ${token.status!.token}`)
+}

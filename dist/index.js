@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4668);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6785);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4668:
+/***/ 6785:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41185,6 +41185,8 @@ const ANNOTATION = {
     /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
     inventory: `${P}/inventory`,
     deployedAt: `${P}/deployed-at`,
+    /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
+    headUpdatedAt: `${P}/head-updated-at`,
 };
 function ownerLabels(o) {
     return {
@@ -41366,6 +41368,30 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
             return ok(res, `applying ${describeRef(ref)}`);
         },
+        async create(obj) {
+            const ref = {
+                apiVersion: obj.apiVersion,
+                kind: obj.kind,
+                name: obj.metadata.name,
+                namespace: obj.metadata.namespace,
+            };
+            const res = await call('POST', await pathOf(ref, false), `creating ${describeRef(ref)}`, obj);
+            if (res.status === 409)
+                return null;
+            return ok(res, `creating ${describeRef(ref)}`);
+        },
+        async replace(obj) {
+            const ref = {
+                apiVersion: obj.apiVersion,
+                kind: obj.kind,
+                name: obj.metadata.name,
+                namespace: obj.metadata.namespace,
+            };
+            const res = await call('PUT', await pathOf(ref), `updating ${describeRef(ref)}`, obj);
+            if (res.status === 409)
+                return null;
+            return ok(res, `updating ${describeRef(ref)}`);
+        },
         async get(ref) {
             const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`);
             if (res.status === 404)
@@ -41490,12 +41516,14 @@ class OwnershipError extends Error {
         this.name = 'OwnershipError';
     }
 }
-function namespaceObject(owner, annotations) {
+/** The preview's namespace; with a uid, applying it can only change that very namespace, never recreate it. */
+function namespaceObject(owner, annotations, uid) {
     return {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: {
             name: owner.namespace,
+            ...(uid ? { uid } : {}),
             labels: ownerLabels(owner),
             annotations: { ...ownerAnnotations(owner), ...annotations },
         },
@@ -41521,6 +41549,18 @@ async function currentNamespace(kube, owner, deadline, log) {
     }
     return ns;
 }
+/** The preview's namespace, created (with only its ownership labels) when it does not exist yet. */
+async function ensureNamespace(kube, owner, existing) {
+    if (existing)
+        return existing;
+    const created = await kube.create(namespaceObject(owner, {}));
+    if (created)
+        return created;
+    const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
+    if (!raced || !isOwnedBy(raced, owner))
+        throw new OwnershipError(`namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`);
+    return raced;
+}
 /** Watches one object until it is deleted (or the deadline passes). */
 async function waitUntilGone(kube, ref, deadline) {
     while (Date.now() < deadline) {
@@ -41541,6 +41581,10 @@ async function waitUntilGone(kube, ref, deadline) {
                 }
             }, controller.signal);
         }
+        catch {
+            // A dropped watch (apiserver restart): look again after a moment.
+            await new Promise((r) => setTimeout(r, 500));
+        }
         finally {
             clearTimeout(timer);
         }
@@ -41549,14 +41593,15 @@ async function waitUntilGone(kube, ref, deadline) {
     }
     throw new Error(`${describeRef(ref)} was still there when the timeout ran out`);
 }
-async function applyPreview(kube, owner, objects, namespaceAnnotations, existing, deadline, log) {
-    const previous = parseInventory(existing?.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
+async function applyPreview(kube, owner, objects, namespaceAnnotations, namespace, deadline, log) {
+    const uid = String(namespace.metadata.uid ?? '');
+    const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
     const current = objects.map(refOf);
     // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
     await kube.apply(namespaceObject(owner, {
         ...namespaceAnnotations,
         [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
-    }));
+    }, uid));
     const applied = [];
     for (const group of [
         objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
@@ -41581,7 +41626,7 @@ async function applyPreview(kube, owner, objects, namespaceAnnotations, existing
             log.info(`pruned ${describeRef(ref)} (no longer in the templates)`);
         }
     }));
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) }));
+    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) }, uid));
     return { applied, pruned };
 }
 /**
@@ -41664,6 +41709,98 @@ async function podsOf(kube, namespace, o) {
         .join(',');
     const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
     return list.items;
+}
+
+;// CONCATENATED MODULE: ./src/kube/lock.ts
+// One run at a time per preview: a Lease in the preview's namespace, held while a run deploys and renewed while
+// it runs. A run that dies leaves a Lease that expires; the next run takes it over.
+
+const LOCK_NAME = 'kube-pr-preview-lock';
+const DURATION_S = 30;
+const RENEW_MS = 10_000;
+const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function leaseObject(owner, holder, base) {
+    const now = microTime();
+    return {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+            name: LOCK_NAME,
+            namespace: owner.namespace,
+            labels: ownerLabels(owner),
+            ...(base ? { resourceVersion: base.metadata.resourceVersion } : {}),
+        },
+        spec: { holderIdentity: holder, leaseDurationSeconds: DURATION_S, acquireTime: now, renewTime: now },
+    };
+}
+const spec = (lease) => lease.spec ?? {};
+function expiresAt(lease) {
+    const s = spec(lease);
+    return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
+}
+/** Waits (bounded by the deadline) until this run holds the preview's lock. */
+async function acquireLock(kube, owner, holder, deadline, onWait) {
+    const ref = {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        name: LOCK_NAME,
+        namespace: owner.namespace,
+    };
+    let told = false;
+    for (;;) {
+        const created = await kube.create(leaseObject(owner, holder));
+        if (created)
+            break;
+        const current = await kube.get(ref);
+        if (!current)
+            continue;
+        const other = spec(current).holderIdentity ?? '';
+        if (other === holder || !other || expiresAt(current) < Date.now()) {
+            if (await kube.replace(leaseObject(owner, holder, current)))
+                break;
+            continue;
+        }
+        if (Date.now() > deadline)
+            throw new Error(`another run (${other}) is still deploying this preview; gave up waiting`);
+        if (!told)
+            onWait(other);
+        told = true;
+        // Wake on the holder's release or renewal, or when its lease would expire.
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+        await kube
+            .watch(ref.apiVersion, ref.kind, ref.namespace, {
+            fieldSelector: `metadata.name=${LOCK_NAME}`,
+            resourceVersion: String(current.metadata.resourceVersion),
+        }, (e) => {
+            if (e.type === 'DELETED' || e.type === 'MODIFIED')
+                controller.abort();
+        }, controller.signal)
+            .catch(() => new Promise((r) => setTimeout(r, 500)));
+        clearTimeout(timer);
+    }
+    const renew = setInterval(() => {
+        void (async () => {
+            const current = await kube.get(ref);
+            if (current && spec(current).holderIdentity === holder) {
+                const next = leaseObject(owner, holder, current);
+                next.spec.acquireTime = spec(current).acquireTime;
+                await kube.replace(next);
+            }
+        })().catch(() => undefined);
+    }, RENEW_MS);
+    renew.unref();
+    return {
+        async release() {
+            clearInterval(renew);
+            const current = await kube.get(ref).catch(() => null);
+            if (current && spec(current).holderIdentity === holder) {
+                await kube
+                    .delete(ref, { uid: String(current.metadata.uid ?? '') || undefined })
+                    .catch(() => undefined);
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/scope.ts
@@ -42138,7 +42275,9 @@ function workloadRows(workloads, urls) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy.ts
-// Deploying a preview, top to bottom: render → GitHub deployment → apply and prune → wait → report.
+// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
+// apply and prune → wait → report.
+
 
 
 
@@ -42169,74 +42308,116 @@ function renderPreview(plan, o, existingCredentials) {
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };
 }
+const skipped = (reason) => ({
+    status: 'skipped',
+    url: '',
+    urls: {},
+    deploymentId: null,
+    workloads: [],
+    diagnoses: [],
+    pruned: [],
+    reason,
+});
+/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+async function staleness(plan, github, namespace) {
+    const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? '';
+    const recordedSha = namespace?.metadata.annotations?.[ANNOTATION.headSha] ?? '';
+    if (recordedAt && plan.pr.updatedAt && recordedAt > plan.pr.updatedAt && recordedSha !== plan.pr.head.sha) {
+        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
+    }
+    const pr = await github.pullRequest(plan.pr.number);
+    if (pr?.state === 'closed')
+        return 'the pull request is closed';
+    if (pr && pr.headSha !== plan.pr.head.sha) {
+        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
+    }
+    return null;
+}
+const credentialsRef = (plan) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: CREDENTIALS_SECRET,
+    namespace: plan.namespace,
+});
 async function deploy(plan, o, kube, github, log) {
     const deadline = Date.now() + o.timeoutMs;
     const owner = ownerOf(plan);
-    const { objects, existing } = await log.group('Render', async () => {
+    const needsCredentials = credentialNames(o.templates.files).length > 0;
+    // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
+    const existing = await log.group('Render', async () => {
         const existing = await currentNamespace(kube, owner, deadline, log);
-        const needsCredentials = credentialNames(o.templates.files).length > 0;
-        const secret = existing && needsCredentials
-            ? await kube.get({
-                apiVersion: 'v1',
-                kind: 'Secret',
-                name: CREDENTIALS_SECRET,
-                namespace: plan.namespace,
-            })
-            : null;
+        const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
         const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        const { credentials } = rendered;
-        for (const value of Object.values(credentials.values))
-            log.secret(value);
-        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
-        if (credentials.generated.length)
-            log.info(`generated credentials: ${credentials.generated.join(', ')} (kept for later deploys)`);
-        log.info(`rendered ${objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
-        for (const obj of objects)
+        await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
+        for (const obj of rendered.objects)
             log.info(`  ${obj.kind} ${obj.metadata.name}`);
-        return { objects, existing };
+        return existing;
     });
-    const urls = serviceUrls(objects, plan.scheme);
-    const url = primaryUrl(urls, plan.host);
-    const deploymentId = await log.group('GitHub deployment', async () => {
-        const id = await github.createDeployment({
-            ref: plan.ref,
-            environment: plan.environment,
-            description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
-            payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
-        });
-        await github.setStatus(id, {
-            state: 'in_progress',
-            description: 'Deploying the preview',
-            logUrl: plan.logUrl,
-        });
-        log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
-        return id;
-    });
-    const outcome = (status, rest) => ({
-        status,
-        url,
-        urls,
-        deploymentId,
-        workloads: [],
-        diagnoses: [],
-        pruned: [],
-        reason: '',
-        ...rest,
-    });
+    const early = await staleness(plan, github, existing);
+    if (early)
+        return skipped(early);
+    const namespace = await ensureNamespace(kube, owner, existing);
+    const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
+    let deploymentId = null;
     try {
+        // Another run may have deployed while this one waited: look again, now that no one else can.
+        const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace });
+        if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+            return skipped('the preview was removed while this run was starting (the pull request was closed)');
+        }
+        const stale = await staleness(plan, github, live);
+        if (stale)
+            return skipped(stale);
+        const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
+        const rendered = renderPreview(plan, o, decodeCredentials(secret));
+        for (const value of Object.values(rendered.credentials.values))
+            log.secret(value);
+        if (rendered.credentials.generated.length)
+            log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        const urls = serviceUrls(objects, plan.scheme);
+        const url = primaryUrl(urls, plan.host);
+        deploymentId = await log.group('GitHub deployment', async () => {
+            const id = await github.createDeployment({
+                ref: plan.ref,
+                environment: plan.environment,
+                description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+                payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+            });
+            await github.setStatus(id, {
+                state: 'in_progress',
+                description: 'Deploying the preview',
+                logUrl: plan.logUrl,
+            });
+            log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
+            return id;
+        });
+        const id = deploymentId;
+        const outcome = (status, rest) => ({
+            ...skipped(''),
+            status,
+            url,
+            urls,
+            deploymentId: id,
+            ...rest,
+        });
         const applied = await log.group('Apply', async () => {
-            const result = await applyPreview(kube, owner, objects, { [ANNOTATION.headSha]: plan.pr.head.sha, [ANNOTATION.deployedAt]: new Date().toISOString() }, existing, deadline, log);
+            const result = await applyPreview(kube, owner, objects, {
+                [ANNOTATION.headSha]: plan.pr.head.sha,
+                [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+                [ANNOTATION.deployedAt]: new Date().toISOString(),
+            }, live, deadline, log);
             log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
             return result;
         });
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
         const workloads = waitedWorkloads(applied.applied);
         if (!o.wait) {
-            await github.setStatus(deploymentId, {
+            await report(github, plan, id, {
                 state: 'success',
                 description: 'Applied (not waited for readiness)',
                 environmentUrl: url,
-                logUrl: plan.logUrl,
             });
             return outcome('deployed', {
                 pruned,
@@ -42248,11 +42429,10 @@ async function deploy(plan, o, kube, github, log) {
         }
         const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`)));
         if (waited.outcome === 'ready') {
-            await github.setStatus(deploymentId, {
+            await report(github, plan, id, {
                 state: 'success',
                 description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
                 environmentUrl: url,
-                logUrl: plan.logUrl,
             });
             return outcome('deployed', { pruned, workloads: waited.workloads });
         }
@@ -42268,18 +42448,59 @@ async function deploy(plan, o, kube, github, log) {
         const reason = waited.outcome === 'timeout'
             ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
             : (diagnoses[0]?.headline ?? 'a workload failed');
-        await github.setStatus(deploymentId, { state: 'failure', description: reason, logUrl: plan.logUrl });
+        await report(github, plan, id, { state: 'failure', description: reason });
         return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason });
     }
     catch (e) {
-        await github
-            .setStatus(deploymentId, {
-            state: 'error',
-            description: `Deploy error: ${e.message}`,
-            logUrl: plan.logUrl,
-        })
-            .catch((ge) => log.warning(`could not report the error to GitHub: ${ge.message}`));
+        // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
+        const now = await kube
+            .get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+            .catch(() => undefined);
+        const removed = now === null ||
+            (now !== undefined &&
+                (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
+        if (deploymentId !== null) {
+            const status = removed
+                ? {
+                    state: 'inactive',
+                    description: 'The pull request was closed while deploying; nothing was left running',
+                }
+                : { state: 'error', description: `Deploy error: ${e.message}` };
+            await github
+                .setStatus(deploymentId, { ...status, logUrl: plan.logUrl })
+                .catch((ge) => log.warning(`could not report to GitHub: ${ge.message}`));
+        }
+        if (removed)
+            return {
+                ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+                deploymentId,
+            };
         throw e;
+    }
+    finally {
+        await lock.release();
+    }
+}
+/**
+ * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
+ * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
+ */
+async function report(github, plan, id, status) {
+    try {
+        await github.setStatus(id, { ...status, logUrl: plan.logUrl });
+        const earlier = await github.listDeployments(plan.environment);
+        const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
+        await Promise.all(dangling.map((d) => github.setStatus(d.id, {
+            state: 'inactive',
+            description: 'Superseded by a later deploy',
+            logUrl: plan.logUrl,
+        })));
+    }
+    catch (e) {
+        const where = status.state === 'success'
+            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+            : 'The preview is not healthy';
+        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
 }
 
@@ -42403,6 +42624,7 @@ function parsePullRequestEvent(eventName, payload) {
         draft: pr.draft === true,
         merged: pr.merged === true,
         labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => event_str(obj(l).name)).filter(Boolean),
+        updatedAt: event_str(pr.updated_at),
     };
 }
 
@@ -47413,11 +47635,54 @@ function shortDescription(text) {
     const one = text.replace(/\s+/g, ' ').trim();
     return one.length <= 140 ? one : `${one.slice(0, 139)}…`;
 }
-function createGitHub(token, owner, repo) {
+/** Whether a failed GitHub request is worth repeating, and after how long. */
+function retryDelay(status, headers, attempt, policy) {
+    const rateLimited = status === 429 ||
+        (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined));
+    if (!rateLimited && status !== 0 && status < 500)
+        return null; // 0: the connection failed
+    const retryAfter = Number(headers['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter >= 0)
+        return Math.min(retryAfter * 1000, policy.maxWaitMs);
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (rateLimited && Number.isFinite(reset))
+        return Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs);
+    return Math.min(policy.maxWaitMs, 500 * 2 ** attempt);
+}
+function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_000 }) {
     if (!token)
         throw new Error('Input "github-token": is empty; the default `${{ github.token }}` needs `permissions: deployments: write`.');
     const octokit = getOctokit(token);
+    // Rate limits (403/429) and server errors (5xx) are retried, waiting as GitHub asks; other errors are not.
+    octokit.hook.wrap('request', async (request, options) => {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await request(options);
+            }
+            catch (e) {
+                const err = e;
+                const wait = attempt + 1 < retry.attempts
+                    ? retryDelay(err.status ?? 0, err.response?.headers ?? {}, attempt, retry)
+                    : null;
+                if (wait === null)
+                    throw e;
+                await new Promise((r) => setTimeout(r, wait));
+            }
+        }
+    });
     return {
+        async pullRequest(number) {
+            try {
+                const res = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+                return { state: res.data.state === 'closed' ? 'closed' : 'open', headSha: res.data.head.sha };
+            }
+            catch (e) {
+                const status = e.status;
+                if (status === 403 || status === 404)
+                    return null;
+                throw e;
+            }
+        },
         async createDeployment(d) {
             const res = await octokit.rest.repos.createDeployment({
                 owner,
@@ -47783,6 +48048,7 @@ async function run() {
             wait: settings.wait,
             timeoutMs: settings.timeoutMs,
             allowClusterScoped: settings.allowClusterScoped,
+            holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
         }, kube, github, log);
         reportDeploy(plan, outcome);
         await writeSummary(deploySummary(plan, settings, outcome));
@@ -47797,10 +48063,13 @@ async function run() {
 function reportDeploy(plan, o) {
     setOutput('url', o.url);
     setOutput('urls', JSON.stringify(o.urls));
-    setOutput('deployment-id', String(o.deploymentId));
+    if (o.deploymentId !== null)
+        setOutput('deployment-id', String(o.deploymentId));
     setOutput('status', o.status);
     if (o.status === 'deployed')
         info(`Preview ready: ${o.url || plan.namespace}`);
+    if (o.status === 'skipped')
+        info(`Not deployed: ${o.reason}`);
 }
 function deploySummary(plan, settings, o) {
     const notes = [];
@@ -47810,7 +48079,7 @@ function deploySummary(plan, settings, o) {
         title: `Preview of PR #${plan.pr.number}`,
         status: o.status === 'deployed'
             ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
-            : `Failed: ${o.reason}`,
+            : `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`,
         rows: workloadRows(o.workloads, o.urls),
         facts: [
             ['Namespace', plan.namespace],

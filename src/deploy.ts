@@ -1,4 +1,5 @@
-// Deploying a preview, top to bottom: render → GitHub deployment → apply and prune → wait → report.
+// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
+// apply and prune → wait → report.
 import {
   credentialsSecretObject,
   CREDENTIALS_SECRET,
@@ -7,14 +8,15 @@ import {
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
 import type { GitHub } from './github.js'
-import { applyPreview, currentNamespace } from './kube/apply.js'
+import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, type Diagnosis } from './kube/diagnose.js'
+import { acquireLock } from './kube/lock.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, type Owner } from './ownership.js'
 import type { Plan } from './plan.js'
-import { credentialNames, render, stampOwnership } from './render.js'
+import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
 
@@ -32,17 +34,19 @@ export interface DeployOptions {
   wait: boolean
   timeoutMs: number
   allowClusterScoped: string[]
+  /** Who holds the preview's lock: the workflow run and attempt. */
+  holder: string
 }
 
 export interface DeployOutcome {
-  status: 'deployed' | 'failed'
+  status: 'deployed' | 'failed' | 'skipped'
   url: string
   urls: Record<string, string>
-  deploymentId: number
+  deploymentId: number | null
   workloads: WorkloadStatus[]
   diagnoses: Diagnosis[]
   pruned: string[]
-  /** A one-line reason when status is failed. */
+  /** A one-line reason when status is failed or skipped. */
   reason: string
 }
 
@@ -51,7 +55,11 @@ export function ownerOf(plan: Plan): Owner {
 }
 
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
-export function renderPreview(plan: Plan, o: DeployOptions, existingCredentials: Record<string, string>) {
+export function renderPreview(
+  plan: Plan,
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped'>,
+  existingCredentials: Record<string, string>,
+) {
   const owner = ownerOf(plan)
   const names = credentialNames(o.templates.files)
   const credentials = fillCredentials(names, existingCredentials)
@@ -71,6 +79,39 @@ export function renderPreview(plan: Plan, o: DeployOptions, existingCredentials:
   return { objects, credentials }
 }
 
+const skipped = (reason: string): DeployOutcome => ({
+  status: 'skipped',
+  url: '',
+  urls: {},
+  deploymentId: null,
+  workloads: [],
+  diagnoses: [],
+  pruned: [],
+  reason,
+})
+
+/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+async function staleness(plan: Plan, github: GitHub, namespace: KubeObject | null): Promise<string | null> {
+  const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? ''
+  const recordedSha = namespace?.metadata.annotations?.[ANNOTATION.headSha] ?? ''
+  if (recordedAt && plan.pr.updatedAt && recordedAt > plan.pr.updatedAt && recordedSha !== plan.pr.head.sha) {
+    return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`
+  }
+  const pr = await github.pullRequest(plan.pr.number)
+  if (pr?.state === 'closed') return 'the pull request is closed'
+  if (pr && pr.headSha !== plan.pr.head.sha) {
+    return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`
+  }
+  return null
+}
+
+const credentialsRef = (plan: Plan) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  name: CREDENTIALS_SECRET,
+  namespace: plan.namespace,
+})
+
 export async function deploy(
   plan: Plan,
   o: DeployOptions,
@@ -80,70 +121,82 @@ export async function deploy(
 ): Promise<DeployOutcome> {
   const deadline = Date.now() + o.timeoutMs
   const owner = ownerOf(plan)
+  const needsCredentials = credentialNames(o.templates.files).length > 0
 
-  const { objects, existing } = await log.group('Render', async () => {
+  // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
+  const existing = await log.group('Render', async () => {
     const existing = await currentNamespace(kube, owner, deadline, log)
-    const needsCredentials = credentialNames(o.templates.files).length > 0
-    const secret =
-      existing && needsCredentials
-        ? await kube.get({
-            apiVersion: 'v1',
-            kind: 'Secret',
-            name: CREDENTIALS_SECRET,
-            namespace: plan.namespace,
-          })
-        : null
+    const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null
     const rendered = renderPreview(plan, o, decodeCredentials(secret))
-    const { credentials } = rendered
-    for (const value of Object.values(credentials.values)) log.secret(value)
-    const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
-    if (credentials.generated.length)
-      log.info(`generated credentials: ${credentials.generated.join(', ')} (kept for later deploys)`)
+    await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
     log.info(
-      `rendered ${objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`,
+      `rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`,
     )
-    for (const obj of objects) log.info(`  ${obj.kind} ${obj.metadata.name}`)
-    return { objects, existing }
+    for (const obj of rendered.objects) log.info(`  ${obj.kind} ${obj.metadata.name}`)
+    return existing
   })
-  const urls = serviceUrls(objects, plan.scheme)
-  const url = primaryUrl(urls, plan.host)
+  const early = await staleness(plan, github, existing)
+  if (early) return skipped(early)
 
-  const deploymentId = await log.group('GitHub deployment', async () => {
-    const id = await github.createDeployment({
-      ref: plan.ref,
-      environment: plan.environment,
-      description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
-      payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
-    })
-    await github.setStatus(id, {
-      state: 'in_progress',
-      description: 'Deploying the preview',
-      logUrl: plan.logUrl,
-    })
-    log.info(`deployment ${id} for environment ${plan.environment} is in progress`)
-    return id
-  })
-
-  const outcome = (status: DeployOutcome['status'], rest: Partial<DeployOutcome>): DeployOutcome => ({
-    status,
-    url,
-    urls,
-    deploymentId,
-    workloads: [],
-    diagnoses: [],
-    pruned: [],
-    reason: '',
-    ...rest,
-  })
-
+  const namespace = await ensureNamespace(kube, owner, existing)
+  const lock = await acquireLock(kube, owner, o.holder, deadline, (other) =>
+    log.info(`waiting for another run (${other}) to finish deploying this preview`),
+  )
+  let deploymentId: number | null = null
   try {
+    // Another run may have deployed while this one waited: look again, now that no one else can.
+    const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+    if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+      return skipped('the preview was removed while this run was starting (the pull request was closed)')
+    }
+    const stale = await staleness(plan, github, live)
+    if (stale) return skipped(stale)
+
+    const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null
+    const rendered = renderPreview(plan, o, decodeCredentials(secret))
+    for (const value of Object.values(rendered.credentials.values)) log.secret(value)
+    if (rendered.credentials.generated.length)
+      log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
+    const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
+    const urls = serviceUrls(objects, plan.scheme)
+    const url = primaryUrl(urls, plan.host)
+
+    deploymentId = await log.group('GitHub deployment', async () => {
+      const id = await github.createDeployment({
+        ref: plan.ref,
+        environment: plan.environment,
+        description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+        payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+      })
+      await github.setStatus(id, {
+        state: 'in_progress',
+        description: 'Deploying the preview',
+        logUrl: plan.logUrl,
+      })
+      log.info(`deployment ${id} for environment ${plan.environment} is in progress`)
+      return id
+    })
+    const id = deploymentId
+    const outcome = (status: DeployOutcome['status'], rest: Partial<DeployOutcome>): DeployOutcome => ({
+      ...skipped(''),
+      status,
+      url,
+      urls,
+      deploymentId: id,
+      ...rest,
+    })
+
     const applied = await log.group('Apply', async () => {
       const result = await applyPreview(
         kube,
         owner,
         objects,
-        { [ANNOTATION.headSha]: plan.pr.head.sha, [ANNOTATION.deployedAt]: new Date().toISOString() },
-        existing,
+        {
+          [ANNOTATION.headSha]: plan.pr.head.sha,
+          [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+          [ANNOTATION.deployedAt]: new Date().toISOString(),
+        },
+        live,
         deadline,
         log,
       )
@@ -153,14 +206,13 @@ export async function deploy(
       return result
     })
     const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`)
-
     const workloads = waitedWorkloads(applied.applied)
+
     if (!o.wait) {
-      await github.setStatus(deploymentId, {
+      await report(github, plan, id, {
         state: 'success',
         description: 'Applied (not waited for readiness)',
         environmentUrl: url,
-        logUrl: plan.logUrl,
       })
       return outcome('deployed', {
         pruned,
@@ -176,11 +228,10 @@ export async function deploy(
       ),
     )
     if (waited.outcome === 'ready') {
-      await github.setStatus(deploymentId, {
+      await report(github, plan, id, {
         state: 'success',
         description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
         environmentUrl: url,
-        logUrl: plan.logUrl,
       })
       return outcome('deployed', { pruned, workloads: waited.workloads })
     }
@@ -198,16 +249,72 @@ export async function deploy(
       waited.outcome === 'timeout'
         ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
         : (diagnoses[0]?.headline ?? 'a workload failed')
-    await github.setStatus(deploymentId, { state: 'failure', description: reason, logUrl: plan.logUrl })
+    await report(github, plan, id, { state: 'failure', description: reason })
     return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason })
   } catch (e) {
-    await github
-      .setStatus(deploymentId, {
-        state: 'error',
-        description: `Deploy error: ${(e as Error).message}`,
-        logUrl: plan.logUrl,
-      })
-      .catch((ge: Error) => log.warning(`could not report the error to GitHub: ${ge.message}`))
+    // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
+    const now = await kube
+      .get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+      .catch(() => undefined)
+    const removed =
+      now === null ||
+      (now !== undefined &&
+        (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)))
+    if (deploymentId !== null) {
+      const status = removed
+        ? {
+            state: 'inactive' as const,
+            description: 'The pull request was closed while deploying; nothing was left running',
+          }
+        : { state: 'error' as const, description: `Deploy error: ${(e as Error).message}` }
+      await github
+        .setStatus(deploymentId, { ...status, logUrl: plan.logUrl })
+        .catch((ge: Error) => log.warning(`could not report to GitHub: ${ge.message}`))
+    }
+    if (removed)
+      return {
+        ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+        deploymentId,
+      }
     throw e
+  } finally {
+    await lock.release()
+  }
+}
+
+/**
+ * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
+ * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
+ */
+async function report(
+  github: GitHub,
+  plan: Plan,
+  id: number,
+  status: { state: 'success' | 'failure'; description: string; environmentUrl?: string },
+): Promise<void> {
+  try {
+    await github.setStatus(id, { ...status, logUrl: plan.logUrl })
+    const earlier = await github.listDeployments(plan.environment)
+    const dangling = earlier.filter(
+      (d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''),
+    )
+    await Promise.all(
+      dangling.map((d) =>
+        github.setStatus(d.id, {
+          state: 'inactive',
+          description: 'Superseded by a later deploy',
+          logUrl: plan.logUrl,
+        }),
+      ),
+    )
+  } catch (e) {
+    const where =
+      status.state === 'success'
+        ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+        : 'The preview is not healthy'
+    throw new Error(
+      `${where}, but GitHub did not accept the deployment status (${(e as Error).message}); re-run the job to report it.`,
+      { cause: e },
+    )
   }
 }

@@ -14,6 +14,8 @@ export interface PullRequestEvent {
   draft: boolean
   merged: boolean
   labels: string[]
+  /** When the PR last changed (a push moves it): orders runs of one PR. */
+  updatedAt: string
 }
 
 const EVENTS = ['pull_request', 'pull_request_target']
@@ -58,5 +60,6 @@ export function parsePullRequestEvent(eventName: string, payload: unknown): Pull
     draft: pr.draft === true,
     merged: pr.merged === true,
     labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => str(obj(l).name)).filter(Boolean),
+    updatedAt: str(pr.updated_at),
   }
 }

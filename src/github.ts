@@ -25,7 +25,14 @@ export interface DeploymentSummary {
   latestState: string | null
 }
 
+export interface PullRequestState {
+  state: 'open' | 'closed'
+  headSha: string
+}
+
 export interface GitHub {
+  /** The PR as GitHub has it now; null when the token may not read it. */
+  pullRequest(number: number): Promise<PullRequestState | null>
   createDeployment(d: DeploymentRequest): Promise<number>
   setStatus(id: number, s: StatusRequest): Promise<void>
   listDeployments(environment: string): Promise<DeploymentSummary[]>
@@ -39,13 +46,69 @@ export function shortDescription(text: string): string {
   return one.length <= 140 ? one : `${one.slice(0, 139)}…`
 }
 
-export function createGitHub(token: string, owner: string, repo: string): GitHub {
+export interface GitHubRetry {
+  attempts: number
+  /** Longest single wait, also for a rate limit's reset time. */
+  maxWaitMs: number
+}
+
+/** Whether a failed GitHub request is worth repeating, and after how long. */
+export function retryDelay(
+  status: number,
+  headers: Record<string, string | undefined>,
+  attempt: number,
+  policy: GitHubRetry,
+): number | null {
+  const rateLimited =
+    status === 429 ||
+    (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined))
+  if (!rateLimited && status !== 0 && status < 500) return null // 0: the connection failed
+  const retryAfter = Number(headers['retry-after'])
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, policy.maxWaitMs)
+  const reset = Number(headers['x-ratelimit-reset'])
+  if (rateLimited && Number.isFinite(reset))
+    return Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs)
+  return Math.min(policy.maxWaitMs, 500 * 2 ** attempt)
+}
+
+export function createGitHub(
+  token: string,
+  owner: string,
+  repo: string,
+  retry: GitHubRetry = { attempts: 5, maxWaitMs: 60_000 },
+): GitHub {
   if (!token)
     throw new Error(
       'Input "github-token": is empty; the default `${{ github.token }}` needs `permissions: deployments: write`.',
     )
   const octokit = getOctokit(token)
+  // Rate limits (403/429) and server errors (5xx) are retried, waiting as GitHub asks; other errors are not.
+  octokit.hook.wrap('request', async (request, options) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(options)
+      } catch (e) {
+        const err = e as { status?: number; response?: { headers?: Record<string, string | undefined> } }
+        const wait =
+          attempt + 1 < retry.attempts
+            ? retryDelay(err.status ?? 0, err.response?.headers ?? {}, attempt, retry)
+            : null
+        if (wait === null) throw e
+        await new Promise((r) => setTimeout(r, wait))
+      }
+    }
+  })
   return {
+    async pullRequest(number) {
+      try {
+        const res = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
+        return { state: res.data.state === 'closed' ? 'closed' : 'open', headSha: res.data.head.sha }
+      } catch (e) {
+        const status = (e as { status?: number }).status
+        if (status === 403 || status === 404) return null
+        throw e
+      }
+    },
     async createDeployment(d) {
       const res = await octokit.rest.repos.createDeployment({
         owner,

@@ -84,6 +84,7 @@ export async function run(): Promise<void> {
         wait: settings.wait,
         timeoutMs: settings.timeoutMs,
         allowClusterScoped: settings.allowClusterScoped,
+        holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
       },
       kube,
       github,
@@ -101,9 +102,10 @@ export async function run(): Promise<void> {
 function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('url', o.url)
   core.setOutput('urls', JSON.stringify(o.urls))
-  core.setOutput('deployment-id', String(o.deploymentId))
+  if (o.deploymentId !== null) core.setOutput('deployment-id', String(o.deploymentId))
   core.setOutput('status', o.status)
   if (o.status === 'deployed') core.info(`Preview ready: ${o.url || plan.namespace}`)
+  if (o.status === 'skipped') core.info(`Not deployed: ${o.reason}`)
 }
 
 function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string {
@@ -117,7 +119,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
     status:
       o.status === 'deployed'
         ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
-        : `Failed: ${o.reason}`,
+        : `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`,
     rows: workloadRows(o.workloads, o.urls),
     facts: [
       ['Namespace', plan.namespace],

@@ -21,6 +21,8 @@ export const ANNOTATION = {
   /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
   inventory: `${P}/inventory`,
   deployedAt: `${P}/deployed-at`,
+  /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
+  headUpdatedAt: `${P}/head-updated-at`,
 } as const
 
 export interface Owner {

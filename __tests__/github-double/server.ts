@@ -61,12 +61,16 @@ export interface PullRequestState {
   labels?: string[]
 }
 
-/** A canned failure for the next matching requests (rate limits, 5xx). */
+/** A canned failure, or a delay, for the next matching requests (rate limits, 5xx, slow answers). */
 export interface Fault {
   operationId?: string
-  status: number
+  /** Only requests this accepts (e.g. by body) count. */
+  match?: (r: RecordedRequest) => boolean
+  /** Without a status, the request is only delayed and then answered as usual. */
+  status?: number
   headers?: Record<string, string>
   message?: string
+  delayMs?: number
   times: number
 }
 
@@ -409,15 +413,20 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
       record.operationId = v.request.operationId
       const fault = state.faults.find(
-        (f) => f.times > 0 && (!f.operationId || f.operationId === v.request.operationId),
+        (f) =>
+          f.times > 0 &&
+          (!f.operationId || f.operationId === v.request.operationId) &&
+          (!f.match || f.match(record)),
       )
-      if (fault) {
-        fault.times--
-        record.error = `injected fault ${fault.status}`
-        return reply(fault.status, { message: fault.message ?? 'injected fault' }, fault.headers)
-      }
-      const [status, payload] = handle(v.request, url.pathname, res)
-      reply(status, payload)
+      if (fault) fault.times--
+      setTimeout(() => {
+        if (fault?.status) {
+          record.error = `injected fault ${fault.status}`
+          return reply(fault.status, { message: fault.message ?? 'injected fault' }, fault.headers)
+        }
+        const [status, payload] = handle(v.request, url.pathname, res)
+        reply(status, payload)
+      }, fault?.delayMs ?? 0)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

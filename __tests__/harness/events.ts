@@ -24,6 +24,8 @@ export interface PullRequestEventOptions {
   merged?: boolean
   labels?: string[]
   title?: string
+  /** pull_request.updated_at (default: now); orders runs of one PR. */
+  updatedAt?: string
 }
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -58,6 +60,7 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
   pr.merged = o.merged ?? false
   pr.merged_at = pr.merged ? new Date().toISOString() : null
   pr.draft = o.draft ?? false
+  pr.updated_at = o.updatedAt ?? new Date().toISOString()
   pr.labels = (o.labels ?? []).map((name, i) => ({
     id: i + 1,
     node_id: `LA_${i}`,

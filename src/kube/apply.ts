@@ -34,12 +34,14 @@ export class OwnershipError extends Error {
   }
 }
 
-export function namespaceObject(owner: Owner, annotations: Record<string, string>): KubeObject {
+/** The preview's namespace; with a uid, applying it can only change that very namespace, never recreate it. */
+export function namespaceObject(owner: Owner, annotations: Record<string, string>, uid?: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name: owner.namespace,
+      ...(uid ? { uid } : {}),
       labels: ownerLabels(owner),
       annotations: { ...ownerAnnotations(owner), ...annotations },
     },
@@ -76,6 +78,23 @@ export async function currentNamespace(
   return ns
 }
 
+/** The preview's namespace, created (with only its ownership labels) when it does not exist yet. */
+export async function ensureNamespace(
+  kube: Kube,
+  owner: Owner,
+  existing: KubeObject | null,
+): Promise<KubeObject> {
+  if (existing) return existing
+  const created = await kube.create(namespaceObject(owner, {}))
+  if (created) return created
+  const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace })
+  if (!raced || !isOwnedBy(raced, owner))
+    throw new OwnershipError(
+      `namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`,
+    )
+  return raced
+}
+
 /** Watches one object until it is deleted (or the deadline passes). */
 export async function waitUntilGone(kube: Kube, ref: ObjectRef, deadline: number): Promise<null> {
   while (Date.now() < deadline) {
@@ -101,6 +120,9 @@ export async function waitUntilGone(kube: Kube, ref: ObjectRef, deadline: number
         },
         controller.signal,
       )
+    } catch {
+      // A dropped watch (apiserver restart): look again after a moment.
+      await new Promise((r) => setTimeout(r, 500))
     } finally {
       clearTimeout(timer)
     }
@@ -119,18 +141,23 @@ export async function applyPreview(
   owner: Owner,
   objects: KubeObject[],
   namespaceAnnotations: Record<string, string>,
-  existing: KubeObject | null,
+  namespace: KubeObject,
   deadline: number,
   log: Log,
 ): Promise<ApplyResult> {
-  const previous = parseInventory(existing?.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
+  const uid = String(namespace.metadata.uid ?? '')
+  const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
   const current = objects.map(refOf)
   // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
   await kube.apply(
-    namespaceObject(owner, {
-      ...namespaceAnnotations,
-      [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
-    }),
+    namespaceObject(
+      owner,
+      {
+        ...namespaceAnnotations,
+        [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
+      },
+      uid,
+    ),
   )
 
   const applied: KubeObject[] = []
@@ -162,7 +189,11 @@ export async function applyPreview(
     }),
   )
   await kube.apply(
-    namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) }),
+    namespaceObject(
+      owner,
+      { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) },
+      uid,
+    ),
   )
   return { applied, pruned }
 }

@@ -35,6 +35,10 @@ export interface Kube {
   resource(apiVersion: string, kind: string): Promise<Resource>
   /** Server-side apply, forcing conflicts, as the action's field manager. */
   apply(obj: KubeObject): Promise<KubeObject>
+  /** Creates an object; null when one of that name already exists. */
+  create(obj: KubeObject): Promise<KubeObject | null>
+  /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
+  replace(obj: KubeObject): Promise<KubeObject | null>
   /** The object, or null when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | null>
   /** Deletes with background propagation; false when it was already gone. Preconditions guard against races. */
@@ -255,6 +259,28 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
         'application/apply-patch+yaml',
       )
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
+    },
+    async create(obj) {
+      const ref = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+      }
+      const res = await call('POST', await pathOf(ref, false), `creating ${describeRef(ref)}`, obj)
+      if (res.status === 409) return null
+      return ok(res, `creating ${describeRef(ref)}`) as KubeObject
+    },
+    async replace(obj) {
+      const ref = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+      }
+      const res = await call('PUT', await pathOf(ref), `updating ${describeRef(ref)}`, obj)
+      if (res.status === 409) return null
+      return ok(res, `updating ${describeRef(ref)}`) as KubeObject
     },
     async get(ref) {
       const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`)

@@ -1,0 +1,307 @@
+// Races and faults: concurrent runs of one PR, a close during a deploy, a failing kube-apiserver (errors,
+// dropped connections, a restart mid-run) and a failing GitHub API. Assertions are on the final state.
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import * as k8s from '@kubernetes/client-node'
+import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
+import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
+import { eventually, sha, testKube } from './harness/kube.js'
+import { runAction, type RunOptions } from './harness/run-action.js'
+
+const kube = testKube()
+let gh: GitHubDouble
+beforeAll(async () => {
+  gh = await startGitHubDouble()
+})
+afterAll(() => gh.close())
+
+type Event = RunOptions['event']
+function run(
+  event: Partial<Event> & { repository: string; number: number },
+  inputs: Record<string, string> = {},
+  runId = 1,
+) {
+  return runAction({
+    apiUrl: gh.url,
+    runId,
+    event: { action: 'synchronize', sha: sha(`${event.repository}#${event.number}`), ...event },
+    inputs: {
+      kubeconfig: kube.kubeconfigText,
+      'github-token': gh.token,
+      domain: 'preview.example.test',
+      timeout: '2m',
+      ...inputs,
+    },
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const webImage = async (ns: string) =>
+  (await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec!.template.spec!
+    .containers[0]!.image
+const latestStates = (repo: string) =>
+  gh.deployments.filter((d) => d.repo === repo).map((d) => gh.statusesOf(d.id).at(-1)?.state)
+const isCreate = (sha: string) => (r: { body: unknown }) =>
+  (r.body as { ref?: string } | undefined)?.ref === sha
+
+describe('two runs of one PR at once: the newer head commit wins', () => {
+  test('the older run reaches the cluster last: it sees the newer commit deployed and leaves it', async () => {
+    const repo = 'acme/race-late'
+    const [older, newer] = [sha('race-late-1'), sha('race-late-2')]
+    gh.faults.push({
+      operationId: 'pulls/get',
+      match: (r) => r.path.endsWith('/pulls/11'),
+      delayMs: 4000,
+      times: 1,
+    })
+    const a = run({ repository: repo, number: 11, sha: older, updatedAt: '2026-01-01T10:00:00Z' }, {}, 101)
+    await sleep(500)
+    const b = await run(
+      { repository: repo, number: 11, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
+      {},
+      102,
+    )
+    const late = await a
+    expect(b.outputs.status).toBe('deployed')
+    expect(late.code).toBe(0)
+    expect(late.outputs.status).toBe('skipped')
+    expect(late.log).toMatch(/a newer commit \(.{7}\) is already deployed/)
+    expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-late:${newer}`)
+  })
+
+  test('the older run holds the preview first: the newer one waits for it, then deploys over it', async () => {
+    const repo = 'acme/race-lock'
+    const [older, newer] = [sha('race-lock-1'), sha('race-lock-2')]
+    gh.faults.push({
+      operationId: 'repos/create-deployment',
+      match: isCreate(older),
+      delayMs: 3000,
+      times: 1,
+    })
+    const a = run({ repository: repo, number: 12, sha: older, updatedAt: '2026-01-01T10:00:00Z' }, {}, 201)
+    await eventually(
+      'the older run to ask for its deployment',
+      async () => gh.requests,
+      (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(older)(r)),
+    )
+    const b = await run(
+      { repository: repo, number: 12, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
+      {},
+      202,
+    )
+    const first = await a
+    expect(first.outputs.status).toBe('deployed')
+    expect(b.outputs.status).toBe('deployed')
+    expect(b.log).toContain('waiting for another run (run 201 attempt 1) to finish deploying this preview')
+    expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-lock:${newer}`)
+  })
+})
+
+test('a close during a deploy: the preview stays removed and every deployment ends inactive', async () => {
+  const repo = 'acme/close-race'
+  const head = sha('close-race')
+  gh.faults.push({ operationId: 'repos/create-deployment', match: isCreate(head), delayMs: 3000, times: 1 })
+  const deploying = run({ repository: repo, number: 13, sha: head, action: 'opened' })
+  await eventually(
+    'the deploy to be under way',
+    async () => gh.requests,
+    (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(head)(r)),
+  )
+  gh.pulls.set(
+    repo,
+    new Map([[13, { number: 13, state: 'closed', head: { ref: 'x', sha: head }, base: { ref: 'main' } }]]),
+  )
+  const closed = await run({ repository: repo, number: 13, sha: head, action: 'closed' })
+  expect(closed.outputs.status).toBe('destroyed')
+  const late = await deploying
+  expect(late.code).toBe(0)
+  expect(late.outputs.status).toBe('skipped')
+  await eventually(
+    'the namespace to stay gone',
+    () => kube.core.listNamespace({ fieldSelector: `metadata.name=${closed.outputs.namespace}` }),
+    (l) => l.items.length === 0,
+  )
+  await sleep(1000)
+  expect(
+    (await kube.core.listNamespace({ fieldSelector: `metadata.name=${closed.outputs.namespace}` })).items,
+  ).toEqual([])
+  expect(latestStates(repo).every((s) => s === 'inactive')).toBe(true)
+  // A deploy that starts after the close does not bring it back either.
+  const after = await run({ repository: repo, number: 13, sha: head, action: 'synchronize' })
+  expect(after.outputs.status).toBe('skipped')
+  expect(after.log).toContain('the pull request is closed')
+})
+
+describe('a failing kube-apiserver', () => {
+  let proxy: FaultProxy
+  beforeAll(async () => {
+    proxy = await startFaultProxy(kube.kubeconfigText)
+  })
+  afterAll(() => proxy.close())
+
+  test('429 with Retry-After, 503 and dropped connections are retried, and the deploy succeeds', async () => {
+    proxy.rules.push(
+      { match: (m) => m === 'PATCH', fault: { status: 429, headers: { 'retry-after': '1' } }, times: 2 },
+      { match: (m, p) => m === 'GET' && p.includes('/namespaces/'), fault: { status: 503 }, times: 2 },
+      { match: (m) => m === 'PATCH', fault: 'reset', times: 2 },
+    )
+    const r = await run(
+      { repository: 'acme/flaky-api', number: 14, action: 'opened' },
+      { kubeconfig: proxy.kubeconfig },
+    )
+    expect(r.log).not.toContain('::error')
+    expect(r.outputs.status).toBe('deployed')
+    expect(
+      proxy.seen
+        .filter((s) => s.injected)
+        .map((s) => s.injected)
+        .sort(),
+    ).toEqual(['429', '429', '503', '503', 'reset', 'reset'])
+    expect(proxy.rules.every((rule) => rule.times === 0)).toBe(true)
+  })
+
+  test('a permanent error (403) is not retried', async () => {
+    const before = proxy.seen.length
+    proxy.rules.push({
+      match: (m, p) => m === 'GET' && /\/api\/v1\/namespaces\/[^/]+$/.test(p),
+      fault: { status: 403 },
+      times: 1,
+    })
+    const r = await run(
+      { repository: 'acme/forbidden-once', number: 15, action: 'opened' },
+      { kubeconfig: proxy.kubeconfig },
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/::error::reading Namespace .*lacks RBAC permission/)
+    expect(proxy.seen.slice(before).filter((s) => /\/api\/v1\/namespaces\/[^/]+$/.test(s.path))).toHaveLength(
+      1,
+    )
+  })
+})
+
+describe('kube-apiserver killed in the middle of a deploy', () => {
+  const cli = fileURLToPath(new URL('../cluster/cli.ts', import.meta.url))
+  const name = `faults-${process.pid}`
+  let kubeconfig = ''
+  beforeAll(async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'up', '--name', name])
+    kubeconfig = readFileSync(stdout.trim().split('\n').at(-1)!.slice('KUBECONFIG='.length), 'utf8')
+  }, 180_000)
+  afterAll(async () => {
+    await promisify(execFile)(process.execPath, [cli, 'down', '--name', name])
+  })
+
+  test('the run fails clearly or recovers; a re-run converges to exactly the rendered set', async () => {
+    const repo = 'acme/apiserver-restart'
+    const head = sha('restart')
+    const deploying = run({ repository: repo, number: 16, sha: head, action: 'opened' }, { kubeconfig })
+    await eventually(
+      'the deploy to reach GitHub',
+      async () => gh.requests,
+      (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(head)(r)),
+      60_000,
+    )
+    await promisify(execFile)(process.execPath, [cli, 'restart-apiserver', '--name', name])
+    const first = await deploying
+    if (first.code !== 0) {
+      expect(first.log).toMatch(/::error::/)
+      expect(first.log).not.toMatch(/\n\s+at .+:\d+:\d+/)
+    }
+    const again = await run(
+      { repository: repo, number: 16, sha: head, action: 'synchronize' },
+      { kubeconfig },
+      2,
+    )
+    expect(again.log).not.toContain('::error')
+    expect(again.outputs.status).toBe('deployed')
+
+    // Exactly the rendered set: everything the inventory names exists, and nothing of ours is outside it.
+    const kc = new k8s.KubeConfig()
+    kc.loadFromString(kubeconfig)
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc)
+    const ns = again.outputs.namespace!
+    const nsObj = await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: ns })
+    const inventory = nsObj
+      .metadata!.annotations!['kube-pr-preview.io/inventory']!.split('\n')
+      .map((l) => l.split(' '))
+    const live: string[] = []
+    for (const [apiVersion, kind] of [
+      ['v1', 'ConfigMap'],
+      ['v1', 'Secret'],
+      ['v1', 'Service'],
+      ['apps/v1', 'Deployment'],
+      ['apps/v1', 'StatefulSet'],
+      ['batch/v1', 'Job'],
+      ['networking.k8s.io/v1', 'Ingress'],
+    ] as const) {
+      const list = await objects.list(
+        apiVersion,
+        kind,
+        ns,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'app.kubernetes.io/managed-by=kube-pr-preview',
+      )
+      for (const item of list.items) live.push(`${apiVersion} ${kind} ${item.metadata!.name}`)
+    }
+    expect(live.sort()).toEqual(inventory.map((parts) => parts.join(' ')).sort())
+  }, 240_000)
+})
+
+describe('a failing GitHub API', () => {
+  test('403 rate limits and 502s are retried; the deploy is reported', async () => {
+    const repo = 'acme/github-flaky'
+    gh.faults.push(
+      {
+        operationId: 'repos/create-deployment',
+        status: 403,
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
+        },
+        message: 'API rate limit exceeded',
+        times: 1,
+      },
+      { operationId: 'repos/create-deployment-status', status: 502, times: 2 },
+    )
+    const r = await run({ repository: repo, number: 17, action: 'opened' })
+    expect(r.log).not.toContain('::error')
+    expect(r.outputs.status).toBe('deployed')
+    expect(
+      gh.requests.filter((q) => q.path.startsWith(`/repos/${repo}/`) && q.error?.startsWith('injected'))
+        .length,
+    ).toBe(3)
+    expect(gh.statusesOf(Number(r.outputs['deployment-id'])).map((s) => s.state)).toEqual([
+      'in_progress',
+      'success',
+    ])
+  })
+
+  test('when GitHub keeps failing the run says so clearly, and the next run repairs the statuses', async () => {
+    const repo = 'acme/github-down'
+    const failing = {
+      operationId: 'repos/create-deployment-status',
+      match: (q: { body: unknown }) => (q.body as { state?: string }).state !== 'in_progress',
+      status: 502,
+      times: 100,
+    }
+    gh.faults.push(failing)
+    const r = await run({ repository: repo, number: 18, action: 'opened' })
+    failing.times = 0
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(
+      /::error::The preview is deployed and healthy at https:\/\/\S+, but GitHub did not accept the deployment status .*re-run the job to report it/,
+    )
+    const stuck = gh.deployments.filter((d) => d.repo === repo).map((d) => d.id)
+    expect(stuck.map((id) => gh.statusesOf(id).at(-1)?.state)).toEqual(['in_progress'])
+    const again = await run({ repository: repo, number: 18 }, {}, 2)
+    expect(again.outputs.status).toBe('deployed')
+    expect(gh.statusesOf(stuck[0]!).at(-1)?.state).toBe('inactive')
+    expect(gh.statusesOf(Number(again.outputs['deployment-id'])).at(-1)?.state).toBe('success')
+  }, 120_000)
+})

@@ -66,13 +66,11 @@ async function up(): Promise<void> {
   const bin = buildBinaries()
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(f.logs, { recursive: true })
+  const taken = new Set<number>()
   const ports = {
-    etcdClient: await freePort(),
-    etcdPeer: await freePort(),
-    apiserver: await freePort(),
-    controllerManager: await freePort(),
-    scheduler: await freePort(),
-    kwok: await freePort(),
+    etcdClient: await freePort(taken),
+    etcdPeer: await freePort(taken),
+    apiserver: await freePort(taken),
   }
   const config: ClusterConfig = { name, bin, ports }
   writeFileSync(f.config, JSON.stringify(config, null, 2))

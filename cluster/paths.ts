@@ -21,9 +21,6 @@ export interface ClusterConfig {
     etcdClient: number
     etcdPeer: number
     apiserver: number
-    controllerManager: number
-    scheduler: number
-    kwok: number
   }
 }
 
@@ -64,16 +61,24 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+/**
+ * A port free on 127.0.0.1, picked below the kernel's ephemeral range (32768+) so that outgoing connections,
+ * which take ephemeral ports, cannot grab it before the component binds it.
+ */
+export async function freePort(taken: Set<number> = new Set()): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    if (taken.has(port)) continue
+    const ok = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
     })
-  })
+    if (ok) {
+      taken.add(port)
+      return port
+    }
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

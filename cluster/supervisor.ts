@@ -158,17 +158,24 @@ async function main(): Promise<void> {
   await apiserverReady()
   log('kube-apiserver is ready')
   writeKubeconfig()
-  const common = [`--kubeconfig=${f.kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1']
+  // Client rate limits raised from the defaults (20 QPS for the controllers), which otherwise bound how fast
+  // many previews deployed at once become ready.
+  const common = [
+    `--kubeconfig=${f.kubeconfig}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    '--kube-api-qps=300',
+    '--kube-api-burst=600',
+  ]
   start('kube-controller-manager', [
     ...common,
-    `--secure-port=${ports.controllerManager}`,
+    '--secure-port=0', // no HTTPS endpoint of its own: nothing here reads it, and it needs no port
     `--service-account-private-key-file=${join(f.pki, 'sa.key')}`,
     `--root-ca-file=${join(f.pki, 'apiserver.crt')}`,
     '--use-service-account-credentials=false',
     '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-persistentvolume-expander',
-    '--authorization-always-allow-paths=/healthz,/readyz,/livez',
   ])
-  start('kube-scheduler', [...common, `--secure-port=${ports.scheduler}`])
+  start('kube-scheduler', [...common, '--secure-port=0'])
   const node = await api('POST', '/api/v1/nodes', {
     apiVersion: 'v1',
     kind: 'Node',
@@ -183,7 +190,6 @@ async function main(): Promise<void> {
   start('kwok', [
     `--kubeconfig=${f.kubeconfig}`,
     '--manage-all-nodes=true',
-    `--server-address=127.0.0.1:${ports.kwok}`,
     ...kwokConfigs().map((c) => `--config=${c}`),
   ])
   await until('the node to be Ready', async () => {
@@ -193,6 +199,10 @@ async function main(): Promise<void> {
   await until('the default ServiceAccount', async () => {
     return (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
   })
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'].filter(
+    (n) => !children.has(n),
+  )
+  if (missing.length) throw new Error(`${missing.join(', ')} exited while starting`)
   const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid ?? 0]))
   const state: ClusterState = {
     pid: process.pid,

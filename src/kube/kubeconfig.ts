@@ -1,10 +1,104 @@
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
-// uses. @kubernetes/client-node reads every kubeconfig form: tokens, client certificates, exec plugins, proxies.
-// It is large, so it is loaded only here, when a run needs the cluster (the bundle keeps it in its own chunk).
+// uses. The common forms a CI secret holds — a bearer token or a client certificate, with a CA — are read here
+// directly; anything else (exec plugins, auth providers, proxies) goes through @kubernetes/client-node, which is
+// large and so loaded only then.
+import { readFileSync } from 'node:fs'
+import type { RequestOptions } from 'node:https'
+import { parse } from 'yaml'
 import { InputError } from '../settings.js'
 import type { Transport } from './client.js'
 
+interface Named<T> {
+  name: string
+  [key: string]: unknown
+  value?: T
+}
+interface ClusterEntry {
+  server?: string
+  'certificate-authority-data'?: string
+  'certificate-authority'?: string
+  'insecure-skip-tls-verify'?: boolean
+  'tls-server-name'?: string
+  'proxy-url'?: string
+}
+interface UserEntry {
+  token?: string
+  tokenFile?: string
+  'client-certificate-data'?: string
+  'client-certificate'?: string
+  'client-key-data'?: string
+  'client-key'?: string
+  username?: string
+  password?: string
+  exec?: unknown
+  'auth-provider'?: unknown
+}
+interface Kubeconfig {
+  'current-context'?: string
+  clusters?: Array<Named<never> & { cluster?: ClusterEntry }>
+  users?: Array<Named<never> & { user?: UserEntry }>
+  contexts?: Array<Named<never> & { context?: { cluster?: string; user?: string } }>
+}
+
+const fromData = (data: string | undefined, file: string | undefined) =>
+  data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined
+
 export async function transportFromKubeconfig(text: string): Promise<Transport> {
+  let config: Kubeconfig
+  try {
+    config = (parse(text) ?? {}) as Kubeconfig
+  } catch (e) {
+    throw new InputError('kubeconfig', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`)
+  }
+  const contextName = config['current-context']
+  const context = config.contexts?.find((c) => c.name === contextName)?.context
+  const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster
+  if (!context || !cluster) {
+    throw new InputError(
+      'kubeconfig',
+      `has no usable current-context${contextName ? ` ("${contextName}" names no cluster)` : ''}.`,
+    )
+  }
+  if (!/^https?:\/\//.test(cluster.server ?? '')) {
+    throw new InputError(
+      'kubeconfig',
+      `the cluster of context "${contextName}" has no http(s) server address.`,
+    )
+  }
+  const user = config.users?.find((u) => u.name === context.user)?.user ?? {}
+  if (user.exec || user['auth-provider'] || cluster['proxy-url'])
+    return clientNodeTransport(text, cluster.server!)
+
+  const tls: RequestOptions = {}
+  try {
+    tls.ca = fromData(cluster['certificate-authority-data'], cluster['certificate-authority'])
+    tls.cert = fromData(user['client-certificate-data'], user['client-certificate'])
+    tls.key = fromData(user['client-key-data'], user['client-key'])
+  } catch (e) {
+    throw new InputError('kubeconfig', `names a file that cannot be read: ${(e as Error).message}`)
+  }
+  if (cluster['insecure-skip-tls-verify']) tls.rejectUnauthorized = false
+  if (cluster['tls-server-name']) tls.servername = cluster['tls-server-name']
+  const headers = (): Record<string, string> => {
+    const token = user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : undefined)
+    if (token) return { authorization: `Bearer ${token}` }
+    if (user.username)
+      return {
+        authorization: `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`,
+      }
+    return {}
+  }
+  return {
+    server: cluster.server!,
+    usesProxy: false,
+    authorize: async (options) => {
+      Object.assign(options, tls)
+      options.headers = { ...options.headers, ...headers() }
+    },
+  }
+}
+
+async function clientNodeTransport(text: string, server: string): Promise<Transport> {
   const { KubeConfig } = await import('@kubernetes/client-node')
   const kc = new KubeConfig()
   try {
@@ -12,20 +106,9 @@ export async function transportFromKubeconfig(text: string): Promise<Transport> 
   } catch (e) {
     throw new InputError('kubeconfig', `could not be read: ${(e as Error).message.split('\n')[0]}`)
   }
-  const context = kc.getCurrentContext()
-  const cluster = kc.getCurrentCluster()
-  if (!context || !cluster) {
-    throw new InputError(
-      'kubeconfig',
-      `has no usable current-context${context ? ` ("${context}" names no cluster)` : ''}.`,
-    )
-  }
-  if (!/^https?:\/\//.test(cluster.server)) {
-    throw new InputError('kubeconfig', `cluster "${cluster.name}" has no http(s) server address.`)
-  }
   return {
-    server: cluster.server,
-    usesProxy: Boolean(cluster.proxyUrl),
+    server,
+    usesProxy: Boolean(kc.getCurrentCluster()?.proxyUrl),
     authorize: (options) => kc.applyToHTTPSOptions(options),
   }
 }

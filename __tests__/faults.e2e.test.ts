@@ -236,6 +236,9 @@ describe('kube-apiserver killed in the middle of a deploy', () => {
       ['apps/v1', 'StatefulSet'],
       ['batch/v1', 'Job'],
       ['networking.k8s.io/v1', 'Ingress'],
+      ['networking.k8s.io/v1', 'NetworkPolicy'],
+      ['v1', 'ResourceQuota'],
+      ['v1', 'LimitRange'],
     ] as const) {
       const list = await objects.list(
         apiVersion,

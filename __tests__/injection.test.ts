@@ -68,8 +68,11 @@ describe('structural safety of rendering', () => {
         runId: '1',
         runAttempt: '1',
       })
-      return renderPreview(plan, { templates, values: settings.values, allowClusterScoped: [] }, { x: 'y' })
-        .objects
+      return renderPreview(
+        plan,
+        { templates, values: settings.values, allowClusterScoped: [], guardrails: settings },
+        { x: 'y' },
+      ).objects
     }
     const shape = (objects: ReturnType<typeof renderWith>) =>
       objects.map((o) => `${o.kind}/${o.metadata.name}/${o.metadata.namespace}`)

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6785);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2630);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6785:
+/***/ 2630:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40957,13 +40957,18 @@ function hostName(names, domain, service) {
 /** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
 const FALLBACK_DOMAIN = 'preview.localhost';
 const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction) {
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
     if (mode === 'deploy')
         return { action: 'deploy', reason: 'the mode input is deploy' };
     if (mode === 'destroy')
         return { action: 'destroy', reason: 'the mode input is destroy' };
     if (DEPLOY_ACTIONS.includes(eventAction))
         return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
     if (eventAction === 'closed')
         return { action: 'destroy', reason: 'the pull request was closed' };
     return {
@@ -40974,10 +40979,11 @@ function decideAction(mode, eventAction) {
 const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
     'Set allow-forks: true only if you trust every fork (see the README on forks).';
 function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action);
-    // Removing a fork PR's preview is always safe; deploying its code is opt-in.
-    if (action === 'deploy' && pr.fork && !settings.allowForks)
-        ({ action, reason } = { action: 'skip', reason: FORK_REFUSED });
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
     const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
     const domain = settings.domain || FALLBACK_DOMAIN;
     const host = hostName(names, domain);
@@ -40997,6 +41003,28 @@ function planPreview(pr, settings, run) {
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
         scheme: settings.urlScheme,
     };
+}
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
 }
 function hostFor(plan, service) {
     return hostName(plan.names, plan.domain, service);
@@ -41054,6 +41082,353 @@ function mergeValues(base, override) {
     return out;
 }
 const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __nccwpck_require__(8508);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/ownership.ts
+// The labels and annotations that mark an object as created by this action for one preview. Pure.
+// Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
+
+const MANAGER = 'kube-pr-preview';
+const P = 'kube-pr-preview.io';
+const LABEL = {
+    managedBy: 'app.kubernetes.io/managed-by',
+    repository: `${P}/repository-hash`,
+    pr: `${P}/pr`,
+    preview: `${P}/preview`,
+};
+const ANNOTATION = {
+    repository: `${P}/repository`,
+    pr: `${P}/pr`,
+    template: `${P}/template`,
+    /** On the namespace only: the commit the preview runs (other objects stay untouched when only it changes). */
+    headSha: `${P}/head-sha`,
+    /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
+    inventory: `${P}/inventory`,
+    deployedAt: `${P}/deployed-at`,
+    /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
+    headUpdatedAt: `${P}/head-updated-at`,
+    /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
+    environment: `${P}/environment`,
+    url: `${P}/url`,
+};
+function ownerLabels(o) {
+    return {
+        [LABEL.managedBy]: MANAGER,
+        [LABEL.repository]: repositoryHash(o.repository),
+        [LABEL.pr]: String(o.pr),
+        [LABEL.preview]: o.namespace,
+    };
+}
+function ownerAnnotations(o) {
+    return { [ANNOTATION.repository]: o.repository, [ANNOTATION.pr]: String(o.pr) };
+}
+/** A label selector matching exactly this preview's objects. */
+function ownerSelector(o) {
+    return Object.entries(ownerLabels(o))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+}
+/** A label selector matching every preview of a repository. */
+function repositorySelector(repository) {
+    return `${LABEL.managedBy}=${MANAGER},${LABEL.repository}=${repositoryHash(repository)}`;
+}
+/** True when the object carries this preview's labels and names this repository and PR in its annotations. */
+function isOwnedBy(obj, o) {
+    const labels = obj.metadata?.labels ?? {};
+    const annotations = obj.metadata?.annotations ?? {};
+    const want = ownerLabels(o);
+    return (Object.entries(want).every(([k, v]) => labels[k] === v) &&
+        annotations[ANNOTATION.repository]?.toLowerCase() === o.repository.toLowerCase() &&
+        annotations[ANNOTATION.pr] === String(o.pr));
+}
+
+;// CONCATENATED MODULE: ./src/render.ts
+// Renders Handlebars templates into Kubernetes objects. Pure.
+//
+// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
+// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
+// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
+
+
+class TemplateError extends Error {
+    file;
+    line;
+    constructor(file, line, problem) {
+        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
+        this.name = 'TemplateError';
+        this.file = file;
+        this.line = line;
+    }
+}
+// Characters that YAML (1.1 or 1.2) or a terminal could read as structure or line breaks: always escaped.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
+/** One YAML scalar (or JSON flow collection) that reads back as exactly `value`. */
+function yamlScalar(value) {
+    if (value === undefined || value === null)
+        return 'null';
+    if (typeof value === 'boolean')
+        return String(value);
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? String(value) : 'null';
+    if (typeof value === 'bigint')
+        return value.toString();
+    if (typeof value === 'string') {
+        return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }
+    if (typeof value === 'object') {
+        // JSON is a subset of YAML's flow style; strings inside get the same escaping.
+        return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }
+    return 'null';
+}
+/** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
+function handlebars(helpers) {
+    const hb = lib_default().create();
+    // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
+    // template is instantiated: ours replaces HTML escaping before anything is compiled.
+    hb.Utils.escapeExpression = yamlScalar;
+    hb.registerHelper(BUILTIN_HELPERS);
+    hb.registerHelper(helpers);
+    return hb;
+}
+const str = (v) => v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+const args = (all) => all.slice(0, -1); // Handlebars passes its options object last
+/** Helpers compute plain values; their results are quoted like any other value. */
+const BUILTIN_HELPERS = {
+    /** `{{concat "https://" preview.host "/health"}}` → one string. */
+    concat: (...all) => args(all).map(str).join(''),
+    /** `{{default values.replicas 1}}` → the first argument that is not empty. */
+    default: (...all) => args(all).find((v) => v !== undefined && v !== null && v !== ''),
+    lower: (v) => str(v).toLowerCase(),
+    upper: (v) => str(v).toUpperCase(),
+    eq: (a, b) => a === b,
+    ne: (a, b) => a !== b,
+    not: (v) => !v,
+    and: (...all) => args(all).every(Boolean),
+    or: (...all) => args(all).find(Boolean) ?? false,
+    /** `{{json values.env}}`: the same as `{{values.env}}`, for readers who want to see it is a structure. */
+    json: (v) => v,
+    /** `{{trunc pr.branch 20}}` → at most n characters. */
+    trunc: (v, n) => str(v).slice(0, Number(n)),
+};
+/** Visits every node of a Handlebars syntax tree. */
+function walk(node, visit) {
+    if (!node || typeof node !== 'object')
+        return;
+    if (Array.isArray(node))
+        return node.forEach((n) => walk(n, visit));
+    const n = node;
+    if (typeof n.type === 'string')
+        visit(n);
+    for (const [key, child] of Object.entries(n))
+        if (key !== 'loc')
+            walk(child, visit);
+}
+function parseTemplate(file) {
+    let ast;
+    try {
+        ast = lib_default().parse(file.text);
+    }
+    catch (e) {
+        const message = e.message;
+        const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined;
+        throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`);
+    }
+    walk(ast, (n) => {
+        if (n.type === 'MustacheStatement' && n.escaped === false) {
+            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.');
+        }
+    });
+    return ast;
+}
+/** The `credentials.<name>` the templates use, so the caller can find or generate each. */
+function credentialNames(templates) {
+    const names = new Set();
+    for (const file of templates) {
+        walk(parseTemplate(file), (n) => {
+            const parts = n.type === 'PathExpression' ? n.parts : [];
+            if (parts[0] === 'credentials' && parts[1])
+                names.add(parts[1]);
+        });
+    }
+    return [...names].sort();
+}
+/** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
+const CLUSTER_SCOPED_KINDS = new Set([
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'StorageClass',
+    'PriorityClass',
+    'IngressClass',
+    'RuntimeClass',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'APIService',
+    'CSIDriver',
+    'CSINode',
+    'VolumeAttachment',
+    'CertificateSigningRequest',
+    'FlowSchema',
+    'PriorityLevelConfiguration',
+    'ClusterIssuer',
+]);
+function render(input) {
+    const hb = handlebars(input.helpers ?? {});
+    const out = [];
+    const seen = new Map();
+    for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
+        const ast = parseTemplate(file);
+        let text;
+        try {
+            text = hb.compile(ast, { noEscape: false })(input.context, { allowProtoPropertiesByDefault: false });
+        }
+        catch (e) {
+            const message = e.message;
+            throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message);
+        }
+        const docs = (0,dist/* parseAllDocuments */.hR)(text, { uniqueKeys: true, prettyErrors: true });
+        if (!Array.isArray(docs))
+            throw new TemplateError(file.name, undefined, 'could not be read as YAML');
+        for (const doc of docs) {
+            const error = doc.errors[0];
+            if (error) {
+                const line = error.linePos?.[0].line;
+                const shown = line
+                    ? ` — rendered line ${line}: ${text.split('\n')[line - 1]?.trim().slice(0, 160)}`
+                    : '';
+                throw new TemplateError(file.name, line, `the rendered YAML is invalid: ${error.message.split('\n')[0]}${shown}`);
+            }
+            const value = doc.toJS({ maxAliasCount: 100 });
+            if (value === null || value === undefined)
+                continue;
+            const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
+            const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
+            const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
+            const earlier = seen.get(key);
+            if (earlier)
+                throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
+            seen.set(key, file.name);
+            out.push({ object, template: file.name });
+        }
+    }
+    return out;
+}
+function lineOf(text, offset) {
+    return text.slice(0, offset).split('\n').length;
+}
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+function checkObject(file, line, value, owner, allowed) {
+    const fail = (problem) => {
+        throw new TemplateError(file, line, problem);
+    };
+    if (typeof value !== 'object' || Array.isArray(value))
+        fail('each YAML document must be one Kubernetes object (a mapping)');
+    const o = value;
+    if (typeof o.apiVersion !== 'string' || !o.apiVersion)
+        fail('the object has no apiVersion');
+    if (typeof o.kind !== 'string' || !o.kind)
+        fail('the object has no kind');
+    if (typeof o.metadata !== 'object' || o.metadata === null)
+        fail(`the ${o.kind} has no metadata`);
+    const meta = o.metadata;
+    if (typeof meta.name !== 'string' || !NAME.test(meta.name) || meta.name.length > 253) {
+        fail(`the ${o.kind}'s metadata.name ${JSON.stringify(meta.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`);
+    }
+    const clusterWide = CLUSTER_SCOPED_KINDS.has(o.kind);
+    if (o.kind === 'Namespace') {
+        fail(`Namespace "${meta.name}": a preview may not create namespaces (the action creates the preview's own)`);
+    }
+    if (clusterWide && !allowed.has(o.kind)) {
+        fail(`${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace, unless the kind is listed in the allow-cluster-scoped input`);
+    }
+    if (clusterWide && meta.namespace !== undefined)
+        fail(`${o.kind} "${meta.name}" is cluster-wide: remove metadata.namespace`);
+    if (!clusterWide && meta.namespace !== undefined && meta.namespace !== owner.namespace) {
+        fail(`${o.kind} "${meta.name}" names namespace ${JSON.stringify(meta.namespace)}; leave metadata.namespace out — every object goes in the preview's namespace`);
+    }
+    const labels = meta.labels ?? {};
+    const annotations = meta.annotations ?? {};
+    if (typeof labels !== 'object' || typeof annotations !== 'object')
+        fail('metadata.labels and metadata.annotations must be mappings');
+    return stampOwnership(o, owner, file, !clusterWide);
+}
+/** Puts an object in the preview's namespace with the preview's ownership labels and annotations. */
+function stampOwnership(o, owner, template, namespaced = true) {
+    const { namespace, ...metadata } = o.metadata;
+    return {
+        ...o,
+        metadata: {
+            ...metadata,
+            ...(namespaced ? { namespace: owner.namespace } : {}),
+            labels: { ...stringMap(o.metadata.labels ?? {}), ...ownerLabels(owner) },
+            annotations: {
+                ...stringMap(o.metadata.annotations ?? {}),
+                ...ownerAnnotations(owner),
+                [ANNOTATION.template]: template,
+            },
+        },
+    };
+}
+function stringMap(m) {
+    return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+}
+
+;// CONCATENATED MODULE: ./src/guardrails.ts
+
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
+    }
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
+    }
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller.
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                        ],
+                    },
+                ],
+            },
+        });
+    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+}
 
 ;// CONCATENATED MODULE: ./src/kube/resources.ts
 // Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
@@ -41162,57 +41537,6 @@ function pruneCandidates(previous, current) {
 /** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
 function unionInventory(previous, current) {
     return [...current, ...pruneCandidates(previous, current)];
-}
-
-;// CONCATENATED MODULE: ./src/ownership.ts
-// The labels and annotations that mark an object as created by this action for one preview. Pure.
-// Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
-
-const MANAGER = 'kube-pr-preview';
-const P = 'kube-pr-preview.io';
-const LABEL = {
-    managedBy: 'app.kubernetes.io/managed-by',
-    repository: `${P}/repository-hash`,
-    pr: `${P}/pr`,
-    preview: `${P}/preview`,
-};
-const ANNOTATION = {
-    repository: `${P}/repository`,
-    pr: `${P}/pr`,
-    template: `${P}/template`,
-    /** On the namespace only: the commit the preview runs (other objects stay untouched when only it changes). */
-    headSha: `${P}/head-sha`,
-    /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
-    inventory: `${P}/inventory`,
-    deployedAt: `${P}/deployed-at`,
-    /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
-    headUpdatedAt: `${P}/head-updated-at`,
-};
-function ownerLabels(o) {
-    return {
-        [LABEL.managedBy]: MANAGER,
-        [LABEL.repository]: repositoryHash(o.repository),
-        [LABEL.pr]: String(o.pr),
-        [LABEL.preview]: o.namespace,
-    };
-}
-function ownerAnnotations(o) {
-    return { [ANNOTATION.repository]: o.repository, [ANNOTATION.pr]: String(o.pr) };
-}
-/** A label selector matching exactly this preview's objects. */
-function ownerSelector(o) {
-    return Object.entries(ownerLabels(o))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-}
-/** True when the object carries this preview's labels and names this repository and PR in its annotations. */
-function isOwnedBy(obj, o) {
-    const labels = obj.metadata?.labels ?? {};
-    const annotations = obj.metadata?.annotations ?? {};
-    const want = ownerLabels(o);
-    return (Object.entries(want).every(([k, v]) => labels[k] === v) &&
-        annotations[ANNOTATION.repository]?.toLowerCase() === o.repository.toLowerCase() &&
-        annotations[ANNOTATION.pr] === String(o.pr));
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -41978,250 +42302,6 @@ async function waitForWorkloads(kube, namespace, selector, workloads, deadline, 
     return { outcome: settled() ?? 'timeout', workloads: result() };
 }
 
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/render.ts
-// Renders Handlebars templates into Kubernetes objects. Pure.
-//
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
-
-
-
-class TemplateError extends Error {
-    file;
-    line;
-    constructor(file, line, problem) {
-        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
-        this.name = 'TemplateError';
-        this.file = file;
-        this.line = line;
-    }
-}
-// Characters that YAML (1.1 or 1.2) or a terminal could read as structure or line breaks: always escaped.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
-/** One YAML scalar (or JSON flow collection) that reads back as exactly `value`. */
-function yamlScalar(value) {
-    if (value === undefined || value === null)
-        return 'null';
-    if (typeof value === 'boolean')
-        return String(value);
-    if (typeof value === 'number')
-        return Number.isFinite(value) ? String(value) : 'null';
-    if (typeof value === 'bigint')
-        return value.toString();
-    if (typeof value === 'string') {
-        return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    }
-    if (typeof value === 'object') {
-        // JSON is a subset of YAML's flow style; strings inside get the same escaping.
-        return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    }
-    return 'null';
-}
-/** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
-function handlebars(helpers) {
-    const hb = lib_default().create();
-    // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
-    // template is instantiated: ours replaces HTML escaping before anything is compiled.
-    hb.Utils.escapeExpression = yamlScalar;
-    hb.registerHelper(BUILTIN_HELPERS);
-    hb.registerHelper(helpers);
-    return hb;
-}
-const str = (v) => v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-const args = (all) => all.slice(0, -1); // Handlebars passes its options object last
-/** Helpers compute plain values; their results are quoted like any other value. */
-const BUILTIN_HELPERS = {
-    /** `{{concat "https://" preview.host "/health"}}` → one string. */
-    concat: (...all) => args(all).map(str).join(''),
-    /** `{{default values.replicas 1}}` → the first argument that is not empty. */
-    default: (...all) => args(all).find((v) => v !== undefined && v !== null && v !== ''),
-    lower: (v) => str(v).toLowerCase(),
-    upper: (v) => str(v).toUpperCase(),
-    eq: (a, b) => a === b,
-    ne: (a, b) => a !== b,
-    not: (v) => !v,
-    and: (...all) => args(all).every(Boolean),
-    or: (...all) => args(all).find(Boolean) ?? false,
-    /** `{{json values.env}}`: the same as `{{values.env}}`, for readers who want to see it is a structure. */
-    json: (v) => v,
-    /** `{{trunc pr.branch 20}}` → at most n characters. */
-    trunc: (v, n) => str(v).slice(0, Number(n)),
-};
-/** Visits every node of a Handlebars syntax tree. */
-function walk(node, visit) {
-    if (!node || typeof node !== 'object')
-        return;
-    if (Array.isArray(node))
-        return node.forEach((n) => walk(n, visit));
-    const n = node;
-    if (typeof n.type === 'string')
-        visit(n);
-    for (const [key, child] of Object.entries(n))
-        if (key !== 'loc')
-            walk(child, visit);
-}
-function parseTemplate(file) {
-    let ast;
-    try {
-        ast = lib_default().parse(file.text);
-    }
-    catch (e) {
-        const message = e.message;
-        const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined;
-        throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`);
-    }
-    walk(ast, (n) => {
-        if (n.type === 'MustacheStatement' && n.escaped === false) {
-            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.');
-        }
-    });
-    return ast;
-}
-/** The `credentials.<name>` the templates use, so the caller can find or generate each. */
-function credentialNames(templates) {
-    const names = new Set();
-    for (const file of templates) {
-        walk(parseTemplate(file), (n) => {
-            const parts = n.type === 'PathExpression' ? n.parts : [];
-            if (parts[0] === 'credentials' && parts[1])
-                names.add(parts[1]);
-        });
-    }
-    return [...names].sort();
-}
-/** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'Node',
-    'PersistentVolume',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PriorityClass',
-    'IngressClass',
-    'RuntimeClass',
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'APIService',
-    'CSIDriver',
-    'CSINode',
-    'VolumeAttachment',
-    'CertificateSigningRequest',
-    'FlowSchema',
-    'PriorityLevelConfiguration',
-    'ClusterIssuer',
-]);
-function render(input) {
-    const hb = handlebars(input.helpers ?? {});
-    const out = [];
-    const seen = new Map();
-    for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
-        const ast = parseTemplate(file);
-        let text;
-        try {
-            text = hb.compile(ast, { noEscape: false })(input.context, { allowProtoPropertiesByDefault: false });
-        }
-        catch (e) {
-            const message = e.message;
-            throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message);
-        }
-        const docs = (0,dist/* parseAllDocuments */.hR)(text, { uniqueKeys: true, prettyErrors: true });
-        if (!Array.isArray(docs))
-            throw new TemplateError(file.name, undefined, 'could not be read as YAML');
-        for (const doc of docs) {
-            const error = doc.errors[0];
-            if (error) {
-                const line = error.linePos?.[0].line;
-                const shown = line
-                    ? ` — rendered line ${line}: ${text.split('\n')[line - 1]?.trim().slice(0, 160)}`
-                    : '';
-                throw new TemplateError(file.name, line, `the rendered YAML is invalid: ${error.message.split('\n')[0]}${shown}`);
-            }
-            const value = doc.toJS({ maxAliasCount: 100 });
-            if (value === null || value === undefined)
-                continue;
-            const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
-            const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
-            const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
-            const earlier = seen.get(key);
-            if (earlier)
-                throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
-            seen.set(key, file.name);
-            out.push({ object, template: file.name });
-        }
-    }
-    return out;
-}
-function lineOf(text, offset) {
-    return text.slice(0, offset).split('\n').length;
-}
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-function checkObject(file, line, value, owner, allowed) {
-    const fail = (problem) => {
-        throw new TemplateError(file, line, problem);
-    };
-    if (typeof value !== 'object' || Array.isArray(value))
-        fail('each YAML document must be one Kubernetes object (a mapping)');
-    const o = value;
-    if (typeof o.apiVersion !== 'string' || !o.apiVersion)
-        fail('the object has no apiVersion');
-    if (typeof o.kind !== 'string' || !o.kind)
-        fail('the object has no kind');
-    if (typeof o.metadata !== 'object' || o.metadata === null)
-        fail(`the ${o.kind} has no metadata`);
-    const meta = o.metadata;
-    if (typeof meta.name !== 'string' || !NAME.test(meta.name) || meta.name.length > 253) {
-        fail(`the ${o.kind}'s metadata.name ${JSON.stringify(meta.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`);
-    }
-    const clusterWide = CLUSTER_SCOPED_KINDS.has(o.kind);
-    if (o.kind === 'Namespace') {
-        fail(`Namespace "${meta.name}": a preview may not create namespaces (the action creates the preview's own)`);
-    }
-    if (clusterWide && !allowed.has(o.kind)) {
-        fail(`${o.kind} "${meta.name}" is cluster-wide; a preview may only hold objects in its own namespace, unless the kind is listed in the allow-cluster-scoped input`);
-    }
-    if (clusterWide && meta.namespace !== undefined)
-        fail(`${o.kind} "${meta.name}" is cluster-wide: remove metadata.namespace`);
-    if (!clusterWide && meta.namespace !== undefined && meta.namespace !== owner.namespace) {
-        fail(`${o.kind} "${meta.name}" names namespace ${JSON.stringify(meta.namespace)}; leave metadata.namespace out — every object goes in the preview's namespace`);
-    }
-    const labels = meta.labels ?? {};
-    const annotations = meta.annotations ?? {};
-    if (typeof labels !== 'object' || typeof annotations !== 'object')
-        fail('metadata.labels and metadata.annotations must be mappings');
-    return stampOwnership(o, owner, file, !clusterWide);
-}
-/** Puts an object in the preview's namespace with the preview's ownership labels and annotations. */
-function stampOwnership(o, owner, template, namespaced = true) {
-    const { namespace, ...metadata } = o.metadata;
-    return {
-        ...o,
-        metadata: {
-            ...metadata,
-            ...(namespaced ? { namespace: owner.namespace } : {}),
-            labels: { ...stringMap(o.metadata.labels ?? {}), ...ownerLabels(owner) },
-            annotations: {
-                ...stringMap(o.metadata.annotations ?? {}),
-                ...ownerAnnotations(owner),
-                [ANNOTATION.template]: template,
-            },
-        },
-    };
-}
-function stringMap(m) {
-    return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 /** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
 function serviceUrls(objects, scheme) {
@@ -42287,6 +42367,7 @@ function workloadRows(workloads, urls) {
 
 
 
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42303,7 +42384,7 @@ function renderPreview(plan, o, existingCredentials) {
         owner,
         allowClusterScoped: o.allowClusterScoped,
     });
-    const objects = rendered.map((r) => r.object);
+    const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };
@@ -42357,6 +42438,13 @@ async function deploy(plan, o, kube, github, log) {
     const early = await staleness(plan, github, existing);
     if (early)
         return skipped(early);
+    if (!existing && o.maxLivePreviews !== null) {
+        const live = await livePreviews(kube, plan.pr.repository.fullName);
+        if (live.length >= o.maxLivePreviews) {
+            throw new Error(`${live.length} previews of ${plan.pr.repository.fullName} are live, and max-live-previews is ${o.maxLivePreviews}: ` +
+                `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
+        }
+    }
     const namespace = await ensureNamespace(kube, owner, existing);
     const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
     let deploymentId = null;
@@ -42407,6 +42495,8 @@ async function deploy(plan, o, kube, github, log) {
                 [ANNOTATION.headSha]: plan.pr.head.sha,
                 [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
                 [ANNOTATION.deployedAt]: new Date().toISOString(),
+                [ANNOTATION.environment]: plan.environment,
+                [ANNOTATION.url]: url,
             }, live, deadline, log);
             log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
             return result;
@@ -42488,7 +42578,8 @@ async function deploy(plan, o, kube, github, log) {
 async function report(github, plan, id, status) {
     try {
         await github.setStatus(id, { ...status, logUrl: plan.logUrl });
-        const earlier = await github.listDeployments(plan.environment);
+        // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
+        const earlier = await github.listDeployments(plan.environment, 10);
         const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
         await Promise.all(dangling.map((d) => github.setStatus(d.id, {
             state: 'inactive',
@@ -42503,6 +42594,13 @@ async function report(github, plan, id, status) {
         throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
 }
+/** The namespaces of every live preview of a repository on the cluster. */
+async function livePreviews(kube, repository) {
+    const list = await kube.list('v1', 'Namespace', undefined, {
+        labelSelector: repositorySelector(repository),
+    });
+    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
 
 ;// CONCATENATED MODULE: ./src/destroy.ts
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
@@ -42511,9 +42609,19 @@ async function report(github, plan, id, status) {
 
 
 
-async function destroy(plan, o, kube, github, log) {
+function destroy(plan, o, kube, github, log) {
+    return removePreview({
+        owner: ownerOf(plan),
+        environment: plan.environment,
+        logUrl: plan.logUrl,
+        why: 'the pull request was closed',
+    }, o, kube, github, log);
+}
+/** Removes one preview (the PR's close, or the sweep). */
+async function removePreview(target, o, kube, github, log) {
     const deadline = Date.now() + o.timeoutMs;
-    const owner = ownerOf(plan);
+    const { owner } = target;
+    const plan = { namespace: owner.namespace, environment: target.environment, logUrl: target.logUrl };
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace };
     const removed = await log.group('Remove the namespace', async () => {
         const ns = await kube.get(ref);
@@ -42546,7 +42654,7 @@ async function destroy(plan, o, kube, github, log) {
         const active = deployments.filter((d) => d.latestState !== 'inactive');
         await Promise.all(active.map((d) => github.setStatus(d.id, {
             state: 'inactive',
-            description: 'Preview removed: the pull request was closed',
+            description: `Preview removed: ${target.why}`,
             logUrl: plan.logUrl,
         })));
         log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`);
@@ -42626,6 +42734,41 @@ function parsePullRequestEvent(eventName, payload) {
         labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => event_str(obj(l).name)).filter(Boolean),
         updatedAt: event_str(pr.updated_at),
     };
+}
+
+;// CONCATENATED MODULE: ./src/comment.ts
+/** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
+const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
+const stamp = (now) => now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+const comment_cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+function deployedComment(plan, outcome, now) {
+    const sha = plan.pr.head.sha.slice(0, 7);
+    const headline = outcome.status === 'deployed'
+        ? `✅ **Ready**${outcome.url ? ` at ${outcome.url}` : ''}`
+        : `❌ **Not healthy**: ${comment_cell(outcome.reason)}`;
+    const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
+    if (outcome.workloads.length) {
+        lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
+        for (const w of outcome.workloads) {
+            const icon = w.readiness.state === 'ready' ? '✅' : w.readiness.state === 'failed' ? '❌' : '⏳';
+            const url = outcome.urls[w.object.metadata.name];
+            lines.push(`| ${w.object.metadata.name} | ${icon} ${comment_cell(w.readiness.message)} | ${url ? `<${url}>` : ''} |`);
+        }
+        lines.push('');
+    }
+    lines.push(`Commit \`${sha}\` · updated ${stamp(now)} · namespace \`${plan.namespace}\` · [run log](${plan.logUrl})`);
+    return lines.join('\n');
+}
+function removedComment(plan, now) {
+    return [
+        commentMarker(plan.environment),
+        '### Preview of this pull request',
+        '',
+        `🗑️ **Removed** ${stamp(now)}: the pull request was closed, and namespace \`${plan.namespace}\` with everything in it is gone.`,
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -47713,13 +47856,15 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                 auto_inactive: true,
             });
         },
-        async listDeployments(environment) {
-            const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
-                owner,
-                repo,
-                environment,
-                per_page: 100,
-            });
+        async listDeployments(environment, recent) {
+            const deployments = recent
+                ? (await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: recent })).data
+                : await octokit.paginate(octokit.rest.repos.listDeployments, {
+                    owner,
+                    repo,
+                    environment,
+                    per_page: 100,
+                });
             return Promise.all(deployments.map(async (d) => {
                 const statuses = await octokit.rest.repos.listDeploymentStatuses({
                     owner,
@@ -47729,6 +47874,22 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                 });
                 return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null };
             }));
+        },
+        async upsertComment(number, marker, body, create) {
+            const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+                owner,
+                repo,
+                issue_number: number,
+                per_page: 100,
+            });
+            const mine = comments.find((c) => c.body?.includes(marker));
+            if (mine) {
+                await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+                return mine.id;
+            }
+            if (!create)
+                return null;
+            return (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })).data.id;
         },
         async deleteEnvironment(name) {
             try {
@@ -47776,15 +47937,16 @@ function decodeKubeconfig(raw) {
     }
     return text;
 }
-/** `10m`, `90s`, `1h30m`, `600` (seconds) → milliseconds. */
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
 function parseDuration(input, raw) {
     const text = raw.trim();
     if (/^\d+$/.test(text))
         return Number(text) * 1000;
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
     if (!m || text === '')
-        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m or 1h30m.`);
-    const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
     if (ms <= 0)
         throw new InputError(input, 'must be longer than zero.');
     return ms;
@@ -47815,6 +47977,66 @@ function parseValues(raw) {
         throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
     }
     return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } };
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
 }
 /** The kubeconfig, for runs that talk to the cluster. */
 function requireKubeconfig(settings) {
@@ -47847,8 +48069,8 @@ function parseSettings(read) {
         throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
     }
     const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy or destroy.`);
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
     }
     const scheme = (text('url-scheme') || 'https').toLowerCase();
     if (scheme !== 'https' && scheme !== 'http')
@@ -47875,15 +48097,82 @@ function parseSettings(read) {
         deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
         allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
         allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
-// uses. @kubernetes/client-node reads every kubeconfig form: tokens, client certificates, exec plugins, proxies.
-// It is large, so it is loaded only here, when a run needs the cluster (the bundle keeps it in its own chunk).
+// uses. The common forms a CI secret holds — a bearer token or a client certificate, with a CA — are read here
+// directly; anything else (exec plugins, auth providers, proxies) goes through @kubernetes/client-node, which is
+// large and so loaded only then.
 
+
+
+const fromData = (data, file) => data ? Buffer.from(data, 'base64') : file ? (0,external_node_fs_.readFileSync)(file) : undefined;
 async function transportFromKubeconfig(text) {
+    let config;
+    try {
+        config = ((0,dist/* parse */.qg)(text) ?? {});
+    }
+    catch (e) {
+        throw new InputError('kubeconfig', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const contextName = config['current-context'];
+    const context = config.contexts?.find((c) => c.name === contextName)?.context;
+    const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster;
+    if (!context || !cluster) {
+        throw new InputError('kubeconfig', `has no usable current-context${contextName ? ` ("${contextName}" names no cluster)` : ''}.`);
+    }
+    if (!/^https?:\/\//.test(cluster.server ?? '')) {
+        throw new InputError('kubeconfig', `the cluster of context "${contextName}" has no http(s) server address.`);
+    }
+    const user = config.users?.find((u) => u.name === context.user)?.user ?? {};
+    if (user.exec || user['auth-provider'] || cluster['proxy-url'])
+        return clientNodeTransport(text, cluster.server);
+    const tls = {};
+    try {
+        tls.ca = fromData(cluster['certificate-authority-data'], cluster['certificate-authority']);
+        tls.cert = fromData(user['client-certificate-data'], user['client-certificate']);
+        tls.key = fromData(user['client-key-data'], user['client-key']);
+    }
+    catch (e) {
+        throw new InputError('kubeconfig', `names a file that cannot be read: ${e.message}`);
+    }
+    if (cluster['insecure-skip-tls-verify'])
+        tls.rejectUnauthorized = false;
+    if (cluster['tls-server-name'])
+        tls.servername = cluster['tls-server-name'];
+    const headers = () => {
+        const token = user.token ?? (user.tokenFile ? (0,external_node_fs_.readFileSync)(user.tokenFile, 'utf8').trim() : undefined);
+        if (token)
+            return { authorization: `Bearer ${token}` };
+        if (user.username)
+            return {
+                authorization: `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`,
+            };
+        return {};
+    };
+    return {
+        server: cluster.server,
+        usesProxy: false,
+        authorize: async (options) => {
+            Object.assign(options, tls);
+            options.headers = { ...options.headers, ...headers() };
+        },
+    };
+}
+async function clientNodeTransport(text, server) {
     const { KubeConfig } = await __nccwpck_require__.e(/* import() */ 953).then(__nccwpck_require__.bind(__nccwpck_require__, 2953));
     const kc = new KubeConfig();
     try {
@@ -47892,17 +48181,9 @@ async function transportFromKubeconfig(text) {
     catch (e) {
         throw new InputError('kubeconfig', `could not be read: ${e.message.split('\n')[0]}`);
     }
-    const context = kc.getCurrentContext();
-    const cluster = kc.getCurrentCluster();
-    if (!context || !cluster) {
-        throw new InputError('kubeconfig', `has no usable current-context${context ? ` ("${context}" names no cluster)` : ''}.`);
-    }
-    if (!/^https?:\/\//.test(cluster.server)) {
-        throw new InputError('kubeconfig', `cluster "${cluster.name}" has no http(s) server address.`);
-    }
     return {
-        server: cluster.server,
-        usesProxy: Boolean(cluster.proxyUrl),
+        server,
+        usesProxy: Boolean(kc.getCurrentCluster()?.proxyUrl),
         authorize: (options) => kc.applyToHTTPSOptions(options),
     };
 }
@@ -47916,6 +48197,86 @@ function kubeconfigSecrets(text) {
     return [...found];
 }
 
+;// CONCATENATED MODULE: ./src/sweep.ts
+// mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
+// removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
+
+
+
+
+/** Why a preview goes, or null to keep it. Pure. */
+function sweepReason(prState, deployedAt, ttlMs, now) {
+    if (prState === 'closed')
+        return 'its pull request is closed';
+    const age = now.getTime() - Date.parse(deployedAt);
+    if (ttlMs !== null && Number.isFinite(age) && age > ttlMs)
+        return `not deployed for ${humanAge(age)} (ttl ${humanAge(ttlMs)})`;
+    return null;
+}
+function humanAge(ms) {
+    const m = Math.floor(ms / 60_000);
+    if (m < 60)
+        return `${m}m`;
+    const h = Math.floor(m / 60);
+    return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
+}
+async function sweep(o, kube, github, log) {
+    const previews = await livePreviews(kube, o.repository);
+    log.info(`${previews.length} previews of ${o.repository} on the cluster`);
+    return Promise.all(previews.map(async (ns) => {
+        const a = ns.metadata.annotations ?? {};
+        const pr = Number(ns.metadata.labels?.[LABEL.pr]);
+        const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`;
+        const state = (await github.pullRequest(pr))?.state ?? null;
+        const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
+        const why = sweepReason(state, deployedAt, o.ttlMs, o.now);
+        const row = {
+            namespace: ns.metadata.name,
+            pr,
+            deployedAt,
+            sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+            url: a[ANNOTATION.url] ?? '',
+            ready: await workloadsReady(kube, ns.metadata.name),
+            why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+        };
+        if (!why)
+            return { ...row, decision: 'kept' };
+        if (o.dryRun)
+            return { ...row, decision: 'would be removed' };
+        const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
+        await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
+        return { ...row, decision: 'removed' };
+    }));
+}
+async function workloadsReady(kube, namespace) {
+    const lists = await Promise.all([
+        ['apps/v1', 'Deployment'],
+        ['apps/v1', 'StatefulSet'],
+    ].map(([v, k]) => kube.list(v, k, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v, kind: k }))))).catch(() => null);
+    if (!lists)
+        return 'unknown';
+    const all = lists.flat();
+    return `${all.filter((w) => readiness(w).state === 'ready').length}/${all.length} ready`;
+}
+function sweepSummary(rows, o) {
+    const lines = [
+        `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
+        '',
+        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision !== 'kept').length} ${o.dryRun ? 'would be removed' : 'removed'}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+        '',
+    ];
+    if (rows.length) {
+        lines.push('| PR | Age | Commit | URL | Ready | Decision | Why |', '| --- | --- | --- | --- | --- | --- | --- |');
+        for (const r of [...rows].sort((a, b) => a.pr - b.pr)) {
+            const age = Number.isFinite(Date.parse(r.deployedAt))
+                ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
+                : '?';
+            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision} | ${r.why} |`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/templates.ts
@@ -47926,9 +48287,12 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
-/** The bundled stack ships beside dist/ (the action's own checkout holds templates/ next to dist/). */
+/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
 function bundledTemplatesFolder() {
-    return (0,external_node_path_.resolve)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', 'templates');
+    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    while (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'action.yml')) && (0,external_node_path_.dirname)(dir) !== dir)
+        dir = (0,external_node_path_.dirname)(dir);
+    return (0,external_node_path_.join)(dir, 'templates');
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
@@ -47994,6 +48358,8 @@ function readDefaults(path, name) {
 
 
 
+
+
 const log = {
     info: (m) => info(m),
     warning: (m) => warning(m),
@@ -48009,6 +48375,8 @@ async function run() {
                 core_setSecret(secret);
         if (settings.githubToken)
             core_setSecret(settings.githubToken);
+        if (settings.mode === 'sweep')
+            return await runSweep(settings);
         const eventPath = process.env.GITHUB_EVENT_PATH ?? '';
         const event = parsePullRequestEvent(process.env.GITHUB_EVENT_NAME ?? '', eventPath ? JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')) : {});
         const plan = planPreview(event, settings, {
@@ -48038,6 +48406,8 @@ async function run() {
         if (plan.action === 'destroy') {
             const outcome = await destroy(plan, { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment }, kube, github, log);
             setOutput('status', 'destroyed');
+            if (settings.comment)
+                await comment(github, plan, removedComment(plan, new Date()), false);
             await writeSummary(destroySummary(plan, outcome));
             return;
         }
@@ -48048,9 +48418,14 @@ async function run() {
             wait: settings.wait,
             timeoutMs: settings.timeoutMs,
             allowClusterScoped: settings.allowClusterScoped,
+            guardrails: settings,
+            maxLivePreviews: settings.maxLivePreviews,
             holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
         }, kube, github, log);
         reportDeploy(plan, outcome);
+        if (settings.comment && outcome.status !== 'skipped') {
+            await comment(github, plan, deployedComment(plan, outcome, new Date()), true);
+        }
         await writeSummary(deploySummary(plan, settings, outcome));
         if (outcome.status === 'failed')
             setFailed(`The preview is not healthy: ${outcome.reason}`);
@@ -48113,6 +48488,38 @@ function destroySummary(plan, o) {
         problems: [],
         notes: [],
     });
+}
+async function runSweep(settings) {
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    const [owner, name] = repository.split('/');
+    if (!owner || !name)
+        throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.');
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
+    const github = createGitHub(settings.githubToken, owner, name);
+    const o = {
+        repository,
+        ttlMs: settings.ttlMs,
+        dryRun: settings.dryRun,
+        timeoutMs: settings.timeoutMs,
+        logUrl: `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}`,
+        now: new Date(),
+    };
+    const rows = await sweep(o, kube, github, log);
+    const removed = rows.filter((r) => r.decision === 'removed');
+    setOutput('previews', JSON.stringify(rows));
+    setOutput('status', removed.length ? 'destroyed' : 'skipped');
+    for (const r of rows)
+        info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`);
+    await writeSummary(sweepSummary(rows, o));
+}
+/** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
+async function comment(github, plan, body, create) {
+    try {
+        await github.upsertComment(plan.pr.number, commentMarker(plan.environment), body, create);
+    }
+    catch (e) {
+        warning(`Could not update the PR comment (${e.message}); the workflow needs \`permissions: pull-requests: write\`, or set comment: false.`);
+    }
 }
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)

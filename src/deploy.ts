@@ -8,13 +8,14 @@ import {
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
 import type { GitHub } from './github.js'
+import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock } from './kube/lock.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
-import { ANNOTATION, ownerSelector, type Owner } from './ownership.js'
+import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import type { Plan } from './plan.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
@@ -34,6 +35,9 @@ export interface DeployOptions {
   wait: boolean
   timeoutMs: number
   allowClusterScoped: string[]
+  guardrails: Guardrails
+  /** Fail instead of creating a preview when this many of the repository's previews are live. */
+  maxLivePreviews: number | null
   /** Who holds the preview's lock: the workflow run and attempt. */
   holder: string
 }
@@ -57,7 +61,7 @@ export function ownerOf(plan: Plan): Owner {
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 export function renderPreview(
   plan: Plan,
-  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped'>,
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails'>,
   existingCredentials: Record<string, string>,
 ) {
   const owner = ownerOf(plan)
@@ -71,7 +75,7 @@ export function renderPreview(
     owner,
     allowClusterScoped: o.allowClusterScoped,
   })
-  const objects = rendered.map((r) => r.object)
+  const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)]
   if (names.length > 0)
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),
@@ -138,6 +142,15 @@ export async function deploy(
   const early = await staleness(plan, github, existing)
   if (early) return skipped(early)
 
+  if (!existing && o.maxLivePreviews !== null) {
+    const live = await livePreviews(kube, plan.pr.repository.fullName)
+    if (live.length >= o.maxLivePreviews) {
+      throw new Error(
+        `${live.length} previews of ${plan.pr.repository.fullName} are live, and max-live-previews is ${o.maxLivePreviews}: ` +
+          `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`,
+      )
+    }
+  }
   const namespace = await ensureNamespace(kube, owner, existing)
   const lock = await acquireLock(kube, owner, o.holder, deadline, (other) =>
     log.info(`waiting for another run (${other}) to finish deploying this preview`),
@@ -195,6 +208,8 @@ export async function deploy(
           [ANNOTATION.headSha]: plan.pr.head.sha,
           [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
           [ANNOTATION.deployedAt]: new Date().toISOString(),
+          [ANNOTATION.environment]: plan.environment,
+          [ANNOTATION.url]: url,
         },
         live,
         deadline,
@@ -294,7 +309,8 @@ async function report(
 ): Promise<void> {
   try {
     await github.setStatus(id, { ...status, logUrl: plan.logUrl })
-    const earlier = await github.listDeployments(plan.environment)
+    // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
+    const earlier = await github.listDeployments(plan.environment, 10)
     const dangling = earlier.filter(
       (d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''),
     )
@@ -317,4 +333,14 @@ async function report(
       { cause: e },
     )
   }
+}
+
+/** The namespaces of every live preview of a repository on the cluster. */
+export async function livePreviews(kube: Kube, repository: string): Promise<KubeObject[]> {
+  const list = await kube.list('v1', 'Namespace', undefined, {
+    labelSelector: repositorySelector(repository),
+  })
+  return list.items.filter(
+    (n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase(),
+  )
 }

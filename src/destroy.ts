@@ -22,15 +22,46 @@ export interface DestroyOutcome {
   environment: 'deleted' | 'absent' | 'forbidden' | 'kept'
 }
 
-export async function destroy(
+export function destroy(
   plan: Plan,
   o: DestroyOptions,
   kube: Kube,
   github: GitHub,
   log: RunLog,
 ): Promise<DestroyOutcome> {
+  return removePreview(
+    {
+      owner: ownerOf(plan),
+      environment: plan.environment,
+      logUrl: plan.logUrl,
+      why: 'the pull request was closed',
+    },
+    o,
+    kube,
+    github,
+    log,
+  )
+}
+
+export interface Target {
+  owner: Owner
+  environment: string
+  logUrl: string
+  /** Said in the inactive status: why the preview went. */
+  why: string
+}
+
+/** Removes one preview (the PR's close, or the sweep). */
+export async function removePreview(
+  target: Target,
+  o: DestroyOptions,
+  kube: Kube,
+  github: GitHub,
+  log: RunLog,
+): Promise<DestroyOutcome> {
   const deadline = Date.now() + o.timeoutMs
-  const owner = ownerOf(plan)
+  const { owner } = target
+  const plan = { namespace: owner.namespace, environment: target.environment, logUrl: target.logUrl }
   const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
 
   const removed = await log.group('Remove the namespace', async () => {
@@ -70,7 +101,7 @@ export async function destroy(
       active.map((d) =>
         github.setStatus(d.id, {
           state: 'inactive',
-          description: 'Preview removed: the pull request was closed',
+          description: `Preview removed: ${target.why}`,
           logUrl: plan.logUrl,
         }),
       ),

@@ -35,7 +35,13 @@ export interface GitHub {
   pullRequest(number: number): Promise<PullRequestState | null>
   createDeployment(d: DeploymentRequest): Promise<number>
   setStatus(id: number, s: StatusRequest): Promise<void>
-  listDeployments(environment: string): Promise<DeploymentSummary[]>
+  /** Deployments of an environment, newest first, with their latest state; `recent` limits it to the newest few. */
+  listDeployments(environment: string, recent?: number): Promise<DeploymentSummary[]>
+  /**
+   * Updates the PR comment holding the marker, or creates one when `create` is set; returns its id, or null when
+   * there was none to update.
+   */
+  upsertComment(number: number, marker: string, body: string, create: boolean): Promise<number | null>
   /** Deletes a GitHub environment; 'forbidden' when the token lacks administration rights. */
   deleteEnvironment(name: string): Promise<'deleted' | 'absent' | 'forbidden'>
 }
@@ -141,13 +147,15 @@ export function createGitHub(
         auto_inactive: true,
       })
     },
-    async listDeployments(environment) {
-      const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
-        owner,
-        repo,
-        environment,
-        per_page: 100,
-      })
+    async listDeployments(environment, recent) {
+      const deployments = recent
+        ? (await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: recent })).data
+        : await octokit.paginate(octokit.rest.repos.listDeployments, {
+            owner,
+            repo,
+            environment,
+            per_page: 100,
+          })
       return Promise.all(
         deployments.map(async (d) => {
           const statuses = await octokit.rest.repos.listDeploymentStatuses({
@@ -159,6 +167,21 @@ export function createGitHub(
           return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null }
         }),
       )
+    },
+    async upsertComment(number, marker, body, create) {
+      const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+      })
+      const mine = comments.find((c) => c.body?.includes(marker))
+      if (mine) {
+        await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body })
+        return mine.id
+      }
+      if (!create) return null
+      return (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })).data.id
     },
     async deleteEnvironment(name) {
       try {

@@ -5,13 +5,15 @@ import * as core from '@actions/core'
 import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
 import { destroy, type DestroyOutcome } from './destroy.js'
 import { parsePullRequestEvent } from './event.js'
-import { createGitHub } from './github.js'
+import { commentMarker, deployedComment, removedComment } from './comment.js'
+import { createGitHub, type GitHub } from './github.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './plan.js'
 import { TemplateError } from './render.js'
 import { summaryMarkdown, workloadRows } from './report.js'
 import { parseSettings, requireKubeconfig, type Settings } from './settings.js'
+import { sweep, sweepSummary } from './sweep.js'
 import { loadTemplates } from './templates.js'
 
 const log: RunLog = {
@@ -29,6 +31,7 @@ export async function run(): Promise<void> {
       for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
     if (settings.githubToken) core.setSecret(settings.githubToken)
 
+    if (settings.mode === 'sweep') return await runSweep(settings)
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
     const event = parsePullRequestEvent(
       process.env.GITHUB_EVENT_NAME ?? '',
@@ -72,6 +75,7 @@ export async function run(): Promise<void> {
         log,
       )
       core.setOutput('status', 'destroyed')
+      if (settings.comment) await comment(github, plan, removedComment(plan, new Date()), false)
       await writeSummary(destroySummary(plan, outcome))
       return
     }
@@ -84,6 +88,8 @@ export async function run(): Promise<void> {
         wait: settings.wait,
         timeoutMs: settings.timeoutMs,
         allowClusterScoped: settings.allowClusterScoped,
+        guardrails: settings,
+        maxLivePreviews: settings.maxLivePreviews,
         holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
       },
       kube,
@@ -91,6 +97,9 @@ export async function run(): Promise<void> {
       log,
     )
     reportDeploy(plan, outcome)
+    if (settings.comment && outcome.status !== 'skipped') {
+      await comment(github, plan, deployedComment(plan, outcome, new Date()), true)
+    }
     await writeSummary(deploySummary(plan, settings, outcome))
     if (outcome.status === 'failed') core.setFailed(`The preview is not healthy: ${outcome.reason}`)
   } catch (error) {
@@ -154,6 +163,40 @@ function destroySummary(plan: Plan, o: DestroyOutcome): string {
     problems: [],
     notes: [],
   })
+}
+
+async function runSweep(settings: Settings): Promise<void> {
+  const repository = process.env.GITHUB_REPOSITORY ?? ''
+  const [owner, name] = repository.split('/')
+  if (!owner || !name)
+    throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
+  const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
+  const github = createGitHub(settings.githubToken, owner, name)
+  const o = {
+    repository,
+    ttlMs: settings.ttlMs,
+    dryRun: settings.dryRun,
+    timeoutMs: settings.timeoutMs,
+    logUrl: `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}`,
+    now: new Date(),
+  }
+  const rows = await sweep(o, kube, github, log)
+  const removed = rows.filter((r) => r.decision === 'removed')
+  core.setOutput('previews', JSON.stringify(rows))
+  core.setOutput('status', removed.length ? 'destroyed' : 'skipped')
+  for (const r of rows) core.info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`)
+  await writeSummary(sweepSummary(rows, o))
+}
+
+/** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
+async function comment(github: GitHub, plan: Plan, body: string, create: boolean): Promise<void> {
+  try {
+    await github.upsertComment(plan.pr.number, commentMarker(plan.environment), body, create)
+  } catch (e) {
+    core.warning(
+      `Could not update the PR comment (${(e as Error).message}); the workflow needs \`permissions: pull-requests: write\`, or set comment: false.`,
+    )
+  }
 }
 
 async function writeSummary(markdown: string): Promise<void> {

@@ -23,6 +23,9 @@ export const ANNOTATION = {
   deployedAt: `${P}/deployed-at`,
   /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
   headUpdatedAt: `${P}/head-updated-at`,
+  /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
+  environment: `${P}/environment`,
+  url: `${P}/url`,
 } as const
 
 export interface Owner {
@@ -53,6 +56,11 @@ export function ownerSelector(o: Owner): string {
 
 interface Meta {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }
+}
+
+/** A label selector matching every preview of a repository. */
+export function repositorySelector(repository: string): string {
+  return `${LABEL.managedBy}=${MANAGER},${LABEL.repository}=${repositoryHash(repository)}`
 }
 
 /** True when the object carries this preview's labels and names this repository and PR in its annotations. */

@@ -38,11 +38,18 @@ const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened']
 export function decideAction(
   mode: Settings['mode'],
   eventAction: string,
+  onlyLabels: string[] = [],
+  labels: string[] = [],
 ): { action: Action; reason: string } {
   if (mode === 'deploy') return { action: 'deploy', reason: 'the mode input is deploy' }
   if (mode === 'destroy') return { action: 'destroy', reason: 'the mode input is destroy' }
   if (DEPLOY_ACTIONS.includes(eventAction))
     return { action: 'deploy', reason: `the pull request was ${eventAction}` }
+  // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+  if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+    return { action: 'deploy', reason: 'the pull request got its preview label' }
+  if (eventAction === 'ready_for_review')
+    return { action: 'deploy', reason: 'the pull request is ready for review' }
   if (eventAction === 'closed') return { action: 'destroy', reason: 'the pull request was closed' }
   return {
     action: 'skip',
@@ -55,10 +62,10 @@ export const FORK_REFUSED =
   'Set allow-forks: true only if you trust every fork (see the README on forks).'
 
 export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunInfo): Plan {
-  let { action, reason } = decideAction(settings.mode, pr.action)
-  // Removing a fork PR's preview is always safe; deploying its code is opt-in.
-  if (action === 'deploy' && pr.fork && !settings.allowForks)
-    ({ action, reason } = { action: 'skip', reason: FORK_REFUSED })
+  let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels)
+  // Removing a preview is always allowed; deploying is subject to the filters.
+  const filtered = action === 'deploy' ? filterReason(pr, settings) : null
+  if (filtered) ({ action, reason } = { action: 'skip', reason: filtered })
   const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number)
   const domain = settings.domain || FALLBACK_DOMAIN
   const host = hostName(names, domain)
@@ -78,6 +85,31 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
     logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
     scheme: settings.urlScheme,
   }
+}
+
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern: string, branch: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  )
+  return re.test(branch)
+}
+
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+export function filterReason(pr: PullRequestEvent, settings: Settings): string | null {
+  if (pr.fork && !settings.allowForks) return FORK_REFUSED
+  if (settings.skipDrafts && pr.draft)
+    return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it'
+  if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+    return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`
+  }
+  if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+    return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`
+  }
+  return null
 }
 
 export function hostFor(plan: Plan, service: string): string {

@@ -2,7 +2,7 @@
 // throws an error naming the input and what it expects.
 import { parse as parseYaml } from 'yaml'
 
-export type Mode = 'auto' | 'deploy' | 'destroy'
+export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
 export interface Settings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
@@ -28,6 +28,24 @@ export interface Settings {
   allowForks: boolean
   /** Cluster-wide kinds templates may create (named, e.g. ClusterRole); never Namespace. */
   allowClusterScoped: string[]
+  /** Deploy only PRs carrying one of these labels (empty: every PR). */
+  onlyLabels: string[]
+  skipDrafts: boolean
+  /** Deploy only PRs into these base branches (`*` wildcards; empty: every branch). */
+  baseBranches: string[]
+  /** The sticky PR comment with the preview's URLs. */
+  comment: boolean
+  /** Per-preview ResourceQuota `hard` limits; null: none. */
+  resourceQuota: Record<string, string> | null
+  /** Per-preview LimitRange container defaults; null: none. */
+  limitRange: { default: Record<string, string>; defaultRequest: Record<string, string> } | null
+  maxLivePreviews: number | null
+  networkPolicy: boolean
+  /** Namespace of the ingress controller, allowed in by the NetworkPolicy. */
+  ingressNamespace: string
+  /** Sweep: remove previews not deployed for this long; null: only closed PRs. */
+  ttlMs: number | null
+  dryRun: boolean
 }
 
 export type InputReader = (name: string) => string
@@ -60,14 +78,20 @@ export function decodeKubeconfig(raw: string): string {
   return text
 }
 
-/** `10m`, `90s`, `1h30m`, `600` (seconds) → milliseconds. */
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
 export function parseDuration(input: string, raw: string): number {
   const text = raw.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text)
+  const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text)
   if (!m || text === '')
-    throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m or 1h30m.`)
-  const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000
+    throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`)
+  const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+  ]
+  const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000
   if (ms <= 0) throw new InputError(input, 'must be longer than zero.')
   return ms
 }
@@ -93,6 +117,72 @@ export function parseValues(raw: string): Record<string, unknown> {
     throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.')
   }
   return parsed as Record<string, unknown>
+}
+
+/** Comma- or line-separated words. */
+const list = (raw: string) =>
+  raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean)
+
+export const DEFAULT_QUOTA = {
+  'requests.cpu': '4',
+  'requests.memory': '8Gi',
+  'limits.memory': '16Gi',
+  pods: '40',
+}
+export const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } }
+const OFF = ['none', 'off', 'false']
+
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(
+  input: string,
+  raw: string,
+  fallback: Record<string, string>,
+): Record<string, string> | null {
+  if (OFF.includes(raw.trim().toLowerCase())) return null
+  if (!raw.trim()) return fallback
+  let parsed: unknown
+  try {
+    parsed = parseYaml(raw)
+  } catch {
+    parsed = null
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.')
+  }
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+      throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`)
+    out[k] = String(v)
+  }
+  return out
+}
+
+function parseLimitRange(raw: string): Settings['limitRange'] {
+  if (OFF.includes(raw.trim().toLowerCase())) return null
+  if (!raw.trim()) return DEFAULT_LIMITS
+  const parsed = parseValues(raw) as { default?: unknown; defaultRequest?: unknown }
+  const section = (name: 'default' | 'defaultRequest') =>
+    parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+    {}
+  return { default: section('default'), defaultRequest: section('defaultRequest') }
+}
+
+function parseCount(input: string, raw: string): number | null {
+  if (!raw.trim()) return null
+  const n = Number(raw.trim())
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InputError(input, `"${raw}" is not a positive whole number.`)
+  return n
+}
+
+function parseIngressNamespace(name: string): string {
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+    throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`)
+  return name
 }
 
 /** The kubeconfig, for runs that talk to the cluster. */
@@ -142,8 +232,11 @@ export function parseSettings(read: InputReader): Settings {
     )
   }
   const mode = (text('mode') || 'auto').toLowerCase()
-  if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy') {
-    throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy or destroy.`)
+  if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+    throw new InputError(
+      'mode',
+      `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`,
+    )
   }
   const scheme = (text('url-scheme') || 'https').toLowerCase()
   if (scheme !== 'https' && scheme !== 'http') throw new InputError('url-scheme', 'use https or http.')
@@ -169,5 +262,16 @@ export function parseSettings(read: InputReader): Settings {
     deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
     allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
     allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+    onlyLabels: list(read('only-labels')),
+    skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+    baseBranches: list(read('base-branches')),
+    comment: parseBoolean('comment', read('comment'), true),
+    resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+    limitRange: parseLimitRange(read('limit-range')),
+    maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+    networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+    ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+    ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
   }
 }

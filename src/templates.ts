@@ -1,6 +1,6 @@
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
 // defaults of `values`. Subfolders are read too (names keep their relative path).
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
@@ -14,9 +14,11 @@ export interface TemplateSet {
   defaults: Record<string, unknown>
 }
 
-/** The bundled stack ships beside dist/ (the action's own checkout holds templates/ next to dist/). */
+/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
 export function bundledTemplatesFolder(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'action.yml')) && dirname(dir) !== dir) dir = dirname(dir)
+  return join(dir, 'templates')
 }
 
 const TEMPLATE = /\.ya?ml$/

@@ -1,0 +1,238 @@
+// Fleet hygiene: guardrails per preview, a cap on live previews, PR filters, the sticky PR comment and the sweep.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
+import { sha, testKube } from './harness/kube.js'
+import { runAction, type RunOptions } from './harness/run-action.js'
+
+const kube = testKube()
+let gh: GitHubDouble
+beforeAll(async () => {
+  gh = await startGitHubDouble()
+})
+afterAll(() => gh.close())
+
+type Event = RunOptions['event']
+function run(
+  event: Partial<Event> & { repository: string; number: number },
+  inputs: Record<string, string> = {},
+  eventName?: string,
+) {
+  return runAction({
+    apiUrl: gh.url,
+    eventName,
+    event: { action: 'opened', sha: sha(`${event.repository}#${event.number}`), ...event },
+    inputs: {
+      kubeconfig: kube.kubeconfigText,
+      'github-token': gh.token,
+      domain: 'preview.example.test',
+      timeout: '90s',
+      ...inputs,
+    },
+  })
+}
+const namespaceExists = async (name: string) =>
+  (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
+const commentsOf = (repo: string, pr: number) =>
+  gh.comments.filter((c) => c.repo === repo && c.issue_number === pr)
+
+describe('guardrails', () => {
+  test('every preview gets a ResourceQuota, a LimitRange and a NetworkPolicy; inputs change or remove them', async () => {
+    const first = await run({ repository: 'acme/guarded', number: 1 })
+    expect(first.outputs.status).toBe('deployed')
+    const ns = first.outputs.namespace!
+    const quota = await kube.core.readNamespacedResourceQuota({ name: 'preview-quota', namespace: ns })
+    expect(quota.spec!.hard).toEqual({
+      'requests.cpu': '4',
+      'requests.memory': '8Gi',
+      'limits.memory': '16Gi',
+      pods: '40',
+    })
+    const limits = await kube.core.readNamespacedLimitRange({ name: 'preview-limits', namespace: ns })
+    expect(limits.spec!.limits[0]).toMatchObject({
+      type: 'Container',
+      _default: { memory: '512Mi' }, // client-node's name for `default`
+      defaultRequest: { cpu: '50m', memory: '64Mi' },
+    })
+    const policy = await kube.networking.readNamespacedNetworkPolicy({
+      name: 'preview-isolation',
+      namespace: ns,
+    })
+    expect(policy.spec).toMatchObject({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          _from: [
+            { podSelector: {} },
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+          ],
+        },
+      ],
+    })
+
+    const second = await run(
+      { repository: 'acme/guarded', number: 1, action: 'synchronize' },
+      {
+        'resource-quota': '{pods: "30", requests.cpu: "2"}',
+        'network-policy': 'false',
+        'limit-range': 'none',
+      },
+    )
+    expect(second.outputs.status).toBe('deployed')
+    expect(
+      (await kube.core.readNamespacedResourceQuota({ name: 'preview-quota', namespace: ns })).spec!.hard,
+    ).toEqual({ pods: '30', 'requests.cpu': '2' })
+    expect((await kube.networking.listNamespacedNetworkPolicy({ namespace: ns })).items).toEqual([])
+    expect((await kube.core.listNamespacedLimitRange({ namespace: ns })).items).toEqual([])
+  })
+
+  test('max-live-previews: a new preview beyond the cap fails naming the live ones; existing ones still redeploy', async () => {
+    const repo = 'acme/capped'
+    const a = await run({ repository: repo, number: 1 }, { 'max-live-previews': '2' })
+    const b = await run({ repository: repo, number: 2 }, { 'max-live-previews': '2' })
+    expect([a.outputs.status, b.outputs.status]).toEqual(['deployed', 'deployed'])
+    const c = await run({ repository: repo, number: 3 }, { 'max-live-previews': '2' })
+    expect(c.code).not.toBe(0)
+    expect(c.log).toContain(`2 previews of ${repo} are live, and max-live-previews is 2`)
+    expect(c.log).toContain(a.outputs.namespace!)
+    expect(c.log).toContain(b.outputs.namespace!)
+    expect(await namespaceExists(c.outputs.namespace!)).toBe(false)
+    const again = await run(
+      { repository: repo, number: 2, action: 'synchronize' },
+      { 'max-live-previews': '2' },
+    )
+    expect(again.outputs.status).toBe('deployed')
+  })
+})
+
+describe('which PRs get a preview', () => {
+  test.each([
+    [
+      'without the required label',
+      { labels: ['bug'] },
+      { 'only-labels': 'preview, deploy-me' },
+      /none of the labels preview, deploy-me/,
+    ],
+    ['a draft, with skip-drafts', { draft: true }, { 'skip-drafts': 'true' }, /is a draft/],
+    [
+      'into another base branch',
+      { baseBranch: 'develop' },
+      { 'base-branches': 'main, release/*' },
+      /base branch develop is not one of main, release\/\*/,
+    ],
+  ])('a PR %s is skipped with a one-line reason', async (_what, event, inputs, reason) => {
+    const r = await run({ repository: 'acme/filtered', number: 7, ...event }, inputs)
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('skipped')
+    expect(r.summary).toMatch(reason)
+    expect(gh.requests.filter((q) => q.path.startsWith('/repos/acme/filtered/'))).toEqual([])
+  })
+
+  test('labelling a PR with the preview label, or a release branch base, deploys it', async () => {
+    const labelled = await run(
+      { repository: 'acme/filtered', number: 8, action: 'labeled', labels: ['deploy-me'] },
+      { 'only-labels': 'preview, deploy-me' },
+    )
+    expect(labelled.outputs.status).toBe('deployed')
+    const release = await run(
+      { repository: 'acme/filtered', number: 9, baseBranch: 'release/2.1' },
+      { 'base-branches': 'main, release/*' },
+    )
+    expect(release.outputs.status).toBe('deployed')
+  })
+})
+
+describe('the sticky PR comment', () => {
+  test('one comment per PR, updated in place on every push, and marked removed on close', async () => {
+    const repo = 'acme/commented'
+    const opened = await run({ repository: repo, number: 4 })
+    expect(commentsOf(repo, 4)).toHaveLength(1)
+    const [comment] = commentsOf(repo, 4)
+    expect(comment!.body).toContain('<!-- kube-pr-preview:preview/pr-4 -->')
+    expect(comment!.body).toContain(`Ready** at ${opened.outputs.url}`)
+    expect(comment!.body).toMatch(/\| web \| ✅ 1\/1 ready \| <https:\/\/commented-/)
+    const next = sha('commented-2')
+    await run({ repository: repo, number: 4, action: 'synchronize', sha: next })
+    expect(commentsOf(repo, 4)).toHaveLength(1)
+    expect(commentsOf(repo, 4)[0]!.id).toBe(comment!.id)
+    expect(commentsOf(repo, 4)[0]!.body).toContain(`Commit \`${next.slice(0, 7)}\``)
+    await run({ repository: repo, number: 4, action: 'closed' })
+    expect(commentsOf(repo, 4)).toHaveLength(1)
+    expect(commentsOf(repo, 4)[0]!.body).toContain('**Removed**')
+    expect(gh.rejected()).toEqual([])
+  })
+
+  test('comment: false makes none', async () => {
+    await run({ repository: 'acme/quiet', number: 5 }, { comment: 'false' })
+    expect(gh.requests.filter((q) => q.path.startsWith('/repos/acme/quiet/issues'))).toEqual([])
+  })
+})
+
+describe('mode: sweep', () => {
+  test('removes previews of closed PRs and past the TTL, keeps the rest, lists the fleet; dry-run removes nothing', async () => {
+    const repo = 'acme/fleet'
+    const deployed = await Promise.all([1, 2, 3].map((n) => run({ repository: repo, number: n })))
+    const other = await run({ repository: 'acme/not-this-one', number: 1 })
+    const [closedNs, freshNs, oldNs] = deployed.map((r) => r.outputs.namespace!)
+    gh.pulls.set(
+      repo,
+      new Map(
+        [1, 2, 3].map((n) => [
+          n,
+          {
+            number: n,
+            state: n === 1 ? ('closed' as const) : ('open' as const),
+            head: { ref: 'x', sha: sha(`${repo}#${n}`) },
+            base: { ref: 'main' },
+          },
+        ]),
+      ),
+    )
+    // PR 3's preview was last deployed ten days ago.
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString()
+    await kube.core.patchNamespace({
+      name: oldNs!,
+      body: [
+        { op: 'replace', path: '/metadata/annotations/kube-pr-preview.io~1deployed-at', value: tenDaysAgo },
+      ],
+    })
+
+    const dry = await run(
+      { repository: repo, number: 1 },
+      { mode: 'sweep', ttl: '7d', 'dry-run': 'true' },
+      'schedule',
+    )
+    expect(dry.log.split('\n').filter((l) => l.startsWith('::error'))).toEqual([])
+    expect(dry.code).toBe(0)
+    expect(dry.summary).toContain('dry run: nothing removed')
+    expect(dry.summary).toMatch(/\| #1 \| .* \| would be removed \| its pull request is closed \|/)
+    expect(dry.summary).toMatch(
+      /\| #3 \| 10d \| .* \| would be removed \| not deployed for 10d \(ttl 7d\) \|/,
+    )
+    expect(dry.summary).toMatch(
+      /\| #2 \| 0m \| `[0-9a-f]{7}` \| <https:\/\/fleet-[0-9a-f]{6}-pr-2\.preview\.example\.test> \| 8\/8 ready \| kept \|/,
+    )
+    for (const ns of [closedNs, freshNs, oldNs]) expect(await namespaceExists(ns!)).toBe(true)
+
+    const swept = await run(
+      { repository: repo, number: 1 },
+      { mode: 'sweep', ttl: '7d' },
+      'workflow_dispatch',
+    )
+    expect(swept.code).toBe(0)
+    expect(swept.outputs.status).toBe('destroyed')
+    const rows = JSON.parse(swept.outputs.previews!) as Array<{ pr: number; decision: string }>
+    expect(rows.map((r) => [r.pr, r.decision]).sort()).toEqual([
+      [1, 'removed'],
+      [2, 'kept'],
+      [3, 'removed'],
+    ])
+    expect(await namespaceExists(closedNs!)).toBe(false)
+    expect(await namespaceExists(oldNs!)).toBe(false)
+    expect(await namespaceExists(freshNs!)).toBe(true)
+    expect(await namespaceExists(other.outputs.namespace!)).toBe(true)
+    const env1 = gh.deployments.filter((d) => d.repo === repo && d.environment === 'preview/pr-1')
+    expect(env1.map((d) => gh.statusesOf(d.id).at(-1)?.state)).toEqual(['inactive'])
+    expect(gh.statusesOf(env1[0]!.id).at(-1)?.description).toContain('swept: its pull request is closed')
+  })
+})

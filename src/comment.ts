@@ -1,0 +1,57 @@
+// The one PR comment a preview keeps up to date: its services, URLs and readiness, the commit and the time;
+// "removed" once the PR is closed. Pure.
+import type { WorkloadStatus } from './kube/wait.js'
+import type { Plan } from './plan.js'
+
+/** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
+export const commentMarker = (environment: string) => `<!-- kube-pr-preview:${environment} -->`
+
+const stamp = (now: Date) =>
+  now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC')
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function deployedComment(
+  plan: Plan,
+  outcome: {
+    status: string
+    url: string
+    urls: Record<string, string>
+    workloads: WorkloadStatus[]
+    reason: string
+  },
+  now: Date,
+): string {
+  const sha = plan.pr.head.sha.slice(0, 7)
+  const headline =
+    outcome.status === 'deployed'
+      ? `✅ **Ready**${outcome.url ? ` at ${outcome.url}` : ''}`
+      : `❌ **Not healthy**: ${cell(outcome.reason)}`
+  const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, '']
+  if (outcome.workloads.length) {
+    lines.push('| Service | Ready | URL |', '| --- | --- | --- |')
+    for (const w of outcome.workloads) {
+      const icon = w.readiness.state === 'ready' ? '✅' : w.readiness.state === 'failed' ? '❌' : '⏳'
+      const url = outcome.urls[w.object.metadata.name]
+      lines.push(
+        `| ${w.object.metadata.name} | ${icon} ${cell(w.readiness.message)} | ${url ? `<${url}>` : ''} |`,
+      )
+    }
+    lines.push('')
+  }
+  lines.push(
+    `Commit \`${sha}\` · updated ${stamp(now)} · namespace \`${plan.namespace}\` · [run log](${plan.logUrl})`,
+  )
+  return lines.join('\n')
+}
+
+export function removedComment(plan: Plan, now: Date): string {
+  return [
+    commentMarker(plan.environment),
+    '### Preview of this pull request',
+    '',
+    `🗑️ **Removed** ${stamp(now)}: the pull request was closed, and namespace \`${plan.namespace}\` with everything in it is gone.`,
+  ].join('\n')
+}

@@ -1,0 +1,122 @@
+// mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
+// removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
+import { livePreviews, type RunLog } from './deploy.js'
+import { removePreview } from './destroy.js'
+import type { GitHub } from './github.js'
+import type { Kube } from './kube/client.js'
+import { readiness } from './kube/readiness.js'
+import { ANNOTATION, LABEL } from './ownership.js'
+
+export interface SweepOptions {
+  repository: string
+  ttlMs: number | null
+  dryRun: boolean
+  timeoutMs: number
+  logUrl: string
+  now: Date
+}
+
+export interface SweepRow {
+  namespace: string
+  pr: number
+  deployedAt: string
+  sha: string
+  url: string
+  ready: string
+  decision: 'kept' | 'removed' | 'would be removed'
+  why: string
+}
+
+/** Why a preview goes, or null to keep it. Pure. */
+export function sweepReason(
+  prState: 'open' | 'closed' | null,
+  deployedAt: string,
+  ttlMs: number | null,
+  now: Date,
+): string | null {
+  if (prState === 'closed') return 'its pull request is closed'
+  const age = now.getTime() - Date.parse(deployedAt)
+  if (ttlMs !== null && Number.isFinite(age) && age > ttlMs)
+    return `not deployed for ${humanAge(age)} (ttl ${humanAge(ttlMs)})`
+  return null
+}
+
+export function humanAge(ms: number): string {
+  const m = Math.floor(ms / 60_000)
+  if (m < 60) return `${m}m`
+  const h = Math.floor(m / 60)
+  return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`
+}
+
+export async function sweep(o: SweepOptions, kube: Kube, github: GitHub, log: RunLog): Promise<SweepRow[]> {
+  const previews = await livePreviews(kube, o.repository)
+  log.info(`${previews.length} previews of ${o.repository} on the cluster`)
+  return Promise.all(
+    previews.map(async (ns): Promise<SweepRow> => {
+      const a = ns.metadata.annotations ?? {}
+      const pr = Number(ns.metadata.labels?.[LABEL.pr])
+      const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`
+      const state = (await github.pullRequest(pr))?.state ?? null
+      const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '')
+      const why = sweepReason(state, deployedAt, o.ttlMs, o.now)
+      const row = {
+        namespace: ns.metadata.name,
+        pr,
+        deployedAt,
+        sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+        url: a[ANNOTATION.url] ?? '',
+        ready: await workloadsReady(kube, ns.metadata.name),
+        why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+      }
+      if (!why) return { ...row, decision: 'kept' }
+      if (o.dryRun) return { ...row, decision: 'would be removed' }
+      const owner = { repository: o.repository, pr, namespace: ns.metadata.name }
+      await removePreview(
+        { owner, environment, logUrl: o.logUrl, why: `swept: ${why}` },
+        { timeoutMs: o.timeoutMs, deleteEnvironment: false },
+        kube,
+        github,
+        log,
+      )
+      return { ...row, decision: 'removed' }
+    }),
+  )
+}
+
+async function workloadsReady(kube: Kube, namespace: string): Promise<string> {
+  const lists = await Promise.all(
+    [
+      ['apps/v1', 'Deployment'],
+      ['apps/v1', 'StatefulSet'],
+    ].map(([v, k]) =>
+      kube.list(v!, k!, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v!, kind: k! }))),
+    ),
+  ).catch(() => null)
+  if (!lists) return 'unknown'
+  const all = lists.flat()
+  return `${all.filter((w) => readiness(w).state === 'ready').length}/${all.length} ready`
+}
+
+export function sweepSummary(rows: SweepRow[], o: SweepOptions): string {
+  const lines = [
+    `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
+    '',
+    `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision !== 'kept').length} ${o.dryRun ? 'would be removed' : 'removed'}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+    '',
+  ]
+  if (rows.length) {
+    lines.push(
+      '| PR | Age | Commit | URL | Ready | Decision | Why |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    )
+    for (const r of [...rows].sort((a, b) => a.pr - b.pr)) {
+      const age = Number.isFinite(Date.parse(r.deployedAt))
+        ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
+        : '?'
+      lines.push(
+        `| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision} | ${r.why} |`,
+      )
+    }
+  }
+  return lines.join('\n') + '\n'
+}

@@ -42399,6 +42399,7 @@ const skipped = (reason) => ({
     pruned: [],
     reason,
 });
+const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
 async function staleness(plan, github, namespace) {
     const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? '';
@@ -42408,7 +42409,7 @@ async function staleness(plan, github, namespace) {
     }
     const pr = await github.pullRequest(plan.pr.number);
     if (pr?.state === 'closed')
-        return 'the pull request is closed';
+        return CLOSED;
     if (pr && pr.headSha !== plan.pr.head.sha) {
         return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
     }
@@ -42455,6 +42456,11 @@ async function deploy(plan, o, kube, github, log) {
             return skipped('the preview was removed while this run was starting (the pull request was closed)');
         }
         const stale = await staleness(plan, github, live);
+        if (stale === CLOSED) {
+            // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+            await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }, { uid: String(live.metadata.uid) });
+            return skipped(stale);
+        }
         if (stale)
             return skipped(stale);
         const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;

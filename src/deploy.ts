@@ -94,6 +94,8 @@ const skipped = (reason: string): DeployOutcome => ({
   reason,
 })
 
+const CLOSED = 'the pull request is closed'
+
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
 async function staleness(plan: Plan, github: GitHub, namespace: KubeObject | null): Promise<string | null> {
   const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? ''
@@ -102,7 +104,7 @@ async function staleness(plan: Plan, github: GitHub, namespace: KubeObject | nul
     return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`
   }
   const pr = await github.pullRequest(plan.pr.number)
-  if (pr?.state === 'closed') return 'the pull request is closed'
+  if (pr?.state === 'closed') return CLOSED
   if (pr && pr.headSha !== plan.pr.head.sha) {
     return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`
   }
@@ -163,6 +165,14 @@ export async function deploy(
       return skipped('the preview was removed while this run was starting (the pull request was closed)')
     }
     const stale = await staleness(plan, github, live)
+    if (stale === CLOSED) {
+      // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+      await kube.delete(
+        { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace },
+        { uid: String(live.metadata.uid) },
+      )
+      return skipped(stale)
+    }
     if (stale) return skipped(stale)
 
     const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null

@@ -4,40 +4,23 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
-import { eventually, sha, testKube } from './harness/kube.js'
-import { runAction, type RunOptions } from './harness/run-action.js'
+import { describe, expect, test } from '@jest/globals'
+import { eventually, sha } from './harness/kube.js'
+import { previewHarness } from './harness/preview.js'
+import type { RunOptions } from './harness/run-action.js'
 
-const kube = testKube()
+type Event = RunOptions['event']
+
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
 const WORKLOADS = ['web', 'worker', 'redis', 'rabbitmq', 'mongodb', 'mariadb', 'elasticsearch', 'kibana']
-let gh: GitHubDouble
-beforeAll(async () => {
-  gh = await startGitHubDouble()
-})
-afterAll(() => gh.close())
-
-function run(
+const { kube, gh, run: runPreview } = previewHarness({ timeout: '2m' })
+const run = (
   repository: string,
   number: number,
-  action: RunOptions['event']['action'],
+  action: Event['action'],
   head: string,
   extra: Partial<RunOptions> = {},
-) {
-  return runAction({
-    apiUrl: gh.url,
-    event: { action, number, repository, branch: 'feature/search', sha: head },
-    ...extra,
-    inputs: {
-      kubeconfig: kube.kubeconfigText,
-      'github-token': gh.token,
-      domain: 'preview.example.test',
-      timeout: '2m',
-      ...extra.inputs,
-    },
-  })
-}
+) => runPreview({ repository, number, action, sha: head, branch: 'feature/search' }, extra.inputs, extra)
 
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 

@@ -6,44 +6,18 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as k8s from '@kubernetes/client-node'
-import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
-import { eventually, sha, testKube } from './harness/kube.js'
-import { runAction, type RunOptions } from './harness/run-action.js'
+import { eventually, sha } from './harness/kube.js'
+import { previewHarness, type PreviewEvent } from './harness/preview.js'
 
-const kube = testKube()
-let gh: GitHubDouble
-beforeAll(async () => {
-  gh = await startGitHubDouble()
-})
-afterAll(() => gh.close())
-
-type Event = RunOptions['event']
-function run(
-  event: Partial<Event> & { repository: string; number: number },
-  inputs: Record<string, string> = {},
-  runId = 1,
-) {
-  return runAction({
-    apiUrl: gh.url,
-    runId,
-    event: { action: 'synchronize', sha: sha(`${event.repository}#${event.number}`), ...event },
-    inputs: {
-      kubeconfig: kube.kubeconfigText,
-      'github-token': gh.token,
-      domain: 'preview.example.test',
-      timeout: '2m',
-      ...inputs,
-    },
-  })
-}
+const { kube, gh, run: runPreview, latestStates } = previewHarness({ action: 'synchronize', timeout: '2m' })
+const run = (event: PreviewEvent, inputs: Record<string, string> = {}, runId = 1) =>
+  runPreview(event, inputs, { runId })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const webImage = async (ns: string) =>
   (await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec!.template.spec!
     .containers[0]!.image
-const latestStates = (repo: string) =>
-  gh.deployments.filter((d) => d.repo === repo).map((d) => gh.statusesOf(d.id).at(-1)?.state)
 const isCreate = (sha: string) => (r: { body: unknown }) =>
   (r.body as { ref?: string } | undefined)?.ref === sha
 

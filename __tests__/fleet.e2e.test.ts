@@ -1,37 +1,11 @@
 // Fleet hygiene: guardrails per preview, a cap on live previews, PR filters, the sticky PR comment and the sweep.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
-import { sha, testKube } from './harness/kube.js'
-import { runAction, type RunOptions } from './harness/run-action.js'
+import { describe, expect, test } from '@jest/globals'
+import { sha } from './harness/kube.js'
+import { previewHarness, type PreviewEvent } from './harness/preview.js'
 
-const kube = testKube()
-let gh: GitHubDouble
-beforeAll(async () => {
-  gh = await startGitHubDouble()
-})
-afterAll(() => gh.close())
-
-type Event = RunOptions['event']
-function run(
-  event: Partial<Event> & { repository: string; number: number },
-  inputs: Record<string, string> = {},
-  eventName?: string,
-) {
-  return runAction({
-    apiUrl: gh.url,
-    eventName,
-    event: { action: 'opened', sha: sha(`${event.repository}#${event.number}`), ...event },
-    inputs: {
-      kubeconfig: kube.kubeconfigText,
-      'github-token': gh.token,
-      domain: 'preview.example.test',
-      timeout: '90s',
-      ...inputs,
-    },
-  })
-}
-const namespaceExists = async (name: string) =>
-  (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
+const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
+const run = (event: PreviewEvent, inputs: Record<string, string> = {}, eventName?: string) =>
+  runPreview(event, inputs, { eventName })
 const commentsOf = (repo: string, pr: number) =>
   gh.comments.filter((c) => c.repo === repo && c.issue_number === pr)
 

@@ -2,38 +2,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { parseAllDocuments } from 'yaml'
-import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
-import { sha, testKube } from './harness/kube.js'
-import { runAction, type RunOptions, type RunResult } from './harness/run-action.js'
+import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import type { RunResult } from './harness/run-action.js'
 
-const kube = testKube()
-let gh: GitHubDouble
-beforeAll(async () => {
-  gh = await startGitHubDouble()
-})
-afterAll(() => gh.close())
-
-type Event = RunOptions['event']
-function run(
-  event: Partial<Event> & { repository: string; number: number },
-  inputs: Record<string, string> = {},
-  workspace?: string,
-) {
-  return runAction({
-    apiUrl: gh.url,
-    workspace,
-    event: { action: 'opened', sha: sha(`${event.repository}#${event.number}`), ...event },
-    inputs: {
-      kubeconfig: kube.kubeconfigText,
-      'github-token': gh.token,
-      domain: 'preview.example.test',
-      timeout: '90s',
-      ...inputs,
-    },
-  })
-}
+const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
+const run = (event: PreviewEvent, inputs: Record<string, string> = {}, workspace?: string) =>
+  runPreview(event, inputs, { workspace })
 
 /** A workspace with a templates folder of the given files. */
 function workspaceWith(files: Record<string, string>): string {
@@ -45,8 +21,6 @@ function workspaceWith(files: Record<string, string>): string {
 
 const configMap = (name: string, extra = '') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  a: b\n`
-const namespaceExists = async (name: string) =>
-  (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
 const noStackTrace = (r: RunResult) => expect(r.log).not.toMatch(/\n\s+at .+:\d+:\d+/)
 const requestsFor = (repo: string) => gh.requests.filter((q) => q.path.startsWith(`/repos/${repo}/`))
 

@@ -2,42 +2,18 @@
 // repositories' previews and look-alike namespaces are never touched.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { previewNames } from '../src/naming.js'
-import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
-import { sha, testKube } from './harness/kube.js'
-import { runAction, type RunOptions } from './harness/run-action.js'
+import { previewHarness } from './harness/preview.js'
+import type { RunOptions } from './harness/run-action.js'
 
-const kube = testKube()
-let gh: GitHubDouble
-beforeAll(async () => {
-  gh = await startGitHubDouble()
-})
-afterAll(() => gh.close())
+type Event = RunOptions['event']
 
-function run(
+const { kube, gh, run: runPreview, namespaceExists, latestStates } = previewHarness()
+const run = (
   repository: string,
   number: number,
-  action: RunOptions['event']['action'],
+  action: Event['action'],
   inputs: Record<string, string> = {},
-) {
-  return runAction({
-    apiUrl: gh.url,
-    event: { action, number, repository, sha: sha(`${repository}#${number}`), merged: action === 'closed' },
-    inputs: {
-      kubeconfig: kube.kubeconfigText,
-      'github-token': gh.token,
-      domain: 'preview.example.test',
-      timeout: '90s',
-      ...inputs,
-    },
-  })
-}
-
-const namespaceExists = async (name: string) =>
-  (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
-const latestStates = (repo: string, environment: string) =>
-  gh.deployments
-    .filter((d) => d.repo === repo && d.environment === environment)
-    .map((d) => gh.statusesOf(d.id).at(-1)?.state)
+) => runPreview({ repository, number, action, merged: action === 'closed' }, inputs)
 
 describe('teardown', () => {
   // A namespace that looks like a preview's but was not made by the action: it must survive every test here.

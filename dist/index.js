@@ -41678,44 +41678,24 @@ function createKube(transport, retry = DEFAULT_RETRY) {
         const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
         return `${r.base}${ns}/${r.plural}`;
     }
+    /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
+    async function writeUnlessConflict(method, obj) {
+        const ref = refOf(obj);
+        const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`;
+        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
+        return res.status === 409 ? null : ok(res, what);
+    }
     return {
         server: transport.server,
         resource,
         async apply(obj) {
-            const ref = {
-                apiVersion: obj.apiVersion,
-                kind: obj.kind,
-                name: obj.metadata.name,
-                namespace: obj.metadata.namespace,
-            };
+            const ref = refOf(obj);
             const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
             return ok(res, `applying ${describeRef(ref)}`);
         },
-        async create(obj) {
-            const ref = {
-                apiVersion: obj.apiVersion,
-                kind: obj.kind,
-                name: obj.metadata.name,
-                namespace: obj.metadata.namespace,
-            };
-            const res = await call('POST', await pathOf(ref, false), `creating ${describeRef(ref)}`, obj);
-            if (res.status === 409)
-                return null;
-            return ok(res, `creating ${describeRef(ref)}`);
-        },
-        async replace(obj) {
-            const ref = {
-                apiVersion: obj.apiVersion,
-                kind: obj.kind,
-                name: obj.metadata.name,
-                namespace: obj.metadata.namespace,
-            };
-            const res = await call('PUT', await pathOf(ref), `updating ${describeRef(ref)}`, obj);
-            if (res.status === 409)
-                return null;
-            return ok(res, `updating ${describeRef(ref)}`);
-        },
+        create: (obj) => writeUnlessConflict('POST', obj),
+        replace: (obj) => writeUnlessConflict('PUT', obj),
         async get(ref) {
             const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`);
             if (res.status === 404)

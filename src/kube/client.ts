@@ -8,6 +8,7 @@ import {
   describeRef,
   groupVersionBase,
   knownResource,
+  refOf,
   resourceFromDiscovery,
   type ObjectRef,
   type Resource,
@@ -240,16 +241,19 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
     return `${r.base}${ns}/${r.plural}`
   }
 
+  /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
+  async function writeUnlessConflict(method: 'POST' | 'PUT', obj: KubeObject): Promise<KubeObject | null> {
+    const ref = refOf(obj)
+    const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`
+    const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj)
+    return res.status === 409 ? null : (ok(res, what) as KubeObject)
+  }
+
   return {
     server: transport.server,
     resource,
     async apply(obj) {
-      const ref = {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: obj.metadata.name,
-        namespace: obj.metadata.namespace,
-      }
+      const ref = refOf(obj)
       const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`
       const res = await call(
         'PATCH',
@@ -260,28 +264,8 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
       )
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
     },
-    async create(obj) {
-      const ref = {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: obj.metadata.name,
-        namespace: obj.metadata.namespace,
-      }
-      const res = await call('POST', await pathOf(ref, false), `creating ${describeRef(ref)}`, obj)
-      if (res.status === 409) return null
-      return ok(res, `creating ${describeRef(ref)}`) as KubeObject
-    },
-    async replace(obj) {
-      const ref = {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: obj.metadata.name,
-        namespace: obj.metadata.namespace,
-      }
-      const res = await call('PUT', await pathOf(ref), `updating ${describeRef(ref)}`, obj)
-      if (res.status === 409) return null
-      return ok(res, `updating ${describeRef(ref)}`) as KubeObject
-    },
+    create: (obj) => writeUnlessConflict('POST', obj),
+    replace: (obj) => writeUnlessConflict('PUT', obj),
     async get(ref) {
       const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`)
       if (res.status === 404) return null

@@ -1,0 +1,49 @@
+// What every end-to-end test file of the action shares: this run's cluster, a GitHub double started for the
+// file, and a `run` that deploys (or closes) a PR through the bundled action with sensible inputs.
+import { afterAll, beforeAll } from '@jest/globals'
+import { startGitHubDouble, type GitHubDouble } from '../github-double/server.js'
+import { sha, testKube } from './kube.js'
+import { runAction, type RunOptions } from './run-action.js'
+
+type Event = RunOptions['event']
+export type PreviewEvent = Partial<Event> & { repository: string; number: number }
+
+export function previewHarness(defaults: { action?: Event['action']; timeout?: string } = {}) {
+  const kube = testKube()
+  let double: GitHubDouble | undefined
+  beforeAll(async () => {
+    double = await startGitHubDouble()
+  })
+  afterAll(() => double?.close())
+  /** The file's GitHub double (started in beforeAll; this forwards to it). */
+  const gh = new Proxy({} as GitHubDouble, { get: (_target, key) => Reflect.get(double!, key) })
+
+  /** Runs the action for a PR; the head SHA defaults to one derived from the repository and number. */
+  const run = (event: PreviewEvent, inputs: Record<string, string> = {}, options: Partial<RunOptions> = {}) =>
+    runAction({
+      apiUrl: gh.url,
+      ...options,
+      event: {
+        action: defaults.action ?? 'opened',
+        sha: sha(`${event.repository}#${event.number}`),
+        ...event,
+      },
+      inputs: {
+        kubeconfig: kube.kubeconfigText,
+        'github-token': gh.token,
+        domain: 'preview.example.test',
+        timeout: defaults.timeout ?? '90s',
+        ...inputs,
+      },
+    })
+
+  const namespaceExists = async (name: string) =>
+    (await kube.core.listNamespace({ fieldSelector: `metadata.name=${name}` })).items.length > 0
+  /** The latest state of each deployment of a repository (of one environment, when given). */
+  const latestStates = (repo: string, environment?: string) =>
+    gh.deployments
+      .filter((d) => d.repo === repo && (!environment || d.environment === environment))
+      .map((d) => gh.statusesOf(d.id).at(-1)?.state)
+
+  return { kube, gh, run, namespaceExists, latestStates }
+}

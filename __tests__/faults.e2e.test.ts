@@ -46,6 +46,25 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
     expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-late:${newer}`)
   })
 
+  test("with the same updated_at (as in GitHub's example payloads), the later workflow run wins", async () => {
+    const repo = 'acme/race-tie'
+    const [older, newer] = [sha('race-tie-1'), sha('race-tie-2')]
+    const same = '2019-05-15T15:20:33Z'
+    gh.faults.push({
+      operationId: 'pulls/get',
+      match: (r) => r.path.endsWith('/pulls/19'),
+      delayMs: 4000,
+      times: 1,
+    })
+    const a = run({ repository: repo, number: 19, sha: older, updatedAt: same }, {}, 301)
+    await sleep(500)
+    const b = await run({ repository: repo, number: 19, sha: newer, updatedAt: same }, {}, 302)
+    const late = await a
+    expect(b.outputs.status).toBe('deployed')
+    expect(late.outputs.status).toBe('skipped')
+    expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-tie:${newer}`)
+  })
+
   test('the older run holds the preview first: the newer one waits for it, then deploys over it', async () => {
     const repo = 'acme/race-lock'
     const [older, newer] = [sha('race-lock-1'), sha('race-lock-2')]

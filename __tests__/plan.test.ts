@@ -58,3 +58,34 @@ describe('plan', () => {
     expect(() => parsePullRequestEvent('push', {})).toThrow(/on: pull_request/)
   })
 })
+
+describe('run order', () => {
+  test('by updated_at, then by run id when that ties or is unknown', async () => {
+    const { isNewer } = await import('../src/plan.js')
+    expect(
+      isNewer(
+        { updatedAt: '2026-01-02T00:00:00Z', runId: '1' },
+        { updatedAt: '2026-01-01T00:00:00Z', runId: '9' },
+      ),
+    ).toBe(true)
+    expect(
+      isNewer(
+        { updatedAt: '2026-01-01T00:00:00Z', runId: '9' },
+        { updatedAt: '2026-01-02T00:00:00Z', runId: '1' },
+      ),
+    ).toBe(false)
+    expect(
+      isNewer(
+        { updatedAt: '2019-05-15T15:20:33Z', runId: '12' },
+        { updatedAt: '2019-05-15T15:20:33Z', runId: '11' },
+      ),
+    ).toBe(true)
+    expect(
+      isNewer(
+        { updatedAt: '2019-05-15T15:20:33Z', runId: '11' },
+        { updatedAt: '2019-05-15T15:20:33Z', runId: '11' },
+      ),
+    ).toBe(false)
+    expect(isNewer({ updatedAt: '', runId: '' }, { updatedAt: '', runId: '3' })).toBe(false)
+  })
+})

@@ -40954,6 +40954,17 @@ function hostName(names, domain, service) {
 
 ;// CONCATENATED MODULE: ./src/plan.ts
 
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
 /** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
 const FALLBACK_DOMAIN = 'preview.localhost';
 const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
@@ -41001,6 +41012,7 @@ function planPreview(pr, settings, run) {
         image,
         ref: pr.head.sha,
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
         scheme: settings.urlScheme,
     };
 }
@@ -41111,6 +41123,8 @@ const ANNOTATION = {
     deployedAt: `${P}/deployed-at`,
     /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
     headUpdatedAt: `${P}/head-updated-at`,
+    /** On the namespace only: GITHUB_RUN_ID of the deploying run (orders runs when updated_at ties). */
+    runId: `${P}/run-id`,
     /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
     environment: `${P}/environment`,
     url: `${P}/url`,
@@ -42348,6 +42362,7 @@ function workloadRows(workloads, urls) {
 
 
 
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42381,13 +42396,20 @@ const skipped = (reason) => ({
 });
 const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function staleness(plan, github, namespace) {
-    const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? '';
-    const recordedSha = namespace?.metadata.annotations?.[ANNOTATION.headSha] ?? '';
-    if (recordedAt && plan.pr.updatedAt && recordedAt > plan.pr.updatedAt && recordedSha !== plan.pr.head.sha) {
+async function staleness(plan, github, namespace, log) {
+    const a = namespace?.metadata.annotations ?? {};
+    const recordedSha = a[ANNOTATION.headSha] ?? '';
+    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
+    if (recordedSha &&
+        recordedSha !== plan.pr.head.sha &&
+        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
         return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
     }
-    const pr = await github.pullRequest(plan.pr.number);
+    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
+    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
+        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
+        return null;
+    });
     if (pr?.state === 'closed')
         return CLOSED;
     if (pr && pr.headSha !== plan.pr.head.sha) {
@@ -42416,7 +42438,7 @@ async function deploy(plan, o, kube, github, log) {
             log.info(`  ${obj.kind} ${obj.metadata.name}`);
         return existing;
     });
-    const early = await staleness(plan, github, existing);
+    const early = await staleness(plan, github, existing, log);
     if (early)
         return skipped(early);
     if (!existing && o.maxLivePreviews !== null) {
@@ -42435,7 +42457,7 @@ async function deploy(plan, o, kube, github, log) {
         if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
             return skipped('the preview was removed while this run was starting (the pull request was closed)');
         }
-        const stale = await staleness(plan, github, live);
+        const stale = await staleness(plan, github, live, log);
         if (stale === CLOSED) {
             // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
             await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }, { uid: String(live.metadata.uid) });
@@ -42480,6 +42502,7 @@ async function deploy(plan, o, kube, github, log) {
             const result = await applyPreview(kube, owner, objects, {
                 [ANNOTATION.headSha]: plan.pr.head.sha,
                 [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+                [ANNOTATION.runId]: plan.runId,
                 [ANNOTATION.deployedAt]: new Date().toISOString(),
                 [ANNOTATION.environment]: plan.environment,
                 [ANNOTATION.url]: url,
@@ -42494,7 +42517,7 @@ async function deploy(plan, o, kube, github, log) {
                 state: 'success',
                 description: 'Applied (not waited for readiness)',
                 environmentUrl: url,
-            });
+            }, log);
             return outcome('deployed', {
                 pruned,
                 workloads: workloads.map((w) => ({
@@ -42509,7 +42532,7 @@ async function deploy(plan, o, kube, github, log) {
                 state: 'success',
                 description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
                 environmentUrl: url,
-            });
+            }, log);
             return outcome('deployed', { pruned, workloads: waited.workloads });
         }
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
@@ -42524,7 +42547,7 @@ async function deploy(plan, o, kube, github, log) {
         const reason = waited.outcome === 'timeout'
             ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
             : (diagnoses[0]?.headline ?? 'a workload failed');
-        await report(github, plan, id, { state: 'failure', description: reason });
+        await report(github, plan, id, { state: 'failure', description: reason }, log);
         return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason });
     }
     catch (e) {
@@ -42561,9 +42584,17 @@ async function deploy(plan, o, kube, github, log) {
  * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
  * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
  */
-async function report(github, plan, id, status) {
+async function report(github, plan, id, status, log) {
     try {
         await github.setStatus(id, { ...status, logUrl: plan.logUrl });
+    }
+    catch (e) {
+        const where = status.state === 'success'
+            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+            : 'The preview is not healthy';
+        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
+    }
+    try {
         // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
         const earlier = await github.listDeployments(plan.environment, 10);
         const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
@@ -42574,10 +42605,7 @@ async function report(github, plan, id, status) {
         })));
     }
     catch (e) {
-        const where = status.state === 'success'
-            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
-            : 'The preview is not healthy';
-        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
+        log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
     }
 }
 /** The namespaces of every live preview of a repository on the cluster. */

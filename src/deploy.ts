@@ -16,7 +16,7 @@ import { acquireLock } from './kube/lock.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
-import type { Plan } from './plan.js'
+import { isNewer, type Plan } from './plan.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
@@ -97,13 +97,27 @@ const skipped = (reason: string): DeployOutcome => ({
 const CLOSED = 'the pull request is closed'
 
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function staleness(plan: Plan, github: GitHub, namespace: KubeObject | null): Promise<string | null> {
-  const recordedAt = namespace?.metadata.annotations?.[ANNOTATION.headUpdatedAt] ?? ''
-  const recordedSha = namespace?.metadata.annotations?.[ANNOTATION.headSha] ?? ''
-  if (recordedAt && plan.pr.updatedAt && recordedAt > plan.pr.updatedAt && recordedSha !== plan.pr.head.sha) {
+async function staleness(
+  plan: Plan,
+  github: GitHub,
+  namespace: KubeObject | null,
+  log: RunLog,
+): Promise<string | null> {
+  const a = namespace?.metadata.annotations ?? {}
+  const recordedSha = a[ANNOTATION.headSha] ?? ''
+  const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' }
+  if (
+    recordedSha &&
+    recordedSha !== plan.pr.head.sha &&
+    isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })
+  ) {
     return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`
   }
-  const pr = await github.pullRequest(plan.pr.number)
+  // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
+  const pr = await github.pullRequest(plan.pr.number).catch((e: Error) => {
+    log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`)
+    return null
+  })
   if (pr?.state === 'closed') return CLOSED
   if (pr && pr.headSha !== plan.pr.head.sha) {
     return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`
@@ -141,7 +155,7 @@ export async function deploy(
     for (const obj of rendered.objects) log.info(`  ${obj.kind} ${obj.metadata.name}`)
     return existing
   })
-  const early = await staleness(plan, github, existing)
+  const early = await staleness(plan, github, existing, log)
   if (early) return skipped(early)
 
   if (!existing && o.maxLivePreviews !== null) {
@@ -164,7 +178,7 @@ export async function deploy(
     if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
       return skipped('the preview was removed while this run was starting (the pull request was closed)')
     }
-    const stale = await staleness(plan, github, live)
+    const stale = await staleness(plan, github, live, log)
     if (stale === CLOSED) {
       // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
       await kube.delete(
@@ -217,6 +231,7 @@ export async function deploy(
         {
           [ANNOTATION.headSha]: plan.pr.head.sha,
           [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+          [ANNOTATION.runId]: plan.runId,
           [ANNOTATION.deployedAt]: new Date().toISOString(),
           [ANNOTATION.environment]: plan.environment,
           [ANNOTATION.url]: url,
@@ -234,11 +249,17 @@ export async function deploy(
     const workloads = waitedWorkloads(applied.applied)
 
     if (!o.wait) {
-      await report(github, plan, id, {
-        state: 'success',
-        description: 'Applied (not waited for readiness)',
-        environmentUrl: url,
-      })
+      await report(
+        github,
+        plan,
+        id,
+        {
+          state: 'success',
+          description: 'Applied (not waited for readiness)',
+          environmentUrl: url,
+        },
+        log,
+      )
       return outcome('deployed', {
         pruned,
         workloads: workloads.map((w) => ({
@@ -253,11 +274,17 @@ export async function deploy(
       ),
     )
     if (waited.outcome === 'ready') {
-      await report(github, plan, id, {
-        state: 'success',
-        description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
-        environmentUrl: url,
-      })
+      await report(
+        github,
+        plan,
+        id,
+        {
+          state: 'success',
+          description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
+          environmentUrl: url,
+        },
+        log,
+      )
       return outcome('deployed', { pruned, workloads: waited.workloads })
     }
 
@@ -274,7 +301,7 @@ export async function deploy(
       waited.outcome === 'timeout'
         ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
         : (diagnoses[0]?.headline ?? 'a workload failed')
-    await report(github, plan, id, { state: 'failure', description: reason })
+    await report(github, plan, id, { state: 'failure', description: reason }, log)
     return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason })
   } catch (e) {
     // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
@@ -316,9 +343,21 @@ async function report(
   plan: Plan,
   id: number,
   status: { state: 'success' | 'failure'; description: string; environmentUrl?: string },
+  log: RunLog,
 ): Promise<void> {
   try {
     await github.setStatus(id, { ...status, logUrl: plan.logUrl })
+  } catch (e) {
+    const where =
+      status.state === 'success'
+        ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+        : 'The preview is not healthy'
+    throw new Error(
+      `${where}, but GitHub did not accept the deployment status (${(e as Error).message}); re-run the job to report it.`,
+      { cause: e },
+    )
+  }
+  try {
     // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
     const earlier = await github.listDeployments(plan.environment, 10)
     const dangling = earlier.filter(
@@ -334,14 +373,7 @@ async function report(
       ),
     )
   } catch (e) {
-    const where =
-      status.state === 'success'
-        ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
-        : 'The preview is not healthy'
-    throw new Error(
-      `${where}, but GitHub did not accept the deployment status (${(e as Error).message}); re-run the job to report it.`,
-      { cause: e },
-    )
+    log.warning(`could not tidy earlier deployments of ${plan.environment}: ${(e as Error).message}`)
   }
 }
 

@@ -23,6 +23,8 @@ export const ANNOTATION = {
   deployedAt: `${P}/deployed-at`,
   /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
   headUpdatedAt: `${P}/head-updated-at`,
+  /** On the namespace only: GITHUB_RUN_ID of the deploying run (orders runs when updated_at ties). */
+  runId: `${P}/run-id`,
   /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
   environment: `${P}/environment`,
   url: `${P}/url`,

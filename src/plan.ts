@@ -28,6 +28,24 @@ export interface Plan {
   ref: string
   logUrl: string
   scheme: 'https' | 'http'
+  /** GITHUB_RUN_ID: later events of a PR get later runs. */
+  runId: string
+}
+
+export interface RunOrder {
+  updatedAt: string
+  runId: string
+}
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+export function isNewer(deployed: RunOrder, ours: RunOrder): boolean {
+  const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)]
+  if (Number.isFinite(a) && Number.isFinite(b) && a !== b) return a > b
+  const [x, y] = [Number(deployed.runId), Number(ours.runId)]
+  return Number.isFinite(x) && Number.isFinite(y) && x > y
 }
 
 /** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
@@ -83,6 +101,7 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
     image,
     ref: pr.head.sha,
     logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+    runId: run.runId,
     scheme: settings.urlScheme,
   }
 }

@@ -41244,7 +41244,12 @@ function walk(node, visit) {
         if (key !== 'loc')
             walk(child, visit);
 }
+/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
+const parsed = new Map();
 function parseTemplate(file) {
+    const known = parsed.get(file.text);
+    if (known)
+        return known;
     let ast;
     try {
         ast = lib_default().parse(file.text);
@@ -41259,6 +41264,7 @@ function parseTemplate(file) {
             throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.');
         }
     });
+    parsed.set(file.text, ast);
     return ast;
 }
 /** The `credentials.<name>` the templates use, so the caller can find or generate each. */
@@ -41972,7 +41978,14 @@ async function applyReplacingImmutable(kube, obj, deadline, log) {
 
 ;// CONCATENATED MODULE: ./src/kube/diagnose.ts
 const LOG_LINES = 20;
-async function diagnose(kube, namespace, w) {
+/** The namespace's events, read once for every workload that is diagnosed. */
+async function namespaceEvents(kube, namespace) {
+    return kube
+        .list('v1', 'Event', namespace)
+        .then((l) => l.items)
+        .catch(() => []);
+}
+async function diagnose(kube, namespace, w, allEvents) {
     const o = w.object;
     const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
     const details = [headline];
@@ -41981,10 +41994,7 @@ async function diagnose(kube, namespace, w) {
         details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
     const pods = await podsOf(kube, namespace, o).catch(() => []);
     const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name)]);
-    const events = await kube
-        .list('v1', 'Event', namespace)
-        .then((l) => l.items.filter((e) => names.has(e.involvedObject?.name ?? '')))
-        .catch(() => []);
+    const events = allEvents.filter((e) => names.has(e.involvedObject?.name ?? ''));
     const recent = events
         .sort((a, b) => time(a).localeCompare(time(b)))
         .slice(-8)
@@ -42317,6 +42327,7 @@ function primaryUrl(urls, host) {
     const values = Object.values(urls);
     return values.find((u) => new URL(u).host === host) ?? values[0] ?? '';
 }
+/** Text that is safe inside one Markdown table cell. */
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function summaryMarkdown(s) {
     const lines = [`### ${s.title}`, '', `**${s.status}**`, ''];
@@ -42538,7 +42549,8 @@ async function deploy(plan, o, kube, github, log) {
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
         const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
         const diagnoses = await log.group('Diagnose', async () => {
-            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w)));
+            const events = await namespaceEvents(kube, plan.namespace);
+            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)));
             for (const d of found)
                 for (const line of d.details)
                     log.info(line);
@@ -42751,25 +42763,23 @@ function parsePullRequestEvent(eventName, payload) {
 }
 
 ;// CONCATENATED MODULE: ./src/comment.ts
+
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
 const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
 const stamp = (now) => now
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC');
-const comment_cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function deployedComment(plan, outcome, now) {
     const sha = plan.pr.head.sha.slice(0, 7);
     const headline = outcome.status === 'deployed'
         ? `✅ **Ready**${outcome.url ? ` at ${outcome.url}` : ''}`
-        : `❌ **Not healthy**: ${comment_cell(outcome.reason)}`;
+        : `❌ **Not healthy**: ${cell(outcome.reason)}`;
     const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
     if (outcome.workloads.length) {
         lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
-        for (const w of outcome.workloads) {
-            const icon = w.readiness.state === 'ready' ? '✅' : w.readiness.state === 'failed' ? '❌' : '⏳';
-            const url = outcome.urls[w.object.metadata.name];
-            lines.push(`| ${w.object.metadata.name} | ${icon} ${comment_cell(w.readiness.message)} | ${url ? `<${url}>` : ''} |`);
+        for (const r of workloadRows(outcome.workloads, outcome.urls)) {
+            lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
         }
         lines.push('');
     }
@@ -47886,7 +47896,7 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                     deployment_id: d.id,
                     per_page: 1,
                 });
-                return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null };
+                return { id: d.id, latestState: statuses.data[0]?.state ?? null };
             }));
         },
         async upsertComment(number, marker, body, create) {

@@ -2,6 +2,7 @@
 // "removed" once the PR is closed. Pure.
 import type { WorkloadStatus } from './kube/wait.js'
 import type { Plan } from './plan.js'
+import { cell, workloadRows } from './report.js'
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
 export const commentMarker = (environment: string) => `<!-- kube-pr-preview:${environment} -->`
@@ -11,7 +12,6 @@ const stamp = (now: Date) =>
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC')
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function deployedComment(
   plan: Plan,
@@ -32,12 +32,8 @@ export function deployedComment(
   const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, '']
   if (outcome.workloads.length) {
     lines.push('| Service | Ready | URL |', '| --- | --- | --- |')
-    for (const w of outcome.workloads) {
-      const icon = w.readiness.state === 'ready' ? '✅' : w.readiness.state === 'failed' ? '❌' : '⏳'
-      const url = outcome.urls[w.object.metadata.name]
-      lines.push(
-        `| ${w.object.metadata.name} | ${icon} ${cell(w.readiness.message)} | ${url ? `<${url}>` : ''} |`,
-      )
+    for (const r of workloadRows(outcome.workloads, outcome.urls)) {
+      lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`)
     }
     lines.push('')
   }

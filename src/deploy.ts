@@ -11,7 +11,7 @@ import type { GitHub } from './github.js'
 import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
-import { diagnose, type Diagnosis } from './kube/diagnose.js'
+import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock } from './kube/lock.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
@@ -293,7 +293,8 @@ export async function deploy(
       (a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'),
     )
     const diagnoses = await log.group('Diagnose', async () => {
-      const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w)))
+      const events = await namespaceEvents(kube, plan.namespace)
+      const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)))
       for (const d of found) for (const line of d.details) log.info(line)
       return found
     })

@@ -20,8 +20,6 @@ export interface StatusRequest {
 
 export interface DeploymentSummary {
   id: number
-  sha: string
-  ref: string
   latestState: string | null
 }
 
@@ -164,7 +162,7 @@ export function createGitHub(
             deployment_id: d.id,
             per_page: 1,
           })
-          return { id: d.id, sha: d.sha, ref: d.ref, latestState: statuses.data[0]?.state ?? null }
+          return { id: d.id, latestState: statuses.data[0]?.state ?? null }
         }),
       )
     },

@@ -110,7 +110,12 @@ function walk(node: unknown, visit: (n: Node) => void): void {
   for (const [key, child] of Object.entries(n)) if (key !== 'loc') walk(child, visit)
 }
 
+/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
+const parsed = new Map<string, ReturnType<typeof Handlebars.parse>>()
+
 function parseTemplate(file: TemplateFile): ReturnType<typeof Handlebars.parse> {
+  const known = parsed.get(file.text)
+  if (known) return known
   let ast: ReturnType<typeof Handlebars.parse>
   try {
     ast = Handlebars.parse(file.text)
@@ -128,6 +133,7 @@ function parseTemplate(file: TemplateFile): ReturnType<typeof Handlebars.parse> 
       )
     }
   })
+  parsed.set(file.text, ast)
   return ast
 }
 

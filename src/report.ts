@@ -38,7 +38,8 @@ export interface SummaryInput {
   notes: string[]
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+/** Text that is safe inside one Markdown table cell. */
+export const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function summaryMarkdown(s: SummaryInput): string {
   const lines = [`### ${s.title}`, '', `**${s.status}**`, '']

@@ -17728,7 +17728,12 @@ function walk(node, visit) {
         if (key !== 'loc')
             walk(child, visit);
 }
+/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
+const parsed = new Map();
 function parseTemplate(file) {
+    const known = parsed.get(file.text);
+    if (known)
+        return known;
     let ast;
     try {
         ast = lib_default().parse(file.text);
@@ -17743,6 +17748,7 @@ function parseTemplate(file) {
             throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.');
         }
     });
+    parsed.set(file.text, ast);
     return ast;
 }
 /** The `credentials.<name>` the templates use, so the caller can find or generate each. */
@@ -18911,7 +18917,8 @@ async function deploy(plan, o, kube, github, log) {
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
         const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
         const diagnoses = await log.group('Diagnose', async () => {
-            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w)));
+            const events = await namespaceEvents(kube, plan.namespace);
+            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)));
             for (const d of found)
                 for (const line of d.details)
                     log.info(line);

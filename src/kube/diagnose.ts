@@ -39,7 +39,20 @@ interface EventLike {
 
 const LOG_LINES = 20
 
-export async function diagnose(kube: Kube, namespace: string, w: WorkloadStatus): Promise<Diagnosis> {
+/** The namespace's events, read once for every workload that is diagnosed. */
+export async function namespaceEvents(kube: Kube, namespace: string): Promise<KubeObject[]> {
+  return kube
+    .list('v1', 'Event', namespace)
+    .then((l) => l.items)
+    .catch(() => [])
+}
+
+export async function diagnose(
+  kube: Kube,
+  namespace: string,
+  w: WorkloadStatus,
+  allEvents: KubeObject[],
+): Promise<Diagnosis> {
   const o = w.object
   const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`
   const details: string[] = [headline]
@@ -53,10 +66,7 @@ export async function diagnose(kube: Kube, namespace: string, w: WorkloadStatus)
 
   const pods = await podsOf(kube, namespace, o).catch(() => [] as PodLike[])
   const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name)])
-  const events = await kube
-    .list('v1', 'Event', namespace)
-    .then((l) => (l.items as unknown as EventLike[]).filter((e) => names.has(e.involvedObject?.name ?? '')))
-    .catch(() => [] as EventLike[])
+  const events = (allEvents as unknown as EventLike[]).filter((e) => names.has(e.involvedObject?.name ?? ''))
   const recent = events
     .sort((a, b) => time(a).localeCompare(time(b)))
     .slice(-8)

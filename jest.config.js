@@ -1,11 +1,30 @@
-/** Unit tests run on pure code; e2e tests run the bundled action against the local control plane. */
-export default {
+/**
+ * Two projects. unit: pure code and the GitHub API double, no cluster (`npm run test:unit`). e2e: files named
+ * *.e2e.test.ts, which run the bundled action against the local control plane that the e2e project's global
+ * setup starts — only when at least one e2e test is selected. `npm test` runs both.
+ */
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  globalSetup: '<rootDir>/__tests__/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/setup/global-teardown.ts',
+}
+
+export default {
   testTimeout: 120000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/__tests__/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/__tests__/setup/global-teardown.ts',
+    },
+  ],
 }

@@ -34,7 +34,7 @@ fi
 
 cd "$here"
 readme_dir=.tmp/readme-workflows
-node scripts/readme-workflows.ts "$readme_dir"
+tsx scripts/readme-workflows.ts "$readme_dir"
 shopt -s nullglob
 # The README's workflow files keep the README's line numbers: report their errors as README.md:<line>.
 "$actionlint" -no-color .github/workflows/*.yml .github/workflows/*.yaml "$readme_dir"/*.yml |

@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
+import { startGateway } from './gateway/controller.ts'
 import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
 
 const dir = process.argv[2]
@@ -32,9 +33,9 @@ const server = `https://127.0.0.1:${ports.apiserver}`
 const children = new Map<string, ChildProcess>()
 let stopping = false
 
-function start(name: string, args: string[]): ChildProcess {
+function start(name: string, args: string[], binary = join(bin, name)): ChildProcess {
   const out = createWriteStream(join(f.logs, `${name}.log`), { flags: 'a' })
-  const child = spawn(join(bin, name), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout!.pipe(out)
   child.stderr!.pipe(out)
   children.set(name, child)
@@ -199,9 +200,16 @@ async function main(): Promise<void> {
   await until('the default ServiceAccount', async () => {
     return (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
   })
-  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'].filter(
-    (n) => !children.has(n),
-  )
+  // The Gateway API and Ingress controller (Traefik), when cluster/cli.ts built it.
+  const frontDoor = config!.gateway
+    ? await startGateway({
+        ...config!.gateway,
+        ...{ server, token, caFile: join(f.pki, 'apiserver.crt'), pki: f.pki, api, start, log },
+      })
+    : undefined
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']
+    .concat(frontDoor ? ['traefik'] : [])
+    .filter((n) => !children.has(n))
   if (missing.length) throw new Error(`${missing.join(', ')} exited while starting`)
   const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid ?? 0]))
   const state: ClusterState = {
@@ -210,6 +218,7 @@ async function main(): Promise<void> {
     server,
     pids,
     readyAfterMs: Date.now() - started,
+    ...frontDoor,
   }
   writeFileSync(f.state, JSON.stringify(state, null, 2))
   log(`ready after ${state.readyAfterMs} ms`)

@@ -2,7 +2,7 @@
 // HTTPRoutes, sets their status and proxies real HTTP requests. Backends on kwok pods answer nothing, so "routed"
 // means Traefik did not answer 404 for the preview's host (its 502/503 for the unreachable pod is expected).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer, request, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -159,7 +159,8 @@ describe('basic-auth', () => {
     const appPort = (app.address() as { port: number }).port
     const proxyPort = 20000 + Math.floor(Math.random() * 10000)
     const dir = mkdtempSync(join(tmpdir(), 'auth-proxy-'))
-    writeFileSync(join(dir, 'htpasswd'), Buffer.from(secret.htpasswd!, 'base64'))
+    chmodSync(dir, 0o755) // nginx's workers drop root and read the password file per request
+    writeFileSync(join(dir, 'htpasswd'), Buffer.from(secret.htpasswd!, 'base64'), { mode: 0o644 })
     const local = conf
       .replace('/etc/nginx/auth/htpasswd', join(dir, 'htpasswd'))
       .replace('listen 8080;', `listen 127.0.0.1:${proxyPort};`)

@@ -42,7 +42,7 @@ export async function frontDoorNotes(
   deadline: number,
 ): Promise<string[]> {
   const hasIngress = objects.some((o) => o.kind === 'Ingress')
-  const waitMs = Math.max(0, Math.min(10_000, deadline - Date.now()))
+  const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()))
   const pickup = hasIngress
     ? await ingressPickup(kube, plan.namespace, selector, waitMs).catch((e: Error) => [
         `could not read the Ingresses' status: ${e.message}`,

@@ -90,7 +90,9 @@ async function up(): Promise<void> {
     etcdPeer: await freePort(taken),
     apiserver: await freePort(taken),
   }
-  const gateway = gatewayDir ? { dir: gatewayDir, httpPort: await freePort(taken) } : undefined
+  const gateway = gatewayDir
+    ? { dir: gatewayDir, httpPort: await freePort(taken), closedPort: await freePort(taken) }
+    : undefined
   const config: ClusterConfig = { name, bin, ports, gateway }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
   const started = Date.now()

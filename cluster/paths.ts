@@ -23,7 +23,7 @@ export interface ClusterConfig {
     apiserver: number
   }
   /** The Gateway API and Ingress controller: the folder cluster/gateway/build.sh printed, and its HTTP port. */
-  gateway?: { dir: string; httpPort: number }
+  gateway?: { dir: string; httpPort: number; closedPort: number }
 }
 
 export interface ClusterState {

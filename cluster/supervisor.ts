@@ -33,9 +33,9 @@ const server = `https://127.0.0.1:${ports.apiserver}`
 const children = new Map<string, ChildProcess>()
 let stopping = false
 
-function start(name: string, args: string[], binary = join(bin, name)): ChildProcess {
+function start(name: string, args: string[], binary = join(bin, name), env = process.env): ChildProcess {
   const out = createWriteStream(join(f.logs, `${name}.log`), { flags: 'a' })
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
   child.stdout!.pipe(out)
   child.stderr!.pipe(out)
   children.set(name, child)
@@ -193,6 +193,14 @@ async function main(): Promise<void> {
     '--manage-all-nodes=true',
     ...kwokConfigs().map((c) => `--config=${c}`),
   ])
+  // The Gateway API and Ingress controller (Traefik), when cluster/cli.ts built it; starts while the node comes up.
+  const gatewayStarting = config!.gateway
+    ? startGateway({
+        ...config!.gateway,
+        ...{ server, token, caFile: join(f.pki, 'apiserver.crt'), pki: f.pki, api, start, log },
+      })
+    : Promise.resolve(undefined)
+  gatewayStarting.catch(() => undefined) // awaited below; failing early must not crash the supervisor first
   await until('the node to be Ready', async () => {
     const res = await api('GET', '/api/v1/nodes/kwok-node-0')
     return /"type":"Ready","status":"True"/.test(res.body)
@@ -200,13 +208,7 @@ async function main(): Promise<void> {
   await until('the default ServiceAccount', async () => {
     return (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
   })
-  // The Gateway API and Ingress controller (Traefik), when cluster/cli.ts built it.
-  const frontDoor = config!.gateway
-    ? await startGateway({
-        ...config!.gateway,
-        ...{ server, token, caFile: join(f.pki, 'apiserver.crt'), pki: f.pki, api, start, log },
-      })
-    : undefined
+  const frontDoor = await gatewayStarting
   const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']
     .concat(frontDoor ? ['traefik'] : [])
     .filter((n) => !children.has(n))

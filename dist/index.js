@@ -41854,7 +41854,7 @@ function internalServices(objects, urls, namespace) {
 }
 async function frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
     const hasIngress = objects.some((o) => o.kind === 'Ingress');
-    const waitMs = Math.max(0, Math.min(10_000, deadline - Date.now()));
+    const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()));
     const pickup = hasIngress
         ? await ingressPickup(kube, plan.namespace, selector, waitMs).catch((e) => [
             `could not read the Ingresses' status: ${e.message}`,

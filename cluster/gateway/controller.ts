@@ -20,12 +20,14 @@ export interface GatewayOptions {
   /** From cluster/gateway/build.sh: bin/traefik and crds/. */
   dir: string
   httpPort: number
+  /** A loopback port nothing listens on: Traefik's proxy for pod addresses (see below). */
+  closedPort: number
   server: string
   token: string
   caFile: string
   pki: string
   api: Api
-  start: (name: string, args: string[], binary: string) => ChildProcess
+  start: (name: string, args: string[], binary: string, env: NodeJS.ProcessEnv) => ChildProcess
   log: (message: string) => void
 }
 
@@ -58,6 +60,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     ),
   )
   await until('the Gateway API CRDs', async () => (await o.api('GET', `${GW}`)).body.includes('"httproutes"'))
+  o.log(`Gateway API CRDs served (${crds.length})`)
   await create(o.api, `${GW}/gatewayclasses`, {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'GatewayClass',
@@ -101,6 +104,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     `--providers.${provider}.certAuthFilePath=${o.caFile}`,
     `--providers.${provider}.throttleDuration=0s`,
   ]
+  o.log('GatewayClass, Gateway and IngressClass created')
   o.start(
     'traefik',
     [
@@ -118,10 +122,28 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
       '--accesslog=true',
     ],
     join(o.dir, 'bin', 'traefik'),
+    {
+      ...process.env,
+      // kwok's pods have made-up addresses that lead off this machine (where something may even answer). Traefik
+      // sends requests for backends through this proxy, a closed loopback port: a pod that does not exist gets a
+      // 502 at once and nothing leaves the machine. Loopback backends (ExternalName localhost) go direct, as do
+      // addresses in PREVIEW_CLUSTER_POD_NETWORK (a real node's pod network, e.g. 10.88.0.0/16).
+      HTTP_PROXY: `http://127.0.0.1:${o.closedPort}`,
+      HTTPS_PROXY: `http://127.0.0.1:${o.closedPort}`,
+      NO_PROXY: ['localhost', '127.0.0.1', process.env.PREVIEW_CLUSTER_POD_NETWORK ?? '']
+        .filter(Boolean)
+        .join(','),
+      http_proxy: '',
+      https_proxy: '',
+      no_proxy: '',
+    },
   )
   await until('the Gateway to be programmed', async () => {
     const res = await o.api('GET', `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways/${GATEWAY_NAME}`)
-    return /"type":"Programmed","status":"True"/.test(res.body)
+    const conditions = (
+      JSON.parse(res.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }
+    ).status?.conditions
+    return Boolean(conditions?.some((c) => c.type === 'Programmed' && c.status === 'True'))
   })
   await until(
     'Traefik to answer on its HTTP port',

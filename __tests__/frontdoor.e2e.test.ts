@@ -76,6 +76,48 @@ describe('Ingress mode', () => {
   })
 })
 
+describe('tls-secret', () => {
+  test('copied into the preview, used by every Ingress, https URLs; kept in sync, and pruned when dropped', async () => {
+    const certs = 'preview-certs'
+    if (!(await namespaceExists(certs)))
+      await kube.core.createNamespace({ body: { metadata: { name: certs } } })
+    const secret = (crt: string) => ({
+      metadata: { name: 'wildcard' },
+      type: 'kubernetes.io/tls',
+      data: {
+        'tls.crt': Buffer.from(crt).toString('base64'),
+        'tls.key': Buffer.from('key').toString('base64'),
+      },
+    })
+    await kube.core.createNamespacedSecret({ namespace: certs, body: secret('first') })
+    const pr = { repository: 'acme/tls-door', number: 7 }
+    const opened = await run(pr, { 'tls-secret': `${certs}/wildcard`, values: 'kibana: {public: true}' })
+    expect(opened.code === 0 ? '' : opened.log).toBe('')
+    const ns = opened.outputs.namespace!
+    expect(opened.outputs.url).toMatch(/^https:\/\//)
+    const copy = await kube.core.readNamespacedSecret({ name: 'preview-tls', namespace: ns })
+    expect(Buffer.from(copy.data!['tls.crt']!, 'base64').toString()).toBe('first')
+    const ingresses = (await kube.networking.listNamespacedIngress({ namespace: ns })).items
+    expect(ingresses.map((i) => [i.metadata!.name, i.spec!.tls]).sort()).toEqual([
+      ['kibana', [{ hosts: [host(JSON.parse(opened.outputs.urls!).kibana)], secretName: 'preview-tls' }]],
+      ['web', [{ hosts: [host(opened.outputs.url!)], secretName: 'preview-tls' }]],
+    ])
+    // A renewed certificate reaches the preview on its next deploy; without the input, the copy goes.
+    await kube.core.replaceNamespacedSecret({ name: 'wildcard', namespace: certs, body: secret('renewed') })
+    const again = await run({ ...pr, action: 'synchronize' }, { 'tls-secret': `${certs}/wildcard` })
+    expect(again.code === 0 ? '' : again.log).toBe('')
+    const renewed = await kube.core.readNamespacedSecret({ name: 'preview-tls', namespace: ns })
+    expect(Buffer.from(renewed.data!['tls.crt']!, 'base64').toString()).toBe('renewed')
+    const dropped = await run({ ...pr, action: 'synchronize' })
+    expect(dropped.code === 0 ? '' : dropped.log).toBe('')
+    expect(dropped.outputs.url).toMatch(/^http:\/\//)
+    const secrets = (await kube.core.listNamespacedSecret({ namespace: ns })).items.map(
+      (x) => x.metadata!.name,
+    )
+    expect(secrets).not.toContain('preview-tls')
+  })
+})
+
 describe('Gateway mode', () => {
   test('HTTPRoutes on the shared Gateway: accepted, URLs from their hostnames, routed; 404 after close', async () => {
     const pr = { repository: 'acme/gateway-door', number: 3 }

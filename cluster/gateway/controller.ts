@@ -49,51 +49,59 @@ const GW = '/apis/gateway.networking.k8s.io/v1'
 
 /** Starts the controller; resolves once the Gateway is programmed and Traefik answers on the HTTP port. */
 export async function startGateway(o: GatewayOptions): Promise<{ gateway: string; http: string }> {
-  const crds = readdirSync(join(o.dir, 'crds')).filter((n) => n.endsWith('.yaml'))
-  await Promise.all(
-    crds.map((n) =>
-      create(
-        o.api,
-        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-        parse(readFileSync(join(o.dir, 'crds', n), 'utf8')),
-      ),
-    ),
+  const crds = readdirSync(join(o.dir, 'crds'))
+    .filter((n) => n.endsWith('.yaml'))
+    .map((n) => parse(readFileSync(join(o.dir, 'crds', n), 'utf8')) as { metadata: { name: string } })
+  const CRD = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
+  const established = async (name: string) => {
+    const res = await o.api('GET', `${CRD}/${name}`)
+    const crd = JSON.parse(res.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }
+    return Boolean(crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'))
+  }
+  // What does not need the CRDs goes first, while the API server takes them in.
+  await Promise.all([
+    create(o.api, '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: GATEWAY_NAMESPACE },
+    }),
+    create(o.api, '/apis/networking.k8s.io/v1/ingressclasses', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      spec: { controller: 'traefik.io/ingress-controller' },
+    }),
+    ...crds.map((crd) => create(o.api, CRD, crd)),
+  ])
+  await until('the Gateway API CRDs', async () =>
+    (await Promise.all(crds.map((c) => established(c.metadata.name)))).every(Boolean),
   )
-  await until('the Gateway API CRDs', async () => (await o.api('GET', `${GW}`)).body.includes('"httproutes"'))
-  o.log(`Gateway API CRDs served (${crds.length})`)
-  await create(o.api, `${GW}/gatewayclasses`, {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'GatewayClass',
-    metadata: { name: 'traefik' },
-    spec: { controllerName: 'traefik.io/gateway-controller' },
-  })
-  await create(o.api, '/api/v1/namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: GATEWAY_NAMESPACE },
-  })
-  await create(o.api, `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways`, {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
-    spec: {
-      gatewayClassName: 'traefik',
-      // Traefik serves a listener on the entry point with the same port.
-      listeners: GATEWAY_DOMAINS.map((domain, i) => ({
-        name: `http-${i}`,
-        hostname: `*.${domain}`,
-        port: o.httpPort,
-        protocol: 'HTTP',
-        allowedRoutes: { namespaces: { from: 'All' } },
-      })),
-    },
-  })
-  await create(o.api, '/apis/networking.k8s.io/v1/ingressclasses', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'IngressClass',
-    metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
-    spec: { controller: 'traefik.io/ingress-controller' },
-  })
+  o.log(`Gateway API CRDs established (${crds.length})`)
+  await Promise.all([
+    create(o.api, `${GW}/gatewayclasses`, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'traefik' },
+      spec: { controllerName: 'traefik.io/gateway-controller' },
+    }),
+    create(o.api, `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways`, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+      spec: {
+        gatewayClassName: 'traefik',
+        // Traefik serves a listener on the entry point with the same port.
+        listeners: GATEWAY_DOMAINS.map((domain, i) => ({
+          name: `http-${i}`,
+          hostname: `*.${domain}`,
+          port: o.httpPort,
+          protocol: 'HTTP',
+          allowedRoutes: { namespaces: { from: 'All' } },
+        })),
+      },
+    }),
+  ])
+  o.log('GatewayClass, Gateway and IngressClass created')
 
   const tokenFile = join(o.pki, 'traefik-token')
   writeFileSync(tokenFile, o.token, { mode: 0o600 })
@@ -104,7 +112,6 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     `--providers.${provider}.certAuthFilePath=${o.caFile}`,
     `--providers.${provider}.throttleDuration=0s`,
   ]
-  o.log('GatewayClass, Gateway and IngressClass created')
   o.start(
     'traefik',
     [

@@ -142,6 +142,29 @@ describe('Gateway mode', () => {
     )
   })
 
+  test('with basic-auth, both routes go to the auth proxy and the Gateway resolves them', async () => {
+    const r = await run(
+      { repository: 'acme/gateway-locked', number: 8 },
+      { gateway: GATEWAY, 'basic-auth': 'qa:pw' },
+    )
+    expect(r.code === 0 ? '' : r.log).toBe('')
+    expect(Object.keys(JSON.parse(r.outputs.urls!) as object).sort()).toEqual(['kibana', 'web'])
+    expect(r.log).toMatch(/HTTPRoute kibana: accepted by Gateway preview-gateway\/previews/)
+    const routes = (await kube.objects.list(
+      'gateway.networking.k8s.io/v1',
+      'HTTPRoute',
+      r.outputs.namespace!,
+    )) as unknown as {
+      items: Array<{ spec: { rules: Array<{ backendRefs: Array<{ name: string; port: number }> }> } }>
+    }
+    expect(
+      routes.items.map((x) => x.spec.rules[0]!.backendRefs[0]!).sort((a, b) => a.port - b.port),
+    ).toMatchObject([
+      { name: 'auth-proxy', port: 8080 },
+      { name: 'auth-proxy', port: 8081 },
+    ])
+  })
+
   test("a host no listener takes: the run fails with the controller's own reason", async () => {
     const r = await run(
       { repository: 'acme/elsewhere', number: 4 },

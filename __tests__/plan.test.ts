@@ -36,7 +36,7 @@ describe('plan', () => {
       ref: 'a'.repeat(40),
       image: `ghcr.io/acme/shop:${'a'.repeat(40)}`,
     })
-    expect(plan.url).toBe(`https://${plan.host}`)
+    expect(plan.url).toBe(`http://${plan.host}`) // https once there is a certificate (tls-secret)
     expect(plan.host.endsWith('.pr.example.com')).toBe(true)
     expect(plan.logUrl).toBe('https://github.com/Acme/Shop/actions/runs/9/attempts/2')
   })

@@ -12,7 +12,7 @@ describe('settings', () => {
       wait: true,
       timeoutMs: 600_000,
       mode: 'auto',
-      urlScheme: 'https',
+      urlScheme: '', // https once a certificate is configured
       values: {},
     })
   })

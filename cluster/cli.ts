@@ -1,5 +1,6 @@
 // The local test cluster, for tests, CI, the demo and the benchmarks.
-//   node cluster/cli.ts up [--name N]      build (first time), start, wait until ready; last line KUBECONFIG=<path>
+//   node cluster/cli.ts up [--name N]      build (first time), start, wait until ready; prints GATEWAY=<ns>/<name>
+//                                          and HTTP=<url> of the Traefik front door, last line KUBECONFIG=<path>
 //   node cluster/cli.ts down [--name N]    stop every process of the cluster and remove its data (logs are kept)
 //   node cluster/cli.ts status [--name N]  ports, pids and memory
 //   node cluster/cli.ts restart-apiserver [--name N]   kill and restart kube-apiserver (fault tests)
@@ -40,6 +41,22 @@ function buildBinaries(): string {
   return build.stdout.toString().trim().split('\n').at(-1)!
 }
 
+/** The Gateway controller's build (Traefik and the Gateway API CRDs); PREVIEW_CLUSTER_GATEWAY=off skips it. */
+function buildGateway(): string | null {
+  if (process.env.PREVIEW_CLUSTER_GATEWAY === 'off') return null
+  const build = spawnSync('bash', [join(CLUSTER_DIR, 'gateway', 'build.sh')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  if (build.status !== 0) throw new Error('building the Gateway controller failed (see the messages above)')
+  return build.stdout.toString().trim().split('\n').at(-1)!
+}
+
+function printState(state: ClusterState): void {
+  if (state.gateway) console.log(`GATEWAY=${state.gateway}`)
+  if (state.http) console.log(`HTTP=${state.http}`)
+  console.log(`KUBECONFIG=${state.kubeconfig}`)
+}
+
 function logTail(): string {
   if (!existsSync(f.logs)) return ''
   return readdirSync(f.logs)
@@ -60,10 +77,11 @@ async function up(): Promise<void> {
   const live = running()
   if (live) {
     say(`already running (${live.server})`)
-    console.log(`KUBECONFIG=${live.kubeconfig}`)
+    printState(live)
     return
   }
   const bin = buildBinaries()
+  const gatewayDir = buildGateway()
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(f.logs, { recursive: true })
   const taken = new Set<number>()
@@ -72,7 +90,10 @@ async function up(): Promise<void> {
     etcdPeer: await freePort(taken),
     apiserver: await freePort(taken),
   }
-  const config: ClusterConfig = { name, bin, ports }
+  const gateway = gatewayDir
+    ? { dir: gatewayDir, httpPort: await freePort(taken), closedPort: await freePort(taken) }
+    : undefined
+  const config: ClusterConfig = { name, bin, ports, gateway }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
   const started = Date.now()
   const out = openSync(f.supervisorLog, 'a')
@@ -89,7 +110,7 @@ async function up(): Promise<void> {
       say(
         `ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${state.server}; memory ${memory(state)}`,
       )
-      console.log(`KUBECONFIG=${state.kubeconfig}`)
+      printState(state)
       return
     }
     if (!alive(supervisor.pid!)) break
@@ -158,7 +179,7 @@ async function main(): Promise<void> {
         return
       }
       console.log(`server ${state.server}\nready after ${state.readyAfterMs} ms\nmemory ${memory(state)}`)
-      console.log(`KUBECONFIG=${state.kubeconfig}`)
+      printState(state)
       return
     }
     case 'restart-apiserver': {

@@ -22,6 +22,8 @@ export interface ClusterConfig {
     etcdPeer: number
     apiserver: number
   }
+  /** The Gateway API and Ingress controller: the folder cluster/gateway/build.sh printed, and its HTTP port. */
+  gateway?: { dir: string; httpPort: number; closedPort: number }
 }
 
 export interface ClusterState {
@@ -31,6 +33,9 @@ export interface ClusterState {
   server: string
   pids: Record<string, number>
   readyAfterMs: number
+  /** `<namespace>/<name>` of the shared Gateway, and the controller's HTTP address. */
+  gateway?: string
+  http?: string
 }
 
 export const files = (dir: string) => ({

@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
+import { startGateway } from './gateway/controller.ts'
 import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
 
 const dir = process.argv[2]
@@ -32,9 +33,9 @@ const server = `https://127.0.0.1:${ports.apiserver}`
 const children = new Map<string, ChildProcess>()
 let stopping = false
 
-function start(name: string, args: string[]): ChildProcess {
+function start(name: string, args: string[], binary = join(bin, name), env = process.env): ChildProcess {
   const out = createWriteStream(join(f.logs, `${name}.log`), { flags: 'a' })
-  const child = spawn(join(bin, name), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
   child.stdout!.pipe(out)
   child.stderr!.pipe(out)
   children.set(name, child)
@@ -192,6 +193,14 @@ async function main(): Promise<void> {
     '--manage-all-nodes=true',
     ...kwokConfigs().map((c) => `--config=${c}`),
   ])
+  // The Gateway API and Ingress controller (Traefik), when cluster/cli.ts built it; starts while the node comes up.
+  const gatewayStarting = config!.gateway
+    ? startGateway({
+        ...config!.gateway,
+        ...{ server, token, caFile: join(f.pki, 'apiserver.crt'), pki: f.pki, api, start, log },
+      })
+    : Promise.resolve(undefined)
+  gatewayStarting.catch(() => undefined) // awaited below; failing early must not crash the supervisor first
   await until('the node to be Ready', async () => {
     const res = await api('GET', '/api/v1/nodes/kwok-node-0')
     return /"type":"Ready","status":"True"/.test(res.body)
@@ -199,9 +208,10 @@ async function main(): Promise<void> {
   await until('the default ServiceAccount', async () => {
     return (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
   })
-  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'].filter(
-    (n) => !children.has(n),
-  )
+  const frontDoor = await gatewayStarting
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']
+    .concat(frontDoor ? ['traefik'] : [])
+    .filter((n) => !children.has(n))
   if (missing.length) throw new Error(`${missing.join(', ')} exited while starting`)
   const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid ?? 0]))
   const state: ClusterState = {
@@ -210,6 +220,7 @@ async function main(): Promise<void> {
     server,
     pids,
     readyAfterMs: Date.now() - started,
+    ...frontDoor,
   }
   writeFileSync(f.state, JSON.stringify(state, null, 2))
   log(`ready after ${state.readyAfterMs} ms`)

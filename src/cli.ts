@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { stringify } from 'yaml'
 import { ownerOf, renderPreview } from './deploy.js'
 import type { PullRequestEvent } from './event.js'
+import { frontDoorContext } from './frontdoor.js'
 import { namespaceObject } from './kube/apply.js'
 import { planPreview } from './plan.js'
 import { credentialNames, TemplateError } from './render.js'
@@ -16,7 +17,8 @@ import { loadTemplates } from './templates.js'
 
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
-  [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]`
+  [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS] [--gateway NS/NAME]
+  [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`
 
 const FLAGS = [
   'pr',
@@ -33,6 +35,10 @@ const FLAGS = [
   'environment',
   'url-scheme',
   'allow-cluster-scoped',
+  'gateway',
+  'ingress-class',
+  'tls-secret',
+  'basic-auth',
 ]
 
 export function parseArgs(argv: string[]): Record<string, string> {
@@ -86,6 +92,12 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
       values: settings.values,
       allowClusterScoped: settings.allowClusterScoped,
       guardrails: settings,
+      frontDoor: {
+        context: frontDoorContext(settings, settings.ingressClass, plan.namespace),
+        objects: [],
+        scheme: plan.scheme,
+        ingressProblem: null,
+      },
     },
     placeholders,
   )

@@ -7,9 +7,12 @@ import {
   fillCredentials,
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
+import { OPEN_FRONT_DOOR, type FrontDoorSettings } from './frontdoor.js'
+import { checkFrontDoor, frontDoorNotes } from './frontdoor-deploy.js'
 import type { GitHub } from './github.js'
 import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
+import { prepareFrontDoor, type PreparedFrontDoor } from './kube/frontdoor.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock } from './kube/lock.js'
@@ -40,6 +43,8 @@ export interface DeployOptions {
   maxLivePreviews: number | null
   /** Who holds the preview's lock: the workflow run and attempt. */
   holder: string
+  /** Gateway or Ingress class, TLS and basic-auth (see frontdoor.ts); absent: Ingresses of the default class. */
+  frontDoor?: FrontDoorSettings & { urlScheme: string }
 }
 
 export interface DeployOutcome {
@@ -52,6 +57,8 @@ export interface DeployOutcome {
   pruned: string[]
   /** A one-line reason when status is failed or skipped. */
   reason: string
+  /** Lines for the summary: whether controllers picked the routes up, services reachable only from inside. */
+  notes?: string[]
 }
 
 export function ownerOf(plan: Plan): Owner {
@@ -61,7 +68,9 @@ export function ownerOf(plan: Plan): Owner {
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 export function renderPreview(
   plan: Plan,
-  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails'>,
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails'> & {
+    frontDoor?: PreparedFrontDoor
+  },
   existingCredentials: Record<string, string>,
 ) {
   const owner = ownerOf(plan)
@@ -70,12 +79,19 @@ export function renderPreview(
   const values = mergeValues(o.templates.defaults, o.values)
   const rendered = render({
     templates: o.templates.files,
-    context: templateContext(plan, values, credentials.values),
+    context: {
+      ...templateContext(plan, values, credentials.values),
+      ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+    },
     helpers: contextHelpers(plan),
     owner,
     allowClusterScoped: o.allowClusterScoped,
   })
-  const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)]
+  const objects = [
+    ...guardrailObjects(o.guardrails, owner),
+    ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+    ...rendered.map((r) => r.object),
+  ]
   if (names.length > 0)
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),
@@ -133,14 +149,31 @@ const credentialsRef = (plan: Plan) => ({
 })
 
 export async function deploy(
-  plan: Plan,
-  o: DeployOptions,
+  planned: Plan,
+  options: DeployOptions,
   kube: Kube,
   github: GitHub,
   log: RunLog,
 ): Promise<DeployOutcome> {
-  const deadline = Date.now() + o.timeoutMs
-  const owner = ownerOf(plan)
+  const deadline = Date.now() + options.timeoutMs
+  const owner = ownerOf(planned)
+  // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
+  const frontDoor = await prepareFrontDoor(
+    kube,
+    options.frontDoor ?? {
+      gateway: null,
+      ingressClass: '',
+      tlsSecret: null,
+      basicAuth: null,
+      urlScheme: planned.scheme,
+    },
+    planned.host,
+    planned.namespace,
+    (m) => log.warning(m),
+  )
+  const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` }
+  const o = { ...options, frontDoor }
+  if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
   const needsCredentials = credentialNames(o.templates.files).length > 0
 
   // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
@@ -148,6 +181,7 @@ export async function deploy(
     const existing = await currentNamespace(kube, owner, deadline, log)
     const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null
     const rendered = renderPreview(plan, o, decodeCredentials(secret))
+    checkFrontDoor(rendered.objects, frontDoor)
     await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
     log.info(
       `rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`,
@@ -285,7 +319,8 @@ export async function deploy(
         },
         log,
       )
-      return outcome('deployed', { pruned, workloads: waited.workloads })
+      const notes = await frontDoorNotes(kube, plan, objects, urls, ownerSelector(owner), deadline)
+      return outcome('deployed', { pruned, workloads: waited.workloads, notes })
     }
 
     const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready')

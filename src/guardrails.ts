@@ -4,7 +4,10 @@ import type { Owner } from './ownership.js'
 import { stampOwnership, type KubeObject } from './render.js'
 import type { Settings } from './settings.js'
 
-export type Guardrails = Pick<Settings, 'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace'>
+export type Guardrails = Pick<
+  Settings,
+  'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace' | 'gateway'
+>
 
 export const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)'
 
@@ -33,7 +36,8 @@ export function guardrailObjects(g: Guardrails, owner: Owner): KubeObject[] {
       kind: 'NetworkPolicy',
       metadata: { name: 'preview-isolation' },
       spec: {
-        // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller.
+        // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+        // (or the shared Gateway's data plane, in its namespace).
         podSelector: {},
         policyTypes: ['Ingress'],
         ingress: [
@@ -41,6 +45,15 @@ export function guardrailObjects(g: Guardrails, owner: Owner): KubeObject[] {
             from: [
               { podSelector: {} },
               { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+              ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                ? [
+                    {
+                      namespaceSelector: {
+                        matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                      },
+                    },
+                  ]
+                : []),
             ],
           },
         ],

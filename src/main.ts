@@ -30,6 +30,7 @@ export async function run(): Promise<void> {
     if (settings.kubeconfig)
       for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
     if (settings.githubToken) core.setSecret(settings.githubToken)
+    if (settings.basicAuth) core.setSecret(settings.basicAuth.password)
 
     if (settings.mode === 'sweep') return await runSweep(settings)
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
@@ -91,6 +92,7 @@ export async function run(): Promise<void> {
         guardrails: settings,
         maxLivePreviews: settings.maxLivePreviews,
         holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        frontDoor: settings,
       },
       kube,
       github,
@@ -138,7 +140,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
       ...(o.pruned.length ? ([['Pruned', o.pruned.join(', ')]] as Array<[string, string]>) : []),
     ],
     problems: o.diagnoses.flatMap((d) => d.details),
-    notes,
+    notes: [...notes, ...(o.notes ?? [])],
   })
 }
 

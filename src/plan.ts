@@ -97,14 +97,17 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
     environment: settings.environment || `preview/pr-${pr.number}`,
     domain,
     host,
-    url: `${settings.urlScheme}://${host}`,
+    url: `${schemeOf(settings)}://${host}`,
     image,
     ref: pr.head.sha,
     logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
     runId: run.runId,
-    scheme: settings.urlScheme,
+    scheme: schemeOf(settings),
   }
 }
+
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s: Settings) => s.urlScheme || (s.tlsSecret ? 'https' : 'http')
 
 /** `*` matches any run of characters: `release/*`. */
 function branchMatches(pattern: string, branch: string): boolean {

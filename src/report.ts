@@ -9,15 +9,31 @@ interface IngressLike {
   }
 }
 
-/** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
+interface HTTPRouteLike {
+  spec?: { hostnames?: string[]; rules?: Array<{ backendRefs?: Array<{ name?: string }> }> }
+}
+
+/** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
+export const SERVICE_ANNOTATION = 'kube-pr-preview.io/service'
+
+/**
+ * service → URL, from the hosts of the rendered Ingresses and HTTPRoutes, keyed by the route's
+ * kube-pr-preview.io/service annotation, else the backend Service of each host.
+ */
 export function serviceUrls(objects: KubeObject[], scheme: string): Record<string, string> {
   const urls: Record<string, string> = {}
+  const add = (o: KubeObject, host: string | undefined, backend: string | undefined) => {
+    if (!host || host.includes('*')) return
+    const service = o.metadata.annotations?.[SERVICE_ANNOTATION] ?? backend ?? o.metadata.name
+    urls[service] ??= `${scheme}://${host}`
+  }
   for (const o of objects) {
-    if (o.kind !== 'Ingress') continue
-    for (const rule of (o as IngressLike).spec?.rules ?? []) {
-      if (!rule.host || rule.host.includes('*')) continue
-      const service = rule.http?.paths?.[0]?.backend?.service?.name ?? o.metadata.name
-      urls[service] ??= `${scheme}://${rule.host}`
+    if (o.kind === 'Ingress')
+      for (const rule of (o as IngressLike).spec?.rules ?? [])
+        add(o, rule.host, rule.http?.paths?.[0]?.backend?.service?.name)
+    if (o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+      const spec = (o as HTTPRouteLike).spec
+      for (const host of spec?.hostnames ?? []) add(o, host, spec?.rules?.[0]?.backendRefs?.[0]?.name)
     }
   }
   return urls

@@ -1,10 +1,11 @@
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
 import { parse as parseYaml } from 'yaml'
+import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
-export interface Settings {
+export interface Settings extends FrontDoorSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
   kubeconfig: string
   githubToken: string
@@ -21,7 +22,8 @@ export interface Settings {
   wait: boolean
   timeoutMs: number
   mode: Mode
-  urlScheme: 'https' | 'http'
+  /** Empty: https with a TLS certificate (tls-secret, or the Gateway listener's), else http. */
+  urlScheme: 'https' | 'http' | ''
   /** On teardown, also delete the GitHub environment (needs a token with administration rights). */
   deleteEnvironment: boolean
   /** Deploy PRs whose head branch lives in a fork (their code then runs with the cluster credentials). */
@@ -238,8 +240,9 @@ export function parseSettings(read: InputReader): Settings {
       `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`,
     )
   }
-  const scheme = (text('url-scheme') || 'https').toLowerCase()
-  if (scheme !== 'https' && scheme !== 'http') throw new InputError('url-scheme', 'use https or http.')
+  const scheme = text('url-scheme').toLowerCase()
+  if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+    throw new InputError('url-scheme', 'use https or http (or leave it empty).')
   const environment = text('environment')
   if (environment.length > 255)
     throw new InputError('environment', 'is longer than GitHub allows (255 characters).')
@@ -273,5 +276,6 @@ export function parseSettings(read: InputReader): Settings {
     ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    ...parseFrontDoor(read),
   }
 }

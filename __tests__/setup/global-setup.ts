@@ -14,4 +14,9 @@ export default function globalSetup(): void {
     throw new Error(`cluster up failed (exit ${r.status})`)
   process.env.PREVIEW_TEST_CLUSTER_NAME = name
   process.env.PREVIEW_TEST_CLUSTER_KUBECONFIG = line.slice('KUBECONFIG='.length)
+  // The front door (Traefik): GATEWAY=<namespace>/<name> and HTTP=<url> lines before the last one.
+  for (const l of r.stdout.trim().split('\n')) {
+    const [, key, value] = /^(GATEWAY|HTTP)=(.*)$/.exec(l) ?? []
+    if (key) process.env[`PREVIEW_TEST_CLUSTER_${key}`] = value
+  }
 }

@@ -1,5 +1,6 @@
 // When a workload counts as ready, from its status alone. Pure.
 import type { KubeObject } from '../render.js'
+import { routeReadiness } from './route-readiness.js'
 
 export type ReadyState = 'ready' | 'progressing' | 'failed'
 
@@ -10,7 +11,7 @@ export interface Readiness {
 }
 
 /** Kinds the action waits for; everything else counts as ready once applied. */
-export const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job'])
+export const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute'])
 
 interface Condition {
   type: string
@@ -85,6 +86,8 @@ export function readiness(obj: KubeObject): Readiness {
         message: failures ? `running, ${failures} failed attempt(s)` : 'running',
       }
     }
+    case 'HTTPRoute':
+      return routeReadiness(o)
     default:
       return { state: 'ready', message: 'applied' }
   }

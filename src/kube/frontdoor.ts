@@ -1,0 +1,163 @@
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+import { frontDoorContext, TLS_SECRET, type FrontDoorContext, type FrontDoorSettings } from '../frontdoor.js'
+import { InputError } from '../settings.js'
+import type { KubeObject } from '../render.js'
+import { KubeError, type Kube } from './client.js'
+
+export const GATEWAY_API = 'gateway.networking.k8s.io/v1'
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class'
+
+export interface PreparedFrontDoor {
+  context: FrontDoorContext
+  /** Objects the action adds to the preview: the certificate's copy. */
+  objects: KubeObject[]
+  /** The scheme of the URLs, when the settings left it to the front door. */
+  scheme: 'https' | 'http'
+  /** Why Ingresses cannot be applied (no such class, no default); checked once the templates are rendered. */
+  ingressProblem: string | null
+}
+
+interface Listener {
+  name?: string
+  hostname?: string
+  protocol?: string
+}
+
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+export function listenerMatches(listener: Listener, host: string): boolean {
+  const h = listener.hostname
+  if (!h) return true
+  if (h.startsWith('*.')) return host.endsWith(h.slice(1)) && host.length > h.length - 1
+  return h === host
+}
+
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+export function gatewayScheme(gateway: KubeObject, host: string): 'https' | 'http' {
+  const listeners = ((gateway as { spec?: { listeners?: Listener[] } }).spec?.listeners ?? []).filter((l) =>
+    listenerMatches(l, host),
+  )
+  return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http'
+}
+
+/** The IngressClass to use, or why there is none. Pure. */
+export function chooseIngressClass(
+  classes: KubeObject[],
+  wanted: string,
+): { className: string; problem: string | null } {
+  const names = classes.map((c) => c.metadata.name).sort()
+  const listed = names.length
+    ? `the cluster has: ${names.join(', ')}`
+    : 'the cluster has no IngressClass at all (is an ingress controller installed?)'
+  if (wanted) {
+    if (names.includes(wanted)) return { className: wanted, problem: null }
+    return {
+      className: wanted,
+      problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+    }
+  }
+  const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true')
+  if (defaults.length === 1) return { className: defaults[0]!.metadata.name, problem: null }
+  if (defaults.length > 1) {
+    return {
+      className: '',
+      problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+    }
+  }
+  return {
+    className: '',
+    problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+  }
+}
+
+export async function prepareFrontDoor(
+  kube: Kube,
+  s: FrontDoorSettings & { urlScheme: string },
+  host: string,
+  salt: string,
+  warn: (message: string) => void,
+): Promise<PreparedFrontDoor> {
+  let scheme: 'https' | 'http' = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http'
+  let className = ''
+  let ingressProblem: string | null = null
+  if (s.gateway) {
+    const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway }
+    const gateway = await kube.get(ref).catch((e: Error) => {
+      if (e instanceof KubeError && e.status === 404)
+        throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`)
+      throw e
+    })
+    if (!gateway)
+      throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`)
+    if (!s.urlScheme) scheme = gatewayScheme(gateway, host)
+  } else {
+    try {
+      const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined)
+      ;({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass))
+    } catch (e) {
+      if (!(e instanceof KubeError && e.status === 403)) throw e
+      // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+      className = s.ingressClass
+      warn(
+        `could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`,
+      )
+    }
+  }
+  const objects: KubeObject[] = []
+  if (s.tlsSecret) {
+    const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret })
+    if (!source)
+      throw new InputError(
+        'tls-secret',
+        `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`,
+      )
+    objects.push(tlsCopy(source))
+    if (!s.urlScheme) scheme = 'https'
+  }
+  return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem }
+}
+
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+export function tlsCopy(source: KubeObject): KubeObject {
+  const { type, data } = source as { type?: string; data?: Record<string, string> }
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: TLS_SECRET,
+      annotations: {
+        'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+      },
+    },
+    type: type ?? 'kubernetes.io/tls',
+    data: data ?? {},
+  }
+}
+
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+export async function ingressPickup(
+  kube: Kube,
+  namespace: string,
+  selector: string,
+  waitMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector })
+    const lines = list.items.map((i) => {
+      const addresses = (
+        (i as { status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } }).status
+          ?.loadBalancer?.ingress ?? []
+      )
+        .map((a) => a.ip ?? a.hostname ?? '')
+        .filter(Boolean)
+      const cls = (i as { spec?: { ingressClassName?: string } }).spec?.ingressClassName ?? '(default)'
+      return addresses.length
+        ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+        : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`
+    })
+    if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline) return lines
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}

@@ -17,6 +17,7 @@ import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
+import { imagePullSecrets, registryObjects, type RegistryLogin } from './registry.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
@@ -40,6 +41,8 @@ export interface DeployOptions {
   maxLivePreviews: number | null
   /** Who holds the preview's lock: the workflow run and attempt. */
   holder: string
+  /** Login for pulling `image` (registry-username / registry-password). */
+  registry?: RegistryLogin | null
 }
 
 export interface DeployOutcome {
@@ -61,7 +64,7 @@ export function ownerOf(plan: Plan): Owner {
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 export function renderPreview(
   plan: Plan,
-  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails'>,
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails' | 'registry'>,
   existingCredentials: Record<string, string>,
 ) {
   const owner = ownerOf(plan)
@@ -70,12 +73,15 @@ export function renderPreview(
   const values = mergeValues(o.templates.defaults, o.values)
   const rendered = render({
     templates: o.templates.files,
-    context: templateContext(plan, values, credentials.values),
+    context: templateContext(plan, values, credentials.values, imagePullSecrets(o.registry ?? null)),
     helpers: contextHelpers(plan),
     owner,
     allowClusterScoped: o.allowClusterScoped,
   })
-  const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)]
+  const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
+    stampOwnership(r, owner, '(registry inputs)'),
+  )
+  const objects = [...guardrailObjects(o.guardrails, owner), ...registry, ...rendered.map((r) => r.object)]
   if (names.length > 0)
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),

@@ -1,6 +1,7 @@
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
 import { parse as parseYaml } from 'yaml'
+import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
@@ -12,6 +13,10 @@ export interface Settings {
   domain: string
   /** Folder of the user's templates; empty means the bundled stack. */
   templates: string
+  /** Folder rendered with the templates; a file of the same name replaces one of theirs. Empty: none. */
+  extraTemplates: string
+  /** Login for the registry of `image` (inputs registry-username / registry-password); null: none. Secret. */
+  registry: RegistryLogin | null
   values: Record<string, unknown>
   /** The app image; empty means `ghcr.io/<owner>/<repo>:<head sha>`. */
   image: string
@@ -130,9 +135,15 @@ export const DEFAULT_QUOTA = {
   'requests.cpu': '4',
   'requests.memory': '8Gi',
   'limits.memory': '16Gi',
+  // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+  'requests.ephemeral-storage': '4Gi',
+  'limits.ephemeral-storage': '20Gi',
   pods: '40',
 }
-export const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } }
+export const DEFAULT_LIMITS = {
+  default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+  defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+}
 const OFF = ['none', 'off', 'false']
 
 /** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
@@ -251,6 +262,8 @@ export function parseSettings(read: InputReader): Settings {
     githubToken: text('github-token'),
     domain,
     templates: text('templates'),
+    extraTemplates: text('extra-templates'),
+    registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
     values: parseValues(read('values')),
     image,
     namespacePrefix: prefix,

@@ -363,7 +363,7 @@ describe('private images', () => {
     const config = JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString())
     expect(Object.keys(config.auths)).toEqual(['ghcr.io'])
     expect(get(r, 'ServiceAccount', 'default').imagePullSecrets).toEqual([{ name: 'preview-registry' }])
-    expect(get(r, 'ServiceAccount', 'default').metadata.labels['app.kubernetes.io/managed-by']).toBe(
+    expect(get(r, 'ServiceAccount', 'default').metadata.labels?.['app.kubernetes.io/managed-by']).toBe(
       'kube-pr-preview',
     )
     for (const w of workloads(r)) expect(podSpec(w).imagePullSecrets).toEqual([{ name: 'preview-registry' }])

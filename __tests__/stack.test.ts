@@ -259,7 +259,7 @@ describe('the bundled stack on a real cluster', () => {
     expect(kibana.resources.requests.memory).toBe('2Gi')
     const rabbit = get(objects, 'StatefulSet', 'rabbitmq')
     const conf = get(objects, 'ConfigMap', 'rabbitmq-config').data['90-preview.conf'] as string
-    const watermark = /^vm_memory_high_watermark\.absolute = (\S+)\n$/.exec(conf)![1]!
+    const watermark = /^vm_memory_high_watermark\.absolute = (\S+)$/.exec(conf)![1]!
     expect(bytes(watermark)).toBeLessThan(bytes(containers(rabbit)[0]!.resources.limits.memory) * 0.6)
     expect(containers(rabbit)[0]!.volumeMounts).toContainEqual({
       name: 'config',

@@ -11,7 +11,7 @@ import { planPreview } from '../src/plan.js'
 import { dockerConfigJson, registryOf, type RegistryLogin } from '../src/registry.js'
 import type { KubeObject } from '../src/render.js'
 import { DEFAULT_QUOTA, parseSettings } from '../src/settings.js'
-import { loadTemplates } from '../src/templates.js'
+import { loadTemplates, templatePath } from '../src/templates.js'
 import { pullRequestEvent } from './harness/events.js'
 
 type Obj = KubeObject & Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -419,5 +419,20 @@ describe('extra-templates', () => {
     expect(() => renderStack({ workspace, extra: 'missing' })).toThrow(
       /Input "extra-templates": folder "missing"/,
     )
+  })
+
+  test('an error in an extra template names that file, and the annotation points into the extra folder', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'extra-'))
+    mkdirSync(join(workspace, 'preview'))
+    writeFileSync(
+      join(workspace, 'preview', 'web.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n',
+    )
+    expect(() => renderStack({ workspace, extra: 'preview' })).toThrow(
+      /^web.yaml:1: .*not a valid Kubernetes name/,
+    )
+    const settings = { templates: '', extraTemplates: 'preview' }
+    expect(templatePath(settings, 'web.yaml', workspace)).toBe('preview/web.yaml')
+    expect(templatePath(settings, 'redis.yaml', workspace)).toBe('templates/redis.yaml')
   })
 })

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals'
 import { eventually, sha } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 
-const { kube, run } = previewHarness({ timeout: '2m' })
+const { kube, run } = previewHarness({ timeout: '80s' })
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 const names = (list: { items: Array<{ metadata?: { name?: string } }> }) =>
   list.items.map((o) => o.metadata!.name!).sort()

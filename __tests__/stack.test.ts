@@ -10,6 +10,7 @@ import { parsePullRequestEvent } from '../src/event.js'
 import { planPreview } from '../src/plan.js'
 import { dockerConfigJson, registryOf, type RegistryLogin } from '../src/registry.js'
 import type { KubeObject } from '../src/render.js'
+import { withSecretData } from '../src/secret-data.js'
 import { DEFAULT_QUOTA, parseSettings } from '../src/settings.js'
 import { loadTemplates, templatePath } from '../src/templates.js'
 import { pullRequestEvent } from './harness/events.js'
@@ -56,6 +57,16 @@ const workloads = (objects: Obj[]) => objects.filter((o) => WORKLOAD_KINDS.inclu
 const podSpec = (o: Obj) => o.spec.template.spec as Container
 const containers = (o: Obj): Container[] => podSpec(o).containers
 const allContainers = (o: Obj): Container[] => [...(podSpec(o).initContainers ?? []), ...containers(o)]
+/** A Secret's values, as the pod sees them (Secrets are applied as `data`, see src/secret-data.ts). */
+const decoded = (secret: Obj): Record<string, string> => {
+  expect(secret.stringData).toBeUndefined()
+  return Object.fromEntries(
+    Object.entries(secret.data as Record<string, string>).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString(),
+    ]),
+  )
+}
 const envOf = (c: Container) => Object.fromEntries((c.env ?? []).map((e: Container) => [e.name, e.value]))
 
 /** Kubernetes quantities (and RabbitMQ's MiB/GiB) in bytes. */
@@ -128,7 +139,7 @@ describe('the bundled stack on a real cluster', () => {
   })
 
   test("Rails 8's solid databases: URLs, created and granted at MariaDB's first start; the adapter is a value", () => {
-    const secret = get(objects, 'Secret', 'app-secrets').stringData
+    const secret = decoded(get(objects, 'Secret', 'app-secrets'))
     for (const [name, db] of [
       ['DATABASE_URL', 'app'],
       ['CACHE_DATABASE_URL', 'app_cache'],
@@ -149,7 +160,7 @@ describe('the bundled stack on a real cluster', () => {
     expect(podSpec(mariadb).volumes).toContainEqual({ name: 'initdb', configMap: { name: 'mariadb-initdb' } })
 
     const trilogy = renderStack({ values: 'rails:\n  databaseAdapter: trilogy\n' })
-    const urls = get(trilogy, 'Secret', 'app-secrets').stringData
+    const urls = decoded(get(trilogy, 'Secret', 'app-secrets'))
     for (const name of ['DATABASE_URL', 'CACHE_DATABASE_URL', 'QUEUE_DATABASE_URL', 'CABLE_DATABASE_URL'])
       expect(urls[name]).toMatch(/^trilogy:\/\/app:/)
   })
@@ -244,7 +255,7 @@ describe('the bundled stack on a real cluster', () => {
     const r = renderStack({
       values: 'env:\n  FEATURE: on-ish\nsecretEnv:\n  RAILS_MASTER_KEY: 0123abcd\n',
     })
-    expect(get(r, 'Secret', 'app-secrets').stringData.RAILS_MASTER_KEY).toBe('0123abcd')
+    expect(decoded(get(r, 'Secret', 'app-secrets')).RAILS_MASTER_KEY).toBe('0123abcd')
     expect(get(r, 'ConfigMap', 'app-env').data).not.toHaveProperty('RAILS_MASTER_KEY')
     expect(JSON.stringify(get(r, 'ConfigMap', 'app-env'))).not.toContain('0123abcd')
     expect(get(r, 'ConfigMap', 'app-env').data.FEATURE).toBe('on-ish')
@@ -273,7 +284,7 @@ describe('the bundled stack on a real cluster', () => {
     const left = r.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === service)
     expect(left.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([])
     expect(r.some((o) => o.metadata.name.startsWith(`${service}`))).toBe(false)
-    const env = { ...get(r, 'ConfigMap', 'app-env').data, ...get(r, 'Secret', 'app-secrets').stringData }
+    const env = { ...get(r, 'ConfigMap', 'app-env').data, ...decoded(get(r, 'Secret', 'app-secrets')) }
     const gone = {
       redis: ['REDIS_URL'],
       rabbitmq: ['RABBITMQ_URL'],
@@ -338,6 +349,24 @@ describe('the bundled stack on a real cluster', () => {
       }
     }
   })
+})
+
+test('a Secret is applied with data, so a key that is no longer rendered is removed', () => {
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's' },
+    data: { A: btoa('from data'), B: btoa('kept') },
+    stringData: { A: 'from stringData', C: 'é 1' },
+  }
+  expect(withSecretData(secret)).toEqual({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's' },
+    data: { A: btoa('from stringData'), B: btoa('kept'), C: Buffer.from('é 1').toString('base64') },
+  })
+  const map = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, stringData: { a: 'b' } }
+  expect(withSecretData(map)).toBe(map)
 })
 
 describe('private images', () => {

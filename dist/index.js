@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2192);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5830);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2192:
+/***/ 5830:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42584,6 +42584,18 @@ function imagePullSecrets(login) {
     return login ? [{ name: PULL_SECRET }] : [];
 }
 
+;// CONCATENATED MODULE: ./src/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
+        return o;
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
+}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 ;// CONCATENATED MODULE: ./src/report.ts
 /** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
 function serviceUrls(objects, scheme) {
@@ -42653,6 +42665,7 @@ function workloadRows(workloads, urls) {
 
 
 
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42670,7 +42683,11 @@ function renderPreview(plan, o, existingCredentials) {
         allowClusterScoped: o.allowClusterScoped,
     });
     const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [...guardrailObjects(o.guardrails, owner), ...registry, ...rendered.map((r) => r.object)];
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };

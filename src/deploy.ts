@@ -18,6 +18,7 @@ import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/w
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
 import { imagePullSecrets, registryObjects, type RegistryLogin } from './registry.js'
+import { withSecretData } from './secret-data.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
@@ -81,7 +82,11 @@ export function renderPreview(
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )
-  const objects = [...guardrailObjects(o.guardrails, owner), ...registry, ...rendered.map((r) => r.object)]
+  const objects = [
+    ...guardrailObjects(o.guardrails, owner),
+    ...registry,
+    ...rendered.map((r) => withSecretData(r.object)),
+  ]
   if (names.length > 0)
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),

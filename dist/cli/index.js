@@ -19007,9 +19007,22 @@ function imagePullSecrets(login) {
     return login ? [{ name: PULL_SECRET }] : [];
 }
 
+;// CONCATENATED MODULE: ./src/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
+        return o;
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
+}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
 // apply and prune → wait → report.
+
 
 
 
@@ -19040,7 +19053,11 @@ function renderPreview(plan, o, existingCredentials) {
         allowClusterScoped: o.allowClusterScoped,
     });
     const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [...guardrailObjects(o.guardrails, owner), ...registry, ...rendered.map((r) => r.object)];
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };

@@ -4,6 +4,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
+import type { V1PodSpec } from '@kubernetes/client-node'
+import { renderPreview } from '../src/deploy.js'
+import { parsePullRequestEvent } from '../src/event.js'
+import { planPreview } from '../src/plan.js'
+import { parseSettings } from '../src/settings.js'
+import { loadTemplates } from '../src/templates.js'
+import { pullRequestEvent } from './harness/events.js'
 import { eventually, sha } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 
@@ -174,5 +181,70 @@ describe('the bundled stack, adapted', () => {
     for (const pod of pods)
       for (const c of [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers])
         expect([pod.metadata!.name, c.resources?.limits?.['ephemeral-storage']]).not.toContain(undefined)
+  })
+
+  test("every bundled pod passes the API server's Pod Security admission at level baseline", async () => {
+    const namespace = `pss-baseline-${process.pid}`
+    await kube.core.createNamespace({
+      body: {
+        metadata: {
+          name: namespace,
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'baseline',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          },
+        },
+      },
+    })
+    try {
+      const templates = loadTemplates('', tmpdir())
+      // Persistence on, registry login given: every variant of the pod specs.
+      const settings = parseSettings((n) => ({ values: 'persistence:\n  enabled: true\n' })[n] ?? '')
+      const event = parsePullRequestEvent(
+        'pull_request',
+        pullRequestEvent({ action: 'opened', number: 2, repository: 'acme/pss', sha: sha('pss') }),
+      )
+      const plan = planPreview(event, settings, {
+        serverUrl: 'https://github.com',
+        runId: '1',
+        runAttempt: '1',
+      })
+      const { objects } = renderPreview(
+        plan,
+        {
+          templates,
+          values: settings.values,
+          allowClusterScoped: [],
+          guardrails: settings,
+          registry: { username: 'u', password: 'p' },
+        },
+        {},
+      )
+      const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind))
+      expect(workloads).toHaveLength(9)
+      const refused: string[] = []
+      for (const w of workloads) {
+        const spec = (w as unknown as { spec: { template: { spec: V1PodSpec } } }).spec.template.spec
+        await kube.core
+          .createNamespacedPod({
+            namespace,
+            body: { metadata: { name: w.metadata.name }, spec },
+            dryRun: 'All',
+          })
+          .catch((e: Error) => refused.push(`${w.kind} ${w.metadata.name}: ${e.message.slice(0, 300)}`))
+      }
+      expect(refused).toEqual([])
+      // The admission is on: a pod on the host's network is refused.
+      const hostNetwork = { hostNetwork: true, containers: [{ name: 'x', image: 'busybox:1.37.0' }] }
+      await expect(
+        kube.core.createNamespacedPod({
+          namespace,
+          body: { metadata: { name: 'host' }, spec: hostNetwork },
+          dryRun: 'All',
+        }),
+      ).rejects.toThrow(/violates PodSecurity .*host namespaces/)
+    } finally {
+      await kube.core.deleteNamespace({ name: namespace })
+    }
   })
 })

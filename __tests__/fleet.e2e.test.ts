@@ -19,13 +19,15 @@ describe('guardrails', () => {
       'requests.cpu': '4',
       'requests.memory': '8Gi',
       'limits.memory': '16Gi',
+      'requests.ephemeral-storage': '4Gi',
+      'limits.ephemeral-storage': '20Gi',
       pods: '40',
     })
     const limits = await kube.core.readNamespacedLimitRange({ name: 'preview-limits', namespace: ns })
     expect(limits.spec!.limits[0]).toMatchObject({
       type: 'Container',
-      _default: { memory: '512Mi' }, // client-node's name for `default`
-      defaultRequest: { cpu: '50m', memory: '64Mi' },
+      _default: { memory: '512Mi', 'ephemeral-storage': '1Gi' }, // client-node's name for `default`
+      defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
     })
     const policy = await kube.networking.readNamespacedNetworkPolicy({
       name: 'preview-isolation',

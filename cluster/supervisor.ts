@@ -127,6 +127,8 @@ function writeKubeconfig(): void {
   )
 }
 
+const FAKE_NODE_CAPACITY = { cpu: '1k', memory: '1Ti', pods: '1M', 'ephemeral-storage': '1Pi' }
+
 function kwokConfigs(): string[] {
   // kwok's own stages: the fake node becomes Ready; pods become Ready, pods of Jobs complete, deleted pods go;
   // and a pod labelled `pod-container-running-failed.stage.kwok.x-k8s.io: "true"` fails (for failure tests).
@@ -185,6 +187,8 @@ async function main(): Promise<void> {
       annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
       labels: { 'kubernetes.io/hostname': 'kwok-node-0', 'kubernetes.io/os': 'linux', type: 'kwok' },
     },
+    // kwok's defaults (cpu, memory, pods) plus disk, so that pods with ephemeral-storage requests schedule.
+    status: { capacity: FAKE_NODE_CAPACITY, allocatable: FAKE_NODE_CAPACITY },
   })
   if (node.status !== 201 && node.status !== 409)
     throw new Error(`creating the node: ${node.status} ${node.body}`)

@@ -16,9 +16,9 @@ import { InputError, parseSettings } from './settings.js'
 import { loadTemplates } from './templates.js'
 
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
-  [--base BRANCH] [--templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
-  [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS] [--gateway NS/NAME]
-  [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`
+  [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
+  [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
+  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`
 
 const FLAGS = [
   'pr',
@@ -28,6 +28,7 @@ const FLAGS = [
   'title',
   'base',
   'templates',
+  'extra-templates',
   'values',
   'domain',
   'image',
@@ -81,7 +82,7 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
     updatedAt: '',
   }
   const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '0', runAttempt: '1' })
-  const templates = loadTemplates(settings.templates, cwd)
+  const templates = loadTemplates(settings.templates, cwd, settings.extraTemplates)
   const placeholders = Object.fromEntries(
     credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]),
   )

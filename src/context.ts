@@ -23,6 +23,8 @@ export interface TemplateContext {
     /** Host and URL of the web app. */
     host: string
     url: string
+    /** For a pod's `imagePullSecrets`: the pull Secret of the registry inputs, or an empty list. */
+    imagePullSecrets: Array<{ name: string }>
   }
   image: string
   values: Record<string, unknown>
@@ -34,6 +36,7 @@ export function templateContext(
   plan: Plan,
   values: Record<string, unknown>,
   credentials: Record<string, string>,
+  imagePullSecrets: Array<{ name: string }> = [],
 ): TemplateContext {
   return {
     pr: {
@@ -57,6 +60,7 @@ export function templateContext(
       domain: plan.domain,
       host: plan.host,
       url: plan.url,
+      imagePullSecrets,
     },
     image: plan.image,
     values,

@@ -20,6 +20,8 @@ import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
+import { imagePullSecrets, registryObjects, type RegistryLogin } from './registry.js'
+import { withSecretData } from './secret-data.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
 import { primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
@@ -45,6 +47,8 @@ export interface DeployOptions {
   holder: string
   /** Gateway or Ingress class, TLS and basic-auth (see frontdoor.ts); absent: Ingresses of the default class. */
   frontDoor?: FrontDoorSettings & { urlScheme: string }
+  /** Login for pulling `image` (registry-username / registry-password). */
+  registry?: RegistryLogin | null
 }
 
 export interface DeployOutcome {
@@ -68,7 +72,7 @@ export function ownerOf(plan: Plan): Owner {
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 export function renderPreview(
   plan: Plan,
-  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails'> & {
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails' | 'registry'> & {
     frontDoor?: PreparedFrontDoor
   },
   existingCredentials: Record<string, string>,
@@ -80,17 +84,21 @@ export function renderPreview(
   const rendered = render({
     templates: o.templates.files,
     context: {
-      ...templateContext(plan, values, credentials.values),
+      ...templateContext(plan, values, credentials.values, imagePullSecrets(o.registry ?? null)),
       ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
     },
     helpers: contextHelpers(plan),
     owner,
     allowClusterScoped: o.allowClusterScoped,
   })
+  const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
+    stampOwnership(r, owner, '(registry inputs)'),
+  )
   const objects = [
     ...guardrailObjects(o.guardrails, owner),
     ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
-    ...rendered.map((r) => r.object),
+    ...registry,
+    ...rendered.map((r) => withSecretData(r.object)),
   ]
   if (names.length > 0)
     objects.unshift(

@@ -1,6 +1,5 @@
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import * as core from '@actions/core'
 import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
 import { destroy, type DestroyOutcome } from './destroy.js'
@@ -13,8 +12,9 @@ import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './plan.js
 import { TemplateError } from './render.js'
 import { summaryMarkdown, workloadRows } from './report.js'
 import { parseSettings, requireKubeconfig, type Settings } from './settings.js'
+import { registrySecrets } from './registry.js'
 import { sweep, sweepSummary } from './sweep.js'
-import { loadTemplates } from './templates.js'
+import { loadTemplates, templatePath } from './templates.js'
 
 const log: RunLog = {
   info: (m) => core.info(m),
@@ -31,6 +31,7 @@ export async function run(): Promise<void> {
       for (const secret of kubeconfigSecrets(settings.kubeconfig)) core.setSecret(secret)
     if (settings.githubToken) core.setSecret(settings.githubToken)
     if (settings.basicAuth) core.setSecret(settings.basicAuth.password)
+    for (const secret of registrySecrets(settings.registry)) core.setSecret(secret)
 
     if (settings.mode === 'sweep') return await runSweep(settings)
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
@@ -80,7 +81,8 @@ export async function run(): Promise<void> {
       await writeSummary(destroySummary(plan, outcome))
       return
     }
-    const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd())
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+    const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates)
     const outcome = await deploy(
       plan,
       {
@@ -93,6 +95,7 @@ export async function run(): Promise<void> {
         maxLivePreviews: settings.maxLivePreviews,
         holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
         frontDoor: settings,
+        registry: settings.registry,
       },
       kube,
       github,
@@ -210,7 +213,7 @@ function fail(error: unknown, settings: Settings | undefined): void {
   const message = error instanceof Error ? error.message : String(error)
   if (error instanceof TemplateError) {
     // One annotation, on the template line itself.
-    const file = settings?.templates ? join(settings.templates, error.file) : `templates/${error.file}`
+    const file = settings ? templatePath(settings, error.file) : `templates/${error.file}`
     core.error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line })
     process.exitCode = 1
     return

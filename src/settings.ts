@@ -2,6 +2,7 @@
 // throws an error naming the input and what it expects.
 import { parse as parseYaml } from 'yaml'
 import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
+import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
@@ -13,6 +14,10 @@ export interface Settings extends FrontDoorSettings {
   domain: string
   /** Folder of the user's templates; empty means the bundled stack. */
   templates: string
+  /** Folder rendered with the templates; a file of the same name replaces one of theirs. Empty: none. */
+  extraTemplates: string
+  /** Login for the registry of `image` (inputs registry-username / registry-password); null: none. Secret. */
+  registry: RegistryLogin | null
   values: Record<string, unknown>
   /** The app image; empty means `ghcr.io/<owner>/<repo>:<head sha>`. */
   image: string
@@ -132,9 +137,15 @@ export const DEFAULT_QUOTA = {
   'requests.cpu': '4',
   'requests.memory': '8Gi',
   'limits.memory': '16Gi',
+  // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+  'requests.ephemeral-storage': '4Gi',
+  'limits.ephemeral-storage': '20Gi',
   pods: '40',
 }
-export const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } }
+export const DEFAULT_LIMITS = {
+  default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+  defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+}
 const OFF = ['none', 'off', 'false']
 
 /** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
@@ -254,6 +265,8 @@ export function parseSettings(read: InputReader): Settings {
     githubToken: text('github-token'),
     domain,
     templates: text('templates'),
+    extraTemplates: text('extra-templates'),
+    registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
     values: parseValues(read('values')),
     image,
     namespacePrefix: prefix,

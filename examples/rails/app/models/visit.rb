@@ -1,0 +1,3 @@
+# A row in MariaDB (the primary database, DATABASE_URL).
+class Visit < ApplicationRecord
+end

@@ -1,0 +1,6 @@
+# Loaded into the cache database by db:prepare. (A real Rails 8 app has solid_cache's tables here.)
+ActiveRecord::Schema[8.0].define(version: 1) do
+  create_table "example_probes", force: :cascade do |t|
+    t.datetime "created_at", null: false
+  end
+end

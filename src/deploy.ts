@@ -5,6 +5,8 @@ import {
   CREDENTIALS_SECRET,
   decodeCredentials,
   fillCredentials,
+  maskCredentials,
+  renderHidingCredentials,
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
 import type { GitHub } from './github.js'
@@ -13,6 +15,7 @@ import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js
 import type { Kube } from './kube/client.js'
 import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock } from './kube/lock.js'
+import { labelPodSecurity } from './kube/pod-security.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
@@ -68,13 +71,16 @@ export function renderPreview(
   const names = credentialNames(o.templates.files)
   const credentials = fillCredentials(names, existingCredentials)
   const values = mergeValues(o.templates.defaults, o.values)
-  const rendered = render({
-    templates: o.templates.files,
-    context: templateContext(plan, values, credentials.values),
-    helpers: contextHelpers(plan),
-    owner,
-    allowClusterScoped: o.allowClusterScoped,
-  })
+  const rendered = renderHidingCredentials(credentials.values, (shown) =>
+    render({
+      templates: o.templates.files,
+      context: templateContext(plan, values, shown),
+      helpers: contextHelpers(plan),
+      owner,
+      allowClusterScoped: o.allowClusterScoped,
+      claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }),
+  )
   const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)]
   if (names.length > 0)
     objects.unshift(
@@ -147,7 +153,9 @@ export async function deploy(
   const existing = await log.group('Render', async () => {
     const existing = await currentNamespace(kube, owner, deadline, log)
     const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null
-    const rendered = renderPreview(plan, o, decodeCredentials(secret))
+    const known = decodeCredentials(secret)
+    maskCredentials(known, log) // before the render, whose errors could otherwise quote them
+    const rendered = renderPreview(plan, o, known)
     await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
     log.info(
       `rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`,
@@ -168,6 +176,7 @@ export async function deploy(
     }
   }
   const namespace = await ensureNamespace(kube, owner, existing)
+  await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity)
   const lock = await acquireLock(kube, owner, o.holder, deadline, (other) =>
     log.info(`waiting for another run (${other}) to finish deploying this preview`),
   )
@@ -190,8 +199,10 @@ export async function deploy(
     if (stale) return skipped(stale)
 
     const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null
-    const rendered = renderPreview(plan, o, decodeCredentials(secret))
-    for (const value of Object.values(rendered.credentials.values)) log.secret(value)
+    const known = decodeCredentials(secret)
+    maskCredentials(known, log)
+    const rendered = renderPreview(plan, o, known)
+    maskCredentials(rendered.credentials.values, log)
     if (rendered.credentials.generated.length)
       log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
     const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)

@@ -4,7 +4,10 @@ import type { Owner } from './ownership.js'
 import { stampOwnership, type KubeObject } from './render.js'
 import type { Settings } from './settings.js'
 
-export type Guardrails = Pick<Settings, 'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace'>
+export type Guardrails = Pick<
+  Settings,
+  'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace' | 'podSecurity'
+>
 
 export const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)'
 

@@ -6,6 +6,7 @@ import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
 import { destroy, type DestroyOutcome } from './destroy.js'
 import { parsePullRequestEvent } from './event.js'
 import { commentMarker, deployedComment, removedComment } from './comment.js'
+import { skipForkClose } from './fork-close.js'
 import { createGitHub, type GitHub } from './github.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
@@ -37,11 +38,12 @@ export async function run(): Promise<void> {
       process.env.GITHUB_EVENT_NAME ?? '',
       eventPath ? JSON.parse(readFileSync(eventPath, 'utf8')) : {},
     )
-    const plan = planPreview(event, settings, {
+    const planned = planPreview(event, settings, {
       serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
       runId: process.env.GITHUB_RUN_ID ?? '0',
       runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
     })
+    const plan = skipForkClose(planned, settings)
     core.info(
       `PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`,
     )
@@ -51,6 +53,7 @@ export async function run(): Promise<void> {
     if (plan.action === 'skip') {
       core.setOutput('status', 'skipped')
       if (plan.reason === FORK_REFUSED) core.warning(plan.reason)
+      if (plan !== planned) core.notice(plan.reason)
       await writeSummary(
         summaryMarkdown({
           title: `Preview of PR #${event.number}`,

@@ -34,8 +34,8 @@ export interface Kube {
   /** The API server URL, for messages. */
   readonly server: string
   resource(apiVersion: string, kind: string): Promise<Resource>
-  /** Server-side apply, forcing conflicts, as the action's field manager. */
-  apply(obj: KubeObject): Promise<KubeObject>
+  /** Server-side apply, forcing conflicts, as the action's field manager (or another one of its own). */
+  apply(obj: KubeObject, fieldManager?: string): Promise<KubeObject>
   /** Creates an object; null when one of that name already exists. */
   create(obj: KubeObject): Promise<KubeObject | null>
   /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
@@ -252,9 +252,9 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
   return {
     server: transport.server,
     resource,
-    async apply(obj) {
+    async apply(obj, fieldManager = FIELD_MANAGER) {
       const ref = refOf(obj)
-      const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`
+      const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`
       const res = await call(
         'PATCH',
         path,

@@ -9,6 +9,7 @@ import {
   renderHidingCredentials,
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
+import { tidyEarlierDeployments } from './deployments.js'
 import type { GitHub } from './github.js'
 import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
@@ -21,7 +22,7 @@ import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/w
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
-import { primaryUrl, serviceUrls } from './report.js'
+import { NOT_CHECKED_STATUS, primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
 
 export interface RunLog {
@@ -55,6 +56,8 @@ export interface DeployOutcome {
   pruned: string[]
   /** A one-line reason when status is failed or skipped. */
   reason: string
+  /** False with `wait: false`: the preview was applied and its readiness not checked. */
+  readinessChecked: boolean
 }
 
 export function ownerOf(plan: Plan): Owner {
@@ -98,6 +101,7 @@ const skipped = (reason: string): DeployOutcome => ({
   diagnoses: [],
   pruned: [],
   reason,
+  readinessChecked: true,
 })
 
 const CLOSED = 'the pull request is closed'
@@ -266,16 +270,17 @@ export async function deploy(
         id,
         {
           state: 'success',
-          description: 'Applied (not waited for readiness)',
+          description: NOT_CHECKED_STATUS,
           environmentUrl: url,
         },
         log,
       )
       return outcome('deployed', {
         pruned,
+        readinessChecked: false,
         workloads: workloads.map((w) => ({
           object: w,
-          readiness: { state: 'progressing', message: 'not waited for' },
+          readiness: { state: 'progressing', message: 'readiness not checked' },
         })),
       })
     }
@@ -370,20 +375,7 @@ async function report(
     )
   }
   try {
-    // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-    const earlier = await github.listDeployments(plan.environment, 10)
-    const dangling = earlier.filter(
-      (d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''),
-    )
-    await Promise.all(
-      dangling.map((d) =>
-        github.setStatus(d.id, {
-          state: 'inactive',
-          description: 'Superseded by a later deploy',
-          logUrl: plan.logUrl,
-        }),
-      ),
-    )
+    await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl)
   } catch (e) {
     log.warning(`could not tidy earlier deployments of ${plan.environment}: ${(e as Error).message}`)
   }

@@ -7,12 +7,12 @@ import { destroy, type DestroyOutcome } from './destroy.js'
 import { parsePullRequestEvent } from './event.js'
 import { commentMarker, deployedComment, removedComment } from './comment.js'
 import { skipForkClose } from './fork-close.js'
-import { createGitHub, type GitHub } from './github.js'
+import { createGitHub, GITHUB_RETRY, type GitHub } from './github.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './plan.js'
 import { TemplateError } from './render.js'
-import { summaryMarkdown, workloadRows } from './report.js'
+import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './report.js'
 import { parseSettings, requireKubeconfig, type Settings } from './settings.js'
 import { sweep, sweepSummary } from './sweep.js'
 import { loadTemplates } from './templates.js'
@@ -67,7 +67,10 @@ export async function run(): Promise<void> {
       return
     }
     const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
-    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name)
+    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
+      ...GITHUB_RETRY,
+      deadline: Date.now() + settings.timeoutMs,
+    })
 
     if (plan.action === 'destroy') {
       const outcome = await destroy(
@@ -116,7 +119,8 @@ function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('urls', JSON.stringify(o.urls))
   if (o.deploymentId !== null) core.setOutput('deployment-id', String(o.deploymentId))
   core.setOutput('status', o.status)
-  if (o.status === 'deployed') core.info(`Preview ready: ${o.url || plan.namespace}`)
+  if (o.status === 'deployed')
+    core.info(`Preview ${o.readinessChecked ? 'ready' : NOT_CHECKED}: ${o.url || plan.namespace}`)
   if (o.status === 'skipped') core.info(`Not deployed: ${o.reason}`)
 }
 
@@ -128,10 +132,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
     )
   return summaryMarkdown({
     title: `Preview of PR #${plan.pr.number}`,
-    status:
-      o.status === 'deployed'
-        ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
-        : `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`,
+    status: deployStatusLine(o, plan.pr.head.sha),
     rows: workloadRows(o.workloads, o.urls),
     facts: [
       ['Namespace', plan.namespace],
@@ -174,7 +175,10 @@ async function runSweep(settings: Settings): Promise<void> {
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
   const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
-  const github = createGitHub(settings.githubToken, owner, name)
+  const github = createGitHub(settings.githubToken, owner, name, {
+    ...GITHUB_RETRY,
+    deadline: Date.now() + settings.timeoutMs,
+  })
   const o = {
     repository,
     ttlMs: settings.ttlMs,

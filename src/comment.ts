@@ -52,6 +52,6 @@ export function removedComment(plan: Plan, now: Date): string {
     commentMarker(plan.environment),
     '### Preview of this pull request',
     '',
-    `🗑️ **Removed** ${stamp(now)}: the pull request was closed, and namespace \`${plan.namespace}\` with everything in it is gone.`,
+    `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
   ].join('\n')
 }

@@ -73,15 +73,18 @@ export async function run(): Promise<void> {
     })
 
     if (plan.action === 'destroy') {
+      const commentOnPr = settings.comment
       const outcome = await destroy(
         plan,
         { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment },
         kube,
         github,
         log,
+        async () => {
+          if (commentOnPr) await comment(github, plan, removedComment(plan, new Date()), false)
+        },
       )
       core.setOutput('status', 'destroyed')
-      if (settings.comment) await comment(github, plan, removedComment(plan, new Date()), false)
       await writeSummary(destroySummary(plan, outcome))
       return
     }
@@ -190,9 +193,14 @@ async function runSweep(settings: Settings): Promise<void> {
   const rows = await sweep(o, kube, github, log)
   const removed = rows.filter((r) => r.decision === 'removed')
   core.setOutput('previews', JSON.stringify(rows))
-  core.setOutput('status', removed.length ? 'destroyed' : 'skipped')
+  const failed = rows.filter((r) => r.decision === 'failed')
+  core.setOutput('status', failed.length ? 'failed' : removed.length ? 'destroyed' : 'skipped')
   for (const r of rows) core.info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`)
   await writeSummary(sweepSummary(rows, o))
+  if (failed.length)
+    core.setFailed(
+      `${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`,
+    )
 }
 
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */

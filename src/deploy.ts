@@ -15,7 +15,7 @@ import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
-import { acquireLock } from './kube/lock.js'
+import { acquireLock, guardGitHub, guardKube, NotWaitingError } from './kube/lock.js'
 import { labelPodSecurity } from './kube/pod-security.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
@@ -149,7 +149,7 @@ export async function deploy(
   github: GitHub,
   log: RunLog,
 ): Promise<DeployOutcome> {
-  const deadline = Date.now() + o.timeoutMs
+  let deadline = Date.now() + o.timeoutMs
   const owner = ownerOf(plan)
   const needsCredentials = credentialNames(o.templates.files).length > 0
 
@@ -181,9 +181,19 @@ export async function deploy(
   }
   const namespace = await ensureNamespace(kube, owner, existing)
   await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity)
-  const lock = await acquireLock(kube, owner, o.holder, deadline, (other) =>
-    log.info(`waiting for another run (${other}) to finish deploying this preview`),
-  )
+  const lock = await acquireLock(kube, owner, o.holder, deadline, {
+    onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+    // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+    stillWanted: () => staleness(plan, github, null, log),
+  }).catch((e: unknown) => {
+    if (e instanceof NotWaitingError) return e
+    throw e
+  })
+  if (lock instanceof NotWaitingError) return skipped(lock.message)
+  // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+  if (lock.waited) deadline = Date.now() + o.timeoutMs
+  kube = guardKube(kube, lock)
+  github = guardGitHub(github, lock)
   let deploymentId: number | null = null
   try {
     // Another run may have deployed while this one waited: look again, now that no one else can.

@@ -17349,47 +17349,90 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
-
-const credentials_CREDENTIALS_SECRET = 'preview-credentials';
-function credentials_decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __nccwpck_require__(8508);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/claims.ts
+/** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
+function isOwnHost(host, rules) {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const suffix = `.${rules.domain.toLowerCase()}`;
+    if (!h.endsWith(suffix))
+        return false;
+    const label = h.slice(0, -suffix.length);
+    return (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) &&
+        (label === rules.unique || label.endsWith(`-${rules.unique}`)));
 }
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const ownHostsHint = (rules) => `use {{preview.host}}, or {{host "<service>"}} for another service (hosts of this preview end in -${rules.unique}.${rules.domain})`;
+const asList = (v) => (Array.isArray(v) ? v : []);
+const asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+function hostProblems(o, rules) {
+    const out = [];
+    const spec = asObject(o.spec);
+    const what = `${o.kind} "${o.metadata.name}"`;
+    const check = (host, path, where) => {
+        if (typeof host === 'string' && host && isOwnHost(host, rules))
+            return;
+        const shown = typeof host === 'string' && host ? `claims host ${JSON.stringify(host)}` : 'has no host';
+        const why = typeof host === 'string' && host
+            ? 'a preview may only use its own host names'
+            : 'without one it would answer for every host on the shared ingress controller';
+        out.push({ path, problem: `${what} ${where} ${shown}: ${why}; ${ownHostsHint(rules)}` });
+    };
+    if (o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/')) {
+        if (spec.defaultBackend !== undefined)
+            out.push({
+                path: ['spec', 'defaultBackend'],
+                problem: `${what} sets spec.defaultBackend, which would take traffic for hosts that are not the preview's; put the backend under a rule with host {{preview.host}}`,
+            });
+        asList(spec.rules).forEach((r, i) => check(asObject(r).host, ['spec', 'rules', i, 'host'], `rule ${i + 1}`));
+        asList(spec.tls).forEach((t, i) => asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        /Route$/.test(o.kind) &&
+        o.kind !== 'TCPRoute') {
+        const hostnames = asList(spec.hostnames);
+        if (hostnames.length === 0 && ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind))
+            check(undefined, ['spec'], 'spec.hostnames');
+        hostnames.forEach((h, i) => check(h, ['spec', 'hostnames', i], 'hostname'));
     }
     return out;
 }
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
-    }
-    return { values, generated };
+function subjectProblems(o, rules) {
+    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1' || !/^(Cluster)?RoleBinding$/.test(o.kind))
+        return [];
+    const out = [];
+    asList(o.subjects).forEach((raw, i) => {
+        const s = asObject(raw);
+        const kind = String(s.kind ?? '');
+        const name = String(s.name ?? '');
+        const ns = s.namespace === undefined || s.namespace === '' ? undefined : String(s.namespace);
+        const own = kind === 'ServiceAccount'
+            ? (ns ?? (o.kind === 'RoleBinding' ? rules.namespace : undefined)) === rules.namespace
+            : (kind === 'Group' && name === `system:serviceaccounts:${rules.namespace}`) ||
+                (kind === 'User' && name.startsWith(`system:serviceaccount:${rules.namespace}:`));
+        if (own)
+            return;
+        const who = `${kind || 'subject'} ${JSON.stringify(name)}${ns ? ` of namespace ${JSON.stringify(ns)}` : ''}`;
+        out.push({
+            path: ['subjects', i],
+            problem: `${o.kind} "${o.metadata.name}" binds ${who}: a preview may bind only service accounts of its own namespace (leave subjects[].namespace out, or use {{preview.namespace}})`,
+        });
+    });
+    return out;
 }
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: credentials_CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
+/** Every claim of the object that is not the preview's to make; empty when it claims nothing foreign. */
+function claimProblems(o, rules) {
+    return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
+}
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/naming.ts
@@ -17438,152 +17481,6 @@ function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function plan_isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${settings.urlScheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme: settings.urlScheme,
-    };
-}
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-function templateContext(plan, values, credentials) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: `${plan.names.repo}-${plan.names.unique}`,
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
@@ -17650,6 +17547,7 @@ function ownership_isOwnedBy(obj, o) {
 // Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
 
 
 
@@ -17819,6 +17717,9 @@ function render(input) {
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
+            const claim = input.claims && claimProblems(object, input.claims)[0];
+            if (claim)
+                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -17888,6 +17789,235 @@ function stampOwnership(o, owner, template, namespaced = true) {
 function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+
+
+const credentials_CREDENTIALS_SECRET = 'preview-credentials';
+function credentials_decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
+    }
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
+    }
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: credentials_CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function credentials_maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
+    }
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function plan_isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${settings.urlScheme}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme: settings.urlScheme,
+    };
+}
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/context.ts
+
+function templateContext(plan, values, credentials) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: `${plan.names.repo}-${plan.names.unique}`,
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 ;// CONCATENATED MODULE: ./src/guardrails.ts
 
@@ -18192,9 +18322,9 @@ function createKube(transport, retry = DEFAULT_RETRY) {
     return {
         server: transport.server,
         resource,
-        async apply(obj) {
+        async apply(obj, fieldManager = FIELD_MANAGER) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`;
+            const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
             return ok(res, `applying ${describeRef(ref)}`);
         },
@@ -18467,6 +18597,23 @@ async function applyReplacingImmutable(kube, obj, deadline, log) {
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/** The run stopped waiting for the lock: what it waited for is no longer wanted (e.g. its commit is not the head). */
+class lock_NotWaitingError extends Error {
+    reason;
+    constructor(reason) {
+        super(`stopped waiting for another run's lock: ${reason}`);
+        this.name = 'NotWaitingError';
+        this.reason = reason;
+    }
+}
+class LockLostError extends Error {
+    constructor(why) {
+        super(`this run lost its lock on the preview (${why}), so another run may be deploying it now; it stopped before writing more. Re-run the job if this commit is still the one to deploy.`);
+        this.name = 'LockLostError';
+    }
+}
+/** How often a waiting run asks whether it is still wanted, at most. */
+const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 function leaseObject(owner, holder, base) {
     const now = microTime();
@@ -18487,8 +18634,11 @@ function expiresAt(lease) {
     const s = spec(lease);
     return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
 }
-/** Waits (bounded by the deadline) until this run holds the preview's lock. */
-async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
+/**
+ * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
+ * Throws NotWaitingError when stillWanted gives a reason to stop waiting.
+ */
+async function lock_acquireLock(kube, owner, holder, deadline, options) {
     const ref = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -18496,6 +18646,7 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         namespace: owner.namespace,
     };
     let told = false;
+    let asked = 0;
     for (;;) {
         const created = await kube.create(leaseObject(owner, holder));
         if (created)
@@ -18512,34 +18663,70 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         if (Date.now() > deadline)
             throw new Error(`another run (${other}) is still deploying this preview; gave up waiting`);
         if (!told)
-            onWait(other);
+            options.onWait(other);
         told = true;
-        // Wake on the holder's release or renewal, or when its lease would expire.
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
-        await kube
-            .watch(ref.apiVersion, ref.kind, ref.namespace, {
-            fieldSelector: `metadata.name=${LOCK_NAME}`,
-            resourceVersion: String(current.metadata.resourceVersion),
-        }, (e) => {
-            if (e.type === 'DELETED' || e.type === 'MODIFIED')
-                controller.abort();
-        }, controller.signal)
-            .catch(() => new Promise((r) => setTimeout(r, 500)));
-        clearTimeout(timer);
+        if (options.stillWanted && Date.now() - asked >= ASK_MS) {
+            asked = Date.now();
+            const reason = await options.stillWanted();
+            if (reason)
+                throw new lock_NotWaitingError(reason);
+        }
+        await wake(kube, ref, current, deadline);
     }
+    return heldLock(kube, owner, holder, ref, told);
+}
+/** Returns when the holder releases or renews the lease, or when it would expire. */
+async function wake(kube, ref, current, deadline) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    await kube
+        .watch(ref.apiVersion, ref.kind, ref.namespace, {
+        fieldSelector: `metadata.name=${LOCK_NAME}`,
+        resourceVersion: String(current.metadata.resourceVersion),
+    }, (e) => {
+        if (e.type === 'DELETED' || e.type === 'MODIFIED')
+            controller.abort();
+    }, controller.signal)
+        .catch(() => new Promise((r) => setTimeout(r, 500)));
+    clearTimeout(timer);
+}
+/**
+ * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
+ * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ */
+function heldLock(kube, owner, holder, ref, waited) {
+    let renewedAt = Date.now();
+    let lost = null;
+    const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
     const renew = setInterval(() => {
         void (async () => {
             const current = await kube.get(ref);
-            if (current && spec(current).holderIdentity === holder) {
+            if (!current)
+                lost = 'its Lease was deleted';
+            else if (spec(current).holderIdentity !== holder)
+                lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+            else {
                 const next = leaseObject(owner, holder, current);
                 next.spec.acquireTime = spec(current).acquireTime;
-                await kube.replace(next);
+                if (await kube.replace(next))
+                    renewedAt = Date.now();
             }
-        })().catch(() => undefined);
+            if (lost)
+                clearInterval(renew);
+        })().catch(() => {
+            if (expired())
+                lost = `it could not be renewed for ${DURATION_S}s`;
+        });
     }, RENEW_MS);
     renew.unref();
     return {
+        waited,
+        check() {
+            if (!lost && expired())
+                lost = `it was not renewed for ${DURATION_S}s`;
+            if (lost)
+                throw new LockLostError(lost);
+        },
         async release() {
             clearInterval(renew);
             const current = await kube.get(ref).catch(() => null);
@@ -18549,6 +18736,38 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
                     .catch(() => undefined);
             }
         },
+    };
+}
+/** The same Kube, but every write first checks that the run still holds its lock. */
+function lock_guardKube(kube, lock) {
+    const checked = (fn) => async (...args) => {
+        lock.check();
+        return fn(...args);
+    };
+    return {
+        ...kube,
+        server: kube.server,
+        resource: (v, k) => kube.resource(v, k),
+        get: (r) => kube.get(r),
+        list: (...a) => kube.list(...a),
+        watch: (...a) => kube.watch(...a),
+        podLogs: (...a) => kube.podLogs(...a),
+        apply: checked((o, m) => kube.apply(o, m)),
+        create: checked((o) => kube.create(o)),
+        replace: checked((o) => kube.replace(o)),
+        delete: checked((r, p) => kube.delete(r, p)),
+    };
+}
+/** The same GitHub port, but every write first checks that the run still holds its lock. */
+function lock_guardGitHub(github, lock) {
+    return {
+        ...github,
+        pullRequest: (n) => github.pullRequest(n),
+        listDeployments: (e, r) => github.listDeployments(e, r),
+        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
+        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
+        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
     };
 }
 
@@ -18742,6 +18961,8 @@ async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadl
 
 
 
+
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -18751,13 +18972,14 @@ function renderPreview(plan, o, existingCredentials) {
     const names = render_credentialNames(o.templates.files);
     const credentials = fillCredentials(names, existingCredentials);
     const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = render({
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
-        context: templateContext(plan, values, credentials.values),
+        context: templateContext(plan, values, shown),
         helpers: contextHelpers(plan),
         owner,
         allowClusterScoped: o.allowClusterScoped,
-    });
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
     const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
@@ -18772,6 +18994,7 @@ const skipped = (reason) => ({
     diagnoses: [],
     pruned: [],
     reason,
+    readinessChecked: true,
 });
 const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
@@ -18803,14 +19026,16 @@ const credentialsRef = (plan) => ({
     namespace: plan.namespace,
 });
 async function deploy(plan, o, kube, github, log) {
-    const deadline = Date.now() + o.timeoutMs;
+    let deadline = Date.now() + o.timeoutMs;
     const owner = ownerOf(plan);
     const needsCredentials = credentialNames(o.templates.files).length > 0;
     // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
     const existing = await log.group('Render', async () => {
         const existing = await currentNamespace(kube, owner, deadline, log);
         const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log); // before the render, whose errors could otherwise quote them
+        const rendered = renderPreview(plan, o, known);
         await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
         log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
         for (const obj of rendered.objects)
@@ -18828,7 +19053,23 @@ async function deploy(plan, o, kube, github, log) {
         }
     }
     const namespace = await ensureNamespace(kube, owner, existing);
-    const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
+    await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity);
+    const lock = await acquireLock(kube, owner, o.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+        stillWanted: () => staleness(plan, github, null, log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return skipped(lock.message);
+    // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+    if (lock.waited)
+        deadline = Date.now() + o.timeoutMs;
+    kube = guardKube(kube, lock);
+    github = guardGitHub(github, lock);
     let deploymentId = null;
     try {
         // Another run may have deployed while this one waited: look again, now that no one else can.
@@ -18845,9 +19086,10 @@ async function deploy(plan, o, kube, github, log) {
         if (stale)
             return skipped(stale);
         const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        for (const value of Object.values(rendered.credentials.values))
-            log.secret(value);
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log);
+        const rendered = renderPreview(plan, o, known);
+        maskCredentials(rendered.credentials.values, log);
         if (rendered.credentials.generated.length)
             log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
         const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
@@ -18894,14 +19136,15 @@ async function deploy(plan, o, kube, github, log) {
         if (!o.wait) {
             await report(github, plan, id, {
                 state: 'success',
-                description: 'Applied (not waited for readiness)',
+                description: NOT_CHECKED_STATUS,
                 environmentUrl: url,
             }, log);
             return outcome('deployed', {
                 pruned,
+                readinessChecked: false,
                 workloads: workloads.map((w) => ({
                     object: w,
-                    readiness: { state: 'progressing', message: 'not waited for' },
+                    readiness: { state: 'progressing', message: 'readiness not checked' },
                 })),
             });
         }
@@ -18975,14 +19218,7 @@ async function report(github, plan, id, status, log) {
         throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
     try {
-        // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-        const earlier = await github.listDeployments(plan.environment, 10);
-        const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
-        await Promise.all(dangling.map((d) => github.setStatus(d.id, {
-            state: 'inactive',
-            description: 'Superseded by a later deploy',
-            logUrl: plan.logUrl,
-        })));
+        await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl);
     }
     catch (e) {
         log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
@@ -18994,6 +19230,36 @@ async function livePreviews(kube, repository) {
         labelSelector: repositorySelector(repository),
     });
     return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+const PREFIX = 'pod-security.kubernetes.io';
+/**
+ * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
+ * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
+ */
+function podSecurityLabels(level) {
+    return {
+        [`${PREFIX}/enforce`]: level,
+        [`${PREFIX}/enforce-version`]: 'latest',
+        [`${PREFIX}/warn`]: 'restricted',
+        [`${PREFIX}/warn-version`]: 'latest',
+        [`${PREFIX}/audit`]: 'restricted',
+        [`${PREFIX}/audit-version`]: 'latest',
+    };
+}
+/**
+ * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
+ * and change when the input changes.
+ */
+const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
+/** Labels the preview's namespace; done before anything that makes pods is applied. */
+async function pod_security_labelPodSecurity(kube, namespace, level) {
+    await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: podSecurityLabels(level) },
+    }, POD_SECURITY_MANAGER);
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -19126,6 +19392,12 @@ function parseIngressNamespace(name) {
         throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
     return name;
 }
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
 /** The kubeconfig, for runs that talk to the cluster. */
 function requireKubeconfig(settings) {
     if (!settings.kubeconfig) {
@@ -19194,6 +19466,7 @@ function parseSettings(read) {
         maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
         networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
         ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
     };
@@ -19280,6 +19553,7 @@ function readDefaults(path, name) {
 
 
 
+
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
   [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]`;
@@ -19350,9 +19624,9 @@ function renderCommand(args, cwd) {
         allowClusterScoped: settings.allowClusterScoped,
         guardrails: settings,
     }, placeholders);
-    return [namespaceObject(ownerOf(plan), {}), ...objects]
-        .map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 }))
-        .join('---\n');
+    const namespace = namespaceObject(ownerOf(plan), {});
+    Object.assign(namespace.metadata.labels, podSecurityLabels(settings.podSecurity));
+    return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 })).join('---\n');
 }
 function main() {
     const [command, ...rest] = process.argv.slice(2);

@@ -98,6 +98,8 @@ export interface GitHubDouble {
   environments: Map<string, Set<string>>
   pulls: Map<string, Map<number, PullRequestState>>
   faults: Fault[]
+  /** Requests being answered right now, and the most at once (reset max to measure a stretch). */
+  concurrency: { now: number; max: number }
   options: Required<GitHubDoubleOptions>
   /** Requests the double refused as not matching GitHub's API. */
   rejected(): RecordedRequest[]
@@ -122,6 +124,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environments: new Map(),
     pulls: new Map(),
     faults: [],
+    concurrency: { now: 0, max: 0 },
     options: opts,
   }
   const envsOf = (repo: string) => {
@@ -405,7 +408,10 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         at: Date.now(),
       }
       state.requests.push(record)
+      state.concurrency.now++
+      state.concurrency.max = Math.max(state.concurrency.max, state.concurrency.now)
       const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        state.concurrency.now--
         record.status = status
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
         res.end(payload === undefined ? '' : JSON.stringify(payload))

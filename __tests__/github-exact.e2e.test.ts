@@ -142,10 +142,13 @@ describe('wait: false', () => {
     const r = await run({ repository: repo, number: 6, action: 'opened' }, { wait: 'false' })
     expect(r.outputs.status).toBe('deployed')
     const comment = gh.comments.find((c) => c.repo === repo)!.body
+    // "Ready" stays a column header; no line claims it.
     expect(comment).toContain('applied, readiness not checked')
-    expect(comment).not.toMatch(/Ready/)
+    expect(comment).not.toContain('**Ready**')
+    expect(comment).not.toContain('✅')
+    expect(comment).toMatch(/\| web \| ⏳ readiness not checked \|/)
     expect(r.summary).toContain('applied, readiness not checked')
-    expect(r.summary).not.toMatch(/\bReady\b/)
+    expect(r.summary).not.toContain('✅')
     expect(r.log).toContain('Preview applied, readiness not checked')
     expect(gh.statusesOf(Number(r.outputs['deployment-id'])).at(-1)?.description).toBe(
       'Applied, readiness not checked (wait: false)',

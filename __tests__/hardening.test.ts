@@ -1,8 +1,11 @@
-// Pure parts of the hardening: host claims, RoleBinding subjects, pod security labels, credentials never echoed.
+// Pure parts of the hardening: host claims, RoleBinding subjects, pod security labels, credentials never echoed,
+// GitHub retry timing and bounded parallelism.
 import { describe, expect, test } from '@jest/globals'
 import { claimProblems, isOwnHost } from '../src/claims.js'
 import { redactCredentials, renderHidingCredentials } from '../src/credentials.js'
+import { retryDelay } from '../src/github.js'
 import { podSecurityLabels } from '../src/kube/pod-security.js'
+import { mapLimit } from '../src/limit.js'
 import { render, TemplateError } from '../src/render.js'
 import { parseSettings } from '../src/settings.js'
 
@@ -153,5 +156,37 @@ describe('credentials never echoed', () => {
   })
   test('redaction covers the value as is and as escaped inside a quoted string', () => {
     expect(redactCredentials('a "x\\"y" b x"y', { p: 'x"y' })).toBe('a "***" b ***')
+  })
+})
+
+describe('GitHub retries', () => {
+  const policy = { attempts: 5, maxWaitMs: 60_000 }
+  const secondary =
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+  test('a secondary rate limit without retry-after waits at least a minute, longer each time', () => {
+    expect(retryDelay(403, {}, 0, policy, secondary)).toBe(60_000)
+    expect(retryDelay(429, {}, 1, policy, secondary)).toBe(120_000)
+    expect(retryDelay(403, {}, 2, policy, secondary)).toBe(240_000)
+    // retry-after, when given, is what GitHub asks for.
+    expect(retryDelay(403, { 'retry-after': '5' }, 0, policy, secondary)).toBe(5_000)
+    // A plain 403 (permissions) is not retried.
+    expect(retryDelay(403, {}, 0, policy, 'Resource not accessible by integration')).toBeNull()
+  })
+  test('no wait may pass the deadline', () => {
+    const deadline = Date.now() + 30_000
+    expect(retryDelay(403, {}, 0, { ...policy, deadline }, secondary)).toBeNull()
+    expect(retryDelay(502, {}, 0, { ...policy, deadline }, '')).toBe(500)
+  })
+  test('bounded parallelism keeps order and never runs more than the limit at once', async () => {
+    let now = 0
+    let max = 0
+    const out = await mapLimit([5, 1, 4, 2, 3, 0], 2, async (n) => {
+      max = Math.max(max, ++now)
+      await new Promise((r) => setTimeout(r, n))
+      now--
+      return n * 10
+    })
+    expect(out).toEqual([50, 10, 40, 20, 30, 0])
+    expect(max).toBe(2)
   })
 })

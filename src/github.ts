@@ -83,6 +83,7 @@ export function retryDelay(
   policy: GitHubRetry,
   message = '',
 ): number | null {
+  // The long wait must end within the run's timeout; the short backoffs of other retries are always made.
   const fits = (ms: number) =>
     policy.deadline === undefined || Date.now() + ms < policy.deadline ? ms : null
   if (isSecondaryRateLimit(status, headers, message)) return fits(SECONDARY_WAIT_MS * 2 ** attempt)
@@ -91,12 +92,11 @@ export function retryDelay(
     (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined))
   if (!rateLimited && status !== 0 && status < 500) return null // 0: the connection failed
   const retryAfter = Number(headers['retry-after'])
-  if (Number.isFinite(retryAfter) && retryAfter >= 0)
-    return fits(Math.min(retryAfter * 1000, policy.maxWaitMs))
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, policy.maxWaitMs)
   const reset = Number(headers['x-ratelimit-reset'])
   if (rateLimited && Number.isFinite(reset))
-    return fits(Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs))
-  return fits(Math.min(policy.maxWaitMs, 500 * 2 ** attempt))
+    return Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs)
+  return Math.min(policy.maxWaitMs, 500 * 2 ** attempt)
 }
 
 interface RequestFailure {

@@ -48210,6 +48210,7 @@ const isSecondaryRateLimit = (status, headers, message) => (status === 403 || st
     /secondary rate limit/i.test(message);
 /** Whether a failed GitHub request is worth repeating, and after how long. */
 function retryDelay(status, headers, attempt, policy, message = '') {
+    // The long wait must end within the run's timeout; the short backoffs of other retries are always made.
     const fits = (ms) => policy.deadline === undefined || Date.now() + ms < policy.deadline ? ms : null;
     if (isSecondaryRateLimit(status, headers, message))
         return fits(SECONDARY_WAIT_MS * 2 ** attempt);
@@ -48219,11 +48220,11 @@ function retryDelay(status, headers, attempt, policy, message = '') {
         return null; // 0: the connection failed
     const retryAfter = Number(headers['retry-after']);
     if (Number.isFinite(retryAfter) && retryAfter >= 0)
-        return fits(Math.min(retryAfter * 1000, policy.maxWaitMs));
+        return Math.min(retryAfter * 1000, policy.maxWaitMs);
     const reset = Number(headers['x-ratelimit-reset']);
     if (rateLimited && Number.isFinite(reset))
-        return fits(Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs));
-    return fits(Math.min(policy.maxWaitMs, 500 * 2 ** attempt));
+        return Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs);
+    return Math.min(policy.maxWaitMs, 500 * 2 ** attempt);
 }
 /** How long to wait before repeating a failed request, or null to give up (with the error said plainly). */
 function waitBefore(e, attempt, retry) {

@@ -98,10 +98,11 @@ describe('the lock', () => {
     const ns = (await kube.core.listNamespace()).items
       .map((n) => n.metadata!.name!)
       .find((n) => n.includes('lock-lost'))!
-    const leases = kube.kc.makeApiClient(CoordinationV1Api)
-    const lease = await leases.readNamespacedLease({ name: 'kube-pr-preview-lock', namespace: ns })
-    lease.spec = { ...lease.spec, holderIdentity: 'run 999 attempt 1', renewTime: new Date() }
-    await leases.replaceNamespacedLease({ name: 'kube-pr-preview-lock', namespace: ns, body: lease })
+    await kube.kc.makeApiClient(CoordinationV1Api).patchNamespacedLease({
+      name: 'kube-pr-preview-lock',
+      namespace: ns,
+      body: [{ op: 'replace', path: '/spec/holderIdentity', value: 'run 999 attempt 1' }],
+    })
     const lost = await a
     expect(lost.code).not.toBe(0)
     expect(lost.log).toMatch(

@@ -80,6 +80,10 @@ describe('host claims', () => {
       /HTTPRoute "web" hostname claims host "\*.example.com"/,
     )
     expect(failure(() => renderOne(route(''))).message).toMatch(/HTTPRoute "web" spec.hostnames has no host/)
+    const gateway = (listener: string) =>
+      `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  gatewayClassName: shared\n  listeners:\n    - {name: http, protocol: HTTP, port: 80${listener}}\n`
+    expect(renderOne(gateway(', hostname: shop-abc123-pr-7.preview.example.com'))).toHaveLength(1)
+    expect(failure(() => renderOne(gateway(''))).message).toMatch(/Gateway "gw" listener 1 has no host/)
   })
 })
 

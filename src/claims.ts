@@ -1,6 +1,7 @@
 // What a preview's templates may claim outside its own objects. Pure, checked at render, before anything is applied:
-// - host names (Ingress rules and TLS hosts, HTTPRoute hostnames) must be the preview's own, under `domain`, so a
-//   pull request cannot take over shop.example.com (or every host) on the shared ingress controller or gateway;
+// - host names (Ingress rules and TLS hosts, HTTPRoute/GRPCRoute/TLSRoute hostnames, Gateway listener hostnames)
+//   must be the preview's own, under `domain`, so a pull request cannot take over shop.example.com (or every
+//   host) on the shared ingress controller or gateway;
 // - RoleBindings (and allowed ClusterRoleBindings) may bind only subjects of the preview's own namespace.
 import type { KubeObject } from './render.js'
 
@@ -61,6 +62,12 @@ function hostProblems(o: KubeObject, rules: ClaimRules): ClaimProblem[] {
     )
     asList(spec.tls).forEach((t, i) =>
       asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)),
+    )
+  }
+  if (o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+    // A Gateway of its own may listen only for the preview's hosts (a listener without one takes every host).
+    asList(spec.listeners).forEach((l, i) =>
+      check(asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], `listener ${i + 1}`),
     )
   }
   if (

@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import { claimProblems, isOwnHost } from '../src/claims.js'
 import { redactCredentials, renderHidingCredentials } from '../src/credentials.js'
 import { retryDelay } from '../src/github.js'
+import { apiWarnings } from '../src/kube/client.js'
 import { podSecurityLabels } from '../src/kube/pod-security.js'
 import { mapLimit } from '../src/limit.js'
 import { render, TemplateError } from '../src/render.js'
@@ -192,5 +193,16 @@ describe('GitHub retries', () => {
     })
     expect(out).toEqual([50, 10, 40, 20, 30, 0])
     expect(max).toBe(2)
+  })
+})
+
+describe("kube-apiserver's warnings", () => {
+  test('are read from Warning headers', () => {
+    expect(
+      apiWarnings(
+        '299 - "would violate PodSecurity \\"restricted:latest\\": runAsNonRoot != true", 299 - "second"',
+      ),
+    ).toEqual(['would violate PodSecurity "restricted:latest": runAsNonRoot != true', 'second'])
+    expect(apiWarnings(undefined)).toEqual([])
   })
 })

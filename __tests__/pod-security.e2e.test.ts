@@ -31,6 +31,8 @@ describe('pod security', () => {
       [`${PSA}/audit`]: 'restricted',
       'app.kubernetes.io/managed-by': 'kube-pr-preview',
     })
+    // What restricted would refuse is in the log, once per distinct warning.
+    expect(r.log).toMatch(/kube-apiserver warns: .*would violate PodSecurity "restricted:latest"/)
   })
 
   test('a privileged hostPath pod is refused by kube-apiserver with the admission message; nothing runs', async () => {

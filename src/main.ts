@@ -66,7 +66,9 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
+      core.info(`kube-apiserver warns: ${w}`),
+    )
     const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
       ...GITHUB_RETRY,
       deadline: Date.now() + settings.timeoutMs,

@@ -106,7 +106,19 @@ interface Response {
   body: string
 }
 
-export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RETRY): Kube {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+export function apiWarnings(header: string | string[] | undefined): string[] {
+  const text = Array.isArray(header) ? header.join(', ') : (header ?? '')
+  return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'))
+}
+
+export function createKube(
+  transport: Transport,
+  retry: RetryPolicy = DEFAULT_RETRY,
+  /** Told each distinct warning kube-apiserver sends with an apply, once. */
+  onWarning?: (warning: string) => void,
+): Kube {
+  const warned = new Set<string>()
   const url = new URL(transport.server)
   const secure = url.protocol === 'https:'
   const agent = secure
@@ -262,6 +274,8 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
         obj,
         'application/apply-patch+yaml',
       )
+      for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+        if (!warned.has(w)) onWarning!((warned.add(w), `${describeRef(ref)}: ${w}`))
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
     },
     create: (obj) => writeUnlessConflict('POST', obj),

@@ -40904,6 +40904,10 @@ function hostProblems(o, rules) {
         asList(spec.rules).forEach((r, i) => check(asObject(r).host, ['spec', 'rules', i, 'host'], `rule ${i + 1}`));
         asList(spec.tls).forEach((t, i) => asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)));
     }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+        // A Gateway of its own may listen only for the preview's hosts (a listener without one takes every host).
+        asList(spec.listeners).forEach((l, i) => check(asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], `listener ${i + 1}`));
+    }
     if (o.apiVersion.startsWith('gateway.networking.k8s.io/') &&
         /Route$/.test(o.kind) &&
         o.kind !== 'TCPRoute') {
@@ -41759,7 +41763,15 @@ const TRANSIENT_CODES = new Set([
     'ECONNABORTED',
 ]);
 const FIELD_MANAGER = 'kube-pr-preview';
-function createKube(transport, retry = DEFAULT_RETRY) {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
     const url = new URL(transport.server);
     const secure = url.protocol === 'https:';
     const agent = secure
@@ -41879,6 +41891,9 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             const ref = refOf(obj);
             const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
             return ok(res, `applying ${describeRef(ref)}`);
         },
         create: (obj) => writeUnlessConflict('POST', obj),
@@ -48909,7 +48924,7 @@ async function run() {
             }));
             return;
         }
-        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
+        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
         const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
             ...GITHUB_RETRY,
             deadline: Date.now() + settings.timeoutMs,

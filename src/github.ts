@@ -171,26 +171,23 @@ export function createGitHub(
       // A 5xx or a dropped connection may come after GitHub created the deployment: before each retry, look for
       // it by this request's id, so that a retry never makes a second deployment.
       const request = randomUUID()
-      for (let attempt = 0; ; attempt++) {
+      const create = () =>
+        octokit.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: d.ref,
+          environment: d.environment,
+          description: shortDescription(d.description),
+          payload: { ...d.payload, request },
+          auto_merge: false,
+          required_contexts: [],
+          transient_environment: true,
+          production_environment: false,
+        })
+      let res: Awaited<ReturnType<typeof create>> | undefined
+      for (let attempt = 0; !res; attempt++) {
         try {
-          const res = await octokit.rest.repos.createDeployment({
-            owner,
-            repo,
-            ref: d.ref,
-            environment: d.environment,
-            description: shortDescription(d.description),
-            payload: { ...d.payload, request },
-            auto_merge: false,
-            required_contexts: [],
-            transient_environment: true,
-            production_environment: false,
-          })
-          if (res.status !== 201 || !('id' in res.data)) {
-            throw new Error(
-              `GitHub did not create the deployment: ${(res.data as { message?: string }).message ?? res.status}`,
-            )
-          }
-          return res.data.id
+          res = await create()
         } catch (e) {
           const wait = waitBefore(e, attempt, retry)
           if (wait === null) throw e
@@ -199,6 +196,12 @@ export function createGitHub(
           if (created !== null) return created
         }
       }
+      if (res.status !== 201 || !('id' in res.data)) {
+        throw new Error(
+          `GitHub did not create the deployment: ${(res.data as { message?: string }).message ?? res.status}`,
+        )
+      }
+      return res.data.id
     },
     async setStatus(id, s) {
       await octokit.rest.repos.createDeploymentStatus({

@@ -48299,24 +48299,22 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
             // A 5xx or a dropped connection may come after GitHub created the deployment: before each retry, look for
             // it by this request's id, so that a retry never makes a second deployment.
             const request = (0,external_node_crypto_.randomUUID)();
-            for (let attempt = 0;; attempt++) {
+            const create = () => octokit.rest.repos.createDeployment({
+                owner,
+                repo,
+                ref: d.ref,
+                environment: d.environment,
+                description: shortDescription(d.description),
+                payload: { ...d.payload, request },
+                auto_merge: false,
+                required_contexts: [],
+                transient_environment: true,
+                production_environment: false,
+            });
+            let res;
+            for (let attempt = 0; !res; attempt++) {
                 try {
-                    const res = await octokit.rest.repos.createDeployment({
-                        owner,
-                        repo,
-                        ref: d.ref,
-                        environment: d.environment,
-                        description: shortDescription(d.description),
-                        payload: { ...d.payload, request },
-                        auto_merge: false,
-                        required_contexts: [],
-                        transient_environment: true,
-                        production_environment: false,
-                    });
-                    if (res.status !== 201 || !('id' in res.data)) {
-                        throw new Error(`GitHub did not create the deployment: ${res.data.message ?? res.status}`);
-                    }
-                    return res.data.id;
+                    res = await create();
                 }
                 catch (e) {
                     const wait = waitBefore(e, attempt, retry);
@@ -48328,6 +48326,10 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
                         return created;
                 }
             }
+            if (res.status !== 201 || !('id' in res.data)) {
+                throw new Error(`GitHub did not create the deployment: ${res.data.message ?? res.status}`);
+            }
+            return res.data.id;
         },
         async setStatus(id, s) {
             await octokit.rest.repos.createDeploymentStatus({

@@ -10,6 +10,7 @@ import { ownerOf, renderPreview } from './deploy.js'
 import type { PullRequestEvent } from './event.js'
 import { frontDoorContext } from './frontdoor.js'
 import { namespaceObject } from './kube/apply.js'
+import { podSecurityLabels } from './kube/pod-security.js'
 import { planPreview } from './plan.js'
 import { credentialNames, TemplateError } from './render.js'
 import { InputError, parseSettings } from './settings.js'
@@ -102,9 +103,9 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
     },
     placeholders,
   )
-  return [namespaceObject(ownerOf(plan), {}), ...objects]
-    .map((o) => stringify(o, { lineWidth: 0 }))
-    .join('---\n')
+  const namespace = namespaceObject(ownerOf(plan), {})
+  Object.assign(namespace.metadata.labels!, podSecurityLabels(settings.podSecurity))
+  return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
 }
 
 function main(): void {

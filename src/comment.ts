@@ -2,7 +2,7 @@
 // "removed" once the PR is closed. Pure.
 import type { WorkloadStatus } from './kube/wait.js'
 import type { Plan } from './plan.js'
-import { cell, workloadRows } from './report.js'
+import { cell, NOT_CHECKED, workloadRows } from './report.js'
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
 export const commentMarker = (environment: string) => `<!-- kube-pr-preview:${environment} -->`
@@ -21,14 +21,18 @@ export function deployedComment(
     urls: Record<string, string>
     workloads: WorkloadStatus[]
     reason: string
+    readinessChecked?: boolean
   },
   now: Date,
 ): string {
   const sha = plan.pr.head.sha.slice(0, 7)
+  const at = outcome.url ? ` at ${outcome.url}` : ''
   const headline =
-    outcome.status === 'deployed'
-      ? `✅ **Ready**${outcome.url ? ` at ${outcome.url}` : ''}`
-      : `❌ **Not healthy**: ${cell(outcome.reason)}`
+    outcome.status !== 'deployed'
+      ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+      : outcome.readinessChecked === false
+        ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
+        : `✅ **Ready**${at}`
   const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, '']
   if (outcome.workloads.length) {
     lines.push('| Service | Ready | URL |', '| --- | --- | --- |')
@@ -48,6 +52,6 @@ export function removedComment(plan: Plan, now: Date): string {
     commentMarker(plan.environment),
     '### Preview of this pull request',
     '',
-    `🗑️ **Removed** ${stamp(now)}: the pull request was closed, and namespace \`${plan.namespace}\` with everything in it is gone.`,
+    `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
   ].join('\n')
 }

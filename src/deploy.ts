@@ -5,17 +5,21 @@ import {
   CREDENTIALS_SECRET,
   decodeCredentials,
   fillCredentials,
+  maskCredentials,
+  renderHidingCredentials,
 } from './credentials.js'
 import { contextHelpers, mergeValues, templateContext } from './context.js'
 import { OPEN_FRONT_DOOR, type FrontDoorSettings } from './frontdoor.js'
 import { checkFrontDoor, frontDoorNotes } from './frontdoor-deploy.js'
+import { tidyEarlierDeployments } from './deployments.js'
 import type { GitHub } from './github.js'
 import { guardrailObjects, type Guardrails } from './guardrails.js'
 import { applyPreview, currentNamespace, ensureNamespace } from './kube/apply.js'
 import { prepareFrontDoor, type PreparedFrontDoor } from './kube/frontdoor.js'
 import type { Kube } from './kube/client.js'
 import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
-import { acquireLock } from './kube/lock.js'
+import { acquireLock, guardGitHub, guardKube, NotWaitingError } from './kube/lock.js'
+import { labelPodSecurity } from './kube/pod-security.js'
 import { guardScope } from './kube/scope.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
@@ -23,7 +27,7 @@ import { isNewer, type Plan } from './plan.js'
 import { imagePullSecrets, registryObjects, type RegistryLogin } from './registry.js'
 import { withSecretData } from './secret-data.js'
 import { credentialNames, render, stampOwnership, type KubeObject } from './render.js'
-import { primaryUrl, serviceUrls } from './report.js'
+import { NOT_CHECKED_STATUS, primaryUrl, serviceUrls } from './report.js'
 import type { TemplateSet } from './templates.js'
 
 export interface RunLog {
@@ -63,6 +67,8 @@ export interface DeployOutcome {
   reason: string
   /** Lines for the summary: whether controllers picked the routes up, services reachable only from inside. */
   notes?: string[]
+  /** False with `wait: false`: the preview was applied and its readiness not checked. */
+  readinessChecked: boolean
 }
 
 export function ownerOf(plan: Plan): Owner {
@@ -81,16 +87,19 @@ export function renderPreview(
   const names = credentialNames(o.templates.files)
   const credentials = fillCredentials(names, existingCredentials)
   const values = mergeValues(o.templates.defaults, o.values)
-  const rendered = render({
-    templates: o.templates.files,
-    context: {
-      ...templateContext(plan, values, credentials.values, imagePullSecrets(o.registry ?? null)),
-      ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
-    },
-    helpers: contextHelpers(plan),
-    owner,
-    allowClusterScoped: o.allowClusterScoped,
-  })
+  const rendered = renderHidingCredentials(credentials.values, (shown) =>
+    render({
+      templates: o.templates.files,
+      context: {
+        ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+        ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+      },
+      helpers: contextHelpers(plan),
+      owner,
+      allowClusterScoped: o.allowClusterScoped,
+      claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }),
+  )
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )
@@ -116,6 +125,7 @@ const skipped = (reason: string): DeployOutcome => ({
   diagnoses: [],
   pruned: [],
   reason,
+  readinessChecked: true,
 })
 
 const CLOSED = 'the pull request is closed'
@@ -163,7 +173,7 @@ export async function deploy(
   github: GitHub,
   log: RunLog,
 ): Promise<DeployOutcome> {
-  const deadline = Date.now() + options.timeoutMs
+  let deadline = Date.now() + options.timeoutMs
   const owner = ownerOf(planned)
   // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
   const frontDoor = await prepareFrontDoor(
@@ -188,7 +198,9 @@ export async function deploy(
   const existing = await log.group('Render', async () => {
     const existing = await currentNamespace(kube, owner, deadline, log)
     const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null
-    const rendered = renderPreview(plan, o, decodeCredentials(secret))
+    const known = decodeCredentials(secret)
+    maskCredentials(known, log) // before the render, whose errors could otherwise quote them
+    const rendered = renderPreview(plan, o, known)
     checkFrontDoor(rendered.objects, frontDoor)
     await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
     log.info(
@@ -210,9 +222,20 @@ export async function deploy(
     }
   }
   const namespace = await ensureNamespace(kube, owner, existing)
-  const lock = await acquireLock(kube, owner, o.holder, deadline, (other) =>
-    log.info(`waiting for another run (${other}) to finish deploying this preview`),
-  )
+  await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity)
+  const lock = await acquireLock(kube, owner, o.holder, deadline, {
+    onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+    // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+    stillWanted: () => staleness(plan, github, null, log),
+  }).catch((e: unknown) => {
+    if (e instanceof NotWaitingError) return e
+    throw e
+  })
+  if (lock instanceof NotWaitingError) return skipped(lock.message)
+  // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+  if (lock.waited) deadline = Date.now() + o.timeoutMs
+  kube = guardKube(kube, lock)
+  github = guardGitHub(github, lock)
   let deploymentId: number | null = null
   try {
     // Another run may have deployed while this one waited: look again, now that no one else can.
@@ -232,8 +255,10 @@ export async function deploy(
     if (stale) return skipped(stale)
 
     const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null
-    const rendered = renderPreview(plan, o, decodeCredentials(secret))
-    for (const value of Object.values(rendered.credentials.values)) log.secret(value)
+    const known = decodeCredentials(secret)
+    maskCredentials(known, log)
+    const rendered = renderPreview(plan, o, known)
+    maskCredentials(rendered.credentials.values, log)
     if (rendered.credentials.generated.length)
       log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
     const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
@@ -297,16 +322,17 @@ export async function deploy(
         id,
         {
           state: 'success',
-          description: 'Applied (not waited for readiness)',
+          description: NOT_CHECKED_STATUS,
           environmentUrl: url,
         },
         log,
       )
       return outcome('deployed', {
         pruned,
+        readinessChecked: false,
         workloads: workloads.map((w) => ({
           object: w,
-          readiness: { state: 'progressing', message: 'not waited for' },
+          readiness: { state: 'progressing', message: 'readiness not checked' },
         })),
       })
     }
@@ -402,20 +428,7 @@ async function report(
     )
   }
   try {
-    // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-    const earlier = await github.listDeployments(plan.environment, 10)
-    const dangling = earlier.filter(
-      (d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''),
-    )
-    await Promise.all(
-      dangling.map((d) =>
-        github.setStatus(d.id, {
-          state: 'inactive',
-          description: 'Superseded by a later deploy',
-          logUrl: plan.logUrl,
-        }),
-      ),
-    )
+    await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl)
   } catch (e) {
     log.warning(`could not tidy earlier deployments of ${plan.environment}: ${(e as Error).message}`)
   }

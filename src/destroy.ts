@@ -1,9 +1,11 @@
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
-// and everything in it, then every GitHub deployment of its environment marked inactive. Safe to repeat.
+// and everything in it, and every GitHub deployment of its environment marked inactive. Safe to repeat.
 import { ownerOf, type RunLog } from './deploy.js'
 import type { GitHub } from './github.js'
 import { OwnershipError, waitUntilGone } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
+import { whyTerminating } from './kube/terminating.js'
+import { GITHUB_PARALLEL, mapLimit } from './limit.js'
 import { parseInventory } from './inventory.js'
 import type { KubeObject } from './render.js'
 import { ANNOTATION, isOwnedBy, type Owner } from './ownership.js'
@@ -28,6 +30,7 @@ export function destroy(
   kube: Kube,
   github: GitHub,
   log: RunLog,
+  announce?: Announce,
 ): Promise<DestroyOutcome> {
   return removePreview(
     {
@@ -40,6 +43,7 @@ export function destroy(
     kube,
     github,
     log,
+    announce,
   )
 }
 
@@ -51,20 +55,31 @@ export interface Target {
   why: string
 }
 
-/** Removes one preview (the PR's close, or the sweep). */
+/**
+ * Said before the wait for the namespace to go: the PR comment is updated then, so that a namespace stuck in
+ * Terminating never leaves the PR saying the preview is up.
+ */
+export type Announce = () => Promise<void>
+
+/**
+ * Removes one preview (the PR's close, or the sweep): starts deleting the namespace, marks the GitHub deployments
+ * inactive and announces it, and only then waits for the namespace to go. When it does not go in time, the error
+ * names the objects and finalizers that hold it.
+ */
 export async function removePreview(
   target: Target,
   o: DestroyOptions,
   kube: Kube,
   github: GitHub,
   log: RunLog,
+  announce: Announce = async () => undefined,
 ): Promise<DestroyOutcome> {
   const deadline = Date.now() + o.timeoutMs
   const { owner } = target
   const plan = { namespace: owner.namespace, environment: target.environment, logUrl: target.logUrl }
   const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
 
-  const removed = await log.group('Remove the namespace', async () => {
+  const removing = await log.group('Delete the namespace', async () => {
     const ns = await kube.get(ref)
     if (!ns) {
       log.info(`namespace ${plan.namespace} does not exist: nothing to remove`)
@@ -83,28 +98,18 @@ export async function removePreview(
     } else {
       log.info(`namespace ${plan.namespace} is already being deleted`)
     }
-    await waitUntilGone(kube, ref, deadline).catch(() => {
-      throw new Error(
-        `namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s ` +
-          '(an object in it has a finalizer nothing removes?); run again later, or inspect it with kubectl get all -n ' +
-          plan.namespace,
-      )
-    })
-    log.info(`namespace ${plan.namespace} is gone`)
     return true
   })
 
   const inactivated = await log.group('GitHub deployments', async () => {
     const deployments = await github.listDeployments(plan.environment)
     const active = deployments.filter((d) => d.latestState !== 'inactive')
-    await Promise.all(
-      active.map((d) =>
-        github.setStatus(d.id, {
-          state: 'inactive',
-          description: `Preview removed: ${target.why}`,
-          logUrl: plan.logUrl,
-        }),
-      ),
+    await mapLimit(active, GITHUB_PARALLEL, (d) =>
+      github.setStatus(d.id, {
+        state: 'inactive',
+        description: `Preview removed: ${target.why}`,
+        logUrl: plan.logUrl,
+      }),
     )
     log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`)
     return active.map((d) => d.id)
@@ -127,7 +132,20 @@ export async function removePreview(
       )
     }
   }
-  return { removed, inactivated, environment }
+  await announce()
+
+  if (removing)
+    await log.group('Wait for the namespace to go', async () => {
+      await waitUntilGone(kube, ref, deadline).catch(async () => {
+        throw new Error(
+          `namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s: ` +
+            `${await whyTerminating(kube, plan.namespace)}. The preview is stopped and its deployments are ` +
+            'inactive; remove the finalizers once nothing needs them (kubectl edit), or run again later.',
+        )
+      })
+      log.info(`namespace ${plan.namespace} is gone`)
+    })
+  return { removed: removing, inactivated, environment }
 }
 
 /** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */

@@ -1,6 +1,8 @@
 // The GitHub port: deployments and their statuses. Built once per run from @actions/github's Octokit (which
 // follows GITHUB_API_URL) and passed in.
+import { randomUUID } from 'node:crypto'
 import { getOctokit } from '@actions/github'
+import { GITHUB_PARALLEL, mapLimit } from './limit.js'
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive'
 
@@ -52,9 +54,26 @@ export function shortDescription(text: string): string {
 
 export interface GitHubRetry {
   attempts: number
-  /** Longest single wait, also for a rate limit's reset time. */
+  /** Longest single wait, also for a rate limit's reset time (not for secondary rate limits: see retryDelay). */
   maxWaitMs: number
+  /** No wait may end after this time (epoch ms): the run's timeout. */
+  deadline?: number
 }
+
+export const GITHUB_RETRY: GitHubRetry = { attempts: 5, maxWaitMs: 60_000 }
+
+/** GitHub's rule for secondary rate limits without retry-after: wait at least a minute, longer on each repeat. */
+export const SECONDARY_WAIT_MS = 60_000
+
+export const isSecondaryRateLimit = (
+  status: number,
+  headers: Record<string, string | undefined>,
+  message: string,
+) =>
+  (status === 403 || status === 429) &&
+  headers['retry-after'] === undefined &&
+  headers['x-ratelimit-remaining'] !== '0' &&
+  /secondary rate limit/i.test(message)
 
 /** Whether a failed GitHub request is worth repeating, and after how long. */
 export function retryDelay(
@@ -62,7 +81,12 @@ export function retryDelay(
   headers: Record<string, string | undefined>,
   attempt: number,
   policy: GitHubRetry,
+  message = '',
 ): number | null {
+  // The long wait must end within the run's timeout; the short backoffs of other retries are always made.
+  const fits = (ms: number) =>
+    policy.deadline === undefined || Date.now() + ms < policy.deadline ? ms : null
+  if (isSecondaryRateLimit(status, headers, message)) return fits(SECONDARY_WAIT_MS * 2 ** attempt)
   const rateLimited =
     status === 429 ||
     (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined))
@@ -75,11 +99,37 @@ export function retryDelay(
   return Math.min(policy.maxWaitMs, 500 * 2 ** attempt)
 }
 
+interface RequestFailure {
+  status?: number
+  message?: string
+  response?: { headers?: Record<string, string | undefined>; data?: unknown }
+}
+
+/** How long to wait before repeating a failed request, or null to give up (with the error said plainly). */
+function waitBefore(e: unknown, attempt: number, retry: GitHubRetry): number | null {
+  const err = e as RequestFailure
+  const data = err.response?.data as { message?: string } | undefined
+  const message = `${data?.message ?? ''} ${err.message ?? ''}`
+  const headers = err.response?.headers ?? {}
+  const wait =
+    attempt + 1 < retry.attempts ? retryDelay(err.status ?? 0, headers, attempt, retry, message) : null
+  if (wait === null && isSecondaryRateLimit(err.status ?? 0, headers, message) && e instanceof Error) {
+    e.message = `GitHub's secondary rate limit: ${e.message} (waiting longer would pass the run's timeout; run again later)`
+  }
+  return wait
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** The one POST that creates something: retried only after looking whether the failed attempt created it. */
+const isCreateDeployment = (options: { method?: string; url?: string }) =>
+  options.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/deployments$/.test(options.url ?? '')
+
 export function createGitHub(
   token: string,
   owner: string,
   repo: string,
-  retry: GitHubRetry = { attempts: 5, maxWaitMs: 60_000 },
+  retry: GitHubRetry = GITHUB_RETRY,
 ): GitHub {
   if (!token)
     throw new Error(
@@ -88,20 +138,24 @@ export function createGitHub(
   const octokit = getOctokit(token)
   // Rate limits (403/429) and server errors (5xx) are retried, waiting as GitHub asks; other errors are not.
   octokit.hook.wrap('request', async (request, options) => {
+    if (isCreateDeployment(options)) return request(options)
     for (let attempt = 0; ; attempt++) {
       try {
         return await request(options)
       } catch (e) {
-        const err = e as { status?: number; response?: { headers?: Record<string, string | undefined> } }
-        const wait =
-          attempt + 1 < retry.attempts
-            ? retryDelay(err.status ?? 0, err.response?.headers ?? {}, attempt, retry)
-            : null
+        const wait = waitBefore(e, attempt, retry)
         if (wait === null) throw e
-        await new Promise((r) => setTimeout(r, wait))
+        await sleep(wait)
       }
     }
   })
+
+  /** The deployment a failed attempt may have created after all, found by the request id in its payload. */
+  async function createdBy(environment: string, request: string): Promise<number | null> {
+    const recent = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 })
+    const found = recent.data.find((d) => (d.payload as { request?: unknown } | null)?.request === request)
+    return found ? found.id : null
+  }
   return {
     async pullRequest(number) {
       try {
@@ -114,18 +168,34 @@ export function createGitHub(
       }
     },
     async createDeployment(d) {
-      const res = await octokit.rest.repos.createDeployment({
-        owner,
-        repo,
-        ref: d.ref,
-        environment: d.environment,
-        description: shortDescription(d.description),
-        payload: d.payload,
-        auto_merge: false,
-        required_contexts: [],
-        transient_environment: true,
-        production_environment: false,
-      })
+      // A 5xx or a dropped connection may come after GitHub created the deployment: before each retry, look for
+      // it by this request's id, so that a retry never makes a second deployment.
+      const request = randomUUID()
+      const create = () =>
+        octokit.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: d.ref,
+          environment: d.environment,
+          description: shortDescription(d.description),
+          payload: { ...d.payload, request },
+          auto_merge: false,
+          required_contexts: [],
+          transient_environment: true,
+          production_environment: false,
+        })
+      let res: Awaited<ReturnType<typeof create>> | undefined
+      for (let attempt = 0; !res; attempt++) {
+        try {
+          res = await create()
+        } catch (e) {
+          const wait = waitBefore(e, attempt, retry)
+          if (wait === null) throw e
+          await sleep(wait)
+          const created = await createdBy(d.environment, request)
+          if (created !== null) return created
+        }
+      }
       if (res.status !== 201 || !('id' in res.data)) {
         throw new Error(
           `GitHub did not create the deployment: ${(res.data as { message?: string }).message ?? res.status}`,
@@ -154,17 +224,15 @@ export function createGitHub(
             environment,
             per_page: 100,
           })
-      return Promise.all(
-        deployments.map(async (d) => {
-          const statuses = await octokit.rest.repos.listDeploymentStatuses({
-            owner,
-            repo,
-            deployment_id: d.id,
-            per_page: 1,
-          })
-          return { id: d.id, latestState: statuses.data[0]?.state ?? null }
-        }),
-      )
+      return mapLimit(deployments, GITHUB_PARALLEL, async (d) => {
+        const statuses = await octokit.rest.repos.listDeploymentStatuses({
+          owner,
+          repo,
+          deployment_id: d.id,
+          per_page: 1,
+        })
+        return { id: d.id, latestState: statuses.data[0]?.state ?? null }
+      })
     },
     async upsertComment(number, marker, body, create) {
       const comments = await octokit.paginate(octokit.rest.issues.listComments, {

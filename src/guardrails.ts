@@ -6,7 +6,7 @@ import type { Settings } from './settings.js'
 
 export type Guardrails = Pick<
   Settings,
-  'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace' | 'gateway'
+  'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace' | 'gateway' | 'podSecurity'
 >
 
 export const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)'

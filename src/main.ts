@@ -5,12 +5,13 @@ import { deploy, type DeployOutcome, type RunLog } from './deploy.js'
 import { destroy, type DestroyOutcome } from './destroy.js'
 import { parsePullRequestEvent } from './event.js'
 import { commentMarker, deployedComment, removedComment } from './comment.js'
-import { createGitHub, type GitHub } from './github.js'
+import { skipForkClose } from './fork-close.js'
+import { createGitHub, GITHUB_RETRY, type GitHub } from './github.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './plan.js'
 import { TemplateError } from './render.js'
-import { summaryMarkdown, workloadRows } from './report.js'
+import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './report.js'
 import { parseSettings, requireKubeconfig, type Settings } from './settings.js'
 import { registrySecrets } from './registry.js'
 import { sweep, sweepSummary } from './sweep.js'
@@ -39,11 +40,12 @@ export async function run(): Promise<void> {
       process.env.GITHUB_EVENT_NAME ?? '',
       eventPath ? JSON.parse(readFileSync(eventPath, 'utf8')) : {},
     )
-    const plan = planPreview(event, settings, {
+    const planned = planPreview(event, settings, {
       serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
       runId: process.env.GITHUB_RUN_ID ?? '0',
       runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
     })
+    const plan = skipForkClose(planned, settings)
     core.info(
       `PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`,
     )
@@ -53,6 +55,7 @@ export async function run(): Promise<void> {
     if (plan.action === 'skip') {
       core.setOutput('status', 'skipped')
       if (plan.reason === FORK_REFUSED) core.warning(plan.reason)
+      if (plan !== planned) core.notice(plan.reason)
       await writeSummary(
         summaryMarkdown({
           title: `Preview of PR #${event.number}`,
@@ -65,19 +68,27 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
-    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name)
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
+      core.info(`kube-apiserver warns: ${w}`),
+    )
+    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
+      ...GITHUB_RETRY,
+      deadline: Date.now() + settings.timeoutMs,
+    })
 
     if (plan.action === 'destroy') {
+      const commentOnPr = settings.comment
       const outcome = await destroy(
         plan,
         { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment },
         kube,
         github,
         log,
+        async () => {
+          if (commentOnPr) await comment(github, plan, removedComment(plan, new Date()), false)
+        },
       )
       core.setOutput('status', 'destroyed')
-      if (settings.comment) await comment(github, plan, removedComment(plan, new Date()), false)
       await writeSummary(destroySummary(plan, outcome))
       return
     }
@@ -118,7 +129,8 @@ function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('urls', JSON.stringify(o.urls))
   if (o.deploymentId !== null) core.setOutput('deployment-id', String(o.deploymentId))
   core.setOutput('status', o.status)
-  if (o.status === 'deployed') core.info(`Preview ready: ${o.url || plan.namespace}`)
+  if (o.status === 'deployed')
+    core.info(`Preview ${o.readinessChecked ? 'ready' : NOT_CHECKED}: ${o.url || plan.namespace}`)
   if (o.status === 'skipped') core.info(`Not deployed: ${o.reason}`)
 }
 
@@ -130,10 +142,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
     )
   return summaryMarkdown({
     title: `Preview of PR #${plan.pr.number}`,
-    status:
-      o.status === 'deployed'
-        ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
-        : `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`,
+    status: deployStatusLine(o, plan.pr.head.sha),
     rows: workloadRows(o.workloads, o.urls),
     facts: [
       ['Namespace', plan.namespace],
@@ -176,7 +185,10 @@ async function runSweep(settings: Settings): Promise<void> {
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
   const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
-  const github = createGitHub(settings.githubToken, owner, name)
+  const github = createGitHub(settings.githubToken, owner, name, {
+    ...GITHUB_RETRY,
+    deadline: Date.now() + settings.timeoutMs,
+  })
   const o = {
     repository,
     ttlMs: settings.ttlMs,
@@ -188,9 +200,14 @@ async function runSweep(settings: Settings): Promise<void> {
   const rows = await sweep(o, kube, github, log)
   const removed = rows.filter((r) => r.decision === 'removed')
   core.setOutput('previews', JSON.stringify(rows))
-  core.setOutput('status', removed.length ? 'destroyed' : 'skipped')
+  const failed = rows.filter((r) => r.decision === 'failed')
+  core.setOutput('status', failed.length ? 'failed' : removed.length ? 'destroyed' : 'skipped')
   for (const r of rows) core.info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`)
   await writeSummary(sweepSummary(rows, o))
+  if (failed.length)
+    core.setFailed(
+      `${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`,
+    )
 }
 
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */

@@ -5,6 +5,7 @@
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
 import Handlebars from 'handlebars'
 import { parseAllDocuments } from 'yaml'
+import { claimProblems, lineOfPath, type ClaimRules } from './claims.js'
 import { ownerAnnotations, ownerLabels, ANNOTATION, type Owner } from './ownership.js'
 
 export interface TemplateFile {
@@ -156,6 +157,8 @@ export interface RenderInput {
   owner: Owner
   /** Cluster-wide kinds the user allowed (the `allow-cluster-scoped` input); never Namespace. */
   allowClusterScoped?: string[]
+  /** The preview's own hosts and namespace: other host names and RoleBinding subjects are template errors. */
+  claims?: ClaimRules
 }
 
 /** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
@@ -216,6 +219,8 @@ export function render(input: RenderInput): RenderedObject[] {
       if (value === null || value === undefined) continue
       const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined
       const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []))
+      const claim = input.claims && claimProblems(object, input.claims)[0]
+      if (claim) throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem)
       const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`
       const earlier = seen.get(key)
       if (earlier)

@@ -45,6 +45,20 @@ export function primaryUrl(urls: Record<string, string>, host: string): string {
   return values.find((u) => new URL(u).host === host) ?? values[0] ?? ''
 }
 
+/** What a run with `wait: false` says, instead of "Ready": it applied the preview and did not look further. */
+export const NOT_CHECKED = 'applied, readiness not checked'
+export const NOT_CHECKED_STATUS = 'Applied, readiness not checked (wait: false)'
+
+/** The summary's status line of a deploy. */
+export function deployStatusLine(
+  o: { status: string; url: string; reason: string; readinessChecked: boolean },
+  sha: string,
+): string {
+  if (o.status === 'deployed')
+    return `${o.readinessChecked ? 'Deployed' : `Deployed (${NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
+  return `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`
+}
+
 export interface SummaryInput {
   title: string
   status: string

@@ -5,6 +5,7 @@ import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
 import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted'
 
 export interface Settings extends FrontDoorSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
@@ -50,6 +51,8 @@ export interface Settings extends FrontDoorSettings {
   networkPolicy: boolean
   /** Namespace of the ingress controller, allowed in by the NetworkPolicy. */
   ingressNamespace: string
+  /** The Pod Security Standard enforced in preview namespaces (warn and audit are always restricted). */
+  podSecurity: PodSecurityLevel
   /** Sweep: remove previews not deployed for this long; null: only closed PRs. */
   ttlMs: number | null
   dryRun: boolean
@@ -198,6 +201,16 @@ function parseIngressNamespace(name: string): string {
   return name
 }
 
+function parsePodSecurity(raw: string): PodSecurityLevel {
+  const level = (raw || 'baseline').toLowerCase()
+  if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+    throw new InputError(
+      'pod-security',
+      `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`,
+    )
+  return level
+}
+
 /** The kubeconfig, for runs that talk to the cluster. */
 export function requireKubeconfig(settings: Settings): string {
   if (!settings.kubeconfig) {
@@ -287,6 +300,7 @@ export function parseSettings(read: InputReader): Settings {
     maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
     networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
     ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+    podSecurity: parsePodSecurity(text('pod-security')),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     ...parseFrontDoor(read),

@@ -5,7 +5,10 @@ import { removePreview } from './destroy.js'
 import type { GitHub } from './github.js'
 import type { Kube } from './kube/client.js'
 import { readiness } from './kube/readiness.js'
+import { settleLimit } from './limit.js'
 import { ANNOTATION, LABEL } from './ownership.js'
+import type { KubeObject } from './render.js'
+import { cell } from './report.js'
 
 export interface SweepOptions {
   repository: string
@@ -23,7 +26,7 @@ export interface SweepRow {
   sha: string
   url: string
   ready: string
-  decision: 'kept' | 'removed' | 'would be removed'
+  decision: 'kept' | 'removed' | 'would be removed' | 'failed'
   why: string
 }
 
@@ -48,39 +51,69 @@ export function humanAge(ms: number): string {
   return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`
 }
 
+/** How many previews the sweep handles at once (each makes a few GitHub calls). */
+const SWEEP_PARALLEL = 2
+
+/**
+ * Every preview is handled on its own: one that fails (a GitHub error, a namespace stuck in Terminating) is a
+ * `failed` row with the reason, and never stops the others nor the summary.
+ */
 export async function sweep(o: SweepOptions, kube: Kube, github: GitHub, log: RunLog): Promise<SweepRow[]> {
   const previews = await livePreviews(kube, o.repository)
   log.info(`${previews.length} previews of ${o.repository} on the cluster`)
-  return Promise.all(
-    previews.map(async (ns): Promise<SweepRow> => {
-      const a = ns.metadata.annotations ?? {}
-      const pr = Number(ns.metadata.labels?.[LABEL.pr])
-      const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`
-      const state = (await github.pullRequest(pr))?.state ?? null
-      const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '')
-      const why = sweepReason(state, deployedAt, o.ttlMs, o.now)
-      const row = {
-        namespace: ns.metadata.name,
-        pr,
-        deployedAt,
-        sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
-        url: a[ANNOTATION.url] ?? '',
-        ready: await workloadsReady(kube, ns.metadata.name),
-        why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
-      }
-      if (!why) return { ...row, decision: 'kept' }
-      if (o.dryRun) return { ...row, decision: 'would be removed' }
-      const owner = { repository: o.repository, pr, namespace: ns.metadata.name }
-      await removePreview(
-        { owner, environment, logUrl: o.logUrl, why: `swept: ${why}` },
-        { timeoutMs: o.timeoutMs, deleteEnvironment: false },
-        kube,
-        github,
-        log,
-      )
-      return { ...row, decision: 'removed' }
-    }),
+  const settled = await settleLimit(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log))
+  return settled.map((r, i) => {
+    if (r.status === 'fulfilled') return r.value
+    const ns = previews[i]!
+    const a = ns.metadata.annotations ?? {}
+    const why = (r.reason as Error)?.message ?? String(r.reason)
+    log.warning(`PR #${ns.metadata.labels?.[LABEL.pr] ?? '?'} ${ns.metadata.name}: ${why}`)
+    return {
+      namespace: ns.metadata.name,
+      pr: Number(ns.metadata.labels?.[LABEL.pr]),
+      deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
+      sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+      url: a[ANNOTATION.url] ?? '',
+      ready: 'unknown',
+      decision: 'failed',
+      why,
+    }
+  })
+}
+
+async function sweepOne(
+  ns: KubeObject,
+  o: SweepOptions,
+  kube: Kube,
+  github: GitHub,
+  log: RunLog,
+): Promise<SweepRow> {
+  const a = ns.metadata.annotations ?? {}
+  const pr = Number(ns.metadata.labels?.[LABEL.pr])
+  const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`
+  const state = (await github.pullRequest(pr))?.state ?? null
+  const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '')
+  const why = sweepReason(state, deployedAt, o.ttlMs, o.now)
+  const row = {
+    namespace: ns.metadata.name,
+    pr,
+    deployedAt,
+    sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+    url: a[ANNOTATION.url] ?? '',
+    ready: await workloadsReady(kube, ns.metadata.name),
+    why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+  }
+  if (!why) return { ...row, decision: 'kept' }
+  if (o.dryRun) return { ...row, decision: 'would be removed' }
+  const owner = { repository: o.repository, pr, namespace: ns.metadata.name }
+  await removePreview(
+    { owner, environment, logUrl: o.logUrl, why: `swept: ${why}` },
+    { timeoutMs: o.timeoutMs, deleteEnvironment: false },
+    kube,
+    github,
+    log,
   )
+  return { ...row, decision: 'removed' }
 }
 
 async function workloadsReady(kube: Kube, namespace: string): Promise<string> {
@@ -101,7 +134,7 @@ export function sweepSummary(rows: SweepRow[], o: SweepOptions): string {
   const lines = [
     `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
     '',
-    `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision !== 'kept').length} ${o.dryRun ? 'would be removed' : 'removed'}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+    `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
     '',
   ]
   if (rows.length) {
@@ -114,7 +147,7 @@ export function sweepSummary(rows: SweepRow[], o: SweepOptions): string {
         ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
         : '?'
       lines.push(
-        `| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision} | ${r.why} |`,
+        `| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${cell(r.why)} |`,
       )
     }
   }

@@ -12,6 +12,8 @@ export interface RecordedRequest {
   operationId: string | null
   status: number
   error?: string
+  /** When the request arrived (epoch ms). */
+  at: number
 }
 
 export interface Deployment {
@@ -71,6 +73,11 @@ export interface Fault {
   headers?: Record<string, string>
   message?: string
   delayMs?: number
+  /**
+   * Perform the request first, then answer with the fault anyway: a write that happened although the client saw
+   * a 502 (as when GitHub's front end times out after the backend wrote).
+   */
+  performed?: boolean
   times: number
 }
 
@@ -91,6 +98,8 @@ export interface GitHubDouble {
   environments: Map<string, Set<string>>
   pulls: Map<string, Map<number, PullRequestState>>
   faults: Fault[]
+  /** Requests being answered right now, and the most at once (reset max to measure a stretch). */
+  concurrency: { now: number; max: number }
   options: Required<GitHubDoubleOptions>
   /** Requests the double refused as not matching GitHub's API. */
   rejected(): RecordedRequest[]
@@ -115,6 +124,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environments: new Map(),
     pulls: new Map(),
     faults: [],
+    concurrency: { now: 0, max: 0 },
     options: opts,
   }
   const envsOf = (repo: string) => {
@@ -272,10 +282,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         }
         state.statuses.push(s)
         d.updated_at = now()
-        // auto_inactive (default true): earlier successful deployments of the environment become inactive.
+        // auto_inactive (default true), as GitHub documents it: "Adds a new inactive status to all prior
+        // non-transient, non-production environment deployments with the same repository and environment name
+        // as the created status's deployment. An inactive status is only added to deployments that had a success
+        // state." Transient deployments (previews) are never touched.
         if (s.state === 'success' && body.auto_inactive !== false) {
           for (const other of state.deployments) {
-            if (other.repo !== repo || other.id === d.id || other.environment !== d.environment) continue
+            if (other.repo !== repo || other.id >= d.id || other.environment !== d.environment) continue
+            if (other.transient_environment || other.production_environment) continue
             const latest = state.statuses
               .filter((x) => x.deployment_id === other.id)
               .sort((a, b) => b.id - a.id)[0]
@@ -391,9 +405,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         body: raw ? safeJson(raw) : undefined,
         operationId: null,
         status: 0,
+        at: Date.now(),
       }
       state.requests.push(record)
+      state.concurrency.now++
+      state.concurrency.max = Math.max(state.concurrency.max, state.concurrency.now)
       const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        state.concurrency.now--
         record.status = status
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
         res.end(payload === undefined ? '' : JSON.stringify(payload))
@@ -421,7 +439,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (fault) fault.times--
       setTimeout(() => {
         if (fault?.status) {
-          record.error = `injected fault ${fault.status}`
+          if (fault.performed) handle(v.request, url.pathname, res)
+          record.error = `injected fault ${fault.status}${fault.performed ? ' after performing it' : ''}`
           return reply(fault.status, { message: fault.message ?? 'injected fault' }, fault.headers)
         }
         const [status, payload] = handle(v.request, url.pathname, res)

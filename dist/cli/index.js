@@ -17349,47 +17349,94 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
-
-const credentials_CREDENTIALS_SECRET = 'preview-credentials';
-function credentials_decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __nccwpck_require__(8508);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/claims.ts
+/** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
+function isOwnHost(host, rules) {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const suffix = `.${rules.domain.toLowerCase()}`;
+    if (!h.endsWith(suffix))
+        return false;
+    const label = h.slice(0, -suffix.length);
+    return (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) &&
+        (label === rules.unique || label.endsWith(`-${rules.unique}`)));
 }
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const ownHostsHint = (rules) => `use {{preview.host}}, or {{host "<service>"}} for another service (hosts of this preview end in -${rules.unique}.${rules.domain})`;
+const asList = (v) => (Array.isArray(v) ? v : []);
+const asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+function hostProblems(o, rules) {
+    const out = [];
+    const spec = asObject(o.spec);
+    const what = `${o.kind} "${o.metadata.name}"`;
+    const check = (host, path, where) => {
+        if (typeof host === 'string' && host && isOwnHost(host, rules))
+            return;
+        const shown = typeof host === 'string' && host ? `claims host ${JSON.stringify(host)}` : 'has no host';
+        const why = typeof host === 'string' && host
+            ? 'a preview may only use its own host names'
+            : 'without one it would answer for every host on the shared ingress controller';
+        out.push({ path, problem: `${what} ${where} ${shown}: ${why}; ${ownHostsHint(rules)}` });
+    };
+    if (o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/')) {
+        if (spec.defaultBackend !== undefined)
+            out.push({
+                path: ['spec', 'defaultBackend'],
+                problem: `${what} sets spec.defaultBackend, which would take traffic for hosts that are not the preview's; put the backend under a rule with host {{preview.host}}`,
+            });
+        asList(spec.rules).forEach((r, i) => check(asObject(r).host, ['spec', 'rules', i, 'host'], `rule ${i + 1}`));
+        asList(spec.tls).forEach((t, i) => asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+        // A Gateway of its own may listen only for the preview's hosts (a listener without one takes every host).
+        asList(spec.listeners).forEach((l, i) => check(asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], `listener ${i + 1}`));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        /Route$/.test(o.kind) &&
+        o.kind !== 'TCPRoute') {
+        const hostnames = asList(spec.hostnames);
+        if (hostnames.length === 0 && ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind))
+            check(undefined, ['spec'], 'spec.hostnames');
+        hostnames.forEach((h, i) => check(h, ['spec', 'hostnames', i], 'hostname'));
     }
     return out;
 }
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
-    }
-    return { values, generated };
+function subjectProblems(o, rules) {
+    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1' || !/^(Cluster)?RoleBinding$/.test(o.kind))
+        return [];
+    const out = [];
+    asList(o.subjects).forEach((raw, i) => {
+        const s = asObject(raw);
+        const kind = String(s.kind ?? '');
+        const name = String(s.name ?? '');
+        const ns = s.namespace === undefined || s.namespace === '' ? undefined : String(s.namespace);
+        const own = kind === 'ServiceAccount'
+            ? (ns ?? (o.kind === 'RoleBinding' ? rules.namespace : undefined)) === rules.namespace
+            : (kind === 'Group' && name === `system:serviceaccounts:${rules.namespace}`) ||
+                (kind === 'User' && name.startsWith(`system:serviceaccount:${rules.namespace}:`));
+        if (own)
+            return;
+        const who = `${kind || 'subject'} ${JSON.stringify(name)}${ns ? ` of namespace ${JSON.stringify(ns)}` : ''}`;
+        out.push({
+            path: ['subjects', i],
+            problem: `${o.kind} "${o.metadata.name}" binds ${who}: a preview may bind only service accounts of its own namespace (leave subjects[].namespace out, or use {{preview.namespace}})`,
+        });
+    });
+    return out;
 }
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: credentials_CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
+/** Every claim of the object that is not the preview's to make; empty when it claims nothing foreign. */
+function claimProblems(o, rules) {
+    return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
+}
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/naming.ts
@@ -17438,153 +17485,6 @@ function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function plan_isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${settings.urlScheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme: settings.urlScheme,
-    };
-}
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-function templateContext(plan, values, credentials, imagePullSecrets = []) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: `${plan.names.repo}-${plan.names.unique}`,
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-            imagePullSecrets,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
@@ -17651,6 +17551,7 @@ function ownership_isOwnedBy(obj, o) {
 // Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
 
 
 
@@ -17820,6 +17721,9 @@ function render(input) {
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
+            const claim = input.claims && claimProblems(object, input.claims)[0];
+            if (claim)
+                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -17889,6 +17793,235 @@ function stampOwnership(o, owner, template, namespaced = true) {
 function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+
+
+const credentials_CREDENTIALS_SECRET = 'preview-credentials';
+function credentials_decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
+    }
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
+    }
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: credentials_CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function credentials_maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
+    }
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function plan_isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${settings.urlScheme}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme: settings.urlScheme,
+    };
+}
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/context.ts
+
+function templateContext(plan, values, credentials) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: `${plan.names.repo}-${plan.names.unique}`,
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 ;// CONCATENATED MODULE: ./src/guardrails.ts
 
@@ -18077,7 +18210,15 @@ const TRANSIENT_CODES = new Set([
     'ECONNABORTED',
 ]);
 const FIELD_MANAGER = 'kube-pr-preview';
-function createKube(transport, retry = DEFAULT_RETRY) {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
     const url = new URL(transport.server);
     const secure = url.protocol === 'https:';
     const agent = secure
@@ -18193,10 +18334,13 @@ function createKube(transport, retry = DEFAULT_RETRY) {
     return {
         server: transport.server,
         resource,
-        async apply(obj) {
+        async apply(obj, fieldManager = FIELD_MANAGER) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`;
+            const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
             return ok(res, `applying ${describeRef(ref)}`);
         },
         create: (obj) => writeUnlessConflict('POST', obj),
@@ -18468,6 +18612,23 @@ async function applyReplacingImmutable(kube, obj, deadline, log) {
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/** The run stopped waiting for the lock: what it waited for is no longer wanted (e.g. its commit is not the head). */
+class lock_NotWaitingError extends Error {
+    reason;
+    constructor(reason) {
+        super(`stopped waiting for another run's lock: ${reason}`);
+        this.name = 'NotWaitingError';
+        this.reason = reason;
+    }
+}
+class LockLostError extends Error {
+    constructor(why) {
+        super(`this run lost its lock on the preview (${why}), so another run may be deploying it now; it stopped before writing more. Re-run the job if this commit is still the one to deploy.`);
+        this.name = 'LockLostError';
+    }
+}
+/** How often a waiting run asks whether it is still wanted, at most. */
+const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 function leaseObject(owner, holder, base) {
     const now = microTime();
@@ -18488,8 +18649,11 @@ function expiresAt(lease) {
     const s = spec(lease);
     return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
 }
-/** Waits (bounded by the deadline) until this run holds the preview's lock. */
-async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
+/**
+ * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
+ * Throws NotWaitingError when stillWanted gives a reason to stop waiting.
+ */
+async function lock_acquireLock(kube, owner, holder, deadline, options) {
     const ref = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -18497,6 +18661,7 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         namespace: owner.namespace,
     };
     let told = false;
+    let asked = 0;
     for (;;) {
         const created = await kube.create(leaseObject(owner, holder));
         if (created)
@@ -18513,34 +18678,70 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         if (Date.now() > deadline)
             throw new Error(`another run (${other}) is still deploying this preview; gave up waiting`);
         if (!told)
-            onWait(other);
+            options.onWait(other);
         told = true;
-        // Wake on the holder's release or renewal, or when its lease would expire.
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
-        await kube
-            .watch(ref.apiVersion, ref.kind, ref.namespace, {
-            fieldSelector: `metadata.name=${LOCK_NAME}`,
-            resourceVersion: String(current.metadata.resourceVersion),
-        }, (e) => {
-            if (e.type === 'DELETED' || e.type === 'MODIFIED')
-                controller.abort();
-        }, controller.signal)
-            .catch(() => new Promise((r) => setTimeout(r, 500)));
-        clearTimeout(timer);
+        if (options.stillWanted && Date.now() - asked >= ASK_MS) {
+            asked = Date.now();
+            const reason = await options.stillWanted();
+            if (reason)
+                throw new lock_NotWaitingError(reason);
+        }
+        await wake(kube, ref, current, deadline);
     }
+    return heldLock(kube, owner, holder, ref, told);
+}
+/** Returns when the holder releases or renews the lease, or when it would expire. */
+async function wake(kube, ref, current, deadline) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    await kube
+        .watch(ref.apiVersion, ref.kind, ref.namespace, {
+        fieldSelector: `metadata.name=${LOCK_NAME}`,
+        resourceVersion: String(current.metadata.resourceVersion),
+    }, (e) => {
+        if (e.type === 'DELETED' || e.type === 'MODIFIED')
+            controller.abort();
+    }, controller.signal)
+        .catch(() => new Promise((r) => setTimeout(r, 500)));
+    clearTimeout(timer);
+}
+/**
+ * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
+ * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ */
+function heldLock(kube, owner, holder, ref, waited) {
+    let renewedAt = Date.now();
+    let lost = null;
+    const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
     const renew = setInterval(() => {
         void (async () => {
             const current = await kube.get(ref);
-            if (current && spec(current).holderIdentity === holder) {
+            if (!current)
+                lost = 'its Lease was deleted';
+            else if (spec(current).holderIdentity !== holder)
+                lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+            else {
                 const next = leaseObject(owner, holder, current);
                 next.spec.acquireTime = spec(current).acquireTime;
-                await kube.replace(next);
+                if (await kube.replace(next))
+                    renewedAt = Date.now();
             }
-        })().catch(() => undefined);
+            if (lost)
+                clearInterval(renew);
+        })().catch(() => {
+            if (expired())
+                lost = `it could not be renewed for ${DURATION_S}s`;
+        });
     }, RENEW_MS);
     renew.unref();
     return {
+        waited,
+        check() {
+            if (!lost && expired())
+                lost = `it was not renewed for ${DURATION_S}s`;
+            if (lost)
+                throw new LockLostError(lost);
+        },
         async release() {
             clearInterval(renew);
             const current = await kube.get(ref).catch(() => null);
@@ -18550,6 +18751,38 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
                     .catch(() => undefined);
             }
         },
+    };
+}
+/** The same Kube, but every write first checks that the run still holds its lock. */
+function lock_guardKube(kube, lock) {
+    const checked = (fn) => async (...args) => {
+        lock.check();
+        return fn(...args);
+    };
+    return {
+        ...kube,
+        server: kube.server,
+        resource: (v, k) => kube.resource(v, k),
+        get: (r) => kube.get(r),
+        list: (...a) => kube.list(...a),
+        watch: (...a) => kube.watch(...a),
+        podLogs: (...a) => kube.podLogs(...a),
+        apply: checked((o, m) => kube.apply(o, m)),
+        create: checked((o) => kube.create(o)),
+        replace: checked((o) => kube.replace(o)),
+        delete: checked((r, p) => kube.delete(r, p)),
+    };
+}
+/** The same GitHub port, but every write first checks that the run still holds its lock. */
+function lock_guardGitHub(github, lock) {
+    return {
+        ...github,
+        pullRequest: (n) => github.pullRequest(n),
+        listDeployments: (e, r) => github.listDeployments(e, r),
+        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
+        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
+        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
     };
 }
 
@@ -18728,10 +18961,325 @@ async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadl
     return { outcome: settled() ?? 'timeout', workloads: result() };
 }
 
+;// CONCATENATED MODULE: ./src/deploy.ts
+// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
+// apply and prune → wait → report.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function ownerOf(plan) {
+    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
+}
+/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
+function renderPreview(plan, o, existingCredentials) {
+    const owner = ownerOf(plan);
+    const names = render_credentialNames(o.templates.files);
+    const credentials = fillCredentials(names, existingCredentials);
+    const values = mergeValues(o.templates.defaults, o.values);
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
+        templates: o.templates.files,
+        context: templateContext(plan, values, shown),
+        helpers: contextHelpers(plan),
+        owner,
+        allowClusterScoped: o.allowClusterScoped,
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
+    if (names.length > 0)
+        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
+    return { objects, credentials };
+}
+const skipped = (reason) => ({
+    status: 'skipped',
+    url: '',
+    urls: {},
+    deploymentId: null,
+    workloads: [],
+    diagnoses: [],
+    pruned: [],
+    reason,
+    readinessChecked: true,
+});
+const CLOSED = 'the pull request is closed';
+/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+async function staleness(plan, github, namespace, log) {
+    const a = namespace?.metadata.annotations ?? {};
+    const recordedSha = a[ANNOTATION.headSha] ?? '';
+    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
+    if (recordedSha &&
+        recordedSha !== plan.pr.head.sha &&
+        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
+        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
+    }
+    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
+    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
+        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
+        return null;
+    });
+    if (pr?.state === 'closed')
+        return CLOSED;
+    if (pr && pr.headSha !== plan.pr.head.sha) {
+        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
+    }
+    return null;
+}
+const credentialsRef = (plan) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: CREDENTIALS_SECRET,
+    namespace: plan.namespace,
+});
+async function deploy(plan, o, kube, github, log) {
+    let deadline = Date.now() + o.timeoutMs;
+    const owner = ownerOf(plan);
+    const needsCredentials = credentialNames(o.templates.files).length > 0;
+    // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
+    const existing = await log.group('Render', async () => {
+        const existing = await currentNamespace(kube, owner, deadline, log);
+        const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log); // before the render, whose errors could otherwise quote them
+        const rendered = renderPreview(plan, o, known);
+        await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
+        for (const obj of rendered.objects)
+            log.info(`  ${obj.kind} ${obj.metadata.name}`);
+        return existing;
+    });
+    const early = await staleness(plan, github, existing, log);
+    if (early)
+        return skipped(early);
+    if (!existing && o.maxLivePreviews !== null) {
+        const live = await livePreviews(kube, plan.pr.repository.fullName);
+        if (live.length >= o.maxLivePreviews) {
+            throw new Error(`${live.length} previews of ${plan.pr.repository.fullName} are live, and max-live-previews is ${o.maxLivePreviews}: ` +
+                `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
+        }
+    }
+    const namespace = await ensureNamespace(kube, owner, existing);
+    await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity);
+    const lock = await acquireLock(kube, owner, o.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+        stillWanted: () => staleness(plan, github, null, log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return skipped(lock.message);
+    // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+    if (lock.waited)
+        deadline = Date.now() + o.timeoutMs;
+    kube = guardKube(kube, lock);
+    github = guardGitHub(github, lock);
+    let deploymentId = null;
+    try {
+        // Another run may have deployed while this one waited: look again, now that no one else can.
+        const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace });
+        if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+            return skipped('the preview was removed while this run was starting (the pull request was closed)');
+        }
+        const stale = await staleness(plan, github, live, log);
+        if (stale === CLOSED) {
+            // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+            await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }, { uid: String(live.metadata.uid) });
+            return skipped(stale);
+        }
+        if (stale)
+            return skipped(stale);
+        const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log);
+        const rendered = renderPreview(plan, o, known);
+        maskCredentials(rendered.credentials.values, log);
+        if (rendered.credentials.generated.length)
+            log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        const urls = serviceUrls(objects, plan.scheme);
+        const url = primaryUrl(urls, plan.host);
+        deploymentId = await log.group('GitHub deployment', async () => {
+            const id = await github.createDeployment({
+                ref: plan.ref,
+                environment: plan.environment,
+                description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+                payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+            });
+            await github.setStatus(id, {
+                state: 'in_progress',
+                description: 'Deploying the preview',
+                logUrl: plan.logUrl,
+            });
+            log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
+            return id;
+        });
+        const id = deploymentId;
+        const outcome = (status, rest) => ({
+            ...skipped(''),
+            status,
+            url,
+            urls,
+            deploymentId: id,
+            ...rest,
+        });
+        const applied = await log.group('Apply', async () => {
+            const result = await applyPreview(kube, owner, objects, {
+                [ANNOTATION.headSha]: plan.pr.head.sha,
+                [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+                [ANNOTATION.runId]: plan.runId,
+                [ANNOTATION.deployedAt]: new Date().toISOString(),
+                [ANNOTATION.environment]: plan.environment,
+                [ANNOTATION.url]: url,
+            }, live, deadline, log);
+            log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
+            return result;
+        });
+        const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
+        const workloads = waitedWorkloads(applied.applied);
+        if (!o.wait) {
+            await report(github, plan, id, {
+                state: 'success',
+                description: NOT_CHECKED_STATUS,
+                environmentUrl: url,
+            }, log);
+            return outcome('deployed', {
+                pruned,
+                readinessChecked: false,
+                workloads: workloads.map((w) => ({
+                    object: w,
+                    readiness: { state: 'progressing', message: 'readiness not checked' },
+                })),
+            });
+        }
+        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`)));
+        if (waited.outcome === 'ready') {
+            await report(github, plan, id, {
+                state: 'success',
+                description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
+                environmentUrl: url,
+            }, log);
+            return outcome('deployed', { pruned, workloads: waited.workloads });
+        }
+        const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
+        const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
+        const diagnoses = await log.group('Diagnose', async () => {
+            const events = await namespaceEvents(kube, plan.namespace);
+            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)));
+            for (const d of found)
+                for (const line of d.details)
+                    log.info(line);
+            return found;
+        });
+        const reason = waited.outcome === 'timeout'
+            ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+            : (diagnoses[0]?.headline ?? 'a workload failed');
+        await report(github, plan, id, { state: 'failure', description: reason }, log);
+        return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason });
+    }
+    catch (e) {
+        // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
+        const now = await kube
+            .get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+            .catch(() => undefined);
+        const removed = now === null ||
+            (now !== undefined &&
+                (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
+        if (deploymentId !== null) {
+            const status = removed
+                ? {
+                    state: 'inactive',
+                    description: 'The pull request was closed while deploying; nothing was left running',
+                }
+                : { state: 'error', description: `Deploy error: ${e.message}` };
+            await github
+                .setStatus(deploymentId, { ...status, logUrl: plan.logUrl })
+                .catch((ge) => log.warning(`could not report to GitHub: ${ge.message}`));
+        }
+        if (removed)
+            return {
+                ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+                deploymentId,
+            };
+        throw e;
+    }
+    finally {
+        await lock.release();
+    }
+}
+/**
+ * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
+ * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
+ */
+async function report(github, plan, id, status, log) {
+    try {
+        await github.setStatus(id, { ...status, logUrl: plan.logUrl });
+    }
+    catch (e) {
+        const where = status.state === 'success'
+            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+            : 'The preview is not healthy';
+        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
+    }
+    try {
+        await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl);
+    }
+    catch (e) {
+        log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
+    }
+}
+/** The namespaces of every live preview of a repository on the cluster. */
+async function livePreviews(kube, repository) {
+    const list = await kube.list('v1', 'Namespace', undefined, {
+        labelSelector: repositorySelector(repository),
+    });
+    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+const PREFIX = 'pod-security.kubernetes.io';
+/**
+ * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
+ * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
+ */
+function podSecurityLabels(level) {
+    return {
+        [`${PREFIX}/enforce`]: level,
+        [`${PREFIX}/enforce-version`]: 'latest',
+        [`${PREFIX}/warn`]: 'restricted',
+        [`${PREFIX}/warn-version`]: 'latest',
+        [`${PREFIX}/audit`]: 'restricted',
+        [`${PREFIX}/audit-version`]: 'latest',
+    };
+}
+/**
+ * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
+ * and change when the input changes.
+ */
+const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
+/** Labels the preview's namespace; done before anything that makes pods is applied. */
+async function pod_security_labelPodSecurity(kube, namespace, level) {
+    await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: podSecurityLabels(level) },
+    }, POD_SECURITY_MANAGER);
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
-
 
 class InputError extends Error {
     constructor(input, problem) {
@@ -18808,15 +19356,9 @@ const DEFAULT_QUOTA = {
     'requests.cpu': '4',
     'requests.memory': '8Gi',
     'limits.memory': '16Gi',
-    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
-    'requests.ephemeral-storage': '4Gi',
-    'limits.ephemeral-storage': '20Gi',
     pods: '40',
 };
-const DEFAULT_LIMITS = {
-    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
-    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-};
+const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } };
 const OFF = ['none', 'off', 'false'];
 /** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
 function parseQuantities(input, raw, fallback) {
@@ -18864,6 +19406,12 @@ function parseIngressNamespace(name) {
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
         throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
     return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
 }
 /** The kubeconfig, for runs that talk to the cluster. */
 function requireKubeconfig(settings) {
@@ -18913,8 +19461,6 @@ function parseSettings(read) {
         githubToken: text('github-token'),
         domain,
         templates: text('templates'),
-        extraTemplates: text('extra-templates'),
-        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
         values: parseValues(read('values')),
         image,
         namespacePrefix: prefix,
@@ -18935,364 +19481,10 @@ function parseSettings(read) {
         maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
         networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
         ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
     };
-}
-
-;// CONCATENATED MODULE: ./src/registry.ts
-
-const PULL_SECRET = 'preview-registry';
-/** Both inputs or neither. */
-function parseRegistryLogin(username, password) {
-    const pw = password.trim();
-    if (!username && !pw)
-        return null;
-    if (!username || !pw) {
-        throw new InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
-    }
-    return { username, password: pw };
-}
-const DOCKER_HUB = 'https://index.docker.io/v1/';
-/**
- * The registry host of an image reference, as container runtimes read it: the first path component when it has a
- * dot or a port or is `localhost` (`ghcr.io/acme/app:1`), else Docker Hub (`acme/app`, `redis:7`).
- */
-function registryOf(image) {
-    const slash = image.indexOf('/');
-    if (slash < 0)
-        return DOCKER_HUB;
-    const first = image.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost')
-        return first;
-    return DOCKER_HUB;
-}
-/** The `.dockerconfigjson` of one registry login. */
-function dockerConfigJson(registry, login) {
-    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
-    return JSON.stringify({
-        auths: { [registry]: { username: login.username, password: login.password, auth } },
-    });
-}
-/** What a log must hide: the password and the base64 `auth` that contains it. */
-function registrySecrets(login) {
-    if (!login)
-        return [];
-    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
-}
-/** The pull Secret and the default ServiceAccount that uses it; none without a login. */
-function registryObjects(image, login) {
-    if (!login)
-        return [];
-    return [
-        {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: { name: PULL_SECRET },
-            type: 'kubernetes.io/dockerconfigjson',
-            data: {
-                '.dockerconfigjson': Buffer.from(dockerConfigJson(registryOf(image), login)).toString('base64'),
-            },
-        },
-        {
-            apiVersion: 'v1',
-            kind: 'ServiceAccount',
-            metadata: { name: 'default' },
-            imagePullSecrets: [{ name: PULL_SECRET }],
-        },
-    ];
-}
-/** `preview.imagePullSecrets` of the template context: a list ready for a pod's `imagePullSecrets`. */
-function imagePullSecrets(login) {
-    return login ? [{ name: PULL_SECRET }] : [];
-}
-
-;// CONCATENATED MODULE: ./src/secret-data.ts
-function withSecretData(o) {
-    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
-        return o;
-    const { stringData, ...rest } = o;
-    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
-    for (const [k, v] of Object.entries(stringData))
-        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
-    return { ...rest, data };
-}
-const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-;// CONCATENATED MODULE: ./src/deploy.ts
-// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
-// apply and prune → wait → report.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function ownerOf(plan) {
-    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
-}
-/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
-function renderPreview(plan, o, existingCredentials) {
-    const owner = ownerOf(plan);
-    const names = render_credentialNames(o.templates.files);
-    const credentials = fillCredentials(names, existingCredentials);
-    const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = render({
-        templates: o.templates.files,
-        context: templateContext(plan, values, credentials.values, imagePullSecrets(o.registry ?? null)),
-        helpers: contextHelpers(plan),
-        owner,
-        allowClusterScoped: o.allowClusterScoped,
-    });
-    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [
-        ...guardrailObjects(o.guardrails, owner),
-        ...registry,
-        ...rendered.map((r) => withSecretData(r.object)),
-    ];
-    if (names.length > 0)
-        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
-    return { objects, credentials };
-}
-const skipped = (reason) => ({
-    status: 'skipped',
-    url: '',
-    urls: {},
-    deploymentId: null,
-    workloads: [],
-    diagnoses: [],
-    pruned: [],
-    reason,
-});
-const CLOSED = 'the pull request is closed';
-/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function staleness(plan, github, namespace, log) {
-    const a = namespace?.metadata.annotations ?? {};
-    const recordedSha = a[ANNOTATION.headSha] ?? '';
-    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
-    if (recordedSha &&
-        recordedSha !== plan.pr.head.sha &&
-        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
-        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
-    }
-    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
-    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
-        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
-        return null;
-    });
-    if (pr?.state === 'closed')
-        return CLOSED;
-    if (pr && pr.headSha !== plan.pr.head.sha) {
-        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
-    }
-    return null;
-}
-const credentialsRef = (plan) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    name: CREDENTIALS_SECRET,
-    namespace: plan.namespace,
-});
-async function deploy(plan, o, kube, github, log) {
-    const deadline = Date.now() + o.timeoutMs;
-    const owner = ownerOf(plan);
-    const needsCredentials = credentialNames(o.templates.files).length > 0;
-    // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
-    const existing = await log.group('Render', async () => {
-        const existing = await currentNamespace(kube, owner, deadline, log);
-        const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
-        log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
-        for (const obj of rendered.objects)
-            log.info(`  ${obj.kind} ${obj.metadata.name}`);
-        return existing;
-    });
-    const early = await staleness(plan, github, existing, log);
-    if (early)
-        return skipped(early);
-    if (!existing && o.maxLivePreviews !== null) {
-        const live = await livePreviews(kube, plan.pr.repository.fullName);
-        if (live.length >= o.maxLivePreviews) {
-            throw new Error(`${live.length} previews of ${plan.pr.repository.fullName} are live, and max-live-previews is ${o.maxLivePreviews}: ` +
-                `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-        }
-    }
-    const namespace = await ensureNamespace(kube, owner, existing);
-    const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
-    let deploymentId = null;
-    try {
-        // Another run may have deployed while this one waited: look again, now that no one else can.
-        const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace });
-        if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
-            return skipped('the preview was removed while this run was starting (the pull request was closed)');
-        }
-        const stale = await staleness(plan, github, live, log);
-        if (stale === CLOSED) {
-            // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
-            await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }, { uid: String(live.metadata.uid) });
-            return skipped(stale);
-        }
-        if (stale)
-            return skipped(stale);
-        const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        for (const value of Object.values(rendered.credentials.values))
-            log.secret(value);
-        if (rendered.credentials.generated.length)
-            log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
-        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
-        const urls = serviceUrls(objects, plan.scheme);
-        const url = primaryUrl(urls, plan.host);
-        deploymentId = await log.group('GitHub deployment', async () => {
-            const id = await github.createDeployment({
-                ref: plan.ref,
-                environment: plan.environment,
-                description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
-                payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
-            });
-            await github.setStatus(id, {
-                state: 'in_progress',
-                description: 'Deploying the preview',
-                logUrl: plan.logUrl,
-            });
-            log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
-            return id;
-        });
-        const id = deploymentId;
-        const outcome = (status, rest) => ({
-            ...skipped(''),
-            status,
-            url,
-            urls,
-            deploymentId: id,
-            ...rest,
-        });
-        const applied = await log.group('Apply', async () => {
-            const result = await applyPreview(kube, owner, objects, {
-                [ANNOTATION.headSha]: plan.pr.head.sha,
-                [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
-                [ANNOTATION.runId]: plan.runId,
-                [ANNOTATION.deployedAt]: new Date().toISOString(),
-                [ANNOTATION.environment]: plan.environment,
-                [ANNOTATION.url]: url,
-            }, live, deadline, log);
-            log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
-            return result;
-        });
-        const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
-        const workloads = waitedWorkloads(applied.applied);
-        if (!o.wait) {
-            await report(github, plan, id, {
-                state: 'success',
-                description: 'Applied (not waited for readiness)',
-                environmentUrl: url,
-            }, log);
-            return outcome('deployed', {
-                pruned,
-                workloads: workloads.map((w) => ({
-                    object: w,
-                    readiness: { state: 'progressing', message: 'not waited for' },
-                })),
-            });
-        }
-        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`)));
-        if (waited.outcome === 'ready') {
-            await report(github, plan, id, {
-                state: 'success',
-                description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
-                environmentUrl: url,
-            }, log);
-            return outcome('deployed', { pruned, workloads: waited.workloads });
-        }
-        const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
-        const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
-        const diagnoses = await log.group('Diagnose', async () => {
-            const events = await namespaceEvents(kube, plan.namespace);
-            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)));
-            for (const d of found)
-                for (const line of d.details)
-                    log.info(line);
-            return found;
-        });
-        const reason = waited.outcome === 'timeout'
-            ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
-            : (diagnoses[0]?.headline ?? 'a workload failed');
-        await report(github, plan, id, { state: 'failure', description: reason }, log);
-        return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason });
-    }
-    catch (e) {
-        // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
-        const now = await kube
-            .get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
-            .catch(() => undefined);
-        const removed = now === null ||
-            (now !== undefined &&
-                (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
-        if (deploymentId !== null) {
-            const status = removed
-                ? {
-                    state: 'inactive',
-                    description: 'The pull request was closed while deploying; nothing was left running',
-                }
-                : { state: 'error', description: `Deploy error: ${e.message}` };
-            await github
-                .setStatus(deploymentId, { ...status, logUrl: plan.logUrl })
-                .catch((ge) => log.warning(`could not report to GitHub: ${ge.message}`));
-        }
-        if (removed)
-            return {
-                ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
-                deploymentId,
-            };
-        throw e;
-    }
-    finally {
-        await lock.release();
-    }
-}
-/**
- * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
- * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
- */
-async function report(github, plan, id, status, log) {
-    try {
-        await github.setStatus(id, { ...status, logUrl: plan.logUrl });
-    }
-    catch (e) {
-        const where = status.state === 'success'
-            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
-            : 'The preview is not healthy';
-        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
-    }
-    try {
-        // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-        const earlier = await github.listDeployments(plan.environment, 10);
-        const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
-        await Promise.all(dangling.map((d) => github.setStatus(d.id, {
-            state: 'inactive',
-            description: 'Superseded by a later deploy',
-            logUrl: plan.logUrl,
-        })));
-    }
-    catch (e) {
-        log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
-    }
-}
-/** The namespaces of every live preview of a repository on the cluster. */
-async function livePreviews(kube, repository) {
-    const list = await kube.list('v1', 'Namespace', undefined, {
-        labelSelector: repositorySelector(repository),
-    });
-    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -19301,9 +19493,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
-// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
-
+// defaults of `values`. Subfolders are read too (names keep their relative path).
 
 
 
@@ -19318,28 +19508,8 @@ function bundledTemplatesFolder() {
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace, extra = '') {
-    const base = readFolder('templates', folder, folder ? (0,external_node_path_namespaceObject.resolve)(workspace, folder) : bundledTemplatesFolder());
-    if (!extra)
-        return base;
-    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_namespaceObject.resolve)(workspace, extra)));
-}
-/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
-function overlay(base, extra) {
-    const replaced = new Set(extra.files.map((f) => f.name));
-    return {
-        folder: `${base.folder} with ${extra.folder}`,
-        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
-        defaults: mergeValues(base.defaults, extra.defaults),
-    };
-}
-/** Where a template named in an error lives in the repository, for the error annotation. */
-function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
-    if (settings.extraTemplates && existsSync(resolve(workspace, settings.extraTemplates, file)))
-        return join(settings.extraTemplates, file);
-    return settings.templates ? join(settings.templates, file) : `templates/${file}`;
-}
-function readFolder(input, folder, root) {
+function loadTemplates(folder, workspace) {
+    const root = folder ? (0,external_node_path_namespaceObject.resolve)(workspace, folder) : bundledTemplatesFolder();
     const shown = folder || 'the bundled templates';
     let isDir = false;
     try {
@@ -19349,7 +19519,7 @@ function readFolder(input, folder, root) {
         // reported below
     }
     if (!isDir) {
-        throw new InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+        throw new InputError('templates', `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
     }
     const files = [];
     let defaults = {};
@@ -19359,28 +19529,28 @@ function readFolder(input, folder, root) {
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(input, path, (0,external_node_path_namespaceObject.relative)(root, path));
+                defaults = readDefaults(path, (0,external_node_path_namespaceObject.relative)(root, path));
             else if (TEMPLATE.test(entry.name))
                 files.push({ name: (0,external_node_path_namespaceObject.relative)(root, path), text: (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8') });
         }
     };
     visit(root);
-    if (files.length === 0 && input === 'templates')
-        throw new InputError(input, `folder "${shown}" has no .yaml templates.`);
+    if (files.length === 0)
+        throw new InputError('templates', `folder "${shown}" has no .yaml templates.`);
     return { folder: shown, files, defaults };
 }
-function readDefaults(input, path, name) {
+function readDefaults(path, name) {
     let parsed;
     try {
         parsed = (0,dist/* parse */.qg)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
-        throw new InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new InputError('templates', `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (parsed === null || parsed === undefined)
         return {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new InputError(input, `${name} must be a YAML mapping.`);
+        throw new InputError('templates', `${name} must be a YAML mapping.`);
     return parsed;
 }
 
@@ -19398,8 +19568,9 @@ function readDefaults(input, path, name) {
 
 
 
+
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
-  [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
+  [--base BRANCH] [--templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
   [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]`;
 const FLAGS = [
     'pr',
@@ -19409,7 +19580,6 @@ const FLAGS = [
     'title',
     'base',
     'templates',
-    'extra-templates',
     'values',
     'domain',
     'image',
@@ -19461,7 +19631,7 @@ function renderCommand(args, cwd) {
         updatedAt: '',
     };
     const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '0', runAttempt: '1' });
-    const templates = loadTemplates(settings.templates, cwd, settings.extraTemplates);
+    const templates = loadTemplates(settings.templates, cwd);
     const placeholders = Object.fromEntries(render_credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]));
     const { objects } = renderPreview(plan, {
         templates,
@@ -19469,9 +19639,9 @@ function renderCommand(args, cwd) {
         allowClusterScoped: settings.allowClusterScoped,
         guardrails: settings,
     }, placeholders);
-    return [namespaceObject(ownerOf(plan), {}), ...objects]
-        .map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 }))
-        .join('---\n');
+    const namespace = namespaceObject(ownerOf(plan), {});
+    Object.assign(namespace.metadata.labels, podSecurityLabels(settings.podSecurity));
+    return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 })).join('---\n');
 }
 function main() {
     const [command, ...rest] = process.argv.slice(2);

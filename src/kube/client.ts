@@ -34,8 +34,8 @@ export interface Kube {
   /** The API server URL, for messages. */
   readonly server: string
   resource(apiVersion: string, kind: string): Promise<Resource>
-  /** Server-side apply, forcing conflicts, as the action's field manager. */
-  apply(obj: KubeObject): Promise<KubeObject>
+  /** Server-side apply, forcing conflicts, as the action's field manager (or another one of its own). */
+  apply(obj: KubeObject, fieldManager?: string): Promise<KubeObject>
   /** Creates an object; null when one of that name already exists. */
   create(obj: KubeObject): Promise<KubeObject | null>
   /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
@@ -106,7 +106,19 @@ interface Response {
   body: string
 }
 
-export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RETRY): Kube {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+export function apiWarnings(header: string | string[] | undefined): string[] {
+  const text = Array.isArray(header) ? header.join(', ') : (header ?? '')
+  return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'))
+}
+
+export function createKube(
+  transport: Transport,
+  retry: RetryPolicy = DEFAULT_RETRY,
+  /** Told each distinct warning kube-apiserver sends with an apply, once. */
+  onWarning?: (warning: string) => void,
+): Kube {
+  const warned = new Set<string>()
   const url = new URL(transport.server)
   const secure = url.protocol === 'https:'
   const agent = secure
@@ -252,9 +264,9 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
   return {
     server: transport.server,
     resource,
-    async apply(obj) {
+    async apply(obj, fieldManager = FIELD_MANAGER) {
       const ref = refOf(obj)
-      const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`
+      const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`
       const res = await call(
         'PATCH',
         path,
@@ -262,6 +274,8 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
         obj,
         'application/apply-patch+yaml',
       )
+      for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+        if (!warned.has(w)) onWarning!((warned.add(w), `${describeRef(ref)}: ${w}`))
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
     },
     create: (obj) => writeUnlessConflict('POST', obj),

@@ -1,0 +1,31 @@
+// Keeping a preview's GitHub deployments truthful. GitHub's auto_inactive does not touch transient deployments
+// (its docs: only prior non-transient, non-production ones), so after a success the action marks every earlier
+// deployment of the environment that is not inactive yet inactive itself, through every page of the history.
+import type { GitHub } from './github.js'
+import { GITHUB_PARALLEL, mapLimit } from './limit.js'
+
+const FINAL = ['success', 'failure', 'error', 'inactive']
+
+/**
+ * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
+ * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
+ * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
+ */
+export async function tidyEarlierDeployments(
+  github: GitHub,
+  environment: string,
+  id: number,
+  succeeded: boolean,
+  logUrl: string,
+): Promise<number[]> {
+  const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter(
+    (d) => d.id < id,
+  )
+  const stale = earlier.filter((d) =>
+    succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''),
+  )
+  await mapLimit(stale, GITHUB_PARALLEL, (d) =>
+    github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }),
+  )
+  return stale.map((d) => d.id)
+}

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5627);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3770);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5627:
+/***/ 3770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37914,8 +37914,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -41452,14 +41450,16 @@ function planPreview(pr, settings, run) {
         environment: settings.environment || `preview/pr-${pr.number}`,
         domain,
         host,
-        url: `${settings.urlScheme}://${host}`,
+        url: `${schemeOf(settings)}://${host}`,
         image,
         ref: pr.head.sha,
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
         runId: run.runId,
-        scheme: settings.urlScheme,
+        scheme: schemeOf(settings),
     };
 }
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
 /** `*` matches any run of characters: `release/*`. */
 function branchMatches(pattern, branch) {
     const re = new RegExp(`^${pattern
@@ -41488,7 +41488,7 @@ function hostFor(plan, service) {
 
 ;// CONCATENATED MODULE: ./src/context.ts
 
-function templateContext(plan, values, credentials) {
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
     return {
         pr: {
             number: plan.pr.number,
@@ -41511,6 +41511,7 @@ function templateContext(plan, values, credentials) {
             domain: plan.domain,
             host: plan.host,
             url: plan.url,
+            imagePullSecrets,
         },
         image: plan.image,
         values,
@@ -41539,88 +41540,368 @@ function mergeValues(base, override) {
 }
 const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-;// CONCATENATED MODULE: ./src/limit.ts
-// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
-// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
-function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
-}
-/** How many GitHub calls a run makes at once at most. */
-const GITHUB_PARALLEL = 4;
+;// CONCATENATED MODULE: ./src/registry.ts
 
-;// CONCATENATED MODULE: ./src/deployments.ts
-
-const FINAL = ['success', 'failure', 'error', 'inactive'];
+const PULL_SECRET = 'preview-registry';
+/** Both inputs or neither. */
+function parseRegistryLogin(username, password) {
+    const pw = password.trim();
+    if (!username && !pw)
+        return null;
+    if (!username || !pw) {
+        throw new InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
+    }
+    return { username, password: pw };
+}
+const DOCKER_HUB = 'https://index.docker.io/v1/';
 /**
- * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
- * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
- * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
+ * The registry host of an image reference, as container runtimes read it: the first path component when it has a
+ * dot or a port or is `localhost` (`ghcr.io/acme/app:1`), else Docker Hub (`acme/app`, `redis:7`).
  */
-async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
-    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
-    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
-    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
-    return stale.map((d) => d.id);
+function registryOf(image) {
+    const slash = image.indexOf('/');
+    if (slash < 0)
+        return DOCKER_HUB;
+    const first = image.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost')
+        return first;
+    return DOCKER_HUB;
 }
-
-;// CONCATENATED MODULE: ./src/guardrails.ts
-
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
+/** The `.dockerconfigjson` of one registry login. */
+function dockerConfigJson(registry, login) {
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return JSON.stringify({
+        auths: { [registry]: { username: login.username, password: login.password, auth } },
+    });
+}
+/** What a log must hide: the password and the base64 `auth` that contains it. */
+function registrySecrets(login) {
+    if (!login)
+        return [];
+    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
+}
+/** The pull Secret and the default ServiceAccount that uses it; none without a login. */
+function registryObjects(image, login) {
+    if (!login)
+        return [];
+    return [
+        {
             apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
-    }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
-    }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller.
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                        ],
-                    },
-                ],
+            kind: 'Secret',
+            metadata: { name: PULL_SECRET },
+            type: 'kubernetes.io/dockerconfigjson',
+            data: {
+                '.dockerconfigjson': Buffer.from(dockerConfigJson(registryOf(image), login)).toString('base64'),
             },
-        });
-    }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+        },
+        {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'default' },
+            imagePullSecrets: [{ name: PULL_SECRET }],
+        },
+    ];
+}
+/** `preview.imagePullSecrets` of the template context: a list ready for a pod's `imagePullSecrets`. */
+function imagePullSecrets(login) {
+    return login ? [{ name: PULL_SECRET }] : [];
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
+// throws an error naming the input and what it expects.
+
+
+
+class InputError extends Error {
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.name = 'InputError';
+    }
+}
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
+function decodeKubeconfig(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return '';
+    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (/clusters\s*:/.test(decoded))
+            return decoded;
+        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
+    }
+    if (!/clusters\s*:/.test(text)) {
+        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
+    }
+    return text;
+}
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
+function parseDuration(input, raw) {
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (!m || text === '')
+        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+    if (ms <= 0)
+        throw new InputError(input, 'must be longer than zero.');
+    return ms;
+}
+function parseBoolean(input, raw, fallback) {
+    const text = raw.trim().toLowerCase();
+    if (text === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(text))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(text))
+        return false;
+    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
+}
+function parseValues(raw) {
+    if (raw.trim() === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
+    }
+    return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+    'requests.ephemeral-storage': '4Gi',
+    'limits.ephemeral-storage': '20Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = {
+    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+};
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseSettings(read) {
+    const text = (name) => read(name).trim();
+    const prefix = text('namespace-prefix') || 'preview';
+    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
+        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
+    }
+    const domain = text('domain').toLowerCase().replace(/\.$/, '');
+    if (domain && !DOMAIN.test(domain)) {
+        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
+    }
+    const mode = (text('mode') || 'auto').toLowerCase();
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    }
+    const scheme = text('url-scheme').toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+        throw new InputError('url-scheme', 'use https or http (or leave it empty).');
+    const environment = text('environment');
+    if (environment.length > 255)
+        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const image = text('image');
+    if (/\s/.test(image))
+        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    return {
+        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        githubToken: text('github-token'),
+        domain,
+        templates: text('templates'),
+        extraTemplates: text('extra-templates'),
+        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
+        values: parseValues(read('values')),
+        image,
+        namespacePrefix: prefix,
+        environment,
+        wait: parseBoolean('wait', read('wait'), true),
+        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+        mode,
+        urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        ...parseFrontDoor(read),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor.ts
+// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
+// certificate, and behind which password. Parses the inputs and builds what templates see of it. Pure.
+
+
+const frontdoor_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** `<namespace>/<name>` of an object in another namespace. */
+function parseObjectName(input, raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const [namespace, name, ...rest] = text.split('/');
+    if (rest.length || !namespace || !name || !frontdoor_DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+        throw new InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
+    }
+    return { namespace, name };
+}
+function parseFrontDoor(read) {
+    const ingressClass = read('ingress-class').trim();
+    if (ingressClass && !DNS_NAME.test(ingressClass))
+        throw new InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
+    const gateway = parseObjectName('gateway', read('gateway'));
+    if (gateway && ingressClass)
+        throw new InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
+    const auth = read('basic-auth').trim();
+    let basicAuth = null;
+    if (auth) {
+        const at = auth.indexOf(':');
+        const user = auth.slice(0, Math.max(0, at));
+        const password = auth.slice(at + 1);
+        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
+            throw new InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
+        basicAuth = { user, password };
+    }
+    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+}
+/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
+const TLS_SECRET = 'preview-tls';
+function frontDoorContext(s, ingressClass, salt) {
+    return {
+        gateway: s.gateway,
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? TLS_SECRET : '' },
+        auth: s.basicAuth
+            ? {
+                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
+                checksum: (0,external_node_crypto_.createHash)('sha256')
+                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
+                    .digest('hex')
+                    .slice(0, 16),
+            }
+            : null,
+    };
+}
+/**
+ * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
+ * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ */
+function htpasswdLine(user, password, salt) {
+    const s = (0,external_node_crypto_.createHash)('sha256').update(salt).digest().subarray(0, 8);
+    const digest = (0,external_node_crypto_.createHash)('sha1').update(password).update(s).digest();
+    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+}
+/** The context of a preview without a Gateway, TLS or password (the render command's default). */
+const OPEN_FRONT_DOOR = {
+    gateway: null,
+    ingress: { className: '', tlsSecret: '' },
+    auth: null,
+};
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/kube/resources.ts
 // Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
 // no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
@@ -41696,44 +41977,6 @@ function describeRef(r) {
     return `${r.kind} ${r.name}`;
 }
 
-;// CONCATENATED MODULE: ./src/inventory.ts
-// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
-// object. Pure.
-
-/** One line per object: `<apiVersion> <kind> <name>`. */
-function formatInventory(refs) {
-    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
-}
-function parseInventory(text, namespace) {
-    if (!text)
-        return [];
-    return text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((parts) => parts.length === 3)
-        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
-}
-/** Objects of the previous inventory that the current render does not contain. */
-function pruneCandidates(previous, current) {
-    const keep = new Set(current.map(refKey));
-    const seen = new Set();
-    return previous.filter((r) => {
-        const key = refKey(r);
-        if (keep.has(key) || seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
-function unionInventory(previous, current) {
-    return [...current, ...pruneCandidates(previous, current)];
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/kube/client.ts
 // The Kubernetes port: the few API calls the action makes, over HTTPS with the kubeconfig's credentials.
 // Built once per run and passed in. Transient failures (429, 5xx, dropped connections) are retried with bounded
@@ -41992,6 +42235,293 @@ function unreachable(server, e) {
     const code = e?.code;
     const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
     return new KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
+}
+
+;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+
+
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+function listenerMatches(listener, host) {
+    const h = listener.hostname;
+    if (!h)
+        return true;
+    if (h.startsWith('*.'))
+        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
+    return h === host;
+}
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+function gatewayScheme(gateway, host) {
+    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
+    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
+}
+/** The IngressClass to use, or why there is none. Pure. */
+function chooseIngressClass(classes, wanted) {
+    const names = classes.map((c) => c.metadata.name).sort();
+    const listed = names.length
+        ? `the cluster has: ${names.join(', ')}`
+        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
+    if (wanted) {
+        if (names.includes(wanted))
+            return { className: wanted, problem: null };
+        return {
+            className: wanted,
+            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+        };
+    }
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    if (defaults.length === 1)
+        return { className: defaults[0].metadata.name, problem: null };
+    if (defaults.length > 1) {
+        return {
+            className: '',
+            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+        };
+    }
+    return {
+        className: '',
+        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+    };
+}
+async function prepareFrontDoor(kube, s, host, salt, warn) {
+    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
+    let className = '';
+    let ingressProblem = null;
+    if (s.gateway) {
+        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
+        const gateway = await kube.get(ref).catch((e) => {
+            if (e instanceof KubeError && e.status === 404)
+                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
+            throw e;
+        });
+        if (!gateway)
+            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
+        if (!s.urlScheme)
+            scheme = gatewayScheme(gateway, host);
+    }
+    else {
+        try {
+            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
+            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+        }
+        catch (e) {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+            className = s.ingressClass;
+            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
+        }
+    }
+    const objects = [];
+    if (s.tlsSecret) {
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        if (!source)
+            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
+        objects.push(tlsCopy(source));
+        if (!s.urlScheme)
+            scheme = 'https';
+    }
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+}
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+function tlsCopy(source) {
+    const { type, data } = source;
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: TLS_SECRET,
+            annotations: {
+                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+            },
+        },
+        type: type ?? 'kubernetes.io/tls',
+        data: data ?? {},
+    };
+}
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+async function ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        const lines = list.items.map((i) => {
+            const addresses = (i.status
+                ?.loadBalancer?.ingress ?? [])
+                .map((a) => a.ip ?? a.hostname ?? '')
+                .filter(Boolean);
+            const cls = i.spec?.ingressClassName ?? '(default)';
+            return addresses.length
+                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
+        });
+        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
+            return lines;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor-deploy.ts
+// The front door's part of a deploy: refuse Ingresses that no class can take before anything is applied, and
+// afterwards tell the summary whether a controller picked the Ingresses up and which services have no host.
+
+/** Throws when the rendered Ingresses cannot be served: the class named does not exist, or there is no default. */
+function checkFrontDoor(objects, frontDoor) {
+    if (frontDoor.ingressProblem && objects.some((o) => o.kind === 'Ingress'))
+        throw new Error(`Nothing was applied. ${frontDoor.ingressProblem}`);
+}
+/** Services with an `http` port but no host: reachable from a developer's machine through kubectl only. Pure. */
+function internalServices(objects, urls, namespace) {
+    return objects
+        .filter((o) => o.kind === 'Service' && !urls[o.metadata.name])
+        .flatMap((o) => {
+        const port = o.spec?.ports?.find((p) => p.name === 'http')?.port;
+        return port
+            ? [
+                `${o.metadata.name} is internal (no public host): \`kubectl port-forward -n ${namespace} svc/${o.metadata.name} 8080:${port}\`, then open http://localhost:8080`,
+            ]
+            : [];
+    });
+}
+async function frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
+    const hasIngress = objects.some((o) => o.kind === 'Ingress');
+    const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()));
+    const pickup = hasIngress
+        ? await ingressPickup(kube, plan.namespace, selector, waitMs).catch((e) => [
+            `could not read the Ingresses' status: ${e.message}`,
+        ])
+        : [];
+    return [...pickup, ...internalServices(objects, urls, plan.namespace)];
+}
+
+;// CONCATENATED MODULE: ./src/limit.ts
+// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
+// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
+function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
+}
+/** How many GitHub calls a run makes at once at most. */
+const GITHUB_PARALLEL = 4;
+
+;// CONCATENATED MODULE: ./src/deployments.ts
+
+const FINAL = ['success', 'failure', 'error', 'inactive'];
+/**
+ * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
+ * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
+ * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
+ */
+async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
+    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
+    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
+    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
+    return stale.map((d) => d.id);
+}
+
+;// CONCATENATED MODULE: ./src/guardrails.ts
+
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
+    }
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
+    }
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
+    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+}
+
+;// CONCATENATED MODULE: ./src/inventory.ts
+// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
+// object. Pure.
+
+/** One line per object: `<apiVersion> <kind> <name>`. */
+function formatInventory(refs) {
+    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
+}
+function parseInventory(text, namespace) {
+    if (!text)
+        return [];
+    return text
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((parts) => parts.length === 3)
+        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
+}
+/** Objects of the previous inventory that the current render does not contain. */
+function pruneCandidates(previous, current) {
+    const keep = new Set(current.map(refKey));
+    const seen = new Set();
+    return previous.filter((r) => {
+        const key = refKey(r);
+        if (keep.has(key) || seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
+function unionInventory(previous, current) {
+    return [...current, ...pruneCandidates(previous, current)];
 }
 
 ;// CONCATENATED MODULE: ./src/kube/apply.ts
@@ -42467,9 +42997,55 @@ async function guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/kube/route-readiness.ts
+const sameParent = (a, b, routeNamespace) => a.name === b.name &&
+    (a.namespace ?? routeNamespace) === (b.namespace ?? routeNamespace) &&
+    (a.kind ?? 'Gateway') === (b.kind ?? 'Gateway') &&
+    (a.sectionName ?? '') === (b.sectionName ?? '');
+const said = (c) => `${c.reason ?? c.type}${c.message ? `: ${c.message}` : ''}`;
+function routeReadiness(obj) {
+    const route = obj;
+    const namespace = route.metadata.namespace ?? '';
+    const generation = Number(route.metadata.generation ?? 0);
+    const parents = route.spec?.parentRefs ?? [];
+    const messages = [];
+    let waiting = false;
+    for (const parent of parents) {
+        const name = `${parent.namespace ?? namespace}/${parent.name}`;
+        const status = route.status?.parents?.find((p) => sameParent(p.parentRef, parent, namespace));
+        const current = (status?.conditions ?? []).filter((c) => (c.observedGeneration ?? generation) >= generation);
+        const accepted = current.find((c) => c.type === 'Accepted');
+        const resolved = current.find((c) => c.type === 'ResolvedRefs');
+        if (accepted?.status === 'False')
+            return { state: 'failed', message: `not accepted by Gateway ${name}: ${said(accepted)}` };
+        if (!accepted || !resolved) {
+            waiting = true;
+            messages.push(`waiting for Gateway ${name}'s controller to accept it`);
+        }
+        else if (resolved.status !== 'True') {
+            // Backends can be missing for a moment (the Service is applied with the route): wait, and say why.
+            waiting = true;
+            messages.push(`Gateway ${name} cannot resolve its backends: ${said(resolved)}`);
+        }
+        else if (accepted.status !== 'True') {
+            waiting = true;
+            messages.push(`Gateway ${name}: ${said(accepted)}`);
+        }
+    }
+    if (parents.length === 0)
+        return { state: 'failed', message: 'names no Gateway in spec.parentRefs' };
+    if (waiting)
+        return { state: 'progressing', message: messages.join('; ') };
+    return {
+        state: 'ready',
+        message: `accepted by Gateway ${parents.map((p) => `${p.namespace ?? namespace}/${p.name}`).join(', ')}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/kube/readiness.ts
+
 /** Kinds the action waits for; everything else counts as ready once applied. */
-const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
 const num = (v) => (typeof v === 'number' ? v : 0);
 const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type);
 function readiness(obj) {
@@ -42531,6 +43107,8 @@ function readiness(obj) {
                 message: failures ? `running, ${failures} failed attempt(s)` : 'running',
             };
         }
+        case 'HTTPRoute':
+            return routeReadiness(o);
         default:
             return { state: 'ready', message: 'applied' };
     }
@@ -42607,18 +43185,41 @@ async function waitForWorkloads(kube, namespace, selector, workloads, deadline, 
     return { outcome: settled() ?? 'timeout', workloads: result() };
 }
 
+;// CONCATENATED MODULE: ./src/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
+        return o;
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
+}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 ;// CONCATENATED MODULE: ./src/report.ts
-/** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
+/** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
+const SERVICE_ANNOTATION = 'kube-pr-preview.io/service';
+/**
+ * service → URL, from the hosts of the rendered Ingresses and HTTPRoutes, keyed by the route's
+ * kube-pr-preview.io/service annotation, else the backend Service of each host.
+ */
 function serviceUrls(objects, scheme) {
     const urls = {};
+    const add = (o, host, backend) => {
+        if (!host || host.includes('*'))
+            return;
+        const service = o.metadata.annotations?.[SERVICE_ANNOTATION] ?? backend ?? o.metadata.name;
+        urls[service] ??= `${scheme}://${host}`;
+    };
     for (const o of objects) {
-        if (o.kind !== 'Ingress')
-            continue;
-        for (const rule of o.spec?.rules ?? []) {
-            if (!rule.host || rule.host.includes('*'))
-                continue;
-            const service = rule.http?.paths?.[0]?.backend?.service?.name ?? o.metadata.name;
-            urls[service] ??= `${scheme}://${rule.host}`;
+        if (o.kind === 'Ingress')
+            for (const rule of o.spec?.rules ?? [])
+                add(o, rule.host, rule.http?.paths?.[0]?.backend?.service?.name);
+        if (o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+            const spec = o.spec;
+            for (const host of spec?.hostnames ?? [])
+                add(o, host, spec?.rules?.[0]?.backendRefs?.[0]?.name);
         }
     }
     return urls;
@@ -42686,6 +43287,11 @@ function workloadRows(workloads, urls) {
 
 
 
+
+
+
+
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42697,13 +43303,22 @@ function renderPreview(plan, o, existingCredentials) {
     const values = mergeValues(o.templates.defaults, o.values);
     const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
-        context: templateContext(plan, values, shown),
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+        },
         helpers: contextHelpers(plan),
         owner,
         allowClusterScoped: o.allowClusterScoped,
         claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
     }));
-    const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };
@@ -42748,9 +43363,21 @@ const credentialsRef = (plan) => ({
     name: CREDENTIALS_SECRET,
     namespace: plan.namespace,
 });
-async function deploy(plan, o, kube, github, log) {
-    let deadline = Date.now() + o.timeoutMs;
-    const owner = ownerOf(plan);
+async function deploy(planned, options, kube, github, log) {
+    let deadline = Date.now() + options.timeoutMs;
+    const owner = ownerOf(planned);
+    // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    const o = { ...options, frontDoor };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
     const needsCredentials = credentialNames(o.templates.files).length > 0;
     // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
     const existing = await log.group('Render', async () => {
@@ -42759,6 +43386,7 @@ async function deploy(plan, o, kube, github, log) {
         const known = decodeCredentials(secret);
         maskCredentials(known, log); // before the render, whose errors could otherwise quote them
         const rendered = renderPreview(plan, o, known);
+        checkFrontDoor(rendered.objects, frontDoor);
         await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
         log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
         for (const obj of rendered.objects)
@@ -42878,7 +43506,8 @@ async function deploy(plan, o, kube, github, log) {
                 description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
                 environmentUrl: url,
             }, log);
-            return outcome('deployed', { pruned, workloads: waited.workloads });
+            const notes = await frontDoorNotes(kube, plan, objects, urls, ownerSelector(owner), deadline);
+            return outcome('deployed', { pruned, workloads: waited.workloads, notes });
         }
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
         const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
@@ -48395,216 +49024,6 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
-// throws an error naming the input and what it expects.
-
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.name = 'InputError';
-    }
-}
-/**
- * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
- * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
- */
-function decodeKubeconfig(raw) {
-    const text = raw.trim();
-    if (text === '')
-        return '';
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (/clusters\s*:/.test(decoded))
-            return decoded;
-        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
-    }
-    if (!/clusters\s*:/.test(text)) {
-        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
-    }
-    return text;
-}
-/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
-function parseDuration(input, raw) {
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (!m || text === '')
-        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
-    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
-    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-    if (ms <= 0)
-        throw new InputError(input, 'must be longer than zero.');
-    return ms;
-}
-function parseBoolean(input, raw, fallback) {
-    const text = raw.trim().toLowerCase();
-    if (text === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(text))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(text))
-        return false;
-    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
-}
-function parseValues(raw) {
-    if (raw.trim() === '')
-        return {};
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
-    }
-    return parsed;
-}
-/** Comma- or line-separated words. */
-const list = (raw) => raw
-    .split(/[\n,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const DEFAULT_QUOTA = {
-    'requests.cpu': '4',
-    'requests.memory': '8Gi',
-    'limits.memory': '16Gi',
-    pods: '40',
-};
-const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } };
-const OFF = ['none', 'off', 'false'];
-/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
-function parseQuantities(input, raw, fallback) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return fallback;
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw);
-    }
-    catch {
-        parsed = null;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
-    }
-    const out = {};
-    for (const [k, v] of Object.entries(parsed)) {
-        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
-            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
-        out[k] = String(v);
-    }
-    return out;
-}
-function parseLimitRange(raw) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return DEFAULT_LIMITS;
-    const parsed = parseValues(raw);
-    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
-        {};
-    return { default: section('default'), defaultRequest: section('defaultRequest') };
-}
-function parseCount(input, raw) {
-    if (!raw.trim())
-        return null;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0)
-        throw new InputError(input, `"${raw}" is not a positive whole number.`);
-    return n;
-}
-function parseIngressNamespace(name) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
-    return name;
-}
-function parsePodSecurity(raw) {
-    const level = (raw || 'baseline').toLowerCase();
-    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
-        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
-    return level;
-}
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
-/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
-function parseKinds(input, raw) {
-    const kinds = raw.split(/[\s,]+/).filter(Boolean);
-    for (const kind of kinds) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
-            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
-        if (kind === 'Namespace')
-            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
-    }
-    return kinds;
-}
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-function parseSettings(read) {
-    const text = (name) => read(name).trim();
-    const prefix = text('namespace-prefix') || 'preview';
-    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
-        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
-    }
-    const domain = text('domain').toLowerCase().replace(/\.$/, '');
-    if (domain && !DOMAIN.test(domain)) {
-        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
-    }
-    const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
-    }
-    const scheme = (text('url-scheme') || 'https').toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http')
-        throw new InputError('url-scheme', 'use https or http.');
-    const environment = text('environment');
-    if (environment.length > 255)
-        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
-    const image = text('image');
-    if (/\s/.test(image))
-        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
-    return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
-        githubToken: text('github-token'),
-        domain,
-        templates: text('templates'),
-        values: parseValues(read('values')),
-        image,
-        namespacePrefix: prefix,
-        environment,
-        wait: parseBoolean('wait', read('wait'), true),
-        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
-        mode,
-        urlScheme: scheme,
-        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
-        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
-        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
-        onlyLabels: list(read('only-labels')),
-        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
-        baseBranches: list(read('base-branches')),
-        comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
-        limitRange: parseLimitRange(read('limit-range')),
-        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
-        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
-        podSecurity: parsePodSecurity(text('pod-security')),
-        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/kube/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
 // uses. The common forms a CI secret holds — a bearer token or a client certificate, with a CA — are read here
@@ -48798,11 +49217,15 @@ function sweepSummary(rows, o) {
     return lines.join('\n') + '\n';
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path).
+// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
+// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
+
 
 
 
@@ -48817,8 +49240,28 @@ function bundledTemplatesFolder() {
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace) {
-    const root = folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder();
+function loadTemplates(folder, workspace, extra = '') {
+    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
+    if (!extra)
+        return base;
+    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
+}
+/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
+function overlay(base, extra) {
+    const replaced = new Set(extra.files.map((f) => f.name));
+    return {
+        folder: `${base.folder} with ${extra.folder}`,
+        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
+        defaults: mergeValues(base.defaults, extra.defaults),
+    };
+}
+/** Where a template named in an error lives in the repository, for the error annotation. */
+function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    if (settings.extraTemplates && (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, settings.extraTemplates, file)))
+        return (0,external_node_path_.join)(settings.extraTemplates, file);
+    return settings.templates ? (0,external_node_path_.join)(settings.templates, file) : `templates/${file}`;
+}
+function readFolder(input, folder, root) {
     const shown = folder || 'the bundled templates';
     let isDir = false;
     try {
@@ -48828,7 +49271,7 @@ function loadTemplates(folder, workspace) {
         // reported below
     }
     if (!isDir) {
-        throw new InputError('templates', `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+        throw new InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
     }
     const files = [];
     let defaults = {};
@@ -48838,28 +49281,28 @@ function loadTemplates(folder, workspace) {
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(path, (0,external_node_path_.relative)(root, path));
+                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
             else if (TEMPLATE.test(entry.name))
                 files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
         }
     };
     visit(root);
-    if (files.length === 0)
-        throw new InputError('templates', `folder "${shown}" has no .yaml templates.`);
+    if (files.length === 0 && input === 'templates')
+        throw new InputError(input, `folder "${shown}" has no .yaml templates.`);
     return { folder: shown, files, defaults };
 }
-function readDefaults(path, name) {
+function readDefaults(input, path, name) {
     let parsed;
     try {
         parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
-        throw new InputError('templates', `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (parsed === null || parsed === undefined)
         return {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new InputError('templates', `${name} must be a YAML mapping.`);
+        throw new InputError(input, `${name} must be a YAML mapping.`);
     return parsed;
 }
 
@@ -48897,6 +49340,10 @@ async function run() {
                 core_setSecret(secret);
         if (settings.githubToken)
             core_setSecret(settings.githubToken);
+        if (settings.basicAuth)
+            core_setSecret(settings.basicAuth.password);
+        for (const secret of registrySecrets(settings.registry))
+            core_setSecret(secret);
         if (settings.mode === 'sweep')
             return await runSweep(settings);
         const eventPath = process.env.GITHUB_EVENT_PATH ?? '';
@@ -48941,7 +49388,8 @@ async function run() {
             await writeSummary(destroySummary(plan, outcome));
             return;
         }
-        const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd());
+        const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+        const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates);
         const outcome = await deploy(plan, {
             templates,
             values: settings.values,
@@ -48951,6 +49399,8 @@ async function run() {
             guardrails: settings,
             maxLivePreviews: settings.maxLivePreviews,
             holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+            frontDoor: settings,
+            registry: settings.registry,
         }, kube, github, log);
         reportDeploy(plan, outcome);
         if (settings.comment && outcome.status !== 'skipped') {
@@ -48992,7 +49442,7 @@ function deploySummary(plan, settings, o) {
             ...(o.pruned.length ? [['Pruned', o.pruned.join(', ')]] : []),
         ],
         problems: o.diagnoses.flatMap((d) => d.details),
-        notes,
+        notes: [...notes, ...(o.notes ?? [])],
     });
 }
 function destroySummary(plan, o) {
@@ -49064,7 +49514,7 @@ function fail(error, settings) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof TemplateError) {
         // One annotation, on the template line itself.
-        const file = settings?.templates ? (0,external_node_path_.join)(settings.templates, error.file) : `templates/${error.file}`;
+        const file = settings ? templatePath(settings, error.file) : `templates/${error.file}`;
         core_error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line });
         process.exitCode = 1;
         return;

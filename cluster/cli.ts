@@ -20,6 +20,7 @@ import {
   type ClusterConfig,
   type ClusterState,
 } from './paths.ts'
+import { buildRealNode, cleanupRealNode, realNodeLines } from './node/cli-hooks.ts'
 
 const args = process.argv.slice(2)
 const command = args[0] ?? 'up'
@@ -60,6 +61,7 @@ async function up(): Promise<void> {
   const live = running()
   if (live) {
     say(`already running (${live.server})`)
+    for (const line of realNodeLines(dir)) console.log(line)
     console.log(`KUBECONFIG=${live.kubeconfig}`)
     return
   }
@@ -74,6 +76,7 @@ async function up(): Promise<void> {
   }
   const config: ClusterConfig = { name, bin, ports }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
+  buildRealNode(dir, say)
   const started = Date.now()
   const out = openSync(f.supervisorLog, 'a')
   const supervisor = spawn(process.execPath, [join(CLUSTER_DIR, 'supervisor.ts'), dir], {
@@ -89,6 +92,7 @@ async function up(): Promise<void> {
       say(
         `ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${state.server}; memory ${memory(state)}`,
       )
+      for (const line of realNodeLines(dir)) console.log(line)
       console.log(`KUBECONFIG=${state.kubeconfig}`)
       return
     }
@@ -124,6 +128,7 @@ async function down(keepLogs = true): Promise<void> {
     }
     say('stopped')
   }
+  cleanupRealNode(dir, say)
   if (!existsSync(dir)) return
   for (const entry of readdirSync(dir)) {
     if (keepLogs && entry === 'logs') continue

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmdirSync,
   rmSync,
   statSync,
@@ -155,6 +156,30 @@ function shimPids(l: NodeLayout): number[] {
   return out
 }
 
+/** The unix sockets a process listens on (containerd's shims leave theirs in /run/containerd/s when killed). */
+function socketPaths(pid: number): string[] {
+  try {
+    const inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]
+          } catch {
+            return undefined
+          }
+        })
+        .filter(Boolean),
+    )
+    return readFileSync(`/proc/${pid}/net/unix`, 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols.length >= 8 && inodes.has(cols[6]) && cols[7]!.startsWith('/'))
+      .map((cols) => cols[7]!)
+  } catch {
+    return []
+  }
+}
+
 const kill = (pids: number[]) => {
   for (const pid of pids)
     try {
@@ -187,9 +212,12 @@ function mountsUnder(prefixes: string[]): string[] {
 export function cleanupNode(l: NodeLayout): string[] {
   const done: string[] = []
   for (let round = 0; round < 5; round++) {
-    const pids = [...pidsOf(cgroupDirs(l).flatMap(walk)), ...shimPids(l)]
+    const shims = shimPids(l)
+    const sockets = shims.flatMap(socketPaths).filter((p) => !p.startsWith(l.run))
+    const pids = [...pidsOf(cgroupDirs(l).flatMap(walk)), ...shims]
     if (!pids.length) break
     kill(pids)
+    for (const p of sockets) rmSync(p, { force: true })
     done.push(`killed ${pids.length} processes`)
     spawnSync('sleep', ['0.2'])
   }
@@ -213,6 +241,15 @@ export function cleanupNode(l: NodeLayout): string[] {
   if (existsSync(results))
     for (const n of readdirSync(results))
       if (n.startsWith(`${l.cniNetwork}-`)) rmSync(join(results, n), { force: true })
+  // The kubelet links each container's log into /var/log/containers (a fixed path).
+  const links = '/var/log/containers'
+  if (existsSync(links))
+    for (const n of readdirSync(links))
+      try {
+        if (readlinkSync(join(links, n)).startsWith(l.root + '/')) rmSync(join(links, n), { force: true })
+      } catch {
+        // not a link, or gone
+      }
   rmSync(l.run, { recursive: true, force: true })
   rmSync(l.root, { recursive: true, force: true })
   return done

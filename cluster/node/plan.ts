@@ -112,7 +112,7 @@ export function containerdConfig(l: NodeLayout, pauseImage: string): string {
 root = "${f.containerdRoot}"
 state = "${f.containerdState}"
 # Plugins that would read or write shared paths, or that the node does not use.
-disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.runtime.v1.linux",
+disabled_plugins = ["io.containerd.internal.v1.opt",
   "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
   "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
 
@@ -124,6 +124,10 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.runtime.v1.l
   address = ""
 [metrics]
   address = ""
+
+# The legacy runtime is not used, but containerd 1.6's tasks service needs it loaded: keep it in the slot.
+[plugins."io.containerd.runtime.v1.linux"]
+  runtime_root = "${join(l.run, 'runc-v1')}"
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "${pauseImage}"
@@ -196,6 +200,7 @@ authorization:
 clusterDNS: [${l.gatewayIp}]
 clusterDomain: ${CLUSTER_DOMAIN}
 resolvConf: ${l.files.resolvConf}
+podLogsDirectory: ${join(l.root, 'pod-logs')}
 failSwapOn: false
 serializeImagePulls: false
 registerWithTaints:

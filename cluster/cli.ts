@@ -76,7 +76,7 @@ async function up(): Promise<void> {
   }
   const config: ClusterConfig = { name, bin, ports }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
-  buildRealNode(dir, say)
+  await buildRealNode(dir, say)
   const started = Date.now()
   const out = openSync(f.supervisorLog, 'a')
   const supervisor = spawn(process.execPath, [join(CLUSTER_DIR, 'supervisor.ts'), dir], {

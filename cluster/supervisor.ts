@@ -64,6 +64,7 @@ const apiserverArgs = [
   '--allow-privileged=true',
   '--endpoint-reconciler-type=none',
   '--profiling=false',
+  '--kubelet-preferred-address-types=InternalIP', // the real node's kubelet (logs, exec): by address, not name
 ]
 
 function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {

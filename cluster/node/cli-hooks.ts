@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readJson } from '../paths.ts'
 import { cleanupSlotsOf } from './host.ts'
+import { imageStore } from './image-store.ts'
 import { buildFile, type NodeBuild } from './node.ts'
 import type { RealNodeInfo } from './plan.ts'
 
@@ -14,7 +15,7 @@ const here = import.meta.dirname
  * Builds (first time) the node's binaries and images and records them for the supervisor. The real node is
  * left out, with the reason said, when PREVIEW_REAL_NODE=0 or when not running as root.
  */
-export function buildRealNode(clusterDir: string, say: (msg: string) => void): void {
+export async function buildRealNode(clusterDir: string, say: (msg: string) => void): Promise<void> {
   if (process.env.PREVIEW_REAL_NODE === '0') return say('PREVIEW_REAL_NODE=0: no real node')
   if (process.getuid?.() !== 0) return say('not root: no real node (it needs network namespaces and mounts)')
   const last = (script: string) => {
@@ -26,7 +27,7 @@ export function buildRealNode(clusterDir: string, say: (msg: string) => void): v
   const images = last(join(here, '..', 'images', 'build.sh'))
   const build: NodeBuild = {
     bin,
-    images,
+    store: await imageStore(images, say),
     toolsImage: 'preview.local/tools:1',
     pauseImage: 'preview.local/pause:1',
   }

@@ -106,6 +106,21 @@ export function createNetwork(l: NodeLayout): void {
   run(cmd, args)
 }
 
+/**
+ * The kubelet's cgroup root, made in every cgroup v1 hierarchy (the kubelet insists it exists). A new cpuset
+ * cgroup starts with no CPUs and no memory nodes: it gets its parent's.
+ */
+export function createCgroupRoot(l: NodeLayout): void {
+  const base = '/sys/fs/cgroup'
+  for (const h of readdirSync(base)) {
+    const dir = join(base, h, l.cgroupRoot)
+    mkdirSync(dir, { recursive: true })
+    if (h === 'cpuset')
+      for (const file of ['cpuset.cpus', 'cpuset.mems'])
+        writeFileSync(join(dir, file), readFileSync(join(base, h, file), 'utf8'))
+  }
+}
+
 /** Every process whose cgroup lies under the node's cgroup root (the pods' containers), in every hierarchy. */
 function cgroupDirs(l: NodeLayout): string[] {
   const base = '/sys/fs/cgroup'

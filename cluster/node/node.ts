@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer, type Server } from 'node:net'
 import { join } from 'node:path'
-import { claimSlot, cleanupNode, createNetwork, inNetns } from './host.ts'
+import { linkStore } from './image-store.ts'
+import { claimSlot, cleanupNode, createCgroupRoot, createNetwork, inNetns } from './host.ts'
 import {
   cniConfig,
   containerdConfig,
@@ -22,7 +23,8 @@ import {
 /** What `cluster/node/build.sh` and `cluster/images/build.sh` made, written by `cli.ts up` for the supervisor. */
 export interface NodeBuild {
   bin: string
-  images: string
+  /** The containerd store with the images imported (cluster/node/image-store.ts). */
+  store: string
   toolsImage: string
   pauseImage: string
 }
@@ -77,6 +79,7 @@ export function prepareRealNode(
 
   async function prepare(): Promise<void> {
     createNetwork(l)
+    createCgroupRoot(l)
     const f = l.files
     for (const d of [l.root, f.cniConfDir, f.cniIpamDir, f.kubeletRoot, l.run])
       mkdirSync(d, { recursive: true })
@@ -86,30 +89,12 @@ export function prepareRealNode(
     writeFileSync(f.kubeProxyConfig, kubeProxyConfig(l))
     writeFileSync(f.corefile, corefile(l))
     writeFileSync(f.resolvConf, `search ${'cluster.local'}\nnameserver ${l.gatewayIp}\n`)
+    linkStore(build.store, f.containerdRoot)
     start('containerd', 'containerd', ['--config', f.containerdConfig, '--log-level', 'warn'])
     const deadline = Date.now() + 30_000
     while (ctr('version').status !== 0) {
       if (Date.now() > deadline || !children.has('containerd')) throw new Error('containerd did not start')
       await sleep(100)
-    }
-    for (const tar of ['base.tar', 'standins.tar']) {
-      const t = Date.now()
-      const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const p = spawn('ctr', [
-          '--address',
-          l.socket,
-          '-n',
-          'k8s.io',
-          'images',
-          'import',
-          join(build.images, tar),
-        ])
-        let err = ''
-        p.stderr.on('data', (d: Buffer) => (err += d.toString()))
-        p.on('exit', (code) => resolve({ code, err }))
-      })
-      if (r.code !== 0) throw new Error(`ctr images import ${tar}: ${r.err.trim()}`)
-      log(`imported ${tar} in ${Date.now() - t} ms`)
     }
   }
   const prepared = prepare()

@@ -93,20 +93,29 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 }
 
 /** A containerd root for one node: hard links to the cached store, with its own copies of the databases. */
-export function linkStore(store: string, root: string): void {
+export async function linkStore(store: string, root: string): Promise<void> {
   rmSync(root, { recursive: true, force: true })
-  const linked = spawnSync('cp', ['-al', store, root], { encoding: 'utf8' })
-  if (linked.status !== 0) {
+  if ((await cp('-al', store, root)) !== '') {
     // Another filesystem: copy (slower, same result).
     rmSync(root, { recursive: true, force: true })
-    const copied = spawnSync('cp', ['-a', store, root], { encoding: 'utf8' })
-    if (copied.status !== 0) throw new Error(`copying the image store: ${copied.stderr.trim()}`)
+    const err = await cp('-a', store, root)
+    if (err) throw new Error(`copying the image store: ${err}`)
   }
   for (const db of DATABASES) {
-    const path = join(root, db)
-    if (!existsSync(path)) continue
-    const r = spawnSync('cp', ['--remove-destination', join(store, db), path], { encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`copying ${db}: ${r.stderr.trim()}`)
+    if (!existsSync(join(root, db))) continue
+    const err = await cp('--remove-destination', join(store, db), join(root, db))
+    if (err) throw new Error(`copying ${db}: ${err}`)
   }
   rmSync(join(root, 'ready'), { force: true })
+}
+
+/** Runs cp without blocking (the control plane starts meanwhile); resolves to its error text, '' when it worked. */
+function cp(...args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const p = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let err = ''
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    p.on('error', (e) => resolve(e.message))
+    p.on('exit', (code) => resolve(code === 0 ? '' : err.trim() || `exit ${code}`))
+  })
 }

@@ -89,7 +89,7 @@ export function prepareRealNode(
     writeFileSync(f.kubeProxyConfig, kubeProxyConfig(l))
     writeFileSync(f.corefile, corefile(l))
     writeFileSync(f.resolvConf, `search ${'cluster.local'}\nnameserver ${l.gatewayIp}\n`)
-    linkStore(build.store, f.containerdRoot)
+    await linkStore(build.store, f.containerdRoot)
     start('containerd', 'containerd', ['--config', f.containerdConfig, '--log-level', 'warn'])
     const deadline = Date.now() + 30_000
     while (ctr('version').status !== 0) {

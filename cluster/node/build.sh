@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 go_dir="$here/../go"
 K8S_VERSION=$(sed -n 's/^K8S_VERSION=//p' "$here/../build.sh")
-COREDNS_VERSION=$(awk '/github.com\/coredns\/coredns /{print $2; exit}' "$go_dir/coredns/go.mod")
+COREDNS_VERSION=$(awk '{for (i = 1; i < NF; i++) if ($i == "github.com/coredns/coredns") { print $(i + 1); exit } }' "$go_dir/coredns/go.mod")
 PACKAGES=(containerd runc containernetworking-plugins iptables conntrack)
 
 sums=$(cat "$go_dir"/kubernetes/go.* "$go_dir"/coredns/go.* "$go_dir"/coredns/*.go | sha256sum | cut -c1-12)

@@ -200,7 +200,7 @@ authorization:
 clusterDNS: [${l.gatewayIp}]
 clusterDomain: ${CLUSTER_DOMAIN}
 resolvConf: ${l.files.resolvConf}
-podLogsDirectory: ${join(l.root, 'pod-logs')}
+podLogsDir: ${join(l.root, 'pod-logs')}
 failSwapOn: false
 serializeImagePulls: false
 registerWithTaints:
@@ -215,7 +215,6 @@ syncFrequency: 10s
 fileCheckFrequency: 5s
 shutdownGracePeriod: 0s
 kernelMemcgNotification: false
-makeIPTablesUtilChains: false
 `
 }
 

@@ -169,6 +169,9 @@ export function cniConfig(l: NodeLayout): string {
             type: 'host-local',
             dataDir: l.files.cniIpamDir,
             ranges: [[{ subnet: l.podSubnet, gateway: l.gatewayIp }]],
+            // Pods send everything to the node netns (Service addresses are translated there); it has no
+            // default route of its own, so what is not for a pod, the host or a Service goes nowhere.
+            routes: [{ dst: '0.0.0.0/0' }],
           },
         },
       ],

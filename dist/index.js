@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2630);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8055);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2630:
+/***/ 8055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41769,8 +41769,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             if (res.status !== 200)
                 throw errorFrom(res, `watching ${kind}`);
         },
-        async podLogs(namespace, pod, container, tailLines) {
-            const q = query({ container, tailLines: String(tailLines) });
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
             const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
             return res.status === 200 ? res.body : '';
         },
@@ -41976,7 +41976,61 @@ async function applyReplacingImmutable(kube, obj, deadline, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/kube/container-diagnosis.ts
+// What one container's status says about why it is not ready, in words a developer acts on: a crash loop with
+// its restart count and last exit code, an exit code of a finished container, an image that cannot be pulled,
+// or a running container whose readiness probe has not passed. Pure: the caller reads the status and the logs.
+const exitText = (s) => s
+    ? [
+        s.exitCode !== undefined ? `exit code ${s.exitCode}` : '',
+        s.signal ? `signal ${s.signal}` : '',
+        s.reason && s.reason !== 'Error' ? s.reason : '',
+        s.message ? s.message.trim() : '',
+    ]
+        .filter(Boolean)
+        .join(', ')
+    : '';
+const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
+function containerProblem(c) {
+    const waiting = c.state?.waiting;
+    const terminated = c.state?.terminated;
+    const running = c.state?.running;
+    const last = c.lastState?.terminated;
+    const count = c.restartCount ?? 0;
+    if (waiting) {
+        const reason = waiting.reason ?? 'Waiting';
+        if (reason === 'CrashLoopBackOff' || (last && count > 0)) {
+            const lastExit = exitText(last);
+            return {
+                summary: `${reason} (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+                previousLog: true,
+            };
+        }
+        return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
+    }
+    if (terminated) {
+        const why = exitText(terminated);
+        return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
+    }
+    if (running) {
+        const lastExit = exitText(last);
+        const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : '';
+        return { summary: `running, not ready (its readiness probe has not passed${extra})`, previousLog: false };
+    }
+    return { summary: 'not started yet', previousLog: false };
+}
+/** The last non-empty line of a log, shortened, for one-line summaries (the deployment status). */
+function lastLogLine(log, max = 120) {
+    const line = log
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? '';
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 ;// CONCATENATED MODULE: ./src/kube/diagnose.ts
+
 const LOG_LINES = 20;
 /** The namespace's events, read once for every workload that is diagnosed. */
 async function namespaceEvents(kube, namespace) {
@@ -42001,29 +42055,28 @@ async function diagnose(kube, namespace, w, allEvents) {
         .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
     details.push(...recent);
     const failing = pods.filter((p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready));
+    let firstProblem = '';
     for (const pod of failing.slice(0, 3)) {
         for (const c of pod.status?.containerStatuses ?? []) {
             if (c.ready)
                 continue;
-            const [stateName, state] = Object.entries(c.state ?? {}).find(([, v]) => v) ?? ['unknown', undefined];
-            const why = [
-                state?.reason,
-                state?.message,
-                state?.exitCode !== undefined ? `exit code ${state.exitCode}` : '',
-            ]
-                .filter(Boolean)
-                .join(', ');
-            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${stateName}${why ? ` (${why})` : ''}`);
-            const logs = await kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES).catch(() => '');
+            const problem = containerProblem(c);
+            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
+            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
+            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
             if (logs.trim())
-                details.push(`  last log lines of ${pod.metadata.name}/${c.name}:`, ...logs
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
                     .trimEnd()
                     .split('\n')
                     .map((l) => `    ${l}`));
+            if (!firstProblem) {
+                const line = lastLogLine(logs);
+                firstProblem = `pod ${pod.metadata.name} container ${c.name}: ${problem.summary}${line ? `; last log line: ${line}` : ''}`;
+            }
         }
     }
-    const firstPodProblem = details.find((d) => d.startsWith('  pod '))?.trim();
-    return { headline: firstPodProblem ? `${headline}; ${firstPodProblem}` : headline, details };
+    return { headline: firstProblem ? `${headline}; ${firstProblem}` : headline, details };
 }
 const time = (e) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
 /** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */

@@ -42,7 +42,7 @@ describe('the real node layout', () => {
     const texts = [containerdConfig(a, 'p'), cniConfig(a), kubeletConfig(a), kubeProxyConfig(a)]
     const elsewhere = texts
       .flatMap(own)
-      .filter((p) => !p.startsWith('/runs/a/') && !p.startsWith(a.run) && p !== a.cgroupRoot)
+      .filter((p) => !p.startsWith(a.root + '/') && !p.startsWith(a.run + '/') && p !== a.cgroupRoot)
     expect(elsewhere).toEqual([])
   })
 

@@ -150,7 +150,7 @@ spec:
 `,
       'client.yaml': job(
         'client',
-        'for i in $(seq 30); do wget -qO- http://server/index.html && exit 0; sleep 1; done; exit 1',
+        'for i in $(seq 30); do curl -fsS http://server/index.html && exit 0; sleep 1; done; exit 1',
       ),
     })
     expect(explain(r)).toBe('')

@@ -1,28 +1,23 @@
 #!/usr/bin/env bash
-# Packs root filesystems into docker-archive tarballs (manifest.json, one config per image, uncompressed layer
-# tars) that `ctr images import` reads. Called by build.sh:
-#   pack.sh <work> <tools rootfs> <stand-ins overlay upper dir> <pause dir> <redis ref> <mariadb ref> <rabbitmq ref>
+# Packs layers into docker-archive tarballs (manifest.json, one config per image, uncompressed layer tars) that
+# `ctr images import` reads. Called by build.sh:
+#   pack.sh <work> <pause dir> <tools layer tar> <packages layer tar> <scripts dir> <redis> <mariadb> <rabbitmq>
 # Writes <work>/base.tar (pause, tools) and <work>/standins.tar (redis, mariadb, rabbitmq).
 set -euo pipefail
-work=$1 base=$2 upper=$3 pause=$4 redis=$5 mariadb=$6 rabbitmq=$7
+work=$1 pause=$2 tools=$3 packages=$4 scripts=$5 redis=$6 mariadb=$7 rabbitmq=$8
 blobs="$work/blobs"
 mkdir -p "$blobs"
 
-# An overlay upper dir marks deletions as 0:0 character devices and opaque directories with an xattr; an image
-# layer says the same with .wh. files.
-while IFS= read -r -d '' dev; do
-  rm -f "$dev" && : > "$(dirname "$dev")/.wh.$(basename "$dev")"
-done < <(find "$upper" -type c -print0)
-while IFS= read -r -d '' d; do
-  if [ "$(getfattr --only-values -n trusted.overlay.opaque "$d" 2>/dev/null || true)" = y ]; then : > "$d/.wh..wh..opq"; fi
-done < <(find "$upper" -type d -print0)
-
-layer() { # layer <dir> -> prints the layer's digest (hex); the tar is $blobs/<hex>.tar
-  tar --numeric-owner --sort=name --mtime=@0 -C "$1" -cf "$blobs/layer.tmp" .
+digest() { # digest <tar> -> moves or links it into $blobs/<hex>.tar, prints <hex>
   local hex
-  hex=$(sha256sum "$blobs/layer.tmp" | cut -c1-64)
-  mv "$blobs/layer.tmp" "$blobs/$hex.tar"
+  hex=$(sha256sum "$1" | cut -c1-64)
+  ln -f "$1" "$blobs/$hex.tar" 2>/dev/null || cp "$1" "$blobs/$hex.tar"
   echo "$hex"
+}
+layer() { # layer <dir> -> prints the layer's digest
+  tar --numeric-owner --sort=name --mtime=@0 -C "$1" -cf "$work/layer.tmp" .
+  digest "$work/layer.tmp"
+  rm -f "$work/layer.tmp"
 }
 json_list() { local IFS=,; echo "[$*]"; }
 quote() { local q=() a; for a in "$@"; do q+=("\"$a\""); done; json_list "${q[@]}"; }
@@ -52,15 +47,16 @@ archive() { # archive <out.tar> <layer hex>...: the images declared since the la
 
 PATH_ENV='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 p=$(layer "$pause")
-t=$(layer "$base")
-s=$(layer "$upper")
+t=$(digest "$tools")
+s=$(digest "$packages")
+x=$(layer "$scripts")
 image "$PAUSE_IMAGE" '["/pause"]' null "$(quote "$PATH_ENV")" / '{}' "$p"
 image "$TOOLS_IMAGE" null '["/bin/sh"]' "$(quote "$PATH_ENV")" / '{}' "$t"
 archive "$work/base.tar" "$p" "$t"
 # The stand-ins: one entrypoint that starts each the way its official image does (see standins/).
 entry='["docker-entrypoint.sh"]'
-image "$redis" "$entry" '["redis-server"]' "$(quote "$PATH_ENV")" /data '{"6379/tcp":{}}' "$t" "$s"
-image "$mariadb" "$entry" '["mariadbd"]' "$(quote "$PATH_ENV")" / '{"3306/tcp":{}}' "$t" "$s"
+image "$redis" "$entry" '["redis-server"]' "$(quote "$PATH_ENV")" /data '{"6379/tcp":{}}' "$t" "$s" "$x"
+image "$mariadb" "$entry" '["mariadbd"]' "$(quote "$PATH_ENV")" / '{"3306/tcp":{}}' "$t" "$s" "$x"
 image "$rabbitmq" "$entry" '["rabbitmq-server"]' "$(quote "$PATH_ENV" HOME=/var/lib/rabbitmq)" / \
-  '{"5672/tcp":{},"15672/tcp":{}}' "$t" "$s"
-archive "$work/standins.tar" "$t" "$s"
+  '{"5672/tcp":{},"15672/tcp":{}}' "$t" "$s" "$x"
+archive "$work/standins.tar" "$t" "$s" "$x"

@@ -251,11 +251,15 @@ export function cleanupNode(l: NodeLayout): string[] {
     done.push(`deleted netns ${l.netns}`)
   }
   if (tryRun('ip', ['link', 'show', l.hostVeth])) tryRun('ip', ['link', 'delete', l.hostVeth])
-  // libcni keeps results per network name under /var/lib/cni.
+  // libcni keeps results under /var/lib/cni per network and sandbox: this node's network, and the loopback
+  // network of each of its sandboxes (named in containerd's store).
   const results = '/var/lib/cni/results'
+  const sandboxes = join(l.files.containerdRoot, 'io.containerd.grpc.v1.cri', 'sandboxes')
+  const ids = existsSync(sandboxes) ? readdirSync(sandboxes) : []
   if (existsSync(results))
     for (const n of readdirSync(results))
-      if (n.startsWith(`${l.cniNetwork}-`)) rmSync(join(results, n), { force: true })
+      if (n.startsWith(`${l.cniNetwork}-`) || ids.some((id) => n.includes(id)))
+        rmSync(join(results, n), { force: true })
   // The kubelet links each container's log into /var/log/containers (a fixed path).
   const links = '/var/log/containers'
   if (existsSync(links))

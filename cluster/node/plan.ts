@@ -17,6 +17,7 @@ export const NODE_NAME = 'real-node'
 export const TAINT = { key: 'preview.local/real-node', value: 'true', effect: 'NoSchedule' } as const
 export const NODE_LABEL = 'preview.local/real-node'
 export const SLOTS_DIR = '/run/preview-node'
+export const STATE_DIR = '/var/lib/preview-node'
 export const CNI_BIN_DIR = '/usr/lib/cni'
 export const CLUSTER_DOMAIN = 'cluster.local'
 
@@ -36,7 +37,7 @@ export interface NodeLayout {
   /** Short paths (unix sockets have a 108-byte limit): the slot's folder under /run. */
   run: string
   socket: string
-  /** Everything else under the cluster's own folder. */
+  /** Everything else: containerd's store, the kubelet's pods, configuration. */
   root: string
   files: {
     containerdConfig: string
@@ -59,7 +60,9 @@ export interface NodeLayout {
 export function layout(clusterDir: string, slot: number): NodeLayout {
   if (!Number.isInteger(slot) || slot < 1 || slot > 250) throw new Error(`node slot ${slot}: use 1-250`)
   const net = `10.244.${slot}`
-  const root = join(clusterDir, 'node')
+  // Outside the repository (linters and formatters walk it) and on the same filesystem as the image cache
+  // (hard links): /var/lib, like any node's state.
+  const root = join(STATE_DIR, String(slot))
   const run = join(SLOTS_DIR, String(slot))
   return {
     slot,

@@ -95,11 +95,16 @@ export async function diagnose(
         )
       if (!firstProblem) {
         const line = lastLogLine(logs)
-        firstProblem = `pod ${pod.metadata.name} container ${c.name}: ${problem.summary}${line ? `; last log line: ${line}` : ''}`
+        firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`
       }
     }
   }
-  return { headline: firstProblem ? `${headline}; ${firstProblem}` : headline, details }
+  // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+  const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : ''
+  return {
+    headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+    details,
+  }
 }
 
 const time = (e: EventLike) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''

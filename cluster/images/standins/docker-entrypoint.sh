@@ -7,7 +7,7 @@ log() { echo "$(date -u +%FT%TZ) [entrypoint] $*" >&2; }
 
 # Redis: no password and reachable from other pods, like the official image (which builds with protected mode
 # off); data in the working directory /data.
-redis() {
+start_redis() {
   [ "$1" = redis-server ] && shift && set -- redis-server --protected-mode no --dir /data "$@"
   exec "$@"
 }
@@ -37,8 +37,9 @@ mariadb_init() {
     log "GENERATED ROOT PASSWORD: $MARIADB_ROOT_PASSWORD"
   fi
   log 'Initializing database files'
-  mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db --auth-root-authentication-method=normal \
-    --skip-name-resolve > /dev/null
+  # --rpm: no host name look-up (as the official image); --skip-name-resolve: accounts by address only.
+  mariadb-install-db --user=mysql --datadir=/var/lib/mysql --rpm --skip-test-db \
+    --auth-root-authentication-method=normal --skip-name-resolve > /dev/null
   log 'Starting temporary server'
   mariadbd --user=mysql --skip-networking --socket=/run/mysqld/mysqld.sock --datadir=/var/lib/mysql &
   local pid=$! i
@@ -72,7 +73,7 @@ GRANT ALL ON \`$MARIADB_DATABASE\`.* TO '$(sql_escape "$MARIADB_USER")'@'%';"
   kill "$pid" && wait "$pid" || true
   log 'MariaDB init process done. Ready for start up.'
 }
-mariadb() {
+start_mariadb() {
   case "$1" in mariadbd | mysqld) ;; *) exec "$@" ;; esac
   mariadb_env
   mkdir -p /run/mysqld /var/lib/mysql && chown mysql:mysql /run/mysqld /var/lib/mysql
@@ -84,7 +85,7 @@ mariadb() {
 
 # RabbitMQ: the default user RABBITMQ_DEFAULT_USER/RABBITMQ_DEFAULT_PASS (guest/guest otherwise) may log in
 # from other pods; the management plugin is on (the -management image); data in /var/lib/rabbitmq.
-rabbitmq() {
+start_rabbitmq() {
   [ "$1" = rabbitmq-server ] || exec "$@"
   mkdir -p /etc/rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
   {
@@ -104,8 +105,8 @@ rabbitmq() {
 
 [ $# -gt 0 ] || set -- /bin/sh
 case "$1" in
-  redis-server) redis "$@" ;;
-  mariadbd | mysqld) mariadb "$@" ;;
-  rabbitmq-server) rabbitmq "$@" ;;
+  redis-server) start_redis "$@" ;;
+  mariadbd | mysqld) start_mariadb "$@" ;;
+  rabbitmq-server) start_rabbitmq "$@" ;;
   *) exec "$@" ;;
 esac

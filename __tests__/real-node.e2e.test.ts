@@ -120,9 +120,9 @@ describe('real node', () => {
       { 'web.yaml': deployment('web', 'echo booting; echo "fatal: DATABASE_URL is not set"; exit 1') },
       { timeout: '40s' },
     )
+    expect(r.log).toMatch(/CrashLoopBackOff \(restarted \d+ times?; last exit code 1\)/)
     expect(r.code).not.toBe(0)
     expect(r.outputs.status).toBe('failed')
-    expect(r.log).toMatch(/CrashLoopBackOff \(restarted \d+ times?; last exit code 1\)/)
     expect(r.log).toContain('fatal: DATABASE_URL is not set')
     expect(r.summary).toContain('CrashLoopBackOff')
     const last = gh.statusesOf(Number(r.outputs['deployment-id'])).at(-1)!

@@ -253,17 +253,21 @@ iptables:
  * name is NXDOMAIN (there is no upstream: nothing leaves the machine).
  */
 export function corefile(l: NodeLayout): string {
-  return `.:53 {
-    bind ${l.gatewayIp}
+  const cluster = `    bind ${l.gatewayIp}
     errors
     kubernetes ${CLUSTER_DOMAIN} in-addr.arpa ip6.arpa {
         kubeconfig ${l.files.kubeconfig} node
         pods insecure
-        fallthrough in-addr.arpa ip6.arpa
         ttl 5
     }
     cache 5
-    loadbalance
+    loadbalance`
+  // A query goes to the server block of its most specific zone: the cluster's own, or the catch-all.
+  return `${CLUSTER_DOMAIN}:53 in-addr.arpa:53 ip6.arpa:53 {
+${cluster}
+}
+.:53 {
+    bind ${l.gatewayIp}
     template ANY ANY {
         rcode NXDOMAIN
     }

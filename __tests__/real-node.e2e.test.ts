@@ -117,7 +117,18 @@ describe('real node', () => {
     const r = await deploy(
       'acme/crashing',
       3,
-      { 'web.yaml': deployment('web', 'echo booting; echo "fatal: DATABASE_URL is not set"; exit 1') },
+      {
+        // With a readiness probe, like the bundled web: without one, Kubernetes counts the pod available for
+        // the moment it runs, before its first crash.
+        'web.yaml': deployment(
+          'web',
+          'echo booting; sleep 1; echo "fatal: DATABASE_URL is not set"; exit 1',
+          `          readinessProbe:
+            httpGet: { path: /up, port: 3000 }
+            periodSeconds: 1
+`,
+        ),
+      },
       { timeout: '40s' },
     )
     expect(r.log).toMatch(/CrashLoopBackOff \(restarted \d+ times?; last exit code 1\)/)

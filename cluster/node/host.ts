@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { layout, SLOTS_DIR, type NodeLayout } from './plan.ts'
+import { layout, SLOTS_DIR, STATE_DIR, type NodeLayout } from './plan.ts'
 
 export function run(cmd: string, args: string[], input?: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] })
@@ -271,6 +271,12 @@ export function cleanupNode(l: NodeLayout): string[] {
       }
   rmSync(l.run, { recursive: true, force: true })
   rmSync(l.root, { recursive: true, force: true })
+  for (const parent of [SLOTS_DIR, STATE_DIR])
+    try {
+      rmdirSync(parent) // only when no other cluster's node is left in it
+    } catch {
+      // not empty, or gone
+    }
   return done
 }
 

@@ -2,8 +2,8 @@
 // CNI bridge, kube-proxy, CoreDNS; see cluster/node/), with images built from Debian packages.
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
-import { eventually } from './harness/kube.js'
-import { previewHarness } from './harness/preview.js'
+import { eventually, sha } from './harness/kube.js'
+import { previewHarness, type PreviewEvent } from './harness/preview.js'
 import { realNode, realNodeWorkspace } from './harness/real-node.js'
 
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
@@ -17,9 +17,10 @@ const deploy = (
   files: Record<string, string>,
   inputs: Record<string, string> = {},
   bundled?: string[],
+  event: Partial<PreviewEvent> = {},
 ) =>
   run(
-    { repository, number },
+    { repository, number, ...event },
     { templates: 'preview', ...inputs },
     {
       workspace: realNodeWorkspace(files, bundled ? { dir: TEMPLATES, names: bundled } : undefined),
@@ -171,6 +172,50 @@ spec:
     expect(client!.spec!.nodeName).toBe(realNode().name)
     const log = await kube.core.readNamespacedPodLog({ namespace: ns, name: client!.metadata!.name! })
     expect(log).toContain(`hello from ${server!.metadata!.name}`)
+  })
+
+  test('a StatefulSet update that really takes time is reported ready only when every pod runs it', async () => {
+    const statefulSet = (version: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: { app: db }
+  template:
+    metadata:
+      labels: { app: db }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: db
+          image: ${realNode().toolsImage}
+          command: ['sh', '-c', 'sleep 4; touch /tmp/ready; exec sleep 3600']
+          env: [{ name: VERSION, value: ${version} }]
+          readinessProbe:
+            exec: { command: ['test', '-f', '/tmp/ready'] }
+            periodSeconds: 1
+`
+    const first = await deploy('acme/rollout', 6, { 'db.yaml': statefulSet('v1') }, {}, undefined, {
+      sha: sha('rollout-v1'),
+    })
+    expect(explain(first)).toBe('')
+    const started = Date.now()
+    const second = await deploy('acme/rollout', 6, { 'db.yaml': statefulSet('v2') }, {}, undefined, {
+      action: 'synchronize',
+      sha: sha('rollout-v2'),
+    })
+    expect(explain(second)).toBe('')
+    // Two pods replaced one after the other, each ready 4 s after it starts.
+    expect(Date.now() - started).toBeGreaterThan(8000)
+    const ns = second.outputs.namespace!
+    const pods = await podsOf(ns, 'app=db')
+    expect(pods.map((p) => p.spec!.containers[0]!.env![0]!.value)).toEqual(['v2', 'v2'])
+    expect(pods.every((p) => p.status!.containerStatuses![0]!.ready)).toBe(true)
+    const sts = await kube.apps.readNamespacedStatefulSet({ namespace: ns, name: 'db' })
+    expect(sts.status!.currentRevision).toBe(sts.status!.updateRevision)
   })
 
   test('the bundled Redis, MariaDB and RabbitMQ run on their stand-ins; migrate waits for MariaDB', async () => {

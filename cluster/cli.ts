@@ -20,7 +20,7 @@ import {
   type ClusterConfig,
   type ClusterState,
 } from './paths.ts'
-import { buildRealNode, cleanupRealNode, realNodeLines } from './node/cli-hooks.ts'
+import { cleanupRealNode, realNodeLines, startRealNodeBuild } from './node/cli-hooks.ts'
 
 const args = process.argv.slice(2)
 const command = args[0] ?? 'up'
@@ -65,6 +65,7 @@ async function up(): Promise<void> {
     console.log(`KUBECONFIG=${live.kubeconfig}`)
     return
   }
+  const realNode = startRealNodeBuild(dir, say) // its images build beside the control plane's binaries
   const bin = buildBinaries()
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(f.logs, { recursive: true })
@@ -76,7 +77,7 @@ async function up(): Promise<void> {
   }
   const config: ClusterConfig = { name, bin, ports }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
-  await buildRealNode(dir, say)
+  await realNode.finish()
   const started = Date.now()
   const out = openSync(f.supervisorLog, 'a')
   const supervisor = spawn(process.execPath, [join(CLUSTER_DIR, 'supervisor.ts'), dir], {

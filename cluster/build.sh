@@ -9,7 +9,8 @@ K8S_VERSION=v1.36.3
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 
-sums=$(cat "$here"/go/*/go.mod "$here"/go/*/go.sum | sha256sum | cut -c1-12)
+# The control plane's modules only (cluster/go/coredns is the real node's: cluster/node/build.sh).
+sums=$(cat "$here"/go/{etcd,kubernetes,kwok}/go.mod "$here"/go/{etcd,kubernetes,kwok}/go.sum | sha256sum | cut -c1-12)
 cache_root=${PREVIEW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/preview-cluster}
 bin="$cache_root/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION-$sums/bin"
 all=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)

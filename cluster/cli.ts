@@ -21,6 +21,7 @@ import {
   type ClusterConfig,
   type ClusterState,
 } from './paths.ts'
+import { cleanupRealNode, realNodeLines, startRealNodeBuild } from './node/cli-hooks.ts'
 
 const args = process.argv.slice(2)
 const command = args[0] ?? 'up'
@@ -52,6 +53,7 @@ function buildGateway(): string | null {
 }
 
 function printState(state: ClusterState): void {
+  for (const line of realNodeLines(dir)) console.log(line)
   if (state.gateway) console.log(`GATEWAY=${state.gateway}`)
   if (state.http) console.log(`HTTP=${state.http}`)
   console.log(`KUBECONFIG=${state.kubeconfig}`)
@@ -80,6 +82,7 @@ async function up(): Promise<void> {
     printState(live)
     return
   }
+  const realNode = startRealNodeBuild(dir, say) // its images build beside the control plane's binaries
   const bin = buildBinaries()
   const gatewayDir = buildGateway()
   rmSync(dir, { recursive: true, force: true })
@@ -95,6 +98,7 @@ async function up(): Promise<void> {
     : undefined
   const config: ClusterConfig = { name, bin, ports, gateway }
   writeFileSync(f.config, JSON.stringify(config, null, 2))
+  await realNode.finish()
   const started = Date.now()
   const out = openSync(f.supervisorLog, 'a')
   const supervisor = spawn(process.execPath, [join(CLUSTER_DIR, 'supervisor.ts'), dir], {
@@ -145,6 +149,7 @@ async function down(keepLogs = true): Promise<void> {
     }
     say('stopped')
   }
+  cleanupRealNode(dir, say)
   if (!existsSync(dir)) return
   for (const entry of readdirSync(dir)) {
     if (keepLogs && entry === 'logs') continue

@@ -9,6 +9,7 @@ import { request } from 'node:https'
 import { join } from 'node:path'
 import { startGateway } from './gateway/controller.ts'
 import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
+import { startRealNode } from './node/supervise.ts'
 
 const dir = process.argv[2]
 if (!dir) throw new Error('usage: supervisor.ts <cluster dir>')
@@ -20,6 +21,8 @@ const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toF
 
 mkdirSync(f.pki, { recursive: true })
 mkdirSync(f.logs, { recursive: true })
+// The real node (cluster/node/): its network, containerd and images get ready while the control plane starts.
+const realNode = startRealNode(dir, f.logs, log)
 
 // Credentials: one admin token (group system:masters) and the service-account signing key.
 const token = randomBytes(24).toString('hex')
@@ -62,6 +65,7 @@ const apiserverArgs = [
   '--allow-privileged=true',
   '--endpoint-reconciler-type=none',
   '--profiling=false',
+  '--kubelet-preferred-address-types=InternalIP', // the real node's kubelet (logs, exec): by address, not name
 ]
 
 function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
@@ -194,7 +198,8 @@ async function main(): Promise<void> {
     throw new Error(`creating the node: ${node.status} ${node.body}`)
   start('kwok', [
     `--kubeconfig=${f.kubeconfig}`,
-    '--manage-all-nodes=true',
+    // Only its own fake node: the real node's kubelet reports for itself.
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     ...kwokConfigs().map((c) => `--config=${c}`),
   ])
   // The Gateway API and Ingress controller (Traefik), when cluster/cli.ts built it; starts while the node comes up.
@@ -205,6 +210,7 @@ async function main(): Promise<void> {
       })
     : Promise.resolve(undefined)
   gatewayStarting.catch(() => undefined) // awaited below; failing early must not crash the supervisor first
+  const joined = realNode.join(f.kubeconfig, ports.apiserver, api)
   await until('the node to be Ready', async () => {
     const res = await api('GET', '/api/v1/nodes/kwok-node-0')
     return /"type":"Ready","status":"True"/.test(res.body)
@@ -217,7 +223,10 @@ async function main(): Promise<void> {
     .concat(frontDoor ? ['traefik'] : [])
     .filter((n) => !children.has(n))
   if (missing.length) throw new Error(`${missing.join(', ')} exited while starting`)
-  const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid ?? 0]))
+  await joined
+  const pids = Object.fromEntries(
+    [...children, ...realNode.children()].map(([name, c]) => [name, c.pid ?? 0]),
+  )
   const state: ClusterState = {
     pid: process.pid,
     kubeconfig: f.kubeconfig,
@@ -253,6 +262,7 @@ function stop(): void {
   if (stopping) return
   stopping = true
   log('stopping')
+  realNode.stop()
   for (const child of children.values()) child.kill('SIGTERM')
   setTimeout(() => {
     for (const child of children.values()) child.kill('SIGKILL')

@@ -10,6 +10,11 @@ export default function globalSetup(): void {
     encoding: 'utf8',
   })
   const line = r.stdout.trim().split('\n').at(-1) ?? ''
+  // The real node's lines (empty values when the cluster has none), for __tests__/harness/real-node.ts.
+  for (const l of r.stdout.split('\n')) {
+    const m = /^(REAL_NODE|TOOLS_IMAGE)=(.*)$/.exec(l)
+    if (m) process.env[`PREVIEW_TEST_${m[1]}`] = m[2]
+  }
   if (r.status !== 0 || !line.startsWith('KUBECONFIG='))
     throw new Error(`cluster up failed (exit ${r.status})`)
   process.env.PREVIEW_TEST_CLUSTER_NAME = name

@@ -134,10 +134,11 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
       // kwok's pods have made-up addresses that lead off this machine (where something may even answer). Traefik
       // sends requests for backends through this proxy, a closed loopback port: a pod that does not exist gets a
       // 502 at once and nothing leaves the machine. Loopback backends (ExternalName localhost) go direct, as do
-      // addresses in PREVIEW_CLUSTER_POD_NETWORK (a real node's pod network, e.g. 10.88.0.0/16).
+      // the real node's pods (10.244.<slot>.0/24, routed only on this machine, see cluster/node/plan.ts) and
+      // addresses in PREVIEW_CLUSTER_POD_NETWORK.
       HTTP_PROXY: `http://127.0.0.1:${o.closedPort}`,
       HTTPS_PROXY: `http://127.0.0.1:${o.closedPort}`,
-      NO_PROXY: ['localhost', '127.0.0.1', process.env.PREVIEW_CLUSTER_POD_NETWORK ?? '']
+      NO_PROXY: ['localhost', '127.0.0.1', '10.244.0.0/16', process.env.PREVIEW_CLUSTER_POD_NETWORK ?? '']
         .filter(Boolean)
         .join(','),
       http_proxy: '',

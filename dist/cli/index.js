@@ -18680,8 +18680,8 @@ onWarning) {
             if (res.status !== 200)
                 throw errorFrom(res, `watching ${kind}`);
         },
-        async podLogs(namespace, pod, container, tailLines) {
-            const q = query({ container, tailLines: String(tailLines) });
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
             const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
             return res.status === 200 ? res.body : '';
         },

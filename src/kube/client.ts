@@ -59,7 +59,14 @@ export interface Kube {
     onEvent: (e: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void>
-  podLogs(namespace: string, pod: string, container: string, tailLines: number): Promise<string>
+  /** The last lines of a container's log; `previous`: of its instance before the last restart. */
+  podLogs(
+    namespace: string,
+    pod: string,
+    container: string,
+    tailLines: number,
+    previous?: boolean,
+  ): Promise<string>
 }
 
 export class KubeError extends Error {
@@ -338,8 +345,8 @@ export function createKube(
       })
       if (res.status !== 200) throw errorFrom(res, `watching ${kind}`)
     },
-    async podLogs(namespace, pod, container, tailLines) {
-      const q = query({ container, tailLines: String(tailLines) })
+    async podLogs(namespace, pod, container, tailLines, previous) {
+      const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined })
       const res = await call(
         'GET',
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`,

@@ -2,6 +2,7 @@
 // the logs of its failing pods. Read only when a wait fails.
 import type { KubeObject } from '../render.js'
 import type { Kube } from './client.js'
+import { containerProblem, lastLogLine, type ContainerStatusLike } from './container-diagnosis.js'
 import type { WorkloadStatus } from './wait.js'
 
 export interface Diagnosis {
@@ -17,12 +18,7 @@ interface PodLike {
     phase?: string
     reason?: string
     message?: string
-    containerStatuses?: Array<{
-      name: string
-      ready?: boolean
-      restartCount?: number
-      state?: Record<string, { reason?: string; message?: string; exitCode?: number } | undefined>
-    }>
+    containerStatuses?: ContainerStatusLike[]
   }
 }
 
@@ -79,31 +75,36 @@ export async function diagnose(
   const failing = pods.filter(
     (p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready),
   )
+  let firstProblem = ''
   for (const pod of failing.slice(0, 3)) {
     for (const c of pod.status?.containerStatuses ?? []) {
       if (c.ready) continue
-      const [stateName, state] = Object.entries(c.state ?? {}).find(([, v]) => v) ?? ['unknown', undefined]
-      const why = [
-        state?.reason,
-        state?.message,
-        state?.exitCode !== undefined ? `exit code ${state.exitCode}` : '',
-      ]
-        .filter(Boolean)
-        .join(', ')
-      details.push(`  pod ${pod.metadata.name} container ${c.name}: ${stateName}${why ? ` (${why})` : ''}`)
-      const logs = await kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES).catch(() => '')
+      const problem = containerProblem(c)
+      details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`)
+      // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+      const read = (previous: boolean) =>
+        kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '')
+      const logs = (problem.previousLog ? await read(true) : '') || (await read(false))
       if (logs.trim())
         details.push(
-          `  last log lines of ${pod.metadata.name}/${c.name}:`,
+          `  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`,
           ...logs
             .trimEnd()
             .split('\n')
             .map((l) => `    ${l}`),
         )
+      if (!firstProblem) {
+        const line = lastLogLine(logs)
+        firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`
+      }
     }
   }
-  const firstPodProblem = details.find((d) => d.startsWith('  pod '))?.trim()
-  return { headline: firstPodProblem ? `${headline}; ${firstPodProblem}` : headline, details }
+  // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+  const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : ''
+  return {
+    headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+    details,
+  }
 }
 
 const time = (e: EventLike) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''

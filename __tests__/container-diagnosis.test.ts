@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals'
+import { containerProblem, lastLogLine } from '../src/kube/container-diagnosis.js'
+
+describe('containerProblem', () => {
+  it('names a crash loop with its restart count and last exit code, and asks for the crashed log', () => {
+    expect(
+      containerProblem({
+        name: 'web',
+        restartCount: 3,
+        state: {
+          waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' },
+        },
+        lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+      }),
+    ).toEqual({ summary: 'CrashLoopBackOff (restarted 3 times; last exit code 1)', previousLog: true })
+  })
+
+  it('says how a finished container ended', () => {
+    expect(
+      containerProblem({ name: 'migrate', state: { terminated: { exitCode: 3, reason: 'Error' } } }).summary,
+    ).toBe('terminated (exit code 3)')
+    expect(
+      containerProblem({ name: 'x', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }).summary,
+    ).toBe('terminated (exit code 137, OOMKilled)')
+  })
+
+  it('passes on why a container waits, and says when a running one has not passed its probe', () => {
+    expect(
+      containerProblem({
+        name: 'x',
+        state: { waiting: { reason: 'ErrImagePull', message: 'pull access denied' } },
+      }),
+    ).toEqual({ summary: 'ErrImagePull: pull access denied', previousLog: false })
+    expect(containerProblem({ name: 'x', state: { running: {} } }).summary).toBe(
+      'running, not ready (its readiness probe has not passed)',
+    )
+    expect(
+      containerProblem({
+        name: 'x',
+        restartCount: 1,
+        state: { running: {} },
+        lastState: { terminated: { exitCode: 2 } },
+      }).summary,
+    ).toBe('running, not ready (its readiness probe has not passed; restarted 1 time, last exit code 2)')
+  })
+})
+
+describe('lastLogLine', () => {
+  it('is the last line with text, shortened', () => {
+    expect(lastLogLine('a\nb\n\n  \n')).toBe('b')
+    expect(lastLogLine('')).toBe('')
+    expect(lastLogLine('x'.repeat(200), 10)).toBe('xxxxxxxxx…')
+  })
+})

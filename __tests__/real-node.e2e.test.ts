@@ -1,0 +1,253 @@
+// The bundled action against pods that really run: on the local cluster's real node (kubelet, containerd, the
+// CNI bridge, kube-proxy, CoreDNS; see cluster/node/), with images built from Debian packages.
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from '@jest/globals'
+import { eventually, sha } from './harness/kube.js'
+import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import { realNode, realNodeWorkspace } from './harness/real-node.js'
+
+const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
+const { kube, gh, run } = previewHarness({ timeout: '90s' })
+const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
+
+/** Runs the action on a workspace of templates placed on the real node. */
+const deploy = (
+  repository: string,
+  number: number,
+  files: Record<string, string>,
+  inputs: Record<string, string> = {},
+  bundled?: string[],
+  event: Partial<PreviewEvent> = {},
+) =>
+  run(
+    { repository, number, ...event },
+    { templates: 'preview', ...inputs },
+    {
+      workspace: realNodeWorkspace(files, bundled ? { dir: TEMPLATES, names: bundled } : undefined),
+    },
+  )
+
+const podsOf = async (namespace: string, selector: string) =>
+  (await kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items
+
+const deployment = (name: string, command: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: ${name} }
+  template:
+    metadata:
+      labels: { app: ${name} }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: ${name}
+          image: ${realNode().toolsImage}
+          command: ['sh', '-c', ${JSON.stringify(command)}]
+${extra}`
+
+const job = (name: string, command: string) => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      labels: { app: ${name} }
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: ${name}
+          image: ${realNode().toolsImage}
+          command: ['sh', '-c', ${JSON.stringify(command)}]
+`
+
+describe('real node', () => {
+  test('a readiness probe that passes only after some seconds is reported ready only after it passes', async () => {
+    const started = Date.now()
+    const r = await deploy('acme/slow', 1, {
+      'slow.yaml': deployment(
+        'slow',
+        'echo warming up; sleep 8; touch /tmp/ready; echo ready; exec sleep 3600',
+        `          readinessProbe:
+            exec: { command: ['test', '-f', '/tmp/ready'] }
+            periodSeconds: 1
+`,
+      ),
+    })
+    expect(explain(r)).toBe('')
+    expect(r.outputs.status).toBe('deployed')
+    const [pod] = await podsOf(r.outputs.namespace!, 'app=slow')
+    expect(pod!.spec!.nodeName).toBe(realNode().name)
+    const status = pod!.status!.containerStatuses![0]!
+    expect(status.containerID).toMatch(/^containerd:\/\//)
+    const readyAt = Date.parse(
+      String(pod!.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime),
+    )
+    const runningSince = Date.parse(String(status.state!.running!.startedAt))
+    expect(readyAt - runningSince).toBeGreaterThanOrEqual(7000)
+    const success = gh.statusesOf(Number(r.outputs['deployment-id'])).find((s) => s.state === 'success')!
+    // Kubernetes times are whole seconds: the success comes no earlier than the second the pod became Ready.
+    expect(Date.parse(success.created_at)).toBeGreaterThanOrEqual(readyAt)
+    expect(Date.now() - started).toBeGreaterThan(8000)
+  })
+
+  test('a Job that exits non-zero fails the deploy with its exit code and the last lines of its log', async () => {
+    const r = await deploy('acme/failing-job', 2, {
+      'migrate.yaml': job(
+        'migrate',
+        'echo "== Running migrations"; echo "rake aborted: relation users does not exist" >&2; exit 3',
+      ),
+    })
+    expect(r.code).not.toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    for (const text of [r.log, r.summary]) {
+      expect(text).toContain('exit code 3')
+      expect(text).toContain('rake aborted: relation users does not exist')
+    }
+    const last = gh.statusesOf(Number(r.outputs['deployment-id'])).at(-1)!
+    expect(last.state).toBe('failure')
+    expect(last.description).toContain('exit code 3')
+  })
+
+  test('a crash-looping Deployment is diagnosed as such, with its restart count and last log', async () => {
+    const r = await deploy(
+      'acme/crashing',
+      3,
+      {
+        // With a readiness probe, like the bundled web: without one, Kubernetes counts the pod available for
+        // the moment it runs, before its first crash.
+        'web.yaml': deployment(
+          'web',
+          'echo booting; sleep 1; echo "fatal: DATABASE_URL is not set"; exit 1',
+          `          readinessProbe:
+            httpGet: { path: /up, port: 3000 }
+            periodSeconds: 1
+`,
+        ),
+      },
+      { timeout: '40s' },
+    )
+    expect(r.log).toMatch(/CrashLoopBackOff \(restarted \d+ times?; last exit code 1\)/)
+    expect(r.code).not.toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    expect(r.log).toContain('fatal: DATABASE_URL is not set')
+    expect(r.summary).toContain('CrashLoopBackOff')
+    const last = gh.statusesOf(Number(r.outputs['deployment-id'])).at(-1)!
+    expect(last.description).toContain('CrashLoopBackOff')
+  })
+
+  test('a client pod reaches a server through its Service name (DNS and kube-proxy)', async () => {
+    const r = await deploy('acme/talk', 4, {
+      'server.yaml': `${deployment(
+        'server',
+        'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 8080 -h /www',
+        `          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe:
+            tcpSocket: { port: 8080 }
+            periodSeconds: 1
+`,
+      )}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: server
+spec:
+  selector: { app: server }
+  ports: [{ port: 80, targetPort: http }]
+`,
+      'client.yaml': job(
+        'client',
+        'for i in $(seq 30); do curl -fsS http://server/index.html && exit 0; sleep 1; done; exit 1',
+      ),
+    })
+    expect(explain(r)).toBe('')
+    const ns = r.outputs.namespace!
+    const [server] = await podsOf(ns, 'app=server')
+    const [client] = await podsOf(ns, 'app=client')
+    expect(client!.spec!.nodeName).toBe(realNode().name)
+    const log = await kube.core.readNamespacedPodLog({ namespace: ns, name: client!.metadata!.name! })
+    expect(log).toContain(`hello from ${server!.metadata!.name}`)
+  })
+
+  test('a StatefulSet update that really takes time is reported ready only when every pod runs it', async () => {
+    const statefulSet = (version: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: { app: db }
+  template:
+    metadata:
+      labels: { app: db }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: db
+          image: ${realNode().toolsImage}
+          command: ['sh', '-c', 'sleep 4; touch /tmp/ready; exec sleep 3600']
+          env: [{ name: VERSION, value: ${version} }]
+          readinessProbe:
+            exec: { command: ['test', '-f', '/tmp/ready'] }
+            periodSeconds: 1
+`
+    const first = await deploy('acme/rollout', 6, { 'db.yaml': statefulSet('v1') }, {}, undefined, {
+      sha: sha('rollout-v1'),
+    })
+    expect(explain(first)).toBe('')
+    const started = Date.now()
+    const second = await deploy('acme/rollout', 6, { 'db.yaml': statefulSet('v2') }, {}, undefined, {
+      action: 'synchronize',
+      sha: sha('rollout-v2'),
+    })
+    expect(explain(second)).toBe('')
+    // Two pods replaced one after the other, each ready 4 s after it starts.
+    expect(Date.now() - started).toBeGreaterThan(8000)
+    const ns = second.outputs.namespace!
+    const pods = await podsOf(ns, 'app=db')
+    expect(pods.map((p) => p.spec!.containers[0]!.env![0]!.value)).toEqual(['v2', 'v2'])
+    expect(pods.every((p) => p.status!.containerStatuses![0]!.ready)).toBe(true)
+    const sts = await kube.apps.readNamespacedStatefulSet({ namespace: ns, name: 'db' })
+    expect(sts.status!.currentRevision).toBe(sts.status!.updateRevision)
+  })
+
+  test('the bundled Redis, MariaDB and RabbitMQ run on their stand-ins; migrate waits for MariaDB', async () => {
+    // The migrate Job runs in the MariaDB stand-in (it has the client): it waits until the database answers
+    // through its Service, then writes and reads a row as the app user, from DATABASE_URL.
+    const migrate = [
+      'url=${DATABASE_URL#mysql2://}; user=${url%%:*}; rest=${url#*:}; pass=${rest%%@*}; db=${url##*/}',
+      'until mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "SELECT 1" >/dev/null 2>&1; do echo waiting for the database; sleep 1; done',
+      'mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "CREATE TABLE IF NOT EXISTS seeds (n INT); INSERT INTO seeds VALUES (42); SELECT n FROM seeds"',
+    ].join('\n')
+    const values = `migrate:\n  args: ${JSON.stringify(['bash', '-c', migrate])}\n`
+    const r = await deploy(
+      'acme/stack',
+      5,
+      {},
+      { values, image: 'docker.io/library/mariadb:11.4.8', timeout: '4m' },
+      ['values.yaml', 'app-config.yaml', 'redis.yaml', 'mariadb.yaml', 'rabbitmq.yaml', 'migrate.yaml'],
+    )
+    expect(explain(r)).toBe('')
+    expect(r.outputs.status).toBe('deployed')
+    const ns = r.outputs.namespace!
+    for (const name of ['redis', 'mariadb', 'rabbitmq']) {
+      const [pod] = await podsOf(ns, `app.kubernetes.io/name=${name}`)
+      expect(pod!.spec!.nodeName).toBe(realNode().name)
+      expect(pod!.status!.containerStatuses![0]!.ready).toBe(true)
+    }
+    const [m] = await podsOf(ns, 'app.kubernetes.io/name=migrate')
+    const log = await eventually(
+      'the migrate log',
+      () => kube.core.readNamespacedPodLog({ namespace: ns, name: m!.metadata!.name! }),
+      (l) => l.includes('42'),
+    )
+    expect(log).toMatch(/n\s+42/)
+  }, 300_000)
+})

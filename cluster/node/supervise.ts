@@ -1,0 +1,42 @@
+// The real node as the supervisor sees it: started beside the control plane, joined once the API server is up,
+// stopped with the rest. A node that fails to start is reported and removed; the cluster goes on without it
+// (`cluster:up` then prints an empty REAL_NODE=).
+import { readFileSync } from 'node:fs'
+import { prepareRealNode, type RealNode } from './node.ts'
+import { NODE_NAME } from './plan.ts'
+
+type Api = (method: string, path: string) => Promise<{ status: number; body: string }>
+
+export function startRealNode(clusterDir: string, logs: string, log: (msg: string) => void) {
+  let node: RealNode | null = null
+  const fail = (e: unknown) => {
+    log(`real node failed: ${(e as Error).message}; the cluster goes on without it`)
+    node?.stop()
+    node = null
+  }
+  try {
+    node = prepareRealNode(clusterDir, logs, log)
+  } catch (e) {
+    fail(e)
+  }
+  return {
+    async join(kubeconfig: string, apiPort: number, api: Api): Promise<void> {
+      if (!node) return
+      const started = Date.now()
+      try {
+        const info = await node.join({
+          adminKubeconfig: readFileSync(kubeconfig, 'utf8'),
+          apiPort,
+          ready: async () =>
+            /"type":"Ready","status":"True"/.test((await api('GET', `/api/v1/nodes/${NODE_NAME}`)).body),
+        })
+        log(`real node ${info.name} is Ready (${Date.now() - started} ms after joining)`)
+      } catch (e) {
+        fail(e)
+      }
+    },
+    children: (): [string, { pid?: number }][] =>
+      Object.entries(node?.pids() ?? {}).map(([name, pid]) => [name, { pid }]),
+    stop: () => node?.stop(),
+  }
+}

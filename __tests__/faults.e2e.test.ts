@@ -291,7 +291,7 @@ describe('a failing GitHub API', () => {
     failing.times = 0
     expect(r.code).not.toBe(0)
     expect(r.log).toMatch(
-      /::error::The preview is deployed and healthy at https:\/\/\S+, but GitHub did not accept the deployment status .*re-run the job to report it/,
+      /::error::The preview is deployed and healthy at https?:\/\/\S+, but GitHub did not accept the deployment status .*re-run the job to report it/,
     )
     const stuck = gh.deployments.filter((d) => d.repo === repo).map((d) => d.id)
     expect(stuck.map((id) => gh.statusesOf(id).at(-1)?.state)).toEqual(['in_progress'])

@@ -13,7 +13,7 @@ test('the demo walks a PR through opened, a push and closed', () => {
   })
   expect(out).toMatch(/PR #42 opened: deploy the whole stack[\s\S]*✔ status deployed/)
   expect(out).toMatch(
-    /web +Deployment +✅ 1\/1 ready +https:\/\/storefront-[0-9a-f]{6}-pr-42\.preview\.example\.test/,
+    /web +Deployment +✅ 1\/1 ready +https?:\/\/storefront-[0-9a-f]{6}-pr-42\.preview\.example\.test/,
   )
   expect(out).toMatch(/a new commit pushed[\s\S]*pruned: Job migrate-c0ffee1/)
   expect(out).toMatch(/closed: remove everything[\s\S]*✔ status destroyed/)

@@ -126,7 +126,7 @@ describe('the sticky PR comment', () => {
     const [comment] = commentsOf(repo, 4)
     expect(comment!.body).toContain('<!-- kube-pr-preview:preview/pr-4 -->')
     expect(comment!.body).toContain(`Ready** at ${opened.outputs.url}`)
-    expect(comment!.body).toMatch(/\| web \| ✅ 1\/1 ready \| <https:\/\/commented-/)
+    expect(comment!.body).toMatch(/\| web \| ✅ 1\/1 ready \| <https?:\/\/commented-/)
     const next = sha('commented-2')
     await run({ repository: repo, number: 4, action: 'synchronize', sha: next })
     expect(commentsOf(repo, 4)).toHaveLength(1)
@@ -186,7 +186,7 @@ describe('mode: sweep', () => {
       /\| #3 \| 10d \| .* \| would be removed \| not deployed for 10d \(ttl 7d\) \|/,
     )
     expect(dry.summary).toMatch(
-      /\| #2 \| 0m \| `[0-9a-f]{7}` \| <https:\/\/fleet-[0-9a-f]{6}-pr-2\.preview\.example\.test> \| 8\/8 ready \| kept \|/,
+      /\| #2 \| 0m \| `[0-9a-f]{7}` \| <https?:\/\/fleet-[0-9a-f]{6}-pr-2\.preview\.example\.test> \| 8\/8 ready \| kept \|/,
     )
     for (const ns of [closedNs, freshNs, oldNs]) expect(await namespaceExists(ns!)).toBe(true)
 

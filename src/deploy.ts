@@ -223,6 +223,7 @@ export async function deploy(
       ...rest,
     })
 
+    const applyStarted = Date.now()
     const applied = await log.group('Apply', async () => {
       const result = await applyPreview(
         kube,
@@ -269,8 +270,14 @@ export async function deploy(
       })
     }
     const waited = await log.group('Wait', () =>
-      waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) =>
-        log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
+      waitForWorkloads(
+        kube,
+        plan.namespace,
+        ownerSelector(owner),
+        workloads,
+        deadline,
+        (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
+        applyStarted,
       ),
     )
     if (waited.outcome === 'ready') {

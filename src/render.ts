@@ -4,7 +4,7 @@
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
 import Handlebars from 'handlebars'
-import { parseAllDocuments } from 'yaml'
+import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml'
 import { ownerAnnotations, ownerLabels, ANNOTATION, type Owner } from './ownership.js'
 
 export interface TemplateFile {
@@ -63,6 +63,21 @@ export function yamlScalar(value: unknown): string {
     )
   }
   return 'null'
+}
+
+/**
+ * YAML as `kubectl apply -f` reads it (sigs.k8s.io/yaml, which is YAML 1.1): `0755` is octal (493), `yes`, `no`,
+ * `on`, `off`, `y` and `n` are booleans, `0b1010` is binary. Like kubectl, timestamps and sexagesimal numbers
+ * (`1:30`) stay strings. Values inserted by `{{…}}` are quoted, so none of this can change what a value says.
+ */
+export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags) =>
+    tags.filter(
+      (t) =>
+        typeof t === 'string' ||
+        (t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME'),
+    ),
 }
 
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
@@ -197,7 +212,7 @@ export function render(input: RenderInput): RenderedObject[] {
       const message = (e as Error).message
       throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message)
     }
-    const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true })
+    const docs = parseAllDocuments(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true })
     if (!Array.isArray(docs)) throw new TemplateError(file.name, undefined, 'could not be read as YAML')
     for (const doc of docs) {
       const error = doc.errors[0]

@@ -14,6 +14,7 @@ import type { Kube } from './kube/client.js'
 import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock } from './kube/lock.js'
 import { guardScope } from './kube/scope.js'
+import { validateObjects } from './kube/validate.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
@@ -195,6 +196,8 @@ export async function deploy(
     if (rendered.credentials.generated.length)
       log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
     const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
+    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+    await log.group('Validate', () => validateObjects(kube, objects))
     const urls = serviceUrls(objects, plan.scheme)
     const url = primaryUrl(urls, plan.host)
 

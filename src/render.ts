@@ -26,6 +26,46 @@ export interface KubeObject {
   [key: string]: unknown
 }
 
+/** Where an object came from: its template and the rendered YAML document, to point errors at a line. */
+export interface ObjectSource {
+  template: string
+  /** First line of the object's document in the rendered template. */
+  line: number | undefined
+  document: { getIn(path: Iterable<unknown>, keepScalar?: boolean): unknown }
+  text: string
+}
+
+const sources = new WeakMap<KubeObject, ObjectSource>()
+
+/** The template and document an object was rendered from (undefined for objects the action adds itself). */
+export function sourceOf(o: KubeObject): ObjectSource | undefined {
+  return sources.get(o)
+}
+
+/** `spec.ports[0].port` → [`spec`, `ports`, 0, `port`], the API server's way of naming a field. */
+export function fieldPath(field: string): Array<string | number> {
+  const out: Array<string | number> = []
+  for (const m of field.replace(/^\./, '').matchAll(/([^.[\]]+)|\[(\d+)\]|\[([^\]]*)\]/g)) {
+    if (m[1] !== undefined) out.push(m[1])
+    else if (m[2] !== undefined) out.push(Number(m[2]))
+    else if (m[3] !== undefined) out.push(m[3])
+  }
+  return out
+}
+
+/** The rendered line of a field of an object (or of its nearest parent that is written out), when known. */
+export function fieldLine(o: KubeObject, field: string): number | undefined {
+  const source = sources.get(o)
+  if (!source) return undefined
+  const path = fieldPath(field)
+  for (let n = path.length; n > 0; n--) {
+    const node = source.document.getIn(path.slice(0, n), true) as
+      { range?: [number, number, number] } | undefined
+    if (node?.range) return lineOf(source.text, node.range[0])
+  }
+  return source.line
+}
+
 export interface RenderedObject {
   object: KubeObject
   template: string
@@ -240,6 +280,7 @@ export function render(input: RenderInput): RenderedObject[] {
           `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`,
         )
       seen.set(key, file.name)
+      sources.set(object, { template: file.name, line, document: doc, text })
       out.push({ object, template: file.name })
     }
   }

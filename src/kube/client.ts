@@ -34,16 +34,25 @@ export interface Kube {
   /** The API server URL, for messages. */
   readonly server: string
   resource(apiVersion: string, kind: string): Promise<Resource>
-  /** Server-side apply, forcing conflicts, as the action's field manager. */
-  apply(obj: KubeObject): Promise<KubeObject>
+  /** Server-side apply, forcing conflicts, as the action's field manager; dryRun: validated, not stored. */
+  apply(obj: KubeObject, options?: { dryRun?: boolean }): Promise<KubeObject>
+  /** Forgets what discovery found (or did not find): after a CustomResourceDefinition is established. */
+  forgetDiscovery(): void
   /** Creates an object; null when one of that name already exists. */
   create(obj: KubeObject): Promise<KubeObject | null>
   /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
   replace(obj: KubeObject): Promise<KubeObject | null>
   /** The object, or null when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | null>
-  /** Deletes with background propagation; false when it was already gone. Preconditions guard against races. */
-  delete(ref: ObjectRef, preconditions?: { uid?: string; resourceVersion?: string }): Promise<boolean>
+  /**
+   * Deletes with background propagation (foreground: the object stays, marked, until its dependents such as a
+   * Job's pods are gone); false when it was already gone. Preconditions guard against races.
+   */
+  delete(
+    ref: ObjectRef,
+    preconditions?: { uid?: string; resourceVersion?: string },
+    propagation?: 'Background' | 'Foreground',
+  ): Promise<boolean>
   list(
     apiVersion: string,
     kind: string,
@@ -62,14 +71,23 @@ export interface Kube {
   podLogs(namespace: string, pod: string, container: string, tailLines: number): Promise<string>
 }
 
+/** One thing the API server found wrong with an object: `spec.ports[0].port` and why. */
+export interface KubeCause {
+  field?: string
+  message?: string
+  reason?: string
+}
+
 export class KubeError extends Error {
   readonly status: number
   readonly reason: string
-  constructor(status: number, reason: string, message: string) {
+  readonly causes: KubeCause[]
+  constructor(status: number, reason: string, message: string, causes: KubeCause[] = []) {
     super(message)
     this.name = 'KubeError'
     this.status = status
     this.reason = reason
+    this.causes = causes
   }
 }
 
@@ -252,9 +270,10 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
   return {
     server: transport.server,
     resource,
-    async apply(obj) {
+    forgetDiscovery: () => discovered.clear(),
+    async apply(obj, o = {}) {
       const ref = refOf(obj)
-      const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`
+      const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true${o.dryRun ? '&dryRun=All' : ''}`
       const res = await call(
         'PATCH',
         path,
@@ -271,8 +290,8 @@ export function createKube(transport: Transport, retry: RetryPolicy = DEFAULT_RE
       if (res.status === 404) return null
       return ok(res, `reading ${describeRef(ref)}`) as KubeObject
     },
-    async delete(ref, preconditions) {
-      const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions }
+    async delete(ref, preconditions, propagation = 'Background') {
+      const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions }
       const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body)
       if (res.status === 404) return false
       ok(res, `deleting ${describeRef(ref)}`)
@@ -353,7 +372,7 @@ export function backoff(policy: RetryPolicy, attempt: number, last: unknown): nu
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function errorFrom(res: Response, what: string): KubeError {
-  let status: { reason?: string; message?: string } = {}
+  let status: { reason?: string; message?: string; details?: { causes?: KubeCause[] } } = {}
   try {
     status = JSON.parse(res.body) as typeof status
   } catch {
@@ -366,7 +385,12 @@ function errorFrom(res: Response, what: string): KubeError {
       : res.status === 403
         ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
         : ''
-  return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`)
+  return new KubeError(
+    res.status,
+    status.reason ?? String(res.status),
+    `${what}: ${message}${hint}`,
+    status.details?.causes ?? [],
+  )
 }
 
 function unreachable(server: string, e: unknown): KubeError {

@@ -69,7 +69,11 @@ export async function run(): Promise<void> {
     if (plan.action === 'destroy') {
       const outcome = await destroy(
         plan,
-        { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment },
+        {
+          timeoutMs: settings.timeoutMs,
+          deleteEnvironment: settings.deleteEnvironment,
+          allowClusterScoped: settings.allowClusterScoped,
+        },
         kube,
         github,
         log,

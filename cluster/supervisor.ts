@@ -7,7 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
-import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
+import { CLUSTER_DIR, files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
 
 const dir = process.argv[2]
 if (!dir) throw new Error('usage: supervisor.ts <cluster dir>')
@@ -139,6 +139,10 @@ function kwokConfigs(): string[] {
     ...fromDir('node/heartbeat'),
     ...fromDir('pod/fast'),
     join(stages, 'pod/chaos/pod-container-running-failed.yaml'),
+    // Ours: realistic timing for pods labelled `timing.preview.test/profile: slow` (cluster/stages/README.md).
+    ...readdirSync(join(CLUSTER_DIR, 'stages'))
+      .filter((n) => n.endsWith('.yaml'))
+      .map((n) => join(CLUSTER_DIR, 'stages', n)),
   ]
 }
 

@@ -17433,6 +17433,13 @@ function previewNames(prefix, repositoryFullName, pr) {
     const unique = `${naming_repositoryHash(repositoryFullName)}-pr-${pr}`;
     return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
 }
+/**
+ * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
+ * DNS label and most object names, and stays unique through the hash.
+ */
+function previewName(names) {
+    return fitLabel('', names.repo, names.unique);
+}
 /** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
 function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
@@ -17530,6 +17537,7 @@ function hostFor(plan, service) {
 
 ;// CONCATENATED MODULE: ./src/context.ts
 
+
 function templateContext(plan, values, credentials) {
     return {
         pr: {
@@ -17548,7 +17556,7 @@ function templateContext(plan, values, credentials) {
         },
         preview: {
             namespace: plan.namespace,
-            name: `${plan.names.repo}-${plan.names.unique}`,
+            name: previewName(plan.names),
             environment: plan.environment,
             domain: plan.domain,
             host: plan.host,
@@ -17653,6 +17661,37 @@ function ownership_isOwnedBy(obj, o) {
 
 
 
+const sources = new WeakMap();
+/** The template and document an object was rendered from (undefined for objects the action adds itself). */
+function render_sourceOf(o) {
+    return sources.get(o);
+}
+/** `spec.ports[0].port` → [`spec`, `ports`, 0, `port`], the API server's way of naming a field. */
+function fieldPath(field) {
+    const out = [];
+    for (const m of field.replace(/^\./, '').matchAll(/([^.[\]]+)|\[(\d+)\]|\[([^\]]*)\]/g)) {
+        if (m[1] !== undefined)
+            out.push(m[1]);
+        else if (m[2] !== undefined)
+            out.push(Number(m[2]));
+        else if (m[3] !== undefined)
+            out.push(m[3]);
+    }
+    return out;
+}
+/** The rendered line of a field of an object (or of its nearest parent that is written out), when known. */
+function render_fieldLine(o, field) {
+    const source = sources.get(o);
+    if (!source)
+        return undefined;
+    const path = fieldPath(field);
+    for (let n = path.length; n > 0; n--) {
+        const node = source.document.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return lineOf(source.text, node.range[0]);
+    }
+    return source.line;
+}
 class TemplateError extends Error {
     file;
     line;
@@ -17685,6 +17724,16 @@ function yamlScalar(value) {
     }
     return 'null';
 }
+/**
+ * YAML as `kubectl apply -f` reads it (sigs.k8s.io/yaml, which is YAML 1.1): `0755` is octal (493), `yes`, `no`,
+ * `on`, `off`, `y` and `n` are booleans, `0b1010` is binary. Like kubectl, timestamps and sexagesimal numbers
+ * (`1:30`) stay strings. Values inserted by `{{…}}` are quoted, so none of this can change what a value says.
+ */
+const KUBECTL_YAML = {
+    version: '1.1',
+    customTags: (tags) => tags.filter((t) => typeof t === 'string' ||
+        (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+};
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers) {
     const hb = lib_default().create();
@@ -17802,7 +17851,7 @@ function render(input) {
             const message = e.message;
             throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message);
         }
-        const docs = (0,dist/* parseAllDocuments */.hR)(text, { uniqueKeys: true, prettyErrors: true });
+        const docs = (0,dist/* parseAllDocuments */.hR)(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true });
         if (!Array.isArray(docs))
             throw new TemplateError(file.name, undefined, 'could not be read as YAML');
         for (const doc of docs) {
@@ -17824,6 +17873,7 @@ function render(input) {
             if (earlier)
                 throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
             seen.set(key, file.name);
+            sources.set(object, { template: file.name, line, document: doc, text });
             out.push({ object, template: file.name });
         }
     }
@@ -17984,6 +18034,13 @@ const builtIn = {
 function resources_groupVersionBase(apiVersion) {
     return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
+/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
+function apiVersionsOf(kind) {
+    return Object.entries(builtIn)
+        .filter(([, kinds]) => kind in kinds)
+        .map(([apiVersion]) => apiVersion)
+        .slice(0, 1);
+}
 /** The built-in resource of a kind, or undefined when it must be discovered. */
 function resources_knownResource(apiVersion, kind) {
     const entry = builtIn[apiVersion]?.[kind];
@@ -18057,11 +18114,13 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 class client_KubeError extends Error {
     status;
     reason;
-    constructor(status, reason, message) {
+    causes;
+    constructor(status, reason, message, causes = []) {
         super(message);
         this.name = 'KubeError';
         this.status = status;
         this.reason = reason;
+        this.causes = causes;
     }
 }
 const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000 };
@@ -18192,9 +18251,10 @@ function createKube(transport, retry = DEFAULT_RETRY) {
     return {
         server: transport.server,
         resource,
-        async apply(obj) {
+        forgetDiscovery: () => discovered.clear(),
+        async apply(obj, o = {}) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`;
+            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
             return ok(res, `applying ${describeRef(ref)}`);
         },
@@ -18206,8 +18266,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
                 return null;
             return ok(res, `reading ${describeRef(ref)}`);
         },
-        async delete(ref, preconditions) {
-            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions };
+        async delete(ref, preconditions, propagation = 'Background') {
+            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
             const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body);
             if (res.status === 404)
                 return false;
@@ -18288,7 +18348,7 @@ function errorFrom(res, what) {
         : res.status === 403
             ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
             : '';
-    return new client_KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`);
+    return new client_KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
 }
 function unreachable(server, e) {
     const code = e?.code;
@@ -18296,10 +18356,272 @@ function unreachable(server, e) {
     return new client_KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
 }
 
+;// CONCATENATED MODULE: ./src/kube/crds.ts
+
+const crds_isCrd = (o) => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
+/** The resource of an object whose kind a CRD among `objects` defines (undefined otherwise). Pure. */
+function crds_resourceFromCrds(objects, apiVersion, kind) {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    for (const crd of objects.filter(crds_isCrd)) {
+        const spec = (crd.spec ?? {});
+        if (spec.group !== group || spec.names?.kind !== kind)
+            continue;
+        if (!spec.versions?.some((v) => v.name === version))
+            continue;
+        return {
+            base: `/apis/${apiVersion}`,
+            plural: spec.names.plural ?? `${kind.toLowerCase()}s`,
+            namespaced: spec.scope !== 'Cluster',
+        };
+    }
+    return undefined;
+}
+/** True when the CRD's status says the API server serves its kind. Pure. */
+function isEstablished(crd) {
+    const conditions = crd.status
+        ?.conditions;
+    return Boolean(conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
+}
+/**
+ * Applies the templates' CRDs, waits until each is Established, then refreshes discovery so that the objects of
+ * their kinds can be applied. Returns the applied CRDs.
+ */
+async function crds_installCrds(kube, crds, deadline, log) {
+    if (crds.length === 0)
+        return [];
+    const applied = await Promise.all(crds.map((c) => kube.apply(c)));
+    await Promise.all(applied.map(async (crd) => {
+        let current = crd;
+        let pause = 50;
+        while (!current || !isEstablished(current)) {
+            if (Date.now() > deadline)
+                throw new Error(`${describeRef(refOf(crd))} was not Established when the timeout ran out`);
+            await new Promise((r) => setTimeout(r, pause));
+            pause = Math.min(pause * 2, 1000);
+            current = await kube.get(refOf(crd));
+        }
+    }));
+    kube.forgetDiscovery();
+    log.info(`installed ${applied.length} CustomResourceDefinition(s): ${applied.map((c) => c.metadata.name).join(', ')}`);
+    return applied;
+}
+
+;// CONCATENATED MODULE: ./src/kube/readiness.ts
+/** Kinds the action waits for; everything else counts as ready once applied. */
+const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const num = (v) => (typeof v === 'number' ? v : 0);
+const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+const progressing = (message) => ({ state: 'progressing', message });
+const failed = (message) => ({ state: 'failed', message });
+const ready = (message) => ({ state: 'ready', message });
+/** spec.replicas, which the API defaults to 1. */
+const wanted = (o) => (o.spec?.replicas === undefined ? 1 : num(o.spec.replicas));
+function strategy(o, field) {
+    const s = (o.spec?.[field] ?? {});
+    return { type: s.type ?? 'RollingUpdate', partition: num(s.rollingUpdate?.partition) };
+}
+/**
+ * Messages of pod creations that fail only for a moment and that the controller retries by itself: a quota whose
+ * usage is not computed yet (the preview's own ResourceQuota, just created), a ServiceAccount not there yet.
+ */
+const TRANSIENT_CREATE_FAILURE = (/* unused pure expression or super */ null && ([
+    /status unknown for quota/i,
+    /serviceaccounts? "[^"]*" not found/i,
+    /error looking up service account/i,
+    /the object has been modified/i,
+    /please try again/i,
+    /because it is being terminated/i,
+    /etcdserver: request timed out/i,
+]));
+/** True when a FailedCreate message means the pods will not be created however long the action waits. */
+function isLastingCreateFailure(message) {
+    return !TRANSIENT_CREATE_FAILURE.some((p) => p.test(message));
+}
+/** The API server's words, without the controller's prefix (`Error creating: `, `create Pod x in … failed error: `). */
+function createFailureMessage(message) {
+    return message
+        .replace(/^Error creating:\s*/i, '')
+        .replace(/^create Pod \S+ in StatefulSet \S+ failed error:\s*/i, '')
+        .trim();
+}
+function readiness_readiness(obj, facts = {}) {
+    const o = obj;
+    if (o.metadata.deletionTimestamp)
+        return progressing('being deleted');
+    if (facts.createFailure && isLastingCreateFailure(facts.createFailure))
+        return failed(`cannot create pods: ${createFailureMessage(facts.createFailure)}`);
+    if (o.kind === 'Job')
+        return jobReadiness(o);
+    if (!readiness_WAITED_KINDS.has(o.kind))
+        return ready('applied');
+    // Nothing in the status describes the current spec until the controller has seen it.
+    const generation = num(o.metadata.generation);
+    const observed = num(o.status?.observedGeneration);
+    if (observed === 0 || observed < generation)
+        return progressing('waiting for the controller');
+    switch (o.kind) {
+        case 'Deployment':
+            return deploymentReadiness(o);
+        case 'StatefulSet':
+            return statefulSetReadiness(o);
+        default:
+            return daemonSetReadiness(o);
+    }
+}
+function deploymentReadiness(o) {
+    const want = wanted(o);
+    const s = o.status ?? {};
+    const progress = o.status?.conditions?.find((c) => c.type === 'Progressing');
+    if (progress?.reason === 'ProgressDeadlineExceeded')
+        return failed(`rollout stuck (progress deadline exceeded): ${progress.message ?? ''}`.trim());
+    const replicaFailure = condition(o, 'ReplicaFailure');
+    if (replicaFailure?.message && isLastingCreateFailure(replicaFailure.message))
+        return failed(`cannot create pods: ${createFailureMessage(replicaFailure.message)}`);
+    const updated = num(s.updatedReplicas);
+    const total = num(s.replicas);
+    const available = num(s.availableReplicas);
+    const done = updated >= want && total <= updated && available >= updated;
+    if (done)
+        return ready(`${available}/${want} ready`);
+    // A paused Deployment never rolls out its new pod template: waiting cannot help.
+    if (o.spec?.paused === true)
+        return failed(`paused (spec.paused: true): the rollout will not proceed, ${updated}/${want} updated; remove spec.paused`);
+    if (updated < want)
+        return progressing(`${available}/${want} ready, ${updated}/${want} updated`);
+    if (total > updated)
+        return progressing(`${total - updated} old replica(s) pending termination`);
+    return progressing(`${available}/${updated} updated replicas available`);
+}
+function statefulSetReadiness(o) {
+    const want = wanted(o);
+    const s = o.status ?? {};
+    const ready_ = num(s.readyReplicas);
+    const updated = num(s.updatedReplicas);
+    const { type, partition } = strategy(o, 'updateStrategy');
+    if (type === 'OnDelete')
+        return onDelete(o, ready_ >= want, ready_, want);
+    if (ready_ < want)
+        return progressing(`${ready_}/${want} ready`);
+    // Pods below the partition keep the old revision on purpose; the rest must run the new one.
+    const share = Math.max(0, want - partition);
+    if (updated < share)
+        return progressing(`${ready_}/${want} ready, ${updated}/${share} updated`);
+    if (partition > 0)
+        return ready(`${ready_}/${want} ready (${updated} updated, partition ${partition})`);
+    if (s.updateRevision && s.currentRevision !== s.updateRevision)
+        return progressing(`${ready_}/${want} ready, rolling update to revision ${String(s.updateRevision)}`);
+    return ready(`${ready_}/${want} ready`);
+}
+function daemonSetReadiness(o) {
+    const s = o.status ?? {};
+    const want = num(s.desiredNumberScheduled);
+    const updated = num(s.updatedNumberScheduled);
+    // numberAvailable (not numberReady): a pod counts once it has been ready for minReadySeconds.
+    const available = num(s.numberAvailable);
+    if (strategy(o, 'updateStrategy').type === 'OnDelete')
+        return onDelete(o, available >= want, available, want);
+    if (updated < want)
+        return progressing(`${available}/${want} available, ${updated}/${want} updated`);
+    if (available < want)
+        return progressing(`${available}/${want} available`);
+    return ready(`${available}/${want} ready`);
+}
+/**
+ * `updateStrategy: OnDelete` replaces a pod only when someone deletes it, so a changed spec never rolls out
+ * (kubectl refuses to watch it). A workload that was never changed since it was created has only new pods.
+ */
+function onDelete(o, allReady, count, want) {
+    if (num(o.metadata.generation) > 1)
+        return failed(`updateStrategy OnDelete: Kubernetes replaces pods only when they are deleted, so this change never rolls out; use RollingUpdate`);
+    return allReady ? ready(`${count}/${want} ready`) : progressing(`${count}/${want} ready`);
+}
+function jobReadiness(o) {
+    const failure = condition(o, 'Failed') ?? condition(o, 'FailureTarget');
+    if (failure)
+        return failed(`failed: ${failure.reason ?? ''}${failure.message ? ` — ${failure.message}` : ''}`);
+    if (condition(o, 'Complete'))
+        return ready('Complete');
+    if (condition(o, 'Suspended') || o.spec?.suspend === true)
+        return ready('suspended (spec.suspend: true)');
+    const failures = num(o.status?.failed);
+    const active = num(o.status?.active);
+    return progressing(failures ? `running, ${failures} failed attempt(s)` : active ? 'running' : 'waiting for its pod');
+}
+
+;// CONCATENATED MODULE: ./src/kube/validate.ts
+// Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
+// that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
+
+
+
+
+/** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
+function validate_isImmutableChange(e) {
+    return (e instanceof KubeError &&
+        e.status === 422 &&
+        /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i.test(e.message));
+}
+class ValidationError extends TemplateError {
+    constructor(file, line, problem) {
+        super(file, line, problem);
+        this.name = 'ValidationError';
+    }
+}
+/** The field the API server complains about, from its causes or, failing that, its message. Pure. */
+function refusedField(e) {
+    const cause = e.causes.find((c) => c.field);
+    if (cause)
+        return { field: cause.field.replace(/^\./, ''), message: cause.message ?? e.message };
+    const m = /(?:^|\s)\.?((?:metadata|spec|data|stringData|rules|subjects|roleRef)[\w.[\]-]*): (.*)$/.exec(e.message);
+    return m ? { field: m[1], message: m[2] } : { message: e.message };
+}
+/** One line for a refusal, e.g. `Service web: spec.ports[0].port: Invalid value: 70000: must be between …`. */
+function problemOf(o, e) {
+    const { field, message } = refusedField(e);
+    const source = sourceOf(o);
+    const file = source?.template ?? o.metadata.annotations?.[ANNOTATION.template] ?? '(unknown template)';
+    const line = field ? fieldLine(o, field) : source?.line;
+    const detail = message.replace(/^.*? is invalid: /, '');
+    return {
+        file,
+        line,
+        text: `${describeRef(refOf(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
+    };
+}
+/**
+ * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
+ * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
+ * the API server refuses fails the run before anything changed.
+ */
+async function validate_validateObjects(kube, objects) {
+    const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind));
+    const refusals = await Promise.all(checked.map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
+        if (validate_isImmutableChange(e))
+            return null;
+        if (e instanceof KubeError &&
+            e.status >= 400 &&
+            e.status < 500 &&
+            e.status !== 401 &&
+            e.status !== 403)
+            return problemOf(o, e);
+        throw e;
+    })));
+    const problems = refusals.filter((p) => p !== null);
+    if (problems.length === 0)
+        return;
+    const [first, ...rest] = problems;
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+}
+
 ;// CONCATENATED MODULE: ./src/kube/apply.ts
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
+
+
+
 
 
 
@@ -18410,54 +18732,88 @@ async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, na
         ...namespaceAnnotations,
         [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
     }, uid));
-    const applied = [];
+    // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
+    const applied = await installCrds(kube, objects.filter(isCrd), deadline, log);
     for (const group of [
         objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
-        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind)),
+        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !isCrd(o)),
     ]) {
-        applied.push(...(await Promise.all(group.map((o) => applyReplacingImmutable(kube, o, deadline, log)))));
+        applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))));
     }
-    const pruned = [];
-    await Promise.all(pruneCandidates(previous, current).map(async (ref) => {
-        const live = await kube.get(ref).catch((e) => {
-            log.warning(`could not read ${describeRef(ref)} to prune it: ${e.message}`);
-            return null;
-        });
-        if (!live)
-            return;
-        if (!isOwnedBy(live, owner)) {
-            log.warning(`${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
-            return;
-        }
-        if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
-            pruned.push(ref);
-            log.info(`pruned ${describeRef(ref)} (no longer in the templates)`);
-        }
-    }));
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) }, uid));
+    const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log);
+    // An object that could not be read or deleted stays in the inventory, so the next run tries again.
+    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory([...current, ...kept]) }, uid));
     return { applied, pruned };
 }
+/** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
+async function prune(kube, owner, candidates, log) {
+    const pruned = [];
+    const kept = [];
+    await Promise.all(candidates.map(async (ref) => {
+        try {
+            const live = await kube.get(ref);
+            if (!live)
+                return;
+            if (!isOwnedBy(live, owner)) {
+                log.warning(`${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
+                return;
+            }
+            if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
+                pruned.push(ref);
+                log.info(`pruned ${describeRef(ref)} (no longer in the templates)`);
+            }
+        }
+        catch (e) {
+            // The kind itself is gone (its CRD was removed): so are its objects.
+            if (e instanceof KubeError && e.status === 404)
+                return;
+            kept.push(ref);
+            log.warning(`could not prune ${describeRef(ref)} (${e.message}); the next deploy tries again`);
+        }
+    }));
+    return { pruned, kept };
+}
+/** Kinds whose objects the action re-creates when a field that cannot change did change. */
+const REPLACEABLE_KINDS = new Set([
+    'Job',
+    'StatefulSet',
+    'Service',
+    'Deployment',
+    'DaemonSet',
+    'PersistentVolumeClaim',
+]);
 /**
- * Server-side apply. A Job's pod template cannot change once created: when a template changes it, the old Job is
- * deleted and the new one created (Jobs are run-once work, so this is what a redeploy means).
+ * Server-side apply. A preview is disposable, so an object whose change Kubernetes refuses because a field cannot
+ * change (a Job's pod template, a StatefulSet's volumeClaimTemplates or selector, a Service's clusterIP or type, a
+ * Deployment's selector) is deleted — foreground, so its pods are gone first — and created again. So is a Job that
+ * failed: a re-run runs it again.
  */
-async function applyReplacingImmutable(kube, obj, deadline, log) {
-    const ref = refOf(obj);
+async function applyReplacing(kube, owner, obj, deadline, log) {
+    let result;
     try {
-        return await kube.apply(obj);
+        result = await kube.apply(obj);
     }
     catch (e) {
-        const immutable = e instanceof KubeError && e.status === 422 && /immutable/i.test(e.message);
-        if (!immutable || obj.kind !== 'Job')
+        if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind))
             throw e;
-        log.info(`${describeRef(ref)} changed a field Kubernetes does not allow to change; replacing it`);
-        const live = await kube.get(ref);
-        if (live) {
-            await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined });
-            await waitUntilGone(kube, ref, deadline);
-        }
-        return kube.apply(obj);
+        const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field';
+        return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
+    if (obj.kind === 'Job' && readiness(result).state === 'failed')
+        return replace(kube, owner, result, deadline, log, 'it failed last time', obj);
+    return result;
+}
+async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
+    const ref = refOf(desired);
+    const live = await kube.get(ref);
+    if (live) {
+        if (!isOwnedBy(live, owner))
+            throw new OwnershipError(`${describeRef(ref)} must be replaced (${why}) but is not this preview's`);
+        log.info(`replacing ${describeRef(ref)}: ${why}; deleting it (and its pods) first`);
+        await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
+        await waitUntilGone(kube, ref, deadline);
+    }
+    return kube.apply(desired);
 }
 
 ;// CONCATENATED MODULE: ./src/kube/lock.ts
@@ -18557,6 +18913,7 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
 // cluster-wide kind the user allowed by name and not already belong to someone else.
 
 
+
 class ScopeError extends Error {
     constructor(problems) {
         super(`Nothing was applied: ${problems.join('; ')}`);
@@ -18567,7 +18924,8 @@ class ScopeError extends Error {
 async function scope_guardScope(kube, objects, allowed, owner) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
-        const resource = await kube.resource(o.apiVersion, o.kind);
+        // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
+        const resource = resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind));
         if (resource.namespaced)
             return o;
         if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
@@ -18587,83 +18945,40 @@ async function scope_guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/kube/readiness.ts
-/** Kinds the action waits for; everything else counts as ready once applied. */
-const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-const num = (v) => (typeof v === 'number' ? v : 0);
-const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type);
-function readiness_readiness(obj) {
-    const o = obj;
-    const generation = num(o.metadata.generation);
-    const observed = num(o.status?.observedGeneration);
-    const stale = o.kind !== 'Job' && observed < generation;
-    switch (o.kind) {
-        case 'Deployment': {
-            const want = o.spec?.replicas === undefined ? 1 : num(o.spec.replicas);
-            const progressing = condition(o, 'Progressing');
-            if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-                return { state: 'failed', message: `rollout stuck: ${progressing.message ?? progressing.reason}` };
-            }
-            const updated = num(o.status?.updatedReplicas);
-            const available = num(o.status?.availableReplicas);
-            const total = num(o.status?.replicas);
-            if (!stale && updated >= want && available >= want && total <= want)
-                return { state: 'ready', message: `${available}/${want} ready` };
-            return {
-                state: 'progressing',
-                message: stale ? 'waiting for the controller' : `${available}/${want} ready, ${updated} updated`,
-            };
-        }
-        case 'StatefulSet': {
-            const want = o.spec?.replicas === undefined ? 1 : num(o.spec.replicas);
-            const ready = num(o.status?.readyReplicas);
-            const updated = o.status?.updatedReplicas === undefined ? ready : num(o.status.updatedReplicas);
-            const sameRevision = !o.status?.updateRevision || o.status.currentRevision === o.status.updateRevision;
-            if (!stale && ready >= want && (updated >= want || sameRevision))
-                return { state: 'ready', message: `${ready}/${want} ready` };
-            return {
-                state: 'progressing',
-                message: stale ? 'waiting for the controller' : `${ready}/${want} ready`,
-            };
-        }
-        case 'DaemonSet': {
-            const want = num(o.status?.desiredNumberScheduled);
-            const ready = num(o.status?.numberReady);
-            const updated = num(o.status?.updatedNumberScheduled);
-            if (!stale && ready >= want && updated >= want)
-                return { state: 'ready', message: `${ready}/${want} ready` };
-            return { state: 'progressing', message: `${ready}/${want} ready` };
-        }
-        case 'Job': {
-            const failed = condition(o, 'Failed');
-            if (failed?.status === 'True') {
-                return {
-                    state: 'failed',
-                    message: `failed: ${failed.reason ?? ''}${failed.message ? ` — ${failed.message}` : ''}`,
-                };
-            }
-            const complete = condition(o, 'Complete');
-            if (complete?.status === 'True')
-                return { state: 'ready', message: 'Complete' };
-            const failures = num(o.status?.failed);
-            return {
-                state: 'progressing',
-                message: failures ? `running, ${failures} failed attempt(s)` : 'running',
-            };
-        }
-        default:
-            return { state: 'ready', message: 'applied' };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/kube/wait.ts
 
 
 function wait_waitedWorkloads(objects) {
     return objects.filter((o) => WAITED_KINDS.has(o.kind));
 }
-async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined) {
+/** When an event last happened (events are aggregated: a repeated failure moves lastTimestamp on). */
+function eventTime(e) {
+    const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+    return typeof t === 'string' ? Date.parse(t) : 0;
+}
+/**
+ * The waited workload a FailedCreate event is about: the workload itself (StatefulSet, DaemonSet, Job), or the
+ * Deployment whose ReplicaSet (`<deployment>-<pod-template-hash>`) it is. Pure.
+ */
+function eventWorkloadKey(e, workloads) {
+    const kind = e.involvedObject?.kind;
+    const name = e.involvedObject?.name ?? '';
+    const match = (k, n) => workloads.find((w) => w.kind === k &&
+        w.metadata.name === n &&
+        (!e.involvedObject?.uid ||
+            !w.metadata.uid ||
+            k === 'Deployment' ||
+            w.metadata.uid === e.involvedObject.uid));
+    const found = kind === 'ReplicaSet'
+        ? match('Deployment', name.slice(0, name.lastIndexOf('-')))
+        : match(kind ?? '', name);
+    return found ? refKey(refOf(found)) : undefined;
+}
+async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, 
+/** When this run started changing the preview: FailedCreate events from before are an earlier run's. */
+since = Date.now()) {
     const latest = new Map();
+    const facts = new Map();
     for (const o of workloads)
         latest.set(refKey(refOf(o)), { object: o, readiness: readiness(o) });
     const result = () => [...latest.values()];
@@ -18679,46 +18994,42 @@ async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadl
         return { outcome: 'ready', workloads: [] };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
-    const update = (obj) => {
-        const key = refKey(refOf(obj));
+    const update = (key, obj) => {
         const known = latest.get(key);
         if (!known)
             return; // an object of the same kind that the templates do not render
-        const next = { object: obj, readiness: readiness(obj) };
+        const next = { object: obj, readiness: readiness(obj, facts.get(key)) };
         latest.set(key, next);
         if (next.readiness.message !== known.readiness.message || next.readiness.state !== known.readiness.state)
             onChange(next);
         if (settled())
             controller.abort();
     };
+    const onObject = (apiVersion, kind) => (item) => {
+        const obj = { ...item, apiVersion, kind };
+        update(refKey(refOf(obj)), obj);
+    };
+    // Event times have whole seconds; an event of this run's first second must count.
+    const from = Math.floor(since / 1000) * 1000;
+    const onEvent = (item) => {
+        const e = item;
+        if (e.reason !== 'FailedCreate' || !e.message || eventTime(e) < from)
+            return;
+        const key = eventWorkloadKey(e, result().map((w) => w.object));
+        if (!key)
+            return;
+        facts.set(key, { createFailure: e.message });
+        update(key, latest.get(key).object);
+    };
     const kinds = new Map();
     for (const o of workloads)
         kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-    const watchKind = async ({ apiVersion, kind }) => {
-        // List, then watch from the list's resourceVersion; a watch the server ends is started again the same way.
-        while (!controller.signal.aborted) {
-            const list = await kube.list(apiVersion, kind, namespace, { labelSelector: selector });
-            for (const item of list.items)
-                update({ ...item, apiVersion, kind });
-            if (controller.signal.aborted)
-                return;
-            try {
-                await kube.watch(apiVersion, kind, namespace, { labelSelector: selector, resourceVersion: list.metadata.resourceVersion }, (e) => {
-                    if (e.type === 'ADDED' || e.type === 'MODIFIED')
-                        update({ ...e.object, apiVersion, kind });
-                }, controller.signal);
-            }
-            catch (e) {
-                if (controller.signal.aborted)
-                    return;
-                // A dropped watch (apiserver restart, network blip): list and watch again after a short pause.
-                await new Promise((r) => setTimeout(r, 500));
-                void e;
-            }
-        }
-    };
+    const watches = [...kinds.values()].map(({ apiVersion, kind }) => listAndWatch(kube, apiVersion, kind, namespace, { labelSelector: selector }, onObject(apiVersion, kind), controller.signal));
+    // Events only sharpen the answer (fail at once instead of at the timeout): a cluster that will not show them
+    // to the action's credentials still gets its workloads waited for.
+    watches.push(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal).catch(() => undefined));
     try {
-        await Promise.all([...kinds.values()].map(watchKind));
+        await Promise.all(watches);
     }
     finally {
         clearTimeout(timer);
@@ -18726,10 +19037,33 @@ async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadl
     }
     return { outcome: settled() ?? 'timeout', workloads: result() };
 }
+/** List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. */
+async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject, signal) {
+    while (!signal.aborted) {
+        const list = await kube.list(apiVersion, kind, namespace, options);
+        for (const item of list.items)
+            onObject(item);
+        if (signal.aborted)
+            return;
+        try {
+            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
+                if (e.type === 'ADDED' || e.type === 'MODIFIED')
+                    onObject(e.object);
+            }, signal);
+        }
+        catch {
+            if (signal.aborted)
+                return;
+            // A dropped watch (apiserver restart, network blip): list and watch again after a short pause.
+            await new Promise((r) => setTimeout(r, 500));
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
 // apply and prune → wait → report.
+
 
 
 
@@ -18851,6 +19185,8 @@ async function deploy(plan, o, kube, github, log) {
         if (rendered.credentials.generated.length)
             log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
         const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+        await log.group('Validate', () => validateObjects(kube, objects));
         const urls = serviceUrls(objects, plan.scheme);
         const url = primaryUrl(urls, plan.host);
         deploymentId = await log.group('GitHub deployment', async () => {
@@ -18877,6 +19213,7 @@ async function deploy(plan, o, kube, github, log) {
             deploymentId: id,
             ...rest,
         });
+        const applyStarted = Date.now();
         const applied = await log.group('Apply', async () => {
             const result = await applyPreview(kube, owner, objects, {
                 [ANNOTATION.headSha]: plan.pr.head.sha,
@@ -18905,7 +19242,7 @@ async function deploy(plan, o, kube, github, log) {
                 })),
             });
         }
-        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`)));
+        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), applyStarted));
         if (waited.outcome === 'ready') {
             await report(github, plan, id, {
                 state: 'success',

@@ -133,7 +133,7 @@ describe('failures are told at once, with the API server words', () => {
     const first = await deploy(repo, 3, 'v1', { 'web.yaml': stuck }, { timeout: '40s' })
     expect(first.outputs.status).toBe('failed')
     const second = await deploy(repo, 3, 'v2', {
-      'web.yaml': deployment({ extra: '  progressDeadlineSeconds: 1\n' }),
+      'web.yaml': deployment({ extra: '  progressDeadlineSeconds: 600\n' }),
     })
     expect(explain(second)).toBe('')
     expect(second.outputs.status).toBe('deployed')
@@ -176,7 +176,7 @@ describe('manifests as kubectl reads them, validated before any change', () => {
     const r = await deploy(repo, 6, 'v1', { 'a-config.yaml': cm, 'web-service.yaml': svc })
     expect(r.code).not.toBe(0)
     expect(r.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
-    expect(r.log).toMatch(/::error file=preview\/web-service\.yaml,line=8/)
+    expect(r.log).toMatch(/::error title=Template error,file=preview\/web-service\.yaml,line=8::/)
     expect(deploymentsOf(repo)).toEqual([])
     const cms = await kube.core
       .listNamespacedConfigMap({ namespace: r.outputs.namespace! })

@@ -8,7 +8,7 @@ import { KubeError, type Kube } from './client.js'
 import { installCrds, isCrd } from './crds.js'
 import { readiness } from './readiness.js'
 import { describeRef, refOf, type ObjectRef } from './resources.js'
-import { isImmutableChange } from './validate.js'
+import { isImmutableChange, REPLACEABLE_KINDS } from './validate.js'
 
 export interface Log {
   info(message: string): void
@@ -220,16 +220,6 @@ async function prune(
   )
   return { pruned, kept }
 }
-
-/** Kinds whose objects the action re-creates when a field that cannot change did change. */
-const REPLACEABLE_KINDS = new Set([
-  'Job',
-  'StatefulSet',
-  'Service',
-  'Deployment',
-  'DaemonSet',
-  'PersistentVolumeClaim',
-])
 
 /**
  * Server-side apply. A preview is disposable, so an object whose change Kubernetes refuses because a field cannot

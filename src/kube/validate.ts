@@ -6,6 +6,10 @@ import { KubeError, type Kube } from './client.js'
 import { resourceFromCrds } from './crds.js'
 import { describeRef, refOf } from './resources.js'
 
+/** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
+ * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
+export const REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet'])
+
 /** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
 export function isImmutableChange(e: unknown): boolean {
   return (
@@ -58,7 +62,7 @@ export async function validateObjects(kube: Kube, objects: KubeObject[]): Promis
       kube.apply(o, { dryRun: true }).then(
         () => null,
         (e: unknown) => {
-          if (isImmutableChange(e)) return null
+          if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind)) return null
           if (
             e instanceof KubeError &&
             e.status >= 400 &&

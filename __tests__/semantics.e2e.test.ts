@@ -281,3 +281,27 @@ describe('names', () => {
       expect(v.length).toBeLessThanOrEqual(63)
   })
 })
+
+describe('teardown', () => {
+  test('finds allowed cluster-wide objects by the preview labels, even when the inventory lost them', async () => {
+    const repo = 'acme/cluster-wide'
+    const name = `reader-${sha(repo).slice(0, 8)}`
+    const role = `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\nrules: []\n`
+    const inputs = { 'allow-cluster-scoped': 'ClusterRole' }
+    const r = await deploy(repo, 11, 'v1', { 'role.yaml': role }, inputs)
+    expect(explain(r)).toBe('')
+    const ns = await kube.core.readNamespace({ name: r.outputs.namespace! })
+    const annotations = ns.metadata!.annotations!
+    annotations['kube-pr-preview.io/inventory'] = annotations['kube-pr-preview.io/inventory']!.split('\n')
+      .filter((l) => !l.includes('ClusterRole'))
+      .join('\n')
+    await kube.core.replaceNamespace({ name: ns.metadata!.name!, body: ns })
+    const closed = await run(
+      { repository: repo, number: 11, action: 'closed', sha: sha(`${repo}#11@v1`) },
+      inputs,
+    )
+    expect(explain(closed)).toBe('')
+    const rbac = kube.kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api)
+    await expect(rbac.readClusterRole({ name })).rejects.toThrow()
+  })
+})

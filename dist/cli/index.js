@@ -18556,6 +18556,9 @@ function jobReadiness(o) {
 
 
 
+/** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
+ * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
+const validate_REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet']);
 /** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
 function validate_isImmutableChange(e) {
     return (e instanceof KubeError &&
@@ -18597,7 +18600,7 @@ function problemOf(o, e) {
 async function validate_validateObjects(kube, objects) {
     const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind));
     const refusals = await Promise.all(checked.map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
-        if (validate_isImmutableChange(e))
+        if (validate_isImmutableChange(e) && validate_REPLACEABLE_KINDS.has(o.kind))
             return null;
         if (e instanceof KubeError &&
             e.status >= 400 &&
@@ -18773,15 +18776,6 @@ async function prune(kube, owner, candidates, log) {
     }));
     return { pruned, kept };
 }
-/** Kinds whose objects the action re-creates when a field that cannot change did change. */
-const REPLACEABLE_KINDS = new Set([
-    'Job',
-    'StatefulSet',
-    'Service',
-    'Deployment',
-    'DaemonSet',
-    'PersistentVolumeClaim',
-]);
 /**
  * Server-side apply. A preview is disposable, so an object whose change Kubernetes refuses because a field cannot
  * change (a Job's pod template, a StatefulSet's volumeClaimTemplates or selector, a Service's clusterIP or type, a

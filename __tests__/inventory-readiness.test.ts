@@ -60,7 +60,10 @@ describe('readiness', () => {
         obj(
           'Deployment',
           {},
-          { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] },
+          {
+            observedGeneration: 1,
+            conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+          },
         ),
       ).state,
     ).toBe('failed')

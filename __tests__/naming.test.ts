@@ -55,3 +55,23 @@ describe('preview names', () => {
     expect(fitLabel('', 'shop', 'abc123-pr-7')).toBe('shop-abc123-pr-7')
   })
 })
+
+describe('names derived from a long repository name', () => {
+  test('every name and label value fits 63 characters, stays unique and readable', async () => {
+    const { previewName, previewNames, hostName } = await import('../src/naming.js')
+    const { ownerLabels } = await import('../src/ownership.js')
+    const long = `acme/${'a-very-long-repository-name-that-goes-on-'.repeat(3)}and-on`
+    const other = `${long}-2`
+    for (const pr of [1, 123456]) {
+      const names = previewNames('preview', long, pr)
+      const labels = ownerLabels({ repository: long, pr, namespace: names.namespace })
+      for (const v of [names.namespace, previewName(names), ...Object.values(labels)]) {
+        expect(v.length).toBeLessThanOrEqual(63)
+        expect(v).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+      }
+      expect(previewName(names)).toMatch(/^a-very-long-repository-name-.*-[0-9a-f]{6}-pr-\d+$/)
+      expect(hostName(names, 'example.test').split('.')[0]!.length).toBeLessThanOrEqual(63)
+      expect(previewName(names)).not.toBe(previewName(previewNames('preview', other, pr)))
+    }
+  })
+})

@@ -8,7 +8,7 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync 
 import { request } from 'node:https'
 import { join } from 'node:path'
 import { startGateway } from './gateway/controller.ts'
-import { files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
+import { CLUSTER_DIR, files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
 import { startRealNode } from './node/supervise.ts'
 
 const dir = process.argv[2]
@@ -146,6 +146,10 @@ function kwokConfigs(): string[] {
     ...fromDir('node/heartbeat'),
     ...fromDir('pod/fast'),
     join(stages, 'pod/chaos/pod-container-running-failed.yaml'),
+    // Ours: realistic timing for pods labelled `timing.preview.test/profile: slow` (cluster/stages/README.md).
+    ...readdirSync(join(CLUSTER_DIR, 'stages'))
+      .filter((n) => n.endsWith('.yaml'))
+      .map((n) => join(CLUSTER_DIR, 'stages', n)),
   ]
 }
 

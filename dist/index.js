@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8055);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6582);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8055:
+/***/ 6582:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40947,6 +40947,13 @@ function previewNames(prefix, repositoryFullName, pr) {
     const unique = `${repositoryHash(repositoryFullName)}-pr-${pr}`;
     return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
 }
+/**
+ * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
+ * DNS label and most object names, and stays unique through the hash.
+ */
+function previewName(names) {
+    return fitLabel('', names.repo, names.unique);
+}
 /** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
 function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
@@ -41044,6 +41051,7 @@ function hostFor(plan, service) {
 
 ;// CONCATENATED MODULE: ./src/context.ts
 
+
 function templateContext(plan, values, credentials) {
     return {
         pr: {
@@ -41062,7 +41070,7 @@ function templateContext(plan, values, credentials) {
         },
         preview: {
             namespace: plan.namespace,
-            name: `${plan.names.repo}-${plan.names.unique}`,
+            name: previewName(plan.names),
             environment: plan.environment,
             domain: plan.domain,
             host: plan.host,
@@ -41169,6 +41177,37 @@ function isOwnedBy(obj, o) {
 
 
 
+const sources = new WeakMap();
+/** The template and document an object was rendered from (undefined for objects the action adds itself). */
+function sourceOf(o) {
+    return sources.get(o);
+}
+/** `spec.ports[0].port` → [`spec`, `ports`, 0, `port`], the API server's way of naming a field. */
+function fieldPath(field) {
+    const out = [];
+    for (const m of field.replace(/^\./, '').matchAll(/([^.[\]]+)|\[(\d+)\]|\[([^\]]*)\]/g)) {
+        if (m[1] !== undefined)
+            out.push(m[1]);
+        else if (m[2] !== undefined)
+            out.push(Number(m[2]));
+        else if (m[3] !== undefined)
+            out.push(m[3]);
+    }
+    return out;
+}
+/** The rendered line of a field of an object (or of its nearest parent that is written out), when known. */
+function fieldLine(o, field) {
+    const source = sources.get(o);
+    if (!source)
+        return undefined;
+    const path = fieldPath(field);
+    for (let n = path.length; n > 0; n--) {
+        const node = source.document.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return lineOf(source.text, node.range[0]);
+    }
+    return source.line;
+}
 class TemplateError extends Error {
     file;
     line;
@@ -41201,6 +41240,16 @@ function yamlScalar(value) {
     }
     return 'null';
 }
+/**
+ * YAML as `kubectl apply -f` reads it (sigs.k8s.io/yaml, which is YAML 1.1): `0755` is octal (493), `yes`, `no`,
+ * `on`, `off`, `y` and `n` are booleans, `0b1010` is binary. Like kubectl, timestamps and sexagesimal numbers
+ * (`1:30`) stay strings. Values inserted by `{{…}}` are quoted, so none of this can change what a value says.
+ */
+const KUBECTL_YAML = {
+    version: '1.1',
+    customTags: (tags) => tags.filter((t) => typeof t === 'string' ||
+        (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+};
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers) {
     const hb = lib_default().create();
@@ -41318,7 +41367,7 @@ function render(input) {
             const message = e.message;
             throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message);
         }
-        const docs = (0,dist/* parseAllDocuments */.hR)(text, { uniqueKeys: true, prettyErrors: true });
+        const docs = (0,dist/* parseAllDocuments */.hR)(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true });
         if (!Array.isArray(docs))
             throw new TemplateError(file.name, undefined, 'could not be read as YAML');
         for (const doc of docs) {
@@ -41340,6 +41389,7 @@ function render(input) {
             if (earlier)
                 throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
             seen.set(key, file.name);
+            sources.set(object, { template: file.name, line, document: doc, text });
             out.push({ object, template: file.name });
         }
     }
@@ -41500,6 +41550,13 @@ const builtIn = {
 function groupVersionBase(apiVersion) {
     return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
+/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
+function apiVersionsOf(kind) {
+    return Object.entries(builtIn)
+        .filter(([, kinds]) => kind in kinds)
+        .map(([apiVersion]) => apiVersion)
+        .slice(0, 1);
+}
 /** The built-in resource of a kind, or undefined when it must be discovered. */
 function knownResource(apiVersion, kind) {
     const entry = builtIn[apiVersion]?.[kind];
@@ -41573,11 +41630,13 @@ var external_node_https_ = __nccwpck_require__(4708);
 class KubeError extends Error {
     status;
     reason;
-    constructor(status, reason, message) {
+    causes;
+    constructor(status, reason, message, causes = []) {
         super(message);
         this.name = 'KubeError';
         this.status = status;
         this.reason = reason;
+        this.causes = causes;
     }
 }
 const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000 };
@@ -41708,9 +41767,10 @@ function createKube(transport, retry = DEFAULT_RETRY) {
     return {
         server: transport.server,
         resource,
-        async apply(obj) {
+        forgetDiscovery: () => discovered.clear(),
+        async apply(obj, o = {}) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true`;
+            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
             return ok(res, `applying ${describeRef(ref)}`);
         },
@@ -41722,8 +41782,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
                 return null;
             return ok(res, `reading ${describeRef(ref)}`);
         },
-        async delete(ref, preconditions) {
-            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions };
+        async delete(ref, preconditions, propagation = 'Background') {
+            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
             const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body);
             if (res.status === 404)
                 return false;
@@ -41769,8 +41829,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             if (res.status !== 200)
                 throw errorFrom(res, `watching ${kind}`);
         },
-        async podLogs(namespace, pod, container, tailLines, previous) {
-            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
+        async podLogs(namespace, pod, container, tailLines) {
+            const q = query({ container, tailLines: String(tailLines) });
             const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
             return res.status === 200 ? res.body : '';
         },
@@ -41804,7 +41864,7 @@ function errorFrom(res, what) {
         : res.status === 403
             ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
             : '';
-    return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`);
+    return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
 }
 function unreachable(server, e) {
     const code = e?.code;
@@ -41812,10 +41872,275 @@ function unreachable(server, e) {
     return new KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
 }
 
+;// CONCATENATED MODULE: ./src/kube/crds.ts
+
+const isCrd = (o) => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
+/** The resource of an object whose kind a CRD among `objects` defines (undefined otherwise). Pure. */
+function resourceFromCrds(objects, apiVersion, kind) {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    for (const crd of objects.filter(isCrd)) {
+        const spec = (crd.spec ?? {});
+        if (spec.group !== group || spec.names?.kind !== kind)
+            continue;
+        if (!spec.versions?.some((v) => v.name === version))
+            continue;
+        return {
+            base: `/apis/${apiVersion}`,
+            plural: spec.names.plural ?? `${kind.toLowerCase()}s`,
+            namespaced: spec.scope !== 'Cluster',
+        };
+    }
+    return undefined;
+}
+/** True when the CRD's status says the API server serves its kind. Pure. */
+function isEstablished(crd) {
+    const conditions = crd.status
+        ?.conditions;
+    return Boolean(conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
+}
+/**
+ * Applies the templates' CRDs, waits until each is Established, then refreshes discovery so that the objects of
+ * their kinds can be applied. Returns the applied CRDs.
+ */
+async function installCrds(kube, crds, deadline, log) {
+    if (crds.length === 0)
+        return [];
+    const applied = await Promise.all(crds.map((c) => kube.apply(c)));
+    await Promise.all(applied.map(async (crd) => {
+        let current = crd;
+        let pause = 50;
+        while (!current || !isEstablished(current)) {
+            if (Date.now() > deadline)
+                throw new Error(`${describeRef(refOf(crd))} was not Established when the timeout ran out`);
+            await new Promise((r) => setTimeout(r, pause));
+            pause = Math.min(pause * 2, 1000);
+            current = await kube.get(refOf(crd));
+        }
+    }));
+    kube.forgetDiscovery();
+    log.info(`installed ${applied.length} CustomResourceDefinition(s): ${applied.map((c) => c.metadata.name).join(', ')}`);
+    return applied;
+}
+
+;// CONCATENATED MODULE: ./src/kube/readiness.ts
+/** Kinds the action waits for; everything else counts as ready once applied. */
+const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const num = (v) => (typeof v === 'number' ? v : 0);
+const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+const progressing = (message) => ({ state: 'progressing', message });
+const failed = (message) => ({ state: 'failed', message });
+const ready = (message) => ({ state: 'ready', message });
+/** spec.replicas, which the API defaults to 1. */
+const wanted = (o) => (o.spec?.replicas === undefined ? 1 : num(o.spec.replicas));
+function strategy(o, field) {
+    const s = (o.spec?.[field] ?? {});
+    return { type: s.type ?? 'RollingUpdate', partition: num(s.rollingUpdate?.partition) };
+}
+/**
+ * Messages of pod creations that fail only for a moment and that the controller retries by itself: a quota whose
+ * usage is not computed yet (the preview's own ResourceQuota, just created), a ServiceAccount not there yet.
+ */
+const TRANSIENT_CREATE_FAILURE = [
+    /status unknown for quota/i,
+    /serviceaccounts? "[^"]*" not found/i,
+    /error looking up service account/i,
+    /the object has been modified/i,
+    /please try again/i,
+    /because it is being terminated/i,
+    /etcdserver: request timed out/i,
+];
+/** True when a FailedCreate message means the pods will not be created however long the action waits. */
+function isLastingCreateFailure(message) {
+    return !TRANSIENT_CREATE_FAILURE.some((p) => p.test(message));
+}
+/** The API server's words, without the controller's prefix (`Error creating: `, `create Pod x in … failed error: `). */
+function createFailureMessage(message) {
+    return message
+        .replace(/^Error creating:\s*/i, '')
+        .replace(/^create Pod \S+ in StatefulSet \S+ failed error:\s*/i, '')
+        .trim();
+}
+function readiness(obj, facts = {}) {
+    const o = obj;
+    if (o.metadata.deletionTimestamp)
+        return progressing('being deleted');
+    if (facts.createFailure && isLastingCreateFailure(facts.createFailure))
+        return failed(`cannot create pods: ${createFailureMessage(facts.createFailure)}`);
+    if (o.kind === 'Job')
+        return jobReadiness(o);
+    if (!WAITED_KINDS.has(o.kind))
+        return ready('applied');
+    // Nothing in the status describes the current spec until the controller has seen it.
+    const generation = num(o.metadata.generation);
+    const observed = num(o.status?.observedGeneration);
+    if (observed === 0 || observed < generation)
+        return progressing('waiting for the controller');
+    switch (o.kind) {
+        case 'Deployment':
+            return deploymentReadiness(o);
+        case 'StatefulSet':
+            return statefulSetReadiness(o);
+        default:
+            return daemonSetReadiness(o);
+    }
+}
+function deploymentReadiness(o) {
+    const want = wanted(o);
+    const s = o.status ?? {};
+    const progress = o.status?.conditions?.find((c) => c.type === 'Progressing');
+    if (progress?.reason === 'ProgressDeadlineExceeded')
+        return failed(`rollout stuck (progress deadline exceeded): ${progress.message ?? ''}`.trim());
+    const replicaFailure = condition(o, 'ReplicaFailure');
+    if (replicaFailure?.message && isLastingCreateFailure(replicaFailure.message))
+        return failed(`cannot create pods: ${createFailureMessage(replicaFailure.message)}`);
+    const updated = num(s.updatedReplicas);
+    const total = num(s.replicas);
+    const available = num(s.availableReplicas);
+    const done = updated >= want && total <= updated && available >= updated;
+    if (done)
+        return ready(`${available}/${want} ready`);
+    // A paused Deployment never rolls out its new pod template: waiting cannot help.
+    if (o.spec?.paused === true)
+        return failed(`paused (spec.paused: true): the rollout will not proceed, ${updated}/${want} updated; remove spec.paused`);
+    if (updated < want)
+        return progressing(`${available}/${want} ready, ${updated}/${want} updated`);
+    if (total > updated)
+        return progressing(`${total - updated} old replica(s) pending termination`);
+    return progressing(`${available}/${updated} updated replicas available`);
+}
+function statefulSetReadiness(o) {
+    const want = wanted(o);
+    const s = o.status ?? {};
+    const ready_ = num(s.readyReplicas);
+    const updated = num(s.updatedReplicas);
+    const { type, partition } = strategy(o, 'updateStrategy');
+    if (type === 'OnDelete')
+        return onDelete(o, ready_ >= want, ready_, want);
+    if (ready_ < want)
+        return progressing(`${ready_}/${want} ready`);
+    // Pods below the partition keep the old revision on purpose; the rest must run the new one.
+    const share = Math.max(0, want - partition);
+    if (updated < share)
+        return progressing(`${ready_}/${want} ready, ${updated}/${share} updated`);
+    if (partition > 0)
+        return ready(`${ready_}/${want} ready (${updated} updated, partition ${partition})`);
+    if (s.updateRevision && s.currentRevision !== s.updateRevision)
+        return progressing(`${ready_}/${want} ready, rolling update to revision ${String(s.updateRevision)}`);
+    return ready(`${ready_}/${want} ready`);
+}
+function daemonSetReadiness(o) {
+    const s = o.status ?? {};
+    const want = num(s.desiredNumberScheduled);
+    const updated = num(s.updatedNumberScheduled);
+    // numberAvailable (not numberReady): a pod counts once it has been ready for minReadySeconds.
+    const available = num(s.numberAvailable);
+    if (strategy(o, 'updateStrategy').type === 'OnDelete')
+        return onDelete(o, available >= want, available, want);
+    if (updated < want)
+        return progressing(`${available}/${want} available, ${updated}/${want} updated`);
+    if (available < want)
+        return progressing(`${available}/${want} available`);
+    return ready(`${available}/${want} ready`);
+}
+/**
+ * `updateStrategy: OnDelete` replaces a pod only when someone deletes it, so a changed spec never rolls out
+ * (kubectl refuses to watch it). A workload that was never changed since it was created has only new pods.
+ */
+function onDelete(o, allReady, count, want) {
+    if (num(o.metadata.generation) > 1)
+        return failed(`updateStrategy OnDelete: Kubernetes replaces pods only when they are deleted, so this change never rolls out; use RollingUpdate`);
+    return allReady ? ready(`${count}/${want} ready`) : progressing(`${count}/${want} ready`);
+}
+function jobReadiness(o) {
+    const failure = condition(o, 'Failed') ?? condition(o, 'FailureTarget');
+    if (failure)
+        return failed(`failed: ${failure.reason ?? ''}${failure.message ? ` — ${failure.message}` : ''}`);
+    if (condition(o, 'Complete'))
+        return ready('Complete');
+    if (condition(o, 'Suspended') || o.spec?.suspend === true)
+        return ready('suspended (spec.suspend: true)');
+    const failures = num(o.status?.failed);
+    const active = num(o.status?.active);
+    return progressing(failures ? `running, ${failures} failed attempt(s)` : active ? 'running' : 'waiting for its pod');
+}
+
+;// CONCATENATED MODULE: ./src/kube/validate.ts
+// Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
+// that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
+
+
+
+
+/** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
+ * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
+const REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet']);
+/** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
+function isImmutableChange(e) {
+    return (e instanceof KubeError &&
+        e.status === 422 &&
+        /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i.test(e.message));
+}
+class ValidationError extends TemplateError {
+    constructor(file, line, problem) {
+        super(file, line, problem);
+        this.name = 'ValidationError';
+    }
+}
+/** The field the API server complains about, from its causes or, failing that, its message. Pure. */
+function refusedField(e) {
+    const cause = e.causes.find((c) => c.field);
+    if (cause)
+        return { field: cause.field.replace(/^\./, ''), message: cause.message ?? e.message };
+    const m = /(?:^|\s)\.?((?:metadata|spec|data|stringData|rules|subjects|roleRef)[\w.[\]-]*): (.*)$/.exec(e.message);
+    return m ? { field: m[1], message: m[2] } : { message: e.message };
+}
+/** One line for a refusal, e.g. `Service web: spec.ports[0].port: Invalid value: 70000: must be between …`. */
+function problemOf(o, e) {
+    const { field, message } = refusedField(e);
+    const source = sourceOf(o);
+    const file = source?.template ?? o.metadata.annotations?.[ANNOTATION.template] ?? '(unknown template)';
+    const line = field ? fieldLine(o, field) : source?.line;
+    const detail = message.replace(/^.*? is invalid: /, '');
+    return {
+        file,
+        line,
+        text: `${describeRef(refOf(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
+    };
+}
+/**
+ * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
+ * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
+ * the API server refuses fails the run before anything changed.
+ */
+async function validateObjects(kube, objects) {
+    const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind));
+    const refusals = await Promise.all(checked.map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
+        if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind))
+            return null;
+        if (e instanceof KubeError &&
+            e.status >= 400 &&
+            e.status < 500 &&
+            e.status !== 401 &&
+            e.status !== 403)
+            return problemOf(o, e);
+        throw e;
+    })));
+    const problems = refusals.filter((p) => p !== null);
+    if (problems.length === 0)
+        return;
+    const [first, ...rest] = problems;
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+}
+
 ;// CONCATENATED MODULE: ./src/kube/apply.ts
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
+
+
+
 
 
 
@@ -41926,111 +42251,82 @@ async function applyPreview(kube, owner, objects, namespaceAnnotations, namespac
         ...namespaceAnnotations,
         [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
     }, uid));
-    const applied = [];
+    // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
+    const applied = await installCrds(kube, objects.filter(isCrd), deadline, log);
     for (const group of [
         objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
-        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind)),
+        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !isCrd(o)),
     ]) {
-        applied.push(...(await Promise.all(group.map((o) => applyReplacingImmutable(kube, o, deadline, log)))));
+        applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))));
     }
-    const pruned = [];
-    await Promise.all(pruneCandidates(previous, current).map(async (ref) => {
-        const live = await kube.get(ref).catch((e) => {
-            log.warning(`could not read ${describeRef(ref)} to prune it: ${e.message}`);
-            return null;
-        });
-        if (!live)
-            return;
-        if (!isOwnedBy(live, owner)) {
-            log.warning(`${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
-            return;
-        }
-        if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
-            pruned.push(ref);
-            log.info(`pruned ${describeRef(ref)} (no longer in the templates)`);
-        }
-    }));
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) }, uid));
+    const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log);
+    // An object that could not be read or deleted stays in the inventory, so the next run tries again.
+    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory([...current, ...kept]) }, uid));
     return { applied, pruned };
 }
+/** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
+async function prune(kube, owner, candidates, log) {
+    const pruned = [];
+    const kept = [];
+    await Promise.all(candidates.map(async (ref) => {
+        try {
+            const live = await kube.get(ref);
+            if (!live)
+                return;
+            if (!isOwnedBy(live, owner)) {
+                log.warning(`${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
+                return;
+            }
+            if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
+                pruned.push(ref);
+                log.info(`pruned ${describeRef(ref)} (no longer in the templates)`);
+            }
+        }
+        catch (e) {
+            // The kind itself is gone (its CRD was removed): so are its objects.
+            if (e instanceof KubeError && e.status === 404)
+                return;
+            kept.push(ref);
+            log.warning(`could not prune ${describeRef(ref)} (${e.message}); the next deploy tries again`);
+        }
+    }));
+    return { pruned, kept };
+}
 /**
- * Server-side apply. A Job's pod template cannot change once created: when a template changes it, the old Job is
- * deleted and the new one created (Jobs are run-once work, so this is what a redeploy means).
+ * Server-side apply. A preview is disposable, so an object whose change Kubernetes refuses because a field cannot
+ * change (a Job's pod template, a StatefulSet's volumeClaimTemplates or selector, a Service's clusterIP or type, a
+ * Deployment's selector) is deleted — foreground, so its pods are gone first — and created again. So is a Job that
+ * failed: a re-run runs it again.
  */
-async function applyReplacingImmutable(kube, obj, deadline, log) {
-    const ref = refOf(obj);
+async function applyReplacing(kube, owner, obj, deadline, log) {
+    let result;
     try {
-        return await kube.apply(obj);
+        result = await kube.apply(obj);
     }
     catch (e) {
-        const immutable = e instanceof KubeError && e.status === 422 && /immutable/i.test(e.message);
-        if (!immutable || obj.kind !== 'Job')
+        if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind))
             throw e;
-        log.info(`${describeRef(ref)} changed a field Kubernetes does not allow to change; replacing it`);
-        const live = await kube.get(ref);
-        if (live) {
-            await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined });
-            await waitUntilGone(kube, ref, deadline);
-        }
-        return kube.apply(obj);
+        const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field';
+        return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
+    if (obj.kind === 'Job' && readiness(result).state === 'failed')
+        return replace(kube, owner, result, deadline, log, 'it failed last time', obj);
+    return result;
 }
-
-;// CONCATENATED MODULE: ./src/kube/container-diagnosis.ts
-// What one container's status says about why it is not ready, in words a developer acts on: a crash loop with
-// its restart count and last exit code, an exit code of a finished container, an image that cannot be pulled,
-// or a running container whose readiness probe has not passed. Pure: the caller reads the status and the logs.
-const exitText = (s) => s
-    ? [
-        s.exitCode !== undefined ? `exit code ${s.exitCode}` : '',
-        s.signal ? `signal ${s.signal}` : '',
-        s.reason && s.reason !== 'Error' ? s.reason : '',
-        s.message ? s.message.trim() : '',
-    ]
-        .filter(Boolean)
-        .join(', ')
-    : '';
-const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
-function containerProblem(c) {
-    const waiting = c.state?.waiting;
-    const terminated = c.state?.terminated;
-    const running = c.state?.running;
-    const last = c.lastState?.terminated;
-    const count = c.restartCount ?? 0;
-    if (waiting) {
-        const reason = waiting.reason ?? 'Waiting';
-        if (reason === 'CrashLoopBackOff' || (last && count > 0)) {
-            const lastExit = exitText(last);
-            return {
-                summary: `${reason} (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
-                previousLog: true,
-            };
-        }
-        return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
+async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
+    const ref = refOf(desired);
+    const live = await kube.get(ref);
+    if (live) {
+        if (!isOwnedBy(live, owner))
+            throw new OwnershipError(`${describeRef(ref)} must be replaced (${why}) but is not this preview's`);
+        log.info(`replacing ${describeRef(ref)}: ${why}; deleting it (and its pods) first`);
+        await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
+        await waitUntilGone(kube, ref, deadline);
     }
-    if (terminated) {
-        const why = exitText(terminated);
-        return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
-    }
-    if (running) {
-        const lastExit = exitText(last);
-        const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : '';
-        return { summary: `running, not ready (its readiness probe has not passed${extra})`, previousLog: false };
-    }
-    return { summary: 'not started yet', previousLog: false };
-}
-/** The last non-empty line of a log, shortened, for one-line summaries (the deployment status). */
-function lastLogLine(log, max = 120) {
-    const line = log
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .at(-1) ?? '';
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    return kube.apply(desired);
 }
 
 ;// CONCATENATED MODULE: ./src/kube/diagnose.ts
-
 const LOG_LINES = 20;
 /** The namespace's events, read once for every workload that is diagnosed. */
 async function namespaceEvents(kube, namespace) {
@@ -42055,33 +42351,29 @@ async function diagnose(kube, namespace, w, allEvents) {
         .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
     details.push(...recent);
     const failing = pods.filter((p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready));
-    let firstProblem = '';
     for (const pod of failing.slice(0, 3)) {
         for (const c of pod.status?.containerStatuses ?? []) {
             if (c.ready)
                 continue;
-            const problem = containerProblem(c);
-            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
-            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
-            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
-            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
+            const [stateName, state] = Object.entries(c.state ?? {}).find(([, v]) => v) ?? ['unknown', undefined];
+            const why = [
+                state?.reason,
+                state?.message,
+                state?.exitCode !== undefined ? `exit code ${state.exitCode}` : '',
+            ]
+                .filter(Boolean)
+                .join(', ');
+            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${stateName}${why ? ` (${why})` : ''}`);
+            const logs = await kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES).catch(() => '');
             if (logs.trim())
-                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}:`, ...logs
                     .trimEnd()
                     .split('\n')
                     .map((l) => `    ${l}`));
-            if (!firstProblem) {
-                const line = lastLogLine(logs);
-                firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
-            }
         }
     }
-    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
-    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
-    return {
-        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
-        details,
-    };
+    const firstPodProblem = details.find((d) => d.startsWith('  pod '))?.trim();
+    return { headline: firstPodProblem ? `${headline}; ${firstPodProblem}` : headline, details };
 }
 const time = (e) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
 /** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
@@ -42194,6 +42486,7 @@ async function acquireLock(kube, owner, holder, deadline, onWait) {
 // cluster-wide kind the user allowed by name and not already belong to someone else.
 
 
+
 class ScopeError extends Error {
     constructor(problems) {
         super(`Nothing was applied: ${problems.join('; ')}`);
@@ -42204,7 +42497,8 @@ class ScopeError extends Error {
 async function guardScope(kube, objects, allowed, owner) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
-        const resource = await kube.resource(o.apiVersion, o.kind);
+        // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
+        const resource = resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind));
         if (resource.namespaced)
             return o;
         if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
@@ -42224,83 +42518,40 @@ async function guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/kube/readiness.ts
-/** Kinds the action waits for; everything else counts as ready once applied. */
-const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-const num = (v) => (typeof v === 'number' ? v : 0);
-const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type);
-function readiness(obj) {
-    const o = obj;
-    const generation = num(o.metadata.generation);
-    const observed = num(o.status?.observedGeneration);
-    const stale = o.kind !== 'Job' && observed < generation;
-    switch (o.kind) {
-        case 'Deployment': {
-            const want = o.spec?.replicas === undefined ? 1 : num(o.spec.replicas);
-            const progressing = condition(o, 'Progressing');
-            if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-                return { state: 'failed', message: `rollout stuck: ${progressing.message ?? progressing.reason}` };
-            }
-            const updated = num(o.status?.updatedReplicas);
-            const available = num(o.status?.availableReplicas);
-            const total = num(o.status?.replicas);
-            if (!stale && updated >= want && available >= want && total <= want)
-                return { state: 'ready', message: `${available}/${want} ready` };
-            return {
-                state: 'progressing',
-                message: stale ? 'waiting for the controller' : `${available}/${want} ready, ${updated} updated`,
-            };
-        }
-        case 'StatefulSet': {
-            const want = o.spec?.replicas === undefined ? 1 : num(o.spec.replicas);
-            const ready = num(o.status?.readyReplicas);
-            const updated = o.status?.updatedReplicas === undefined ? ready : num(o.status.updatedReplicas);
-            const sameRevision = !o.status?.updateRevision || o.status.currentRevision === o.status.updateRevision;
-            if (!stale && ready >= want && (updated >= want || sameRevision))
-                return { state: 'ready', message: `${ready}/${want} ready` };
-            return {
-                state: 'progressing',
-                message: stale ? 'waiting for the controller' : `${ready}/${want} ready`,
-            };
-        }
-        case 'DaemonSet': {
-            const want = num(o.status?.desiredNumberScheduled);
-            const ready = num(o.status?.numberReady);
-            const updated = num(o.status?.updatedNumberScheduled);
-            if (!stale && ready >= want && updated >= want)
-                return { state: 'ready', message: `${ready}/${want} ready` };
-            return { state: 'progressing', message: `${ready}/${want} ready` };
-        }
-        case 'Job': {
-            const failed = condition(o, 'Failed');
-            if (failed?.status === 'True') {
-                return {
-                    state: 'failed',
-                    message: `failed: ${failed.reason ?? ''}${failed.message ? ` — ${failed.message}` : ''}`,
-                };
-            }
-            const complete = condition(o, 'Complete');
-            if (complete?.status === 'True')
-                return { state: 'ready', message: 'Complete' };
-            const failures = num(o.status?.failed);
-            return {
-                state: 'progressing',
-                message: failures ? `running, ${failures} failed attempt(s)` : 'running',
-            };
-        }
-        default:
-            return { state: 'ready', message: 'applied' };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/kube/wait.ts
 
 
 function waitedWorkloads(objects) {
     return objects.filter((o) => WAITED_KINDS.has(o.kind));
 }
-async function waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined) {
+/** When an event last happened (events are aggregated: a repeated failure moves lastTimestamp on). */
+function eventTime(e) {
+    const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+    return typeof t === 'string' ? Date.parse(t) : 0;
+}
+/**
+ * The waited workload a FailedCreate event is about: the workload itself (StatefulSet, DaemonSet, Job), or the
+ * Deployment whose ReplicaSet (`<deployment>-<pod-template-hash>`) it is. Pure.
+ */
+function eventWorkloadKey(e, workloads) {
+    const kind = e.involvedObject?.kind;
+    const name = e.involvedObject?.name ?? '';
+    const match = (k, n) => workloads.find((w) => w.kind === k &&
+        w.metadata.name === n &&
+        (!e.involvedObject?.uid ||
+            !w.metadata.uid ||
+            k === 'Deployment' ||
+            w.metadata.uid === e.involvedObject.uid));
+    const found = kind === 'ReplicaSet'
+        ? match('Deployment', name.slice(0, name.lastIndexOf('-')))
+        : match(kind ?? '', name);
+    return found ? refKey(refOf(found)) : undefined;
+}
+async function waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, 
+/** When this run started changing the preview: FailedCreate events from before are an earlier run's. */
+since = Date.now()) {
     const latest = new Map();
+    const facts = new Map();
     for (const o of workloads)
         latest.set(refKey(refOf(o)), { object: o, readiness: readiness(o) });
     const result = () => [...latest.values()];
@@ -42316,52 +42567,70 @@ async function waitForWorkloads(kube, namespace, selector, workloads, deadline, 
         return { outcome: 'ready', workloads: [] };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
-    const update = (obj) => {
-        const key = refKey(refOf(obj));
+    const update = (key, obj) => {
         const known = latest.get(key);
         if (!known)
             return; // an object of the same kind that the templates do not render
-        const next = { object: obj, readiness: readiness(obj) };
+        const next = { object: obj, readiness: readiness(obj, facts.get(key)) };
         latest.set(key, next);
         if (next.readiness.message !== known.readiness.message || next.readiness.state !== known.readiness.state)
             onChange(next);
         if (settled())
             controller.abort();
     };
+    const onObject = (apiVersion, kind) => (item) => {
+        const obj = { ...item, apiVersion, kind };
+        update(refKey(refOf(obj)), obj);
+    };
+    // Event times have whole seconds; an event of this run's first second must count.
+    const from = Math.floor(since / 1000) * 1000;
+    const onEvent = (item) => {
+        const e = item;
+        if (e.reason !== 'FailedCreate' || !e.message || eventTime(e) < from)
+            return;
+        const key = eventWorkloadKey(e, result().map((w) => w.object));
+        if (!key)
+            return;
+        facts.set(key, { createFailure: e.message });
+        update(key, latest.get(key).object);
+    };
     const kinds = new Map();
     for (const o of workloads)
         kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-    const watchKind = async ({ apiVersion, kind }) => {
-        // List, then watch from the list's resourceVersion; a watch the server ends is started again the same way.
-        while (!controller.signal.aborted) {
-            const list = await kube.list(apiVersion, kind, namespace, { labelSelector: selector });
-            for (const item of list.items)
-                update({ ...item, apiVersion, kind });
-            if (controller.signal.aborted)
-                return;
-            try {
-                await kube.watch(apiVersion, kind, namespace, { labelSelector: selector, resourceVersion: list.metadata.resourceVersion }, (e) => {
-                    if (e.type === 'ADDED' || e.type === 'MODIFIED')
-                        update({ ...e.object, apiVersion, kind });
-                }, controller.signal);
-            }
-            catch (e) {
-                if (controller.signal.aborted)
-                    return;
-                // A dropped watch (apiserver restart, network blip): list and watch again after a short pause.
-                await new Promise((r) => setTimeout(r, 500));
-                void e;
-            }
-        }
-    };
+    const watches = [...kinds.values()].map(({ apiVersion, kind }) => listAndWatch(kube, apiVersion, kind, namespace, { labelSelector: selector }, onObject(apiVersion, kind), controller.signal));
+    // Events only sharpen the answer (fail at once instead of at the timeout): a cluster that will not show them
+    // to the action's credentials still gets its workloads waited for.
+    watches.push(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal).catch(() => undefined));
     try {
-        await Promise.all([...kinds.values()].map(watchKind));
+        await Promise.all(watches);
     }
     finally {
         clearTimeout(timer);
         controller.abort();
     }
     return { outcome: settled() ?? 'timeout', workloads: result() };
+}
+/** List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. */
+async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject, signal) {
+    while (!signal.aborted) {
+        const list = await kube.list(apiVersion, kind, namespace, options);
+        for (const item of list.items)
+            onObject(item);
+        if (signal.aborted)
+            return;
+        try {
+            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
+                if (e.type === 'ADDED' || e.type === 'MODIFIED')
+                    onObject(e.object);
+            }, signal);
+        }
+        catch {
+            if (signal.aborted)
+                return;
+            // A dropped watch (apiserver restart, network blip): list and watch again after a short pause.
+            await new Promise((r) => setTimeout(r, 500));
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -42420,6 +42689,7 @@ function workloadRows(workloads, urls) {
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
 // apply and prune → wait → report.
+
 
 
 
@@ -42541,6 +42811,8 @@ async function deploy(plan, o, kube, github, log) {
         if (rendered.credentials.generated.length)
             log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
         const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
+        // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+        await log.group('Validate', () => validateObjects(kube, objects));
         const urls = serviceUrls(objects, plan.scheme);
         const url = primaryUrl(urls, plan.host);
         deploymentId = await log.group('GitHub deployment', async () => {
@@ -42567,6 +42839,7 @@ async function deploy(plan, o, kube, github, log) {
             deploymentId: id,
             ...rest,
         });
+        const applyStarted = Date.now();
         const applied = await log.group('Apply', async () => {
             const result = await applyPreview(kube, owner, objects, {
                 [ANNOTATION.headSha]: plan.pr.head.sha,
@@ -42595,7 +42868,7 @@ async function deploy(plan, o, kube, github, log) {
                 })),
             });
         }
-        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`)));
+        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), applyStarted));
         if (waited.outcome === 'ready') {
             await report(github, plan, id, {
                 state: 'success',
@@ -42686,9 +42959,29 @@ async function livePreviews(kube, repository) {
     return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
 }
 
+;// CONCATENATED MODULE: ./src/kube/cluster-wide.ts
+// Finding a preview's cluster-wide objects (of the kinds allow-cluster-scoped allows) by its ownership labels, so
+// that teardown removes them even when the namespace's inventory does not name them (a run that died before
+// recording it, an inventory written by an older version).
+
+
+async function clusterWideByLabels(kube, owner, kinds) {
+    const found = await Promise.all(kinds.flatMap((kind) => apiVersionsOf(kind).map(async (apiVersion) => {
+        const resource = await kube.resource(apiVersion, kind).catch(() => null);
+        if (!resource || resource.namespaced)
+            return [];
+        const list = await kube
+            .list(apiVersion, kind, undefined, { labelSelector: ownerSelector(owner) })
+            .catch(() => ({ items: [] }));
+        return list.items.map((o) => ({ apiVersion, kind, name: o.metadata.name }));
+    })));
+    return found.flat();
+}
+
 ;// CONCATENATED MODULE: ./src/destroy.ts
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
 // and everything in it, then every GitHub deployment of its environment marked inactive. Safe to repeat.
+
 
 
 
@@ -42718,7 +43011,7 @@ async function removePreview(target, o, kube, github, log) {
                 '(its ownership labels differ); refusing to delete it.');
         }
         if (!ns.metadata.deletionTimestamp) {
-            await removeClusterWide(kube, ns, owner, log);
+            await removeClusterWide(kube, ns, owner, log, o.allowClusterScoped ?? []);
             await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined });
             log.info(`deleting namespace ${plan.namespace} and everything in it`);
         }
@@ -42761,8 +43054,11 @@ async function removePreview(target, o, kube, github, log) {
     return { removed, inactivated, environment };
 }
 /** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */
-async function removeClusterWide(kube, ns, owner, log) {
-    const inventory = parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
+async function removeClusterWide(kube, ns, owner, log, kinds) {
+    const inventory = [
+        ...parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace),
+        ...(await clusterWideByLabels(kube, owner, kinds)),
+    ].filter((r, i, all) => all.findIndex((x) => x.kind === r.kind && x.name === r.name) === i);
     await Promise.all(inventory.map(async (ref) => {
         const resource = await kube.resource(ref.apiVersion, ref.kind).catch(() => null);
         if (!resource || resource.namespaced)
@@ -48195,9 +48491,11 @@ function parseSettings(read) {
 
 ;// CONCATENATED MODULE: ./src/kube/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
-// uses. The common forms a CI secret holds — a bearer token or a client certificate, with a CA — are read here
-// directly; anything else (exec plugins, auth providers, proxies) goes through @kubernetes/client-node, which is
-// large and so loaded only then.
+// uses. The common forms a CI secret holds — a bearer token or a client certificate, inline, with a CA — are read
+// here directly; a kubeconfig with anything else (exec plugins, auth providers, proxies, files, impersonation, or
+// any field this file does not know) goes through @kubernetes/client-node, which is large and so loaded only then.
+// Nothing a kubeconfig says is ignored: what client-node does not apply either (impersonated groups, uid, extras)
+// is added here as the Impersonate-* headers kubectl sends.
 
 
 
@@ -48220,8 +48518,8 @@ async function transportFromKubeconfig(text) {
         throw new InputError('kubeconfig', `the cluster of context "${contextName}" has no http(s) server address.`);
     }
     const user = config.users?.find((u) => u.name === context.user)?.user ?? {};
-    if (user.exec || user['auth-provider'] || cluster['proxy-url'])
-        return clientNodeTransport(text, cluster.server);
+    if (!fastPathUnderstands(cluster, user))
+        return clientNodeTransport(text, cluster.server, user);
     const tls = {};
     try {
         tls.ca = fromData(cluster['certificate-authority-data'], cluster['certificate-authority']);
@@ -48254,7 +48552,41 @@ async function transportFromKubeconfig(text) {
         },
     };
 }
-async function clientNodeTransport(text, server) {
+/** Fields the fast path applies itself; a kubeconfig with any other field goes through client-node. */
+const FAST_CLUSTER = new Set([
+    'server',
+    'certificate-authority-data',
+    'insecure-skip-tls-verify',
+    'tls-server-name',
+    'extensions',
+]);
+const FAST_USER = new Set([
+    'token',
+    'tokenFile',
+    'client-certificate-data',
+    'client-key-data',
+    'username',
+    'password',
+]);
+/** True when every field of the cluster and user entries is one the fast path applies. Pure. */
+function fastPathUnderstands(cluster, user) {
+    return (Object.keys(cluster).every((k) => FAST_CLUSTER.has(k)) && Object.keys(user).every((k) => FAST_USER.has(k)));
+}
+/** Impersonation that client-node does not apply itself (it applies `as`): groups, uid and extras. Pure. */
+function impersonationHeaders(user) {
+    const out = {};
+    const groups = user['as-groups'];
+    if (Array.isArray(groups) && groups.length)
+        out['Impersonate-Group'] = groups.map(String);
+    if (typeof user['as-uid'] === 'string')
+        out['Impersonate-Uid'] = user['as-uid'];
+    const extra = user['as-user-extra'];
+    if (extra && typeof extra === 'object')
+        for (const [k, v] of Object.entries(extra))
+            out[`Impersonate-Extra-${encodeURIComponent(k)}`] = (Array.isArray(v) ? v : [v]).map(String);
+    return out;
+}
+async function clientNodeTransport(text, server, user) {
     const { KubeConfig } = await __nccwpck_require__.e(/* import() */ 953).then(__nccwpck_require__.bind(__nccwpck_require__, 2953));
     const kc = new KubeConfig();
     try {
@@ -48266,7 +48598,12 @@ async function clientNodeTransport(text, server) {
     return {
         server,
         usesProxy: Boolean(kc.getCurrentCluster()?.proxyUrl),
-        authorize: (options) => kc.applyToHTTPSOptions(options),
+        authorize: async (options) => {
+            await kc.applyToHTTPSOptions(options);
+            const extra = impersonationHeaders(user);
+            if (Object.keys(extra).length)
+                options.headers = { ...options.headers, ...extra };
+        },
     };
 }
 /** Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords. */
@@ -48486,7 +48823,11 @@ async function run() {
         const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
         const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name);
         if (plan.action === 'destroy') {
-            const outcome = await destroy(plan, { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment }, kube, github, log);
+            const outcome = await destroy(plan, {
+                timeoutMs: settings.timeoutMs,
+                deleteEnvironment: settings.deleteEnvironment,
+                allowClusterScoped: settings.allowClusterScoped,
+            }, kube, github, log);
             setOutput('status', 'destroyed');
             if (settings.comment)
                 await comment(github, plan, removedComment(plan, new Date()), false);

@@ -1,5 +1,6 @@
 // The template context: everything a template can use, documented in the README ("Writing templates"). Pure.
 import type Handlebars from 'handlebars'
+import { previewName } from './naming.js'
 import { hostFor, type Plan } from './plan.js'
 
 export interface TemplateContext {
@@ -16,7 +17,7 @@ export interface TemplateContext {
   preview: {
     /** The namespace every object lands in. */
     namespace: string
-    /** A short unique name for this preview (`<repo>-<hash>-pr-<n>`), e.g. for database names. */
+    /** A short unique name for this preview (`<repo>-<hash>-pr-<n>`, at most 63 characters), e.g. for labels. */
     name: string
     environment: string
     domain: string
@@ -55,7 +56,7 @@ export function templateContext(
     },
     preview: {
       namespace: plan.namespace,
-      name: `${plan.names.repo}-${plan.names.unique}`,
+      name: previewName(plan.names),
       environment: plan.environment,
       domain: plan.domain,
       host: plan.host,

@@ -21,6 +21,7 @@ import { diagnose, namespaceEvents, type Diagnosis } from './kube/diagnose.js'
 import { acquireLock, guardGitHub, guardKube, NotWaitingError } from './kube/lock.js'
 import { labelPodSecurity } from './kube/pod-security.js'
 import { guardScope } from './kube/scope.js'
+import { validateObjects } from './kube/validate.js'
 import { waitedWorkloads, waitForWorkloads, type WorkloadStatus } from './kube/wait.js'
 import { ANNOTATION, ownerSelector, repositorySelector, type Owner } from './ownership.js'
 import { isNewer, type Plan } from './plan.js'
@@ -262,6 +263,8 @@ export async function deploy(
     if (rendered.credentials.generated.length)
       log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
     const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner)
+    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+    await log.group('Validate', () => validateObjects(kube, objects))
     const urls = serviceUrls(objects, plan.scheme)
     const url = primaryUrl(urls, plan.host)
 
@@ -290,6 +293,7 @@ export async function deploy(
       ...rest,
     })
 
+    const applyStarted = Date.now()
     const applied = await log.group('Apply', async () => {
       const result = await applyPreview(
         kube,
@@ -337,8 +341,14 @@ export async function deploy(
       })
     }
     const waited = await log.group('Wait', () =>
-      waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) =>
-        log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
+      waitForWorkloads(
+        kube,
+        plan.namespace,
+        ownerSelector(owner),
+        workloads,
+        deadline,
+        (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
+        applyStarted,
       ),
     )
     if (waited.outcome === 'ready') {

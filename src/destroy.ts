@@ -6,6 +6,7 @@ import { OwnershipError, waitUntilGone } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { whyTerminating } from './kube/terminating.js'
 import { GITHUB_PARALLEL, mapLimit } from './limit.js'
+import { clusterWideByLabels } from './kube/cluster-wide.js'
 import { parseInventory } from './inventory.js'
 import type { KubeObject } from './render.js'
 import { ANNOTATION, isOwnedBy, type Owner } from './ownership.js'
@@ -14,6 +15,8 @@ import type { Plan } from './plan.js'
 export interface DestroyOptions {
   timeoutMs: number
   deleteEnvironment: boolean
+  /** Cluster-wide kinds the previews may hold: looked for by the preview's labels too, not only the inventory. */
+  allowClusterScoped?: string[]
 }
 
 export interface DestroyOutcome {
@@ -92,7 +95,7 @@ export async function removePreview(
       )
     }
     if (!ns.metadata.deletionTimestamp) {
-      await removeClusterWide(kube, ns, owner, log)
+      await removeClusterWide(kube, ns, owner, log, o.allowClusterScoped ?? [])
       await kube.delete(ref, { uid: String(ns.metadata.uid ?? '') || undefined })
       log.info(`deleting namespace ${plan.namespace} and everything in it`)
     } else {
@@ -149,8 +152,17 @@ export async function removePreview(
 }
 
 /** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */
-async function removeClusterWide(kube: Kube, ns: KubeObject, owner: Owner, log: RunLog): Promise<void> {
-  const inventory = parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
+async function removeClusterWide(
+  kube: Kube,
+  ns: KubeObject,
+  owner: Owner,
+  log: RunLog,
+  kinds: string[],
+): Promise<void> {
+  const inventory = [
+    ...parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], owner.namespace),
+    ...(await clusterWideByLabels(kube, owner, kinds)),
+  ].filter((r, i, all) => all.findIndex((x) => x.kind === r.kind && x.name === r.name) === i)
   await Promise.all(
     inventory.map(async (ref) => {
       const resource = await kube.resource(ref.apiVersion, ref.kind).catch(() => null)

@@ -80,7 +80,11 @@ export async function run(): Promise<void> {
       const commentOnPr = settings.comment
       const outcome = await destroy(
         plan,
-        { timeoutMs: settings.timeoutMs, deleteEnvironment: settings.deleteEnvironment },
+        {
+          timeoutMs: settings.timeoutMs,
+          deleteEnvironment: settings.deleteEnvironment,
+          allowClusterScoped: settings.allowClusterScoped,
+        },
         kube,
         github,
         log,

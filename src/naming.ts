@@ -53,6 +53,14 @@ export function previewNames(prefix: string, repositoryFullName: string, pr: num
   return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique }
 }
 
+/**
+ * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
+ * DNS label and most object names, and stays unique through the hash.
+ */
+export function previewName(names: PreviewNames): string {
+  return fitLabel('', names.repo, names.unique)
+}
+
 /** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
 export function hostName(names: PreviewNames, domain: string, service?: string): string {
   return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`

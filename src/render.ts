@@ -4,7 +4,7 @@
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
 import Handlebars from 'handlebars'
-import { parseAllDocuments } from 'yaml'
+import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml'
 import { claimProblems, lineOfPath, type ClaimRules } from './claims.js'
 import { ownerAnnotations, ownerLabels, ANNOTATION, type Owner } from './ownership.js'
 
@@ -25,6 +25,46 @@ export interface KubeObject {
     [key: string]: unknown
   }
   [key: string]: unknown
+}
+
+/** Where an object came from: its template and the rendered YAML document, to point errors at a line. */
+export interface ObjectSource {
+  template: string
+  /** First line of the object's document in the rendered template. */
+  line: number | undefined
+  document: { getIn(path: Iterable<unknown>, keepScalar?: boolean): unknown }
+  text: string
+}
+
+const sources = new WeakMap<KubeObject, ObjectSource>()
+
+/** The template and document an object was rendered from (undefined for objects the action adds itself). */
+export function sourceOf(o: KubeObject): ObjectSource | undefined {
+  return sources.get(o)
+}
+
+/** `spec.ports[0].port` → [`spec`, `ports`, 0, `port`], the API server's way of naming a field. */
+export function fieldPath(field: string): Array<string | number> {
+  const out: Array<string | number> = []
+  for (const m of field.replace(/^\./, '').matchAll(/([^.[\]]+)|\[(\d+)\]|\[([^\]]*)\]/g)) {
+    if (m[1] !== undefined) out.push(m[1])
+    else if (m[2] !== undefined) out.push(Number(m[2]))
+    else if (m[3] !== undefined) out.push(m[3])
+  }
+  return out
+}
+
+/** The rendered line of a field of an object (or of its nearest parent that is written out), when known. */
+export function fieldLine(o: KubeObject, field: string): number | undefined {
+  const source = sources.get(o)
+  if (!source) return undefined
+  const path = fieldPath(field)
+  for (let n = path.length; n > 0; n--) {
+    const node = source.document.getIn(path.slice(0, n), true) as
+      { range?: [number, number, number] } | undefined
+    if (node?.range) return lineOf(source.text, node.range[0])
+  }
+  return source.line
 }
 
 export interface RenderedObject {
@@ -64,6 +104,21 @@ export function yamlScalar(value: unknown): string {
     )
   }
   return 'null'
+}
+
+/**
+ * YAML as `kubectl apply -f` reads it (sigs.k8s.io/yaml, which is YAML 1.1): `0755` is octal (493), `yes`, `no`,
+ * `on`, `off`, `y` and `n` are booleans, `0b1010` is binary. Like kubectl, timestamps and sexagesimal numbers
+ * (`1:30`) stay strings. Values inserted by `{{…}}` are quoted, so none of this can change what a value says.
+ */
+export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags) =>
+    tags.filter(
+      (t) =>
+        typeof t === 'string' ||
+        (t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME'),
+    ),
 }
 
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
@@ -200,7 +255,7 @@ export function render(input: RenderInput): RenderedObject[] {
       const message = (e as Error).message
       throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message)
     }
-    const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true })
+    const docs = parseAllDocuments(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true })
     if (!Array.isArray(docs)) throw new TemplateError(file.name, undefined, 'could not be read as YAML')
     for (const doc of docs) {
       const error = doc.errors[0]
@@ -230,6 +285,7 @@ export function render(input: RenderInput): RenderedObject[] {
           `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`,
         )
       seen.set(key, file.name)
+      sources.set(object, { template: file.name, line, document: doc, text })
       out.push({ object, template: file.name })
     }
   }

@@ -5,7 +5,10 @@ import { formatInventory, parseInventory, pruneCandidates, unionInventory } from
 import { ANNOTATION, isOwnedBy, ownerAnnotations, ownerLabels, type Owner } from '../ownership.js'
 import type { KubeObject } from '../render.js'
 import { KubeError, type Kube } from './client.js'
+import { installCrds, isCrd } from './crds.js'
+import { readiness } from './readiness.js'
 import { describeRef, refOf, type ObjectRef } from './resources.js'
+import { isImmutableChange, REPLACEABLE_KINDS } from './validate.js'
 
 export interface Log {
   info(message: string): void
@@ -160,66 +163,107 @@ export async function applyPreview(
     ),
   )
 
-  const applied: KubeObject[] = []
+  // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
+  const applied: KubeObject[] = await installCrds(kube, objects.filter(isCrd), deadline, log)
   for (const group of [
     objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
-    objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind)),
+    objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !isCrd(o)),
   ]) {
-    applied.push(...(await Promise.all(group.map((o) => applyReplacingImmutable(kube, o, deadline, log)))))
+    applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))))
   }
 
-  const pruned: ObjectRef[] = []
-  await Promise.all(
-    pruneCandidates(previous, current).map(async (ref) => {
-      const live = await kube.get(ref).catch((e: Error) => {
-        log.warning(`could not read ${describeRef(ref)} to prune it: ${e.message}`)
-        return null
-      })
-      if (!live) return
-      if (!isOwnedBy(live, owner)) {
-        log.warning(
-          `${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`,
-        )
-        return
-      }
-      if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
-        pruned.push(ref)
-        log.info(`pruned ${describeRef(ref)} (no longer in the templates)`)
-      }
-    }),
-  )
+  const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log)
+  // An object that could not be read or deleted stays in the inventory, so the next run tries again.
   await kube.apply(
     namespaceObject(
       owner,
-      { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory(current) },
+      { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory([...current, ...kept]) },
       uid,
     ),
   )
   return { applied, pruned }
 }
 
-/**
- * Server-side apply. A Job's pod template cannot change once created: when a template changes it, the old Job is
- * deleted and the new one created (Jobs are run-once work, so this is what a redeploy means).
- */
-async function applyReplacingImmutable(
+/** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
+async function prune(
   kube: Kube,
+  owner: Owner,
+  candidates: ObjectRef[],
+  log: Log,
+): Promise<{ pruned: ObjectRef[]; kept: ObjectRef[] }> {
+  const pruned: ObjectRef[] = []
+  const kept: ObjectRef[] = []
+  await Promise.all(
+    candidates.map(async (ref) => {
+      try {
+        const live = await kube.get(ref)
+        if (!live) return
+        if (!isOwnedBy(live, owner)) {
+          log.warning(
+            `${describeRef(ref)} is no longer rendered but does not carry this preview's labels; left alone`,
+          )
+          return
+        }
+        if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
+          pruned.push(ref)
+          log.info(`pruned ${describeRef(ref)} (no longer in the templates)`)
+        }
+      } catch (e) {
+        // The kind itself is gone (its CRD was removed): so are its objects.
+        if (e instanceof KubeError && e.status === 404) return
+        kept.push(ref)
+        log.warning(
+          `could not prune ${describeRef(ref)} (${(e as Error).message}); the next deploy tries again`,
+        )
+      }
+    }),
+  )
+  return { pruned, kept }
+}
+
+/**
+ * Server-side apply. A preview is disposable, so an object whose change Kubernetes refuses because a field cannot
+ * change (a Job's pod template, a StatefulSet's volumeClaimTemplates or selector, a Service's clusterIP or type, a
+ * Deployment's selector) is deleted — foreground, so its pods are gone first — and created again. So is a Job that
+ * failed: a re-run runs it again.
+ */
+async function applyReplacing(
+  kube: Kube,
+  owner: Owner,
   obj: KubeObject,
   deadline: number,
   log: Log,
 ): Promise<KubeObject> {
-  const ref = refOf(obj)
+  let result: KubeObject
   try {
-    return await kube.apply(obj)
+    result = await kube.apply(obj)
   } catch (e) {
-    const immutable = e instanceof KubeError && e.status === 422 && /immutable/i.test(e.message)
-    if (!immutable || obj.kind !== 'Job') throw e
-    log.info(`${describeRef(ref)} changed a field Kubernetes does not allow to change; replacing it`)
-    const live = await kube.get(ref)
-    if (live) {
-      await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })
-      await waitUntilGone(kube, ref, deadline)
-    }
-    return kube.apply(obj)
+    if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind)) throw e
+    const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field'
+    return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`)
   }
+  if (obj.kind === 'Job' && readiness(result).state === 'failed')
+    return replace(kube, owner, result, deadline, log, 'it failed last time', obj)
+  return result
+}
+
+async function replace(
+  kube: Kube,
+  owner: Owner,
+  obj: KubeObject,
+  deadline: number,
+  log: Log,
+  why: string,
+  desired: KubeObject = obj,
+): Promise<KubeObject> {
+  const ref = refOf(desired)
+  const live = await kube.get(ref)
+  if (live) {
+    if (!isOwnedBy(live, owner))
+      throw new OwnershipError(`${describeRef(ref)} must be replaced (${why}) but is not this preview's`)
+    log.info(`replacing ${describeRef(ref)}: ${why}; deleting it (and its pods) first`)
+    await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground')
+    await waitUntilGone(kube, ref, deadline)
+  }
+  return kube.apply(desired)
 }

@@ -34,16 +34,28 @@ export interface Kube {
   /** The API server URL, for messages. */
   readonly server: string
   resource(apiVersion: string, kind: string): Promise<Resource>
-  /** Server-side apply, forcing conflicts, as the action's field manager (or another one of its own). */
-  apply(obj: KubeObject, fieldManager?: string): Promise<KubeObject>
+  /**
+   * Server-side apply, forcing conflicts, as the action's field manager (or another one of its own);
+   * dryRun: validated, not stored.
+   */
+  apply(obj: KubeObject, options?: { dryRun?: boolean; fieldManager?: string }): Promise<KubeObject>
+  /** Forgets what discovery found (or did not find): after a CustomResourceDefinition is established. */
+  forgetDiscovery(): void
   /** Creates an object; null when one of that name already exists. */
   create(obj: KubeObject): Promise<KubeObject | null>
   /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
   replace(obj: KubeObject): Promise<KubeObject | null>
   /** The object, or null when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | null>
-  /** Deletes with background propagation; false when it was already gone. Preconditions guard against races. */
-  delete(ref: ObjectRef, preconditions?: { uid?: string; resourceVersion?: string }): Promise<boolean>
+  /**
+   * Deletes with background propagation (foreground: the object stays, marked, until its dependents such as a
+   * Job's pods are gone); false when it was already gone. Preconditions guard against races.
+   */
+  delete(
+    ref: ObjectRef,
+    preconditions?: { uid?: string; resourceVersion?: string },
+    propagation?: 'Background' | 'Foreground',
+  ): Promise<boolean>
   list(
     apiVersion: string,
     kind: string,
@@ -69,14 +81,23 @@ export interface Kube {
   ): Promise<string>
 }
 
+/** One thing the API server found wrong with an object: `spec.ports[0].port` and why. */
+export interface KubeCause {
+  field?: string
+  message?: string
+  reason?: string
+}
+
 export class KubeError extends Error {
   readonly status: number
   readonly reason: string
-  constructor(status: number, reason: string, message: string) {
+  readonly causes: KubeCause[]
+  constructor(status: number, reason: string, message: string, causes: KubeCause[] = []) {
     super(message)
     this.name = 'KubeError'
     this.status = status
     this.reason = reason
+    this.causes = causes
   }
 }
 
@@ -271,9 +292,11 @@ export function createKube(
   return {
     server: transport.server,
     resource,
-    async apply(obj, fieldManager = FIELD_MANAGER) {
+    forgetDiscovery: () => discovered.clear(),
+    async apply(obj, o = {}) {
       const ref = refOf(obj)
-      const path = `${await pathOf(ref)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`
+      const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER)
+      const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`
       const res = await call(
         'PATCH',
         path,
@@ -292,8 +315,8 @@ export function createKube(
       if (res.status === 404) return null
       return ok(res, `reading ${describeRef(ref)}`) as KubeObject
     },
-    async delete(ref, preconditions) {
-      const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions }
+    async delete(ref, preconditions, propagation = 'Background') {
+      const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions }
       const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body)
       if (res.status === 404) return false
       ok(res, `deleting ${describeRef(ref)}`)
@@ -374,7 +397,7 @@ export function backoff(policy: RetryPolicy, attempt: number, last: unknown): nu
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function errorFrom(res: Response, what: string): KubeError {
-  let status: { reason?: string; message?: string } = {}
+  let status: { reason?: string; message?: string; details?: { causes?: KubeCause[] } } = {}
   try {
     status = JSON.parse(res.body) as typeof status
   } catch {
@@ -387,7 +410,12 @@ function errorFrom(res: Response, what: string): KubeError {
       : res.status === 403
         ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
         : ''
-  return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`)
+  return new KubeError(
+    res.status,
+    status.reason ?? String(res.status),
+    `${what}: ${message}${hint}`,
+    status.details?.causes ?? [],
+  )
 }
 
 function unreachable(server: string, e: unknown): KubeError {

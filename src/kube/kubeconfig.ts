@@ -1,7 +1,9 @@
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
-// uses. The common forms a CI secret holds — a bearer token or a client certificate, with a CA — are read here
-// directly; anything else (exec plugins, auth providers, proxies) goes through @kubernetes/client-node, which is
-// large and so loaded only then.
+// uses. The common forms a CI secret holds — a bearer token or a client certificate, inline, with a CA — are read
+// here directly; a kubeconfig with anything else (exec plugins, auth providers, proxies, files, impersonation, or
+// any field this file does not know) goes through @kubernetes/client-node, which is large and so loaded only then.
+// Nothing a kubeconfig says is ignored: what client-node does not apply either (impersonated groups, uid, extras)
+// is added here as the Impersonate-* headers kubectl sends.
 import { readFileSync } from 'node:fs'
 import type { RequestOptions } from 'node:https'
 import { parse } from 'yaml'
@@ -66,8 +68,7 @@ export async function transportFromKubeconfig(text: string): Promise<Transport> 
     )
   }
   const user = config.users?.find((u) => u.name === context.user)?.user ?? {}
-  if (user.exec || user['auth-provider'] || cluster['proxy-url'])
-    return clientNodeTransport(text, cluster.server!)
+  if (!fastPathUnderstands(cluster, user)) return clientNodeTransport(text, cluster.server!, user)
 
   const tls: RequestOptions = {}
   try {
@@ -98,7 +99,48 @@ export async function transportFromKubeconfig(text: string): Promise<Transport> 
   }
 }
 
-async function clientNodeTransport(text: string, server: string): Promise<Transport> {
+/** Fields the fast path applies itself; a kubeconfig with any other field goes through client-node. */
+const FAST_CLUSTER = new Set([
+  'server',
+  'certificate-authority-data',
+  'insecure-skip-tls-verify',
+  'tls-server-name',
+  'extensions',
+])
+const FAST_USER = new Set([
+  'token',
+  'tokenFile',
+  'client-certificate-data',
+  'client-key-data',
+  'username',
+  'password',
+])
+
+/** True when every field of the cluster and user entries is one the fast path applies. Pure. */
+export function fastPathUnderstands(cluster: object, user: object): boolean {
+  return (
+    Object.keys(cluster).every((k) => FAST_CLUSTER.has(k)) && Object.keys(user).every((k) => FAST_USER.has(k))
+  )
+}
+
+/** Impersonation that client-node does not apply itself (it applies `as`): groups, uid and extras. Pure. */
+export function impersonationHeaders(user: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  const groups = user['as-groups']
+  if (Array.isArray(groups) && groups.length) out['Impersonate-Group'] = groups.map(String)
+  if (typeof user['as-uid'] === 'string') out['Impersonate-Uid'] = user['as-uid']
+  const extra = user['as-user-extra']
+  if (extra && typeof extra === 'object')
+    for (const [k, v] of Object.entries(extra as Record<string, unknown>))
+      out[`Impersonate-Extra-${encodeURIComponent(k)}`] = (Array.isArray(v) ? v : [v]).map(String)
+  return out
+}
+
+async function clientNodeTransport(
+  text: string,
+  server: string,
+  user: UserEntry | Record<string, unknown>,
+): Promise<Transport> {
   const { KubeConfig } = await import('@kubernetes/client-node')
   const kc = new KubeConfig()
   try {
@@ -109,7 +151,11 @@ async function clientNodeTransport(text: string, server: string): Promise<Transp
   return {
     server,
     usesProxy: Boolean(kc.getCurrentCluster()?.proxyUrl),
-    authorize: (options) => kc.applyToHTTPSOptions(options),
+    authorize: async (options) => {
+      await kc.applyToHTTPSOptions(options)
+      const extra = impersonationHeaders(user as Record<string, unknown>)
+      if (Object.keys(extra).length) options.headers = { ...options.headers, ...extra }
+    },
   }
 }
 

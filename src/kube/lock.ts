@@ -205,7 +205,9 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
     list: (...a) => kube.list(...a),
     watch: (...a) => kube.watch(...a),
     podLogs: (...a) => kube.podLogs(...a),
-    apply: checked((o: KubeObject, m?: string) => kube.apply(o, m)),
+    apply: checked((o: KubeObject, opts?: { dryRun?: boolean; fieldManager?: string }) =>
+      kube.apply(o, opts),
+    ),
     create: checked((o: KubeObject) => kube.create(o)),
     replace: checked((o: KubeObject) => kube.replace(o)),
     delete: checked((r: ObjectRef, p?: { uid?: string; resourceVersion?: string }) => kube.delete(r, p)),

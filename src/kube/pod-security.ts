@@ -39,6 +39,6 @@ export async function labelPodSecurity(
       kind: 'Namespace',
       metadata: { name: namespace, labels: podSecurityLabels(level) },
     },
-    POD_SECURITY_MANAGER,
+    { fieldManager: POD_SECURITY_MANAGER },
   )
 }

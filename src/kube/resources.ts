@@ -57,6 +57,14 @@ export function groupVersionBase(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
 }
 
+/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
+export function apiVersionsOf(kind: string): string[] {
+  return Object.entries(builtIn)
+    .filter(([, kinds]) => kind in kinds)
+    .map(([apiVersion]) => apiVersion)
+    .slice(0, 1)
+}
+
 /** The built-in resource of a kind, or undefined when it must be discovered. */
 export function knownResource(apiVersion: string, kind: string): Resource | undefined {
   const entry = builtIn[apiVersion]?.[kind]

@@ -3,6 +3,7 @@
 import { isOwnedBy, type Owner } from '../ownership.js'
 import type { KubeObject } from '../render.js'
 import type { Kube } from './client.js'
+import { resourceFromCrds } from './crds.js'
 import { refOf } from './resources.js'
 
 export class ScopeError extends Error {
@@ -22,7 +23,9 @@ export async function guardScope(
   const problems: string[] = []
   const out = await Promise.all(
     objects.map(async (o) => {
-      const resource = await kube.resource(o.apiVersion, o.kind)
+      // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
+      const resource =
+        resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind))
       if (resource.namespaced) return o
       if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
         problems.push(

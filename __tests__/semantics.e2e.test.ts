@@ -1,0 +1,307 @@
+// Kubernetes semantics as kubectl has them (issue #13), each case through the bundled action on the local control
+// plane: readiness that is not reported too early, validation before any change, CRDs, quotas, re-runs, names.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from '@jest/globals'
+import { sha } from './harness/kube.js'
+import { previewHarness } from './harness/preview.js'
+
+const { kube, gh, run } = previewHarness({ timeout: '60s' })
+
+/** A workspace whose `preview` folder holds the given templates. */
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'semantics-'))
+  mkdirSync(join(dir, 'preview'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'preview', name), text)
+  return dir
+}
+
+const deploy = (
+  repository: string,
+  number: number,
+  push: string,
+  files: Record<string, string>,
+  inputs: Record<string, string> = {},
+) =>
+  run(
+    { repository, number, action: 'synchronize', sha: sha(`${repository}#${number}@${push}`) },
+    { templates: 'preview', ...inputs },
+    { workspace: workspace(files) },
+  )
+
+const statefulSet = (opts: { image: string; nodeSelector?: boolean; slow?: boolean }) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 1
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels:
+        app: db
+${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}    spec:
+${opts.nodeSelector ? '      nodeSelector: {disktype: none-has-this}\n' : ''}      containers:
+        - name: db
+          image: ${opts.image}
+`
+
+const deployment = (opts: {
+  name?: string
+  image?: string
+  replicas?: number
+  extra?: string
+  slow?: boolean
+}) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${opts.name ?? 'web'}
+spec:
+  replicas: ${opts.replicas ?? 1}
+${opts.extra ?? ''}  selector:
+    matchLabels: {app: ${opts.name ?? 'web'}}
+  template:
+    metadata:
+      labels:
+        app: ${opts.name ?? 'web'}
+${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}    spec:
+      containers:
+        - name: app
+          image: ${opts.image ?? 'nginx:1'}
+`
+
+const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
+const deploymentsOf = (repo: string) => gh.deployments.filter((d) => d.repo === repo)
+
+describe('readiness is not reported too early', () => {
+  test('1. a StatefulSet whose new pod cannot start is not deployed', async () => {
+    const repo = 'acme/sts-stuck'
+    const first = await deploy(repo, 1, 'v1', { 'db.yaml': statefulSet({ image: 'db:1' }) })
+    expect(explain(first)).toBe('')
+    const second = await deploy(
+      repo,
+      1,
+      'v2',
+      { 'db.yaml': statefulSet({ image: 'db:2', nodeSelector: true }) },
+      { timeout: '15s' },
+    )
+    expect(second.outputs.status).toBe('failed')
+    expect(second.code).not.toBe(0)
+    const id = Number(second.outputs['deployment-id'])
+    expect(gh.statusesOf(id).at(-1)?.state).toBe('failure')
+  })
+
+  test('slow pods: "deployed" only once the rollout has really finished', async () => {
+    const repo = 'acme/slow-rollout'
+    const ns = (r: { outputs: Record<string, string> }) => r.outputs.namespace!
+    const first = await deploy(repo, 2, 'v1', {
+      'web.yaml': deployment({ replicas: 2, slow: true }),
+      'db.yaml': statefulSet({ image: 'db:1', slow: true }),
+    })
+    expect(explain(first)).toBe('')
+    const second = await deploy(repo, 2, 'v2', {
+      'web.yaml': deployment({ replicas: 2, image: 'nginx:2', slow: true }),
+      'db.yaml': statefulSet({ image: 'db:2', slow: true }),
+    })
+    expect(explain(second)).toBe('')
+    // At the moment the action said "deployed", every pod runs the new spec and is ready.
+    const web = await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns(second) })
+    expect(web.status).toMatchObject({ updatedReplicas: 2, availableReplicas: 2, replicas: 2 })
+    const db = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns(second) })
+    expect(db.status?.currentRevision).toBe(db.status?.updateRevision)
+    expect(db.status?.readyReplicas).toBe(1)
+    const pods = await kube.core.listNamespacedPod({ namespace: ns(second) })
+    const images = pods.items
+      .filter((p) => !p.metadata?.deletionTimestamp)
+      .map((p) => p.spec!.containers[0]!.image)
+    expect(images.sort()).toEqual(['db:2', 'nginx:2', 'nginx:2'])
+  })
+})
+
+describe('failures are told at once, with the API server words', () => {
+  test('2. a stale ProgressDeadlineExceeded does not fail the push that fixes it', async () => {
+    const repo = 'acme/deadline'
+    const stuck = deployment({ extra: '  progressDeadlineSeconds: 1\n' }).replace(
+      '    spec:\n',
+      '    spec:\n      nodeSelector: {disktype: none-has-this}\n',
+    )
+    const first = await deploy(repo, 3, 'v1', { 'web.yaml': stuck }, { timeout: '40s' })
+    expect(first.outputs.status).toBe('failed')
+    const second = await deploy(repo, 3, 'v2', {
+      'web.yaml': deployment({ extra: '  progressDeadlineSeconds: 600\n' }),
+    })
+    expect(explain(second)).toBe('')
+    expect(second.outputs.status).toBe('deployed')
+  })
+
+  test('6. a quota that refuses pods fails the run at once with its message', async () => {
+    const repo = 'acme/quota'
+    const r = await deploy(
+      repo,
+      4,
+      'v1',
+      { 'web.yaml': deployment({ replicas: 3 }) },
+      { 'resource-quota': '{pods: "2"}', timeout: '90s' },
+    )
+    expect(r.outputs.status).toBe('failed')
+    expect(r.log).toMatch(/exceeded quota: preview-quota/)
+    expect(r.log).not.toMatch(/Not ready within/)
+  })
+})
+
+describe('manifests as kubectl reads them, validated before any change', () => {
+  test('3. YAML 1.1: defaultMode 0755 is octal', async () => {
+    const repo = 'acme/yaml11'
+    const web = deployment({}).replace(
+      '      containers:\n',
+      '      volumes:\n        - name: scripts\n          configMap: {name: scripts, defaultMode: 0755}\n      containers:\n',
+    )
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n  run.sh: "echo"\n'
+    const r = await deploy(repo, 5, 'v1', { 'web.yaml': web, 'cm.yaml': cm })
+    expect(explain(r)).toBe('')
+    const live = await kube.apps.readNamespacedDeployment({ name: 'web', namespace: r.outputs.namespace! })
+    expect(live.spec!.template.spec!.volumes![0]!.configMap!.defaultMode).toBe(0o755)
+  })
+
+  test('4. an invalid object changes nothing and creates no GitHub deployment; the error names field, file and line', async () => {
+    const repo = 'acme/invalid'
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a-config\ndata: {x: "1"}\n'
+    const svc =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: 70000\n'
+    const r = await deploy(repo, 6, 'v1', { 'a-config.yaml': cm, 'web-service.yaml': svc })
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
+    expect(r.log).toMatch(/::error title=Template error,file=preview\/web-service\.yaml,line=8::/)
+    expect(deploymentsOf(repo)).toEqual([])
+    const cms = await kube.core
+      .listNamespacedConfigMap({ namespace: r.outputs.namespace! })
+      .catch(() => ({ items: [] }))
+    expect(cms.items.map((c) => c.metadata!.name)).not.toContain('a-config')
+  })
+
+  test('5. a CRD and objects of its kind in one template set', async () => {
+    const repo = 'acme/crd'
+    const group = `${sha(repo).slice(0, 8)}.example.test`
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.${group}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          x-kubernetes-preserve-unknown-fields: true
+`
+    const widget = `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {size: 3}\n`
+    const r = await deploy(
+      repo,
+      7,
+      'v1',
+      { 'crd.yaml': crd, 'widget.yaml': widget },
+      { 'allow-cluster-scoped': 'CustomResourceDefinition' },
+    )
+    expect(explain(r)).toBe('')
+    const live = (await kube.objects.read({
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'w', namespace: r.outputs.namespace! },
+    })) as { spec?: unknown }
+    expect(live.spec).toEqual({ size: 3 })
+  })
+})
+
+describe('re-runs and replacements', () => {
+  const failingJob = (marker: string) => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      labels:
+        pod-container-running-failed.stage.kwok.x-k8s.io: "true"
+      annotations: {marker: "${marker}"}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: app:1
+`
+  test('7. a failed Job is deleted and created again on the next run; a changed one is replaced', async () => {
+    const repo = 'acme/rerun'
+    const first = await deploy(repo, 8, 'v1', { 'job.yaml': failingJob('a') })
+    expect(first.outputs.status).toBe('failed')
+    const ns = first.outputs.namespace!
+    const uid1 = (await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })).metadata!.uid
+    const again = await deploy(repo, 8, 'v1', { 'job.yaml': failingJob('a') })
+    expect(again.log).toMatch(/replacing Job migrate: it failed last time/)
+    const uid2 = (await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })).metadata!.uid
+    expect(uid2).not.toBe(uid1)
+    const changed = await deploy(repo, 8, 'v2', { 'job.yaml': failingJob('b') })
+    expect(changed.log).toMatch(/replacing Job migrate/)
+  })
+
+  test('an immutable field change (Deployment selector) replaces the object, and says so', async () => {
+    const repo = 'acme/selector'
+    const first = await deploy(repo, 9, 'v1', { 'web.yaml': deployment({}) })
+    expect(explain(first)).toBe('')
+    const moved = deployment({})
+      .replace('matchLabels: {app: web}', 'matchLabels: {app: web, tier: front}')
+      .replace('        app: web\n', '        app: web\n        tier: front\n')
+    const second = await deploy(repo, 9, 'v2', { 'web.yaml': moved })
+    expect(explain(second)).toBe('')
+    expect(second.log).toMatch(/replacing Deployment web: spec\.selector cannot change in place/)
+  })
+})
+
+describe('names', () => {
+  test('8. a repository name longer than 45 characters deploys; every label fits', async () => {
+    const repo = `acme/${'a-really-long-repository-name-for-previews-'.repeat(2)}x`
+    const web = deployment({}).replace(
+      '        app: web\n',
+      '        app: web\n        app.kubernetes.io/part-of: {{preview.name}}\n',
+    )
+    const r = await deploy(repo, 10, 'v1', { 'web.yaml': web })
+    expect(explain(r)).toBe('')
+    const live = await kube.apps.readNamespacedDeployment({ name: 'web', namespace: r.outputs.namespace! })
+    for (const v of Object.values(live.spec!.template.metadata!.labels!))
+      expect(v.length).toBeLessThanOrEqual(63)
+  })
+})
+
+describe('teardown', () => {
+  test('finds allowed cluster-wide objects by the preview labels, even when the inventory lost them', async () => {
+    const repo = 'acme/cluster-wide'
+    const name = `reader-${sha(repo).slice(0, 8)}`
+    const role = `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\nrules: []\n`
+    const inputs = { 'allow-cluster-scoped': 'ClusterRole' }
+    const r = await deploy(repo, 11, 'v1', { 'role.yaml': role }, inputs)
+    expect(explain(r)).toBe('')
+    const ns = await kube.core.readNamespace({ name: r.outputs.namespace! })
+    const annotations = ns.metadata!.annotations!
+    annotations['kube-pr-preview.io/inventory'] = annotations['kube-pr-preview.io/inventory']!.split('\n')
+      .filter((l) => !l.includes('ClusterRole'))
+      .join('\n')
+    await kube.core.replaceNamespace({ name: ns.metadata!.name!, body: ns })
+    const closed = await run(
+      { repository: repo, number: 11, action: 'closed', sha: sha(`${repo}#11@v1`) },
+      inputs,
+    )
+    expect(explain(closed)).toBe('')
+    const rbac = kube.kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api)
+    await expect(rbac.readClusterRole({ name })).rejects.toThrow()
+  })
+})

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6582);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2448);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6582:
+/***/ 2448:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37914,8 +37914,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -37940,7 +37938,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -40751,7 +40749,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function core_error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -40759,7 +40757,7 @@ function core_error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -40767,7 +40765,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -40863,47 +40861,96 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
-
-const CREDENTIALS_SECRET = 'preview-credentials';
-function decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __nccwpck_require__(8508);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/claims.ts
+/** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
+function isOwnHost(host, rules) {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const suffix = `.${rules.domain.toLowerCase()}`;
+    if (!h.endsWith(suffix))
+        return false;
+    const label = h.slice(0, -suffix.length);
+    return (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) &&
+        (label === rules.unique || label.endsWith(`-${rules.unique}`)));
 }
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const ownHostsHint = (rules) => `use {{preview.host}}, or {{host "<service>"}} for another service (hosts of this preview end in -${rules.unique}.${rules.domain})`;
+const asList = (v) => (Array.isArray(v) ? v : []);
+const asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+function hostProblems(o, rules) {
+    const out = [];
+    const spec = asObject(o.spec);
+    const what = `${o.kind} "${o.metadata.name}"`;
+    const check = (host, path, where) => {
+        if (typeof host === 'string' && host && isOwnHost(host, rules))
+            return;
+        const shown = typeof host === 'string' && host ? `claims host ${JSON.stringify(host)}` : 'has no host';
+        const why = typeof host === 'string' && host
+            ? 'a preview may only use its own host names'
+            : 'without one it would answer for every host on the shared ingress controller';
+        out.push({ path, problem: `${what} ${where} ${shown}: ${why}; ${ownHostsHint(rules)}` });
+    };
+    if (o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/')) {
+        if (spec.defaultBackend !== undefined)
+            out.push({
+                path: ['spec', 'defaultBackend'],
+                problem: `${what} sets spec.defaultBackend, which would take traffic for hosts that are not the preview's; put the backend under a rule with host {{preview.host}}`,
+            });
+        asList(spec.rules).forEach((r, i) => check(asObject(r).host, ['spec', 'rules', i, 'host'], `rule ${i + 1}`));
+        asList(spec.tls).forEach((t, i) => asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+        // A Gateway of its own may listen only for the preview's hosts (a listener without one takes every host).
+        asList(spec.listeners).forEach((l, i) => check(asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], `listener ${i + 1}`));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        /Route$/.test(o.kind) &&
+        o.kind !== 'TCPRoute') {
+        const hostnames = asList(spec.hostnames);
+        if (hostnames.length === 0 && ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind))
+            check(undefined, ['spec'], 'spec.hostnames');
+        hostnames.forEach((h, i) => check(h, ['spec', 'hostnames', i], 'hostname'));
     }
     return out;
 }
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
-    }
-    return { values, generated };
+function subjectProblems(o, rules) {
+    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1' || !/^(Cluster)?RoleBinding$/.test(o.kind))
+        return [];
+    const out = [];
+    asList(o.subjects).forEach((raw, i) => {
+        const s = asObject(raw);
+        const kind = String(s.kind ?? '');
+        const name = String(s.name ?? '');
+        const ns = s.namespace === undefined || s.namespace === '' ? undefined : String(s.namespace);
+        const own = kind === 'ServiceAccount'
+            ? (ns ?? (o.kind === 'RoleBinding' ? rules.namespace : undefined)) === rules.namespace
+            : (kind === 'Group' && name === `system:serviceaccounts:${rules.namespace}`) ||
+                (kind === 'User' && name.startsWith(`system:serviceaccount:${rules.namespace}:`));
+        if (own)
+            return;
+        const who = `${kind || 'subject'} ${JSON.stringify(name)}${ns ? ` of namespace ${JSON.stringify(ns)}` : ''}`;
+        out.push({
+            path: ['subjects', i],
+            problem: `${o.kind} "${o.metadata.name}" binds ${who}: a preview may bind only service accounts of its own namespace (leave subjects[].namespace out, or use {{preview.namespace}})`,
+        });
+    });
+    return out;
 }
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
+/** Every claim of the object that is not the preview's to make; empty when it claims nothing foreign. */
+function claimProblems(o, rules) {
+    return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
+}
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/naming.ts
@@ -40959,155 +41006,6 @@ function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${settings.urlScheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme: settings.urlScheme,
-    };
-}
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-
-function templateContext(plan, values, credentials) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: previewName(plan.names),
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
@@ -41174,6 +41072,7 @@ function isOwnedBy(obj, o) {
 // Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
 
 
 
@@ -41384,6 +41283,9 @@ function render(input) {
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
+            const claim = input.claims && claimProblems(object, input.claims)[0];
+            if (claim)
+                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -41455,51 +41357,601 @@ function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/guardrails.ts
+;// CONCATENATED MODULE: ./src/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
 
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
-            apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
+
+const CREDENTIALS_SECRET = 'preview-credentials';
+function decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
     }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
     }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller.
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                        ],
-                    },
-                ],
-            },
-        });
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
     }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
 }
 
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${schemeOf(settings)}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme: schemeOf(settings),
+    };
+}
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/context.ts
+
+
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: previewName(plan.names),
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+            imagePullSecrets,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/registry.ts
+
+const PULL_SECRET = 'preview-registry';
+/** Both inputs or neither. */
+function parseRegistryLogin(username, password) {
+    const pw = password.trim();
+    if (!username && !pw)
+        return null;
+    if (!username || !pw) {
+        throw new InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
+    }
+    return { username, password: pw };
+}
+const DOCKER_HUB = 'https://index.docker.io/v1/';
+/**
+ * The registry host of an image reference, as container runtimes read it: the first path component when it has a
+ * dot or a port or is `localhost` (`ghcr.io/acme/app:1`), else Docker Hub (`acme/app`, `redis:7`).
+ */
+function registryOf(image) {
+    const slash = image.indexOf('/');
+    if (slash < 0)
+        return DOCKER_HUB;
+    const first = image.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost')
+        return first;
+    return DOCKER_HUB;
+}
+/** The `.dockerconfigjson` of one registry login. */
+function dockerConfigJson(registry, login) {
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return JSON.stringify({
+        auths: { [registry]: { username: login.username, password: login.password, auth } },
+    });
+}
+/** What a log must hide: the password and the base64 `auth` that contains it. */
+function registrySecrets(login) {
+    if (!login)
+        return [];
+    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
+}
+/** The pull Secret and the default ServiceAccount that uses it; none without a login. */
+function registryObjects(image, login) {
+    if (!login)
+        return [];
+    return [
+        {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: PULL_SECRET },
+            type: 'kubernetes.io/dockerconfigjson',
+            data: {
+                '.dockerconfigjson': Buffer.from(dockerConfigJson(registryOf(image), login)).toString('base64'),
+            },
+        },
+        {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'default' },
+            imagePullSecrets: [{ name: PULL_SECRET }],
+        },
+    ];
+}
+/** `preview.imagePullSecrets` of the template context: a list ready for a pod's `imagePullSecrets`. */
+function imagePullSecrets(login) {
+    return login ? [{ name: PULL_SECRET }] : [];
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
+// throws an error naming the input and what it expects.
+
+
+
+class InputError extends Error {
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.name = 'InputError';
+    }
+}
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
+function decodeKubeconfig(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return '';
+    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (/clusters\s*:/.test(decoded))
+            return decoded;
+        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
+    }
+    if (!/clusters\s*:/.test(text)) {
+        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
+    }
+    return text;
+}
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
+function parseDuration(input, raw) {
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (!m || text === '')
+        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+    if (ms <= 0)
+        throw new InputError(input, 'must be longer than zero.');
+    return ms;
+}
+function parseBoolean(input, raw, fallback) {
+    const text = raw.trim().toLowerCase();
+    if (text === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(text))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(text))
+        return false;
+    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
+}
+function parseValues(raw) {
+    if (raw.trim() === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
+    }
+    return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+    'requests.ephemeral-storage': '4Gi',
+    'limits.ephemeral-storage': '20Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = {
+    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+};
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseSettings(read) {
+    const text = (name) => read(name).trim();
+    const prefix = text('namespace-prefix') || 'preview';
+    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
+        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
+    }
+    const domain = text('domain').toLowerCase().replace(/\.$/, '');
+    if (domain && !DOMAIN.test(domain)) {
+        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
+    }
+    const mode = (text('mode') || 'auto').toLowerCase();
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    }
+    const scheme = text('url-scheme').toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+        throw new InputError('url-scheme', 'use https or http (or leave it empty).');
+    const environment = text('environment');
+    if (environment.length > 255)
+        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const image = text('image');
+    if (/\s/.test(image))
+        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    return {
+        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        githubToken: text('github-token'),
+        domain,
+        templates: text('templates'),
+        extraTemplates: text('extra-templates'),
+        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
+        values: parseValues(read('values')),
+        image,
+        namespacePrefix: prefix,
+        environment,
+        wait: parseBoolean('wait', read('wait'), true),
+        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+        mode,
+        urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        ...parseFrontDoor(read),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor.ts
+// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
+// certificate, and behind which password. Parses the inputs and builds what templates see of it. Pure.
+
+
+const frontdoor_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** `<namespace>/<name>` of an object in another namespace. */
+function parseObjectName(input, raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const [namespace, name, ...rest] = text.split('/');
+    if (rest.length || !namespace || !name || !frontdoor_DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+        throw new InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
+    }
+    return { namespace, name };
+}
+function parseFrontDoor(read) {
+    const ingressClass = read('ingress-class').trim();
+    if (ingressClass && !DNS_NAME.test(ingressClass))
+        throw new InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
+    const gateway = parseObjectName('gateway', read('gateway'));
+    if (gateway && ingressClass)
+        throw new InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
+    const auth = read('basic-auth').trim();
+    let basicAuth = null;
+    if (auth) {
+        const at = auth.indexOf(':');
+        const user = auth.slice(0, Math.max(0, at));
+        const password = auth.slice(at + 1);
+        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
+            throw new InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
+        basicAuth = { user, password };
+    }
+    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+}
+/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
+const TLS_SECRET = 'preview-tls';
+function frontDoorContext(s, ingressClass, salt) {
+    return {
+        gateway: s.gateway,
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? TLS_SECRET : '' },
+        auth: s.basicAuth
+            ? {
+                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
+                checksum: (0,external_node_crypto_.createHash)('sha256')
+                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
+                    .digest('hex')
+                    .slice(0, 16),
+            }
+            : null,
+    };
+}
+/**
+ * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
+ * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ */
+function htpasswdLine(user, password, salt) {
+    const s = (0,external_node_crypto_.createHash)('sha256').update(salt).digest().subarray(0, 8);
+    const digest = (0,external_node_crypto_.createHash)('sha1').update(password).update(s).digest();
+    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+}
+/** The context of a preview without a Gateway, TLS or password (the render command's default). */
+const OPEN_FRONT_DOOR = {
+    gateway: null,
+    ingress: { className: '', tlsSecret: '' },
+    auth: null,
+};
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/kube/resources.ts
 // Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
 // no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
@@ -41582,44 +42034,6 @@ function describeRef(r) {
     return `${r.kind} ${r.name}`;
 }
 
-;// CONCATENATED MODULE: ./src/inventory.ts
-// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
-// object. Pure.
-
-/** One line per object: `<apiVersion> <kind> <name>`. */
-function formatInventory(refs) {
-    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
-}
-function parseInventory(text, namespace) {
-    if (!text)
-        return [];
-    return text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((parts) => parts.length === 3)
-        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
-}
-/** Objects of the previous inventory that the current render does not contain. */
-function pruneCandidates(previous, current) {
-    const keep = new Set(current.map(refKey));
-    const seen = new Set();
-    return previous.filter((r) => {
-        const key = refKey(r);
-        if (keep.has(key) || seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
-function unionInventory(previous, current) {
-    return [...current, ...pruneCandidates(previous, current)];
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/kube/client.ts
 // The Kubernetes port: the few API calls the action makes, over HTTPS with the kubeconfig's credentials.
 // Built once per run and passed in. Transient failures (429, 5xx, dropped connections) are retried with bounded
@@ -41651,7 +42065,15 @@ const TRANSIENT_CODES = new Set([
     'ECONNABORTED',
 ]);
 const FIELD_MANAGER = 'kube-pr-preview';
-function createKube(transport, retry = DEFAULT_RETRY) {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
     const url = new URL(transport.server);
     const secure = url.protocol === 'https:';
     const agent = secure
@@ -41770,8 +42192,12 @@ function createKube(transport, retry = DEFAULT_RETRY) {
         forgetDiscovery: () => discovered.clear(),
         async apply(obj, o = {}) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
+            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
+            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
             return ok(res, `applying ${describeRef(ref)}`);
         },
         create: (obj) => writeUnlessConflict('POST', obj),
@@ -41829,8 +42255,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             if (res.status !== 200)
                 throw errorFrom(res, `watching ${kind}`);
         },
-        async podLogs(namespace, pod, container, tailLines) {
-            const q = query({ container, tailLines: String(tailLines) });
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
             const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
             return res.status === 200 ? res.body : '';
         },
@@ -41870,6 +42296,293 @@ function unreachable(server, e) {
     const code = e?.code;
     const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
     return new KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
+}
+
+;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+
+
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+function listenerMatches(listener, host) {
+    const h = listener.hostname;
+    if (!h)
+        return true;
+    if (h.startsWith('*.'))
+        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
+    return h === host;
+}
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+function gatewayScheme(gateway, host) {
+    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
+    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
+}
+/** The IngressClass to use, or why there is none. Pure. */
+function chooseIngressClass(classes, wanted) {
+    const names = classes.map((c) => c.metadata.name).sort();
+    const listed = names.length
+        ? `the cluster has: ${names.join(', ')}`
+        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
+    if (wanted) {
+        if (names.includes(wanted))
+            return { className: wanted, problem: null };
+        return {
+            className: wanted,
+            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+        };
+    }
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    if (defaults.length === 1)
+        return { className: defaults[0].metadata.name, problem: null };
+    if (defaults.length > 1) {
+        return {
+            className: '',
+            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+        };
+    }
+    return {
+        className: '',
+        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+    };
+}
+async function prepareFrontDoor(kube, s, host, salt, warn) {
+    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
+    let className = '';
+    let ingressProblem = null;
+    if (s.gateway) {
+        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
+        const gateway = await kube.get(ref).catch((e) => {
+            if (e instanceof KubeError && e.status === 404)
+                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
+            throw e;
+        });
+        if (!gateway)
+            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
+        if (!s.urlScheme)
+            scheme = gatewayScheme(gateway, host);
+    }
+    else {
+        try {
+            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
+            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+        }
+        catch (e) {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+            className = s.ingressClass;
+            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
+        }
+    }
+    const objects = [];
+    if (s.tlsSecret) {
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        if (!source)
+            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
+        objects.push(tlsCopy(source));
+        if (!s.urlScheme)
+            scheme = 'https';
+    }
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+}
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+function tlsCopy(source) {
+    const { type, data } = source;
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: TLS_SECRET,
+            annotations: {
+                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+            },
+        },
+        type: type ?? 'kubernetes.io/tls',
+        data: data ?? {},
+    };
+}
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+async function ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        const lines = list.items.map((i) => {
+            const addresses = (i.status
+                ?.loadBalancer?.ingress ?? [])
+                .map((a) => a.ip ?? a.hostname ?? '')
+                .filter(Boolean);
+            const cls = i.spec?.ingressClassName ?? '(default)';
+            return addresses.length
+                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
+        });
+        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
+            return lines;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor-deploy.ts
+// The front door's part of a deploy: refuse Ingresses that no class can take before anything is applied, and
+// afterwards tell the summary whether a controller picked the Ingresses up and which services have no host.
+
+/** Throws when the rendered Ingresses cannot be served: the class named does not exist, or there is no default. */
+function checkFrontDoor(objects, frontDoor) {
+    if (frontDoor.ingressProblem && objects.some((o) => o.kind === 'Ingress'))
+        throw new Error(`Nothing was applied. ${frontDoor.ingressProblem}`);
+}
+/** Services with an `http` port but no host: reachable from a developer's machine through kubectl only. Pure. */
+function internalServices(objects, urls, namespace) {
+    return objects
+        .filter((o) => o.kind === 'Service' && !urls[o.metadata.name])
+        .flatMap((o) => {
+        const port = o.spec?.ports?.find((p) => p.name === 'http')?.port;
+        return port
+            ? [
+                `${o.metadata.name} is internal (no public host): \`kubectl port-forward -n ${namespace} svc/${o.metadata.name} 8080:${port}\`, then open http://localhost:8080`,
+            ]
+            : [];
+    });
+}
+async function frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
+    const hasIngress = objects.some((o) => o.kind === 'Ingress');
+    const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()));
+    const pickup = hasIngress
+        ? await ingressPickup(kube, plan.namespace, selector, waitMs).catch((e) => [
+            `could not read the Ingresses' status: ${e.message}`,
+        ])
+        : [];
+    return [...pickup, ...internalServices(objects, urls, plan.namespace)];
+}
+
+;// CONCATENATED MODULE: ./src/limit.ts
+// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
+// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
+function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
+}
+/** How many GitHub calls a run makes at once at most. */
+const GITHUB_PARALLEL = 4;
+
+;// CONCATENATED MODULE: ./src/deployments.ts
+
+const FINAL = ['success', 'failure', 'error', 'inactive'];
+/**
+ * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
+ * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
+ * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
+ */
+async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
+    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
+    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
+    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
+    return stale.map((d) => d.id);
+}
+
+;// CONCATENATED MODULE: ./src/guardrails.ts
+
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
+    }
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
+    }
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
+    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+}
+
+;// CONCATENATED MODULE: ./src/inventory.ts
+// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
+// object. Pure.
+
+/** One line per object: `<apiVersion> <kind> <name>`. */
+function formatInventory(refs) {
+    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
+}
+function parseInventory(text, namespace) {
+    if (!text)
+        return [];
+    return text
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((parts) => parts.length === 3)
+        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
+}
+/** Objects of the previous inventory that the current render does not contain. */
+function pruneCandidates(previous, current) {
+    const keep = new Set(current.map(refKey));
+    const seen = new Set();
+    return previous.filter((r) => {
+        const key = refKey(r);
+        if (keep.has(key) || seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
+function unionInventory(previous, current) {
+    return [...current, ...pruneCandidates(previous, current)];
 }
 
 ;// CONCATENATED MODULE: ./src/kube/crds.ts
@@ -41922,9 +42635,55 @@ async function installCrds(kube, crds, deadline, log) {
     return applied;
 }
 
+;// CONCATENATED MODULE: ./src/kube/route-readiness.ts
+const sameParent = (a, b, routeNamespace) => a.name === b.name &&
+    (a.namespace ?? routeNamespace) === (b.namespace ?? routeNamespace) &&
+    (a.kind ?? 'Gateway') === (b.kind ?? 'Gateway') &&
+    (a.sectionName ?? '') === (b.sectionName ?? '');
+const said = (c) => `${c.reason ?? c.type}${c.message ? `: ${c.message}` : ''}`;
+function routeReadiness(obj) {
+    const route = obj;
+    const namespace = route.metadata.namespace ?? '';
+    const generation = Number(route.metadata.generation ?? 0);
+    const parents = route.spec?.parentRefs ?? [];
+    const messages = [];
+    let waiting = false;
+    for (const parent of parents) {
+        const name = `${parent.namespace ?? namespace}/${parent.name}`;
+        const status = route.status?.parents?.find((p) => sameParent(p.parentRef, parent, namespace));
+        const current = (status?.conditions ?? []).filter((c) => (c.observedGeneration ?? generation) >= generation);
+        const accepted = current.find((c) => c.type === 'Accepted');
+        const resolved = current.find((c) => c.type === 'ResolvedRefs');
+        if (accepted?.status === 'False')
+            return { state: 'failed', message: `not accepted by Gateway ${name}: ${said(accepted)}` };
+        if (!accepted || !resolved) {
+            waiting = true;
+            messages.push(`waiting for Gateway ${name}'s controller to accept it`);
+        }
+        else if (resolved.status !== 'True') {
+            // Backends can be missing for a moment (the Service is applied with the route): wait, and say why.
+            waiting = true;
+            messages.push(`Gateway ${name} cannot resolve its backends: ${said(resolved)}`);
+        }
+        else if (accepted.status !== 'True') {
+            waiting = true;
+            messages.push(`Gateway ${name}: ${said(accepted)}`);
+        }
+    }
+    if (parents.length === 0)
+        return { state: 'failed', message: 'names no Gateway in spec.parentRefs' };
+    if (waiting)
+        return { state: 'progressing', message: messages.join('; ') };
+    return {
+        state: 'ready',
+        message: `accepted by Gateway ${parents.map((p) => `${p.namespace ?? namespace}/${p.name}`).join(', ')}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/kube/readiness.ts
+
 /** Kinds the action waits for; everything else counts as ready once applied. */
-const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
 const num = (v) => (typeof v === 'number' ? v : 0);
 const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 const progressing = (message) => ({ state: 'progressing', message });
@@ -41968,6 +42727,9 @@ function readiness(obj, facts = {}) {
         return failed(`cannot create pods: ${createFailureMessage(facts.createFailure)}`);
     if (o.kind === 'Job')
         return jobReadiness(o);
+    // Routes carry their generation per parent Gateway (status.parents[].conditions), not at the top.
+    if (o.kind === 'HTTPRoute')
+        return routeReadiness(o);
     if (!WAITED_KINDS.has(o.kind))
         return ready('applied');
     // Nothing in the status describes the current spec until the controller has seen it.
@@ -42326,7 +43088,61 @@ async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
     return kube.apply(desired);
 }
 
+;// CONCATENATED MODULE: ./src/kube/container-diagnosis.ts
+// What one container's status says about why it is not ready, in words a developer acts on: a crash loop with
+// its restart count and last exit code, an exit code of a finished container, an image that cannot be pulled,
+// or a running container whose readiness probe has not passed. Pure: the caller reads the status and the logs.
+const exitText = (s) => s
+    ? [
+        s.exitCode !== undefined ? `exit code ${s.exitCode}` : '',
+        s.signal ? `signal ${s.signal}` : '',
+        s.reason && s.reason !== 'Error' ? s.reason : '',
+        s.message ? s.message.trim() : '',
+    ]
+        .filter(Boolean)
+        .join(', ')
+    : '';
+const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
+function containerProblem(c) {
+    const waiting = c.state?.waiting;
+    const terminated = c.state?.terminated;
+    const running = c.state?.running;
+    const last = c.lastState?.terminated;
+    const count = c.restartCount ?? 0;
+    if (waiting) {
+        const reason = waiting.reason ?? 'Waiting';
+        if (reason === 'CrashLoopBackOff' || (last && count > 0)) {
+            const lastExit = exitText(last);
+            return {
+                summary: `${reason} (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+                previousLog: true,
+            };
+        }
+        return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
+    }
+    if (terminated) {
+        const why = exitText(terminated);
+        return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
+    }
+    if (running) {
+        const lastExit = exitText(last);
+        const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : '';
+        return { summary: `running, not ready (its readiness probe has not passed${extra})`, previousLog: false };
+    }
+    return { summary: 'not started yet', previousLog: false };
+}
+/** The last non-empty line of a log, shortened, for one-line summaries (the deployment status). */
+function lastLogLine(log, max = 120) {
+    const line = log
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? '';
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 ;// CONCATENATED MODULE: ./src/kube/diagnose.ts
+
 const LOG_LINES = 20;
 /** The namespace's events, read once for every workload that is diagnosed. */
 async function namespaceEvents(kube, namespace) {
@@ -42351,29 +43167,33 @@ async function diagnose(kube, namespace, w, allEvents) {
         .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
     details.push(...recent);
     const failing = pods.filter((p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready));
+    let firstProblem = '';
     for (const pod of failing.slice(0, 3)) {
         for (const c of pod.status?.containerStatuses ?? []) {
             if (c.ready)
                 continue;
-            const [stateName, state] = Object.entries(c.state ?? {}).find(([, v]) => v) ?? ['unknown', undefined];
-            const why = [
-                state?.reason,
-                state?.message,
-                state?.exitCode !== undefined ? `exit code ${state.exitCode}` : '',
-            ]
-                .filter(Boolean)
-                .join(', ');
-            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${stateName}${why ? ` (${why})` : ''}`);
-            const logs = await kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES).catch(() => '');
+            const problem = containerProblem(c);
+            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
+            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
+            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
             if (logs.trim())
-                details.push(`  last log lines of ${pod.metadata.name}/${c.name}:`, ...logs
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
                     .trimEnd()
                     .split('\n')
                     .map((l) => `    ${l}`));
+            if (!firstProblem) {
+                const line = lastLogLine(logs);
+                firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
+            }
         }
     }
-    const firstPodProblem = details.find((d) => d.startsWith('  pod '))?.trim();
-    return { headline: firstPodProblem ? `${headline}; ${firstPodProblem}` : headline, details };
+    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
+    return {
+        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+        details,
+    };
 }
 const time = (e) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
 /** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
@@ -42396,6 +43216,23 @@ async function podsOf(kube, namespace, o) {
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/** The run stopped waiting for the lock: what it waited for is no longer wanted (e.g. its commit is not the head). */
+class NotWaitingError extends Error {
+    reason;
+    constructor(reason) {
+        super(`stopped waiting for another run's lock: ${reason}`);
+        this.name = 'NotWaitingError';
+        this.reason = reason;
+    }
+}
+class LockLostError extends Error {
+    constructor(why) {
+        super(`this run lost its lock on the preview (${why}), so another run may be deploying it now; it stopped before writing more. Re-run the job if this commit is still the one to deploy.`);
+        this.name = 'LockLostError';
+    }
+}
+/** How often a waiting run asks whether it is still wanted, at most. */
+const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 function leaseObject(owner, holder, base) {
     const now = microTime();
@@ -42416,8 +43253,11 @@ function expiresAt(lease) {
     const s = spec(lease);
     return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
 }
-/** Waits (bounded by the deadline) until this run holds the preview's lock. */
-async function acquireLock(kube, owner, holder, deadline, onWait) {
+/**
+ * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
+ * Throws NotWaitingError when stillWanted gives a reason to stop waiting.
+ */
+async function acquireLock(kube, owner, holder, deadline, options) {
     const ref = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -42425,6 +43265,7 @@ async function acquireLock(kube, owner, holder, deadline, onWait) {
         namespace: owner.namespace,
     };
     let told = false;
+    let asked = 0;
     for (;;) {
         const created = await kube.create(leaseObject(owner, holder));
         if (created)
@@ -42441,34 +43282,70 @@ async function acquireLock(kube, owner, holder, deadline, onWait) {
         if (Date.now() > deadline)
             throw new Error(`another run (${other}) is still deploying this preview; gave up waiting`);
         if (!told)
-            onWait(other);
+            options.onWait(other);
         told = true;
-        // Wake on the holder's release or renewal, or when its lease would expire.
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
-        await kube
-            .watch(ref.apiVersion, ref.kind, ref.namespace, {
-            fieldSelector: `metadata.name=${LOCK_NAME}`,
-            resourceVersion: String(current.metadata.resourceVersion),
-        }, (e) => {
-            if (e.type === 'DELETED' || e.type === 'MODIFIED')
-                controller.abort();
-        }, controller.signal)
-            .catch(() => new Promise((r) => setTimeout(r, 500)));
-        clearTimeout(timer);
+        if (options.stillWanted && Date.now() - asked >= ASK_MS) {
+            asked = Date.now();
+            const reason = await options.stillWanted();
+            if (reason)
+                throw new NotWaitingError(reason);
+        }
+        await wake(kube, ref, current, deadline);
     }
+    return heldLock(kube, owner, holder, ref, told);
+}
+/** Returns when the holder releases or renews the lease, or when it would expire. */
+async function wake(kube, ref, current, deadline) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    await kube
+        .watch(ref.apiVersion, ref.kind, ref.namespace, {
+        fieldSelector: `metadata.name=${LOCK_NAME}`,
+        resourceVersion: String(current.metadata.resourceVersion),
+    }, (e) => {
+        if (e.type === 'DELETED' || e.type === 'MODIFIED')
+            controller.abort();
+    }, controller.signal)
+        .catch(() => new Promise((r) => setTimeout(r, 500)));
+    clearTimeout(timer);
+}
+/**
+ * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
+ * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ */
+function heldLock(kube, owner, holder, ref, waited) {
+    let renewedAt = Date.now();
+    let lost = null;
+    const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
     const renew = setInterval(() => {
         void (async () => {
             const current = await kube.get(ref);
-            if (current && spec(current).holderIdentity === holder) {
+            if (!current)
+                lost = 'its Lease was deleted';
+            else if (spec(current).holderIdentity !== holder)
+                lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+            else {
                 const next = leaseObject(owner, holder, current);
                 next.spec.acquireTime = spec(current).acquireTime;
-                await kube.replace(next);
+                if (await kube.replace(next))
+                    renewedAt = Date.now();
             }
-        })().catch(() => undefined);
+            if (lost)
+                clearInterval(renew);
+        })().catch(() => {
+            if (expired())
+                lost = `it could not be renewed for ${DURATION_S}s`;
+        });
     }, RENEW_MS);
     renew.unref();
     return {
+        waited,
+        check() {
+            if (!lost && expired())
+                lost = `it was not renewed for ${DURATION_S}s`;
+            if (lost)
+                throw new LockLostError(lost);
+        },
         async release() {
             clearInterval(renew);
             const current = await kube.get(ref).catch(() => null);
@@ -42479,6 +43356,68 @@ async function acquireLock(kube, owner, holder, deadline, onWait) {
             }
         },
     };
+}
+/** The same Kube, but every write first checks that the run still holds its lock. */
+function guardKube(kube, lock) {
+    const checked = (fn) => async (...args) => {
+        lock.check();
+        return fn(...args);
+    };
+    return {
+        ...kube,
+        server: kube.server,
+        resource: (v, k) => kube.resource(v, k),
+        get: (r) => kube.get(r),
+        list: (...a) => kube.list(...a),
+        watch: (...a) => kube.watch(...a),
+        podLogs: (...a) => kube.podLogs(...a),
+        apply: checked((o, opts) => kube.apply(o, opts)),
+        create: checked((o) => kube.create(o)),
+        replace: checked((o) => kube.replace(o)),
+        delete: checked((r, p) => kube.delete(r, p)),
+    };
+}
+/** The same GitHub port, but every write first checks that the run still holds its lock. */
+function guardGitHub(github, lock) {
+    return {
+        ...github,
+        pullRequest: (n) => github.pullRequest(n),
+        listDeployments: (e, r) => github.listDeployments(e, r),
+        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
+        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
+        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+const PREFIX = 'pod-security.kubernetes.io';
+/**
+ * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
+ * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
+ */
+function podSecurityLabels(level) {
+    return {
+        [`${PREFIX}/enforce`]: level,
+        [`${PREFIX}/enforce-version`]: 'latest',
+        [`${PREFIX}/warn`]: 'restricted',
+        [`${PREFIX}/warn-version`]: 'latest',
+        [`${PREFIX}/audit`]: 'restricted',
+        [`${PREFIX}/audit-version`]: 'latest',
+    };
+}
+/**
+ * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
+ * and change when the input changes.
+ */
+const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
+/** Labels the preview's namespace; done before anything that makes pods is applied. */
+async function labelPodSecurity(kube, namespace, level) {
+    await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: podSecurityLabels(level) },
+    }, { fieldManager: POD_SECURITY_MANAGER });
 }
 
 ;// CONCATENATED MODULE: ./src/kube/scope.ts
@@ -42633,18 +43572,41 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
     }
 }
 
+;// CONCATENATED MODULE: ./src/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
+        return o;
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
+}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 ;// CONCATENATED MODULE: ./src/report.ts
-/** service → URL, from the hosts of the rendered Ingresses (keyed by the backend Service of each host). */
+/** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
+const SERVICE_ANNOTATION = 'kube-pr-preview.io/service';
+/**
+ * service → URL, from the hosts of the rendered Ingresses and HTTPRoutes, keyed by the route's
+ * kube-pr-preview.io/service annotation, else the backend Service of each host.
+ */
 function serviceUrls(objects, scheme) {
     const urls = {};
+    const add = (o, host, backend) => {
+        if (!host || host.includes('*'))
+            return;
+        const service = o.metadata.annotations?.[SERVICE_ANNOTATION] ?? backend ?? o.metadata.name;
+        urls[service] ??= `${scheme}://${host}`;
+    };
     for (const o of objects) {
-        if (o.kind !== 'Ingress')
-            continue;
-        for (const rule of o.spec?.rules ?? []) {
-            if (!rule.host || rule.host.includes('*'))
-                continue;
-            const service = rule.http?.paths?.[0]?.backend?.service?.name ?? o.metadata.name;
-            urls[service] ??= `${scheme}://${rule.host}`;
+        if (o.kind === 'Ingress')
+            for (const rule of o.spec?.rules ?? [])
+                add(o, rule.host, rule.http?.paths?.[0]?.backend?.service?.name);
+        if (o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+            const spec = o.spec;
+            for (const host of spec?.hostnames ?? [])
+                add(o, host, spec?.rules?.[0]?.backendRefs?.[0]?.name);
         }
     }
     return urls;
@@ -42653,6 +43615,15 @@ function serviceUrls(objects, scheme) {
 function primaryUrl(urls, host) {
     const values = Object.values(urls);
     return values.find((u) => new URL(u).host === host) ?? values[0] ?? '';
+}
+/** What a run with `wait: false` says, instead of "Ready": it applied the preview and did not look further. */
+const NOT_CHECKED = 'applied, readiness not checked';
+const NOT_CHECKED_STATUS = 'Applied, readiness not checked (wait: false)';
+/** The summary's status line of a deploy. */
+function deployStatusLine(o, sha) {
+    if (o.status === 'deployed')
+        return `${o.readinessChecked ? 'Deployed' : `Deployed (${NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`;
+    return `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`;
 }
 /** Text that is safe inside one Markdown table cell. */
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -42702,6 +43673,13 @@ function workloadRows(workloads, urls) {
 
 
 
+
+
+
+
+
+
+
 function ownerOf(plan) {
     return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
@@ -42711,14 +43689,24 @@ function renderPreview(plan, o, existingCredentials) {
     const names = credentialNames(o.templates.files);
     const credentials = fillCredentials(names, existingCredentials);
     const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = render({
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
-        context: templateContext(plan, values, credentials.values),
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+        },
         helpers: contextHelpers(plan),
         owner,
         allowClusterScoped: o.allowClusterScoped,
-    });
-    const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };
@@ -42732,6 +43720,7 @@ const skipped = (reason) => ({
     diagnoses: [],
     pruned: [],
     reason,
+    readinessChecked: true,
 });
 const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
@@ -42762,15 +43751,30 @@ const credentialsRef = (plan) => ({
     name: CREDENTIALS_SECRET,
     namespace: plan.namespace,
 });
-async function deploy(plan, o, kube, github, log) {
-    const deadline = Date.now() + o.timeoutMs;
-    const owner = ownerOf(plan);
+async function deploy(planned, options, kube, github, log) {
+    let deadline = Date.now() + options.timeoutMs;
+    const owner = ownerOf(planned);
+    // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    const o = { ...options, frontDoor };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
     const needsCredentials = credentialNames(o.templates.files).length > 0;
     // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
     const existing = await log.group('Render', async () => {
         const existing = await currentNamespace(kube, owner, deadline, log);
         const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log); // before the render, whose errors could otherwise quote them
+        const rendered = renderPreview(plan, o, known);
+        checkFrontDoor(rendered.objects, frontDoor);
         await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
         log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
         for (const obj of rendered.objects)
@@ -42788,7 +43792,23 @@ async function deploy(plan, o, kube, github, log) {
         }
     }
     const namespace = await ensureNamespace(kube, owner, existing);
-    const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
+    await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity);
+    const lock = await acquireLock(kube, owner, o.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+        stillWanted: () => staleness(plan, github, null, log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return skipped(lock.message);
+    // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+    if (lock.waited)
+        deadline = Date.now() + o.timeoutMs;
+    kube = guardKube(kube, lock);
+    github = guardGitHub(github, lock);
     let deploymentId = null;
     try {
         // Another run may have deployed while this one waited: look again, now that no one else can.
@@ -42805,9 +43825,10 @@ async function deploy(plan, o, kube, github, log) {
         if (stale)
             return skipped(stale);
         const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        for (const value of Object.values(rendered.credentials.values))
-            log.secret(value);
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log);
+        const rendered = renderPreview(plan, o, known);
+        maskCredentials(rendered.credentials.values, log);
         if (rendered.credentials.generated.length)
             log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
         const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
@@ -42857,14 +43878,15 @@ async function deploy(plan, o, kube, github, log) {
         if (!o.wait) {
             await report(github, plan, id, {
                 state: 'success',
-                description: 'Applied (not waited for readiness)',
+                description: NOT_CHECKED_STATUS,
                 environmentUrl: url,
             }, log);
             return outcome('deployed', {
                 pruned,
+                readinessChecked: false,
                 workloads: workloads.map((w) => ({
                     object: w,
-                    readiness: { state: 'progressing', message: 'not waited for' },
+                    readiness: { state: 'progressing', message: 'readiness not checked' },
                 })),
             });
         }
@@ -42875,7 +43897,8 @@ async function deploy(plan, o, kube, github, log) {
                 description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
                 environmentUrl: url,
             }, log);
-            return outcome('deployed', { pruned, workloads: waited.workloads });
+            const notes = await frontDoorNotes(kube, plan, objects, urls, ownerSelector(owner), deadline);
+            return outcome('deployed', { pruned, workloads: waited.workloads, notes });
         }
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
         const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
@@ -42938,14 +43961,7 @@ async function report(github, plan, id, status, log) {
         throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
     try {
-        // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-        const earlier = await github.listDeployments(plan.environment, 10);
-        const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
-        await Promise.all(dangling.map((d) => github.setStatus(d.id, {
-            state: 'inactive',
-            description: 'Superseded by a later deploy',
-            logUrl: plan.logUrl,
-        })));
+        await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl);
     }
     catch (e) {
         log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
@@ -42957,6 +43973,64 @@ async function livePreviews(kube, repository) {
         labelSelector: repositorySelector(repository),
     });
     return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/kube/terminating.ts
+// Why a namespace stays in Terminating: the conditions kube-controller-manager's namespace controller writes on it,
+// and the objects inside that still carry finalizers (a controller that would remove them is gone).
+
+
+/** Kinds that commonly hold a namespace, besides what the preview's inventory names. */
+const COMMON_KINDS = [
+    ['v1', 'ConfigMap'],
+    ['v1', 'Secret'],
+    ['v1', 'PersistentVolumeClaim'],
+    ['v1', 'Pod'],
+    ['v1', 'Service'],
+    ['v1', 'ServiceAccount'],
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['apps/v1', 'ReplicaSet'],
+    ['batch/v1', 'Job'],
+    ['networking.k8s.io/v1', 'Ingress'],
+];
+/** The namespace controller's own words, e.g. "Some content in the namespace has finalizers remaining: …". Pure. */
+function terminatingConditions(ns) {
+    const conditions = ns.status?.conditions ?? [];
+    return conditions
+        .filter((c) => c.status === 'True' && /Remaining$|Failure$/.test(c.type ?? '') && c.message)
+        .map((c) => c.message);
+}
+/** `ConfigMap held (finalizers: example.test/hold)` for every object of the namespace that still has finalizers. */
+async function heldBy(kube, ns) {
+    const inventory = parseInventory(ns.metadata.annotations?.[ANNOTATION.inventory], ns.metadata.name);
+    const kinds = new Map(COMMON_KINDS.map(([v, k]) => [`${v} ${k}`, [v, k]]));
+    for (const ref of inventory)
+        kinds.set(`${ref.apiVersion} ${ref.kind}`, [ref.apiVersion, ref.kind]);
+    const found = await Promise.all([...kinds.values()].map(async ([apiVersion, kind]) => {
+        const resource = await kube.resource(apiVersion, kind).catch(() => null);
+        if (!resource?.namespaced)
+            return [];
+        const list = await kube.list(apiVersion, kind, ns.metadata.name).catch(() => ({ items: [] }));
+        return list.items
+            .filter((o) => (o.metadata.finalizers ?? []).length > 0)
+            .map((o) => `${kind} ${o.metadata.name} (finalizers: ${o.metadata.finalizers.join(', ')})`);
+    }));
+    return found.flat().sort();
+}
+/** What holds a namespace in Terminating, said in one line for an error. */
+async function whyTerminating(kube, name) {
+    const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name }).catch(() => null);
+    if (!ns)
+        return 'it is gone now';
+    const [objects, conditions] = [await heldBy(kube, ns), terminatingConditions(ns)];
+    const parts = [
+        objects.length
+            ? `held by ${objects.join('; ')}`
+            : 'no object with a finalizer was found among the usual kinds',
+        ...conditions,
+    ];
+    return parts.join('. ');
 }
 
 ;// CONCATENATED MODULE: ./src/kube/cluster-wide.ts
@@ -42980,27 +44054,33 @@ async function clusterWideByLabels(kube, owner, kinds) {
 
 ;// CONCATENATED MODULE: ./src/destroy.ts
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
-// and everything in it, then every GitHub deployment of its environment marked inactive. Safe to repeat.
+// and everything in it, and every GitHub deployment of its environment marked inactive. Safe to repeat.
 
 
 
 
 
-function destroy(plan, o, kube, github, log) {
+
+
+function destroy(plan, o, kube, github, log, announce) {
     return removePreview({
         owner: ownerOf(plan),
         environment: plan.environment,
         logUrl: plan.logUrl,
         why: 'the pull request was closed',
-    }, o, kube, github, log);
+    }, o, kube, github, log, announce);
 }
-/** Removes one preview (the PR's close, or the sweep). */
-async function removePreview(target, o, kube, github, log) {
+/**
+ * Removes one preview (the PR's close, or the sweep): starts deleting the namespace, marks the GitHub deployments
+ * inactive and announces it, and only then waits for the namespace to go. When it does not go in time, the error
+ * names the objects and finalizers that hold it.
+ */
+async function removePreview(target, o, kube, github, log, announce = async () => undefined) {
     const deadline = Date.now() + o.timeoutMs;
     const { owner } = target;
     const plan = { namespace: owner.namespace, environment: target.environment, logUrl: target.logUrl };
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace };
-    const removed = await log.group('Remove the namespace', async () => {
+    const removing = await log.group('Delete the namespace', async () => {
         const ns = await kube.get(ref);
         if (!ns) {
             log.info(`namespace ${plan.namespace} does not exist: nothing to remove`);
@@ -43018,22 +44098,16 @@ async function removePreview(target, o, kube, github, log) {
         else {
             log.info(`namespace ${plan.namespace} is already being deleted`);
         }
-        await waitUntilGone(kube, ref, deadline).catch(() => {
-            throw new Error(`namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s ` +
-                '(an object in it has a finalizer nothing removes?); run again later, or inspect it with kubectl get all -n ' +
-                plan.namespace);
-        });
-        log.info(`namespace ${plan.namespace} is gone`);
         return true;
     });
     const inactivated = await log.group('GitHub deployments', async () => {
         const deployments = await github.listDeployments(plan.environment);
         const active = deployments.filter((d) => d.latestState !== 'inactive');
-        await Promise.all(active.map((d) => github.setStatus(d.id, {
+        await mapLimit(active, GITHUB_PARALLEL, (d) => github.setStatus(d.id, {
             state: 'inactive',
             description: `Preview removed: ${target.why}`,
             logUrl: plan.logUrl,
-        })));
+        }));
         log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`);
         return active.map((d) => d.id);
     });
@@ -43051,7 +44125,17 @@ async function removePreview(target, o, kube, github, log) {
                 : `GitHub environment ${plan.environment} did not exist`);
         }
     }
-    return { removed, inactivated, environment };
+    await announce();
+    if (removing)
+        await log.group('Wait for the namespace to go', async () => {
+            await waitUntilGone(kube, ref, deadline).catch(async () => {
+                throw new Error(`namespace ${plan.namespace} was still terminating after ${Math.round(o.timeoutMs / 1000)}s: ` +
+                    `${await whyTerminating(kube, plan.namespace)}. The preview is stopped and its deployments are ` +
+                    'inactive; remove the finalizers once nothing needs them (kubectl edit), or run again later.');
+            });
+            log.info(`namespace ${plan.namespace} is gone`);
+        });
+    return { removed: removing, inactivated, environment };
 }
 /** Cluster-wide objects (allowed by allow-cluster-scoped) do not go with the namespace: delete them first. */
 async function removeClusterWide(kube, ns, owner, log, kinds) {
@@ -43126,9 +44210,12 @@ const stamp = (now) => now
     .replace(/:\d\d\.\d+Z$/, ' UTC');
 function deployedComment(plan, outcome, now) {
     const sha = plan.pr.head.sha.slice(0, 7);
-    const headline = outcome.status === 'deployed'
-        ? `✅ **Ready**${outcome.url ? ` at ${outcome.url}` : ''}`
-        : `❌ **Not healthy**: ${cell(outcome.reason)}`;
+    const at = outcome.url ? ` at ${outcome.url}` : '';
+    const headline = outcome.status !== 'deployed'
+        ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+        : outcome.readinessChecked === false
+            ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
+            : `✅ **Ready**${at}`;
     const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
     if (outcome.workloads.length) {
         lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
@@ -43145,8 +44232,22 @@ function removedComment(plan, now) {
         commentMarker(plan.environment),
         '### Preview of this pull request',
         '',
-        `🗑️ **Removed** ${stamp(now)}: the pull request was closed, and namespace \`${plan.namespace}\` with everything in it is gone.`,
+        `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/fork-close.ts
+function forkCloseWithoutKubeconfig(plan, settings) {
+    if (plan.action !== 'destroy' || settings.kubeconfig || !plan.pr.fork)
+        return null;
+    return (`Not removed by this run: PR #${plan.pr.number} comes from a fork, and GitHub gives workflow runs of fork ` +
+        'pull requests no secrets, so there is no kubeconfig. If it had a preview (allow-forks), the next run with ' +
+        'mode: sweep removes it, as its pull request is closed.');
+}
+/** The plan of a run that has nothing it can do: skipped, with the reason. */
+function skipForkClose(plan, settings) {
+    const reason = forkCloseWithoutKubeconfig(plan, settings);
+    return reason ? { ...plan, action: 'skip', reason } : plan;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -48151,13 +49252,26 @@ function getOctokit(token, options, ...additionalPlugins) {
 // The GitHub port: deployments and their statuses. Built once per run from @actions/github's Octokit (which
 // follows GITHUB_API_URL) and passed in.
 
+
+
 /** GitHub refuses status descriptions over 140 characters. */
 function shortDescription(text) {
     const one = text.replace(/\s+/g, ' ').trim();
     return one.length <= 140 ? one : `${one.slice(0, 139)}…`;
 }
+const GITHUB_RETRY = { attempts: 5, maxWaitMs: 60_000 };
+/** GitHub's rule for secondary rate limits without retry-after: wait at least a minute, longer on each repeat. */
+const SECONDARY_WAIT_MS = 60_000;
+const isSecondaryRateLimit = (status, headers, message) => (status === 403 || status === 429) &&
+    headers['retry-after'] === undefined &&
+    headers['x-ratelimit-remaining'] !== '0' &&
+    /secondary rate limit/i.test(message);
 /** Whether a failed GitHub request is worth repeating, and after how long. */
-function retryDelay(status, headers, attempt, policy) {
+function retryDelay(status, headers, attempt, policy, message = '') {
+    // The long wait must end within the run's timeout; the short backoffs of other retries are always made.
+    const fits = (ms) => policy.deadline === undefined || Date.now() + ms < policy.deadline ? ms : null;
+    if (isSecondaryRateLimit(status, headers, message))
+        return fits(SECONDARY_WAIT_MS * 2 ** attempt);
     const rateLimited = status === 429 ||
         (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined));
     if (!rateLimited && status !== 0 && status < 500)
@@ -48170,27 +49284,47 @@ function retryDelay(status, headers, attempt, policy) {
         return Math.min(Math.max(0, reset * 1000 - Date.now()), policy.maxWaitMs);
     return Math.min(policy.maxWaitMs, 500 * 2 ** attempt);
 }
-function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_000 }) {
+/** How long to wait before repeating a failed request, or null to give up (with the error said plainly). */
+function waitBefore(e, attempt, retry) {
+    const err = e;
+    const data = err.response?.data;
+    const message = `${data?.message ?? ''} ${err.message ?? ''}`;
+    const headers = err.response?.headers ?? {};
+    const wait = attempt + 1 < retry.attempts ? retryDelay(err.status ?? 0, headers, attempt, retry, message) : null;
+    if (wait === null && isSecondaryRateLimit(err.status ?? 0, headers, message) && e instanceof Error) {
+        e.message = `GitHub's secondary rate limit: ${e.message} (waiting longer would pass the run's timeout; run again later)`;
+    }
+    return wait;
+}
+const github_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The one POST that creates something: retried only after looking whether the failed attempt created it. */
+const isCreateDeployment = (options) => options.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/deployments$/.test(options.url ?? '');
+function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
     if (!token)
         throw new Error('Input "github-token": is empty; the default `${{ github.token }}` needs `permissions: deployments: write`.');
     const octokit = getOctokit(token);
     // Rate limits (403/429) and server errors (5xx) are retried, waiting as GitHub asks; other errors are not.
     octokit.hook.wrap('request', async (request, options) => {
+        if (isCreateDeployment(options))
+            return request(options);
         for (let attempt = 0;; attempt++) {
             try {
                 return await request(options);
             }
             catch (e) {
-                const err = e;
-                const wait = attempt + 1 < retry.attempts
-                    ? retryDelay(err.status ?? 0, err.response?.headers ?? {}, attempt, retry)
-                    : null;
+                const wait = waitBefore(e, attempt, retry);
                 if (wait === null)
                     throw e;
-                await new Promise((r) => setTimeout(r, wait));
+                await github_sleep(wait);
             }
         }
     });
+    /** The deployment a failed attempt may have created after all, found by the request id in its payload. */
+    async function createdBy(environment, request) {
+        const recent = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 });
+        const found = recent.data.find((d) => d.payload?.request === request);
+        return found ? found.id : null;
+    }
     return {
         async pullRequest(number) {
             try {
@@ -48205,18 +49339,36 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
             }
         },
         async createDeployment(d) {
-            const res = await octokit.rest.repos.createDeployment({
+            // A 5xx or a dropped connection may come after GitHub created the deployment: before each retry, look for
+            // it by this request's id, so that a retry never makes a second deployment.
+            const request = (0,external_node_crypto_.randomUUID)();
+            const create = () => octokit.rest.repos.createDeployment({
                 owner,
                 repo,
                 ref: d.ref,
                 environment: d.environment,
                 description: shortDescription(d.description),
-                payload: d.payload,
+                payload: { ...d.payload, request },
                 auto_merge: false,
                 required_contexts: [],
                 transient_environment: true,
                 production_environment: false,
             });
+            let res;
+            for (let attempt = 0; !res; attempt++) {
+                try {
+                    res = await create();
+                }
+                catch (e) {
+                    const wait = waitBefore(e, attempt, retry);
+                    if (wait === null)
+                        throw e;
+                    await github_sleep(wait);
+                    const created = await createdBy(d.environment, request);
+                    if (created !== null)
+                        return created;
+                }
+            }
             if (res.status !== 201 || !('id' in res.data)) {
                 throw new Error(`GitHub did not create the deployment: ${res.data.message ?? res.status}`);
             }
@@ -48243,7 +49395,7 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                     environment,
                     per_page: 100,
                 });
-            return Promise.all(deployments.map(async (d) => {
+            return mapLimit(deployments, GITHUB_PARALLEL, async (d) => {
                 const statuses = await octokit.rest.repos.listDeploymentStatuses({
                     owner,
                     repo,
@@ -48251,7 +49403,7 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                     per_page: 1,
                 });
                 return { id: d.id, latestState: statuses.data[0]?.state ?? null };
-            }));
+            });
         },
         async upsertComment(number, marker, body, create) {
             const comments = await octokit.paginate(octokit.rest.issues.listComments, {
@@ -48283,209 +49435,6 @@ function createGitHub(token, owner, repo, retry = { attempts: 5, maxWaitMs: 60_0
                 throw e;
             }
         },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
-// throws an error naming the input and what it expects.
-
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.name = 'InputError';
-    }
-}
-/**
- * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
- * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
- */
-function decodeKubeconfig(raw) {
-    const text = raw.trim();
-    if (text === '')
-        return '';
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (/clusters\s*:/.test(decoded))
-            return decoded;
-        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
-    }
-    if (!/clusters\s*:/.test(text)) {
-        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
-    }
-    return text;
-}
-/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
-function parseDuration(input, raw) {
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (!m || text === '')
-        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
-    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
-    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-    if (ms <= 0)
-        throw new InputError(input, 'must be longer than zero.');
-    return ms;
-}
-function parseBoolean(input, raw, fallback) {
-    const text = raw.trim().toLowerCase();
-    if (text === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(text))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(text))
-        return false;
-    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
-}
-function parseValues(raw) {
-    if (raw.trim() === '')
-        return {};
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
-    }
-    return parsed;
-}
-/** Comma- or line-separated words. */
-const list = (raw) => raw
-    .split(/[\n,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const DEFAULT_QUOTA = {
-    'requests.cpu': '4',
-    'requests.memory': '8Gi',
-    'limits.memory': '16Gi',
-    pods: '40',
-};
-const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } };
-const OFF = ['none', 'off', 'false'];
-/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
-function parseQuantities(input, raw, fallback) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return fallback;
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw);
-    }
-    catch {
-        parsed = null;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
-    }
-    const out = {};
-    for (const [k, v] of Object.entries(parsed)) {
-        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
-            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
-        out[k] = String(v);
-    }
-    return out;
-}
-function parseLimitRange(raw) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return DEFAULT_LIMITS;
-    const parsed = parseValues(raw);
-    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
-        {};
-    return { default: section('default'), defaultRequest: section('defaultRequest') };
-}
-function parseCount(input, raw) {
-    if (!raw.trim())
-        return null;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0)
-        throw new InputError(input, `"${raw}" is not a positive whole number.`);
-    return n;
-}
-function parseIngressNamespace(name) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
-    return name;
-}
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
-/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
-function parseKinds(input, raw) {
-    const kinds = raw.split(/[\s,]+/).filter(Boolean);
-    for (const kind of kinds) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
-            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
-        if (kind === 'Namespace')
-            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
-    }
-    return kinds;
-}
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-function parseSettings(read) {
-    const text = (name) => read(name).trim();
-    const prefix = text('namespace-prefix') || 'preview';
-    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
-        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
-    }
-    const domain = text('domain').toLowerCase().replace(/\.$/, '');
-    if (domain && !DOMAIN.test(domain)) {
-        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
-    }
-    const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
-    }
-    const scheme = (text('url-scheme') || 'https').toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http')
-        throw new InputError('url-scheme', 'use https or http.');
-    const environment = text('environment');
-    if (environment.length > 255)
-        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
-    const image = text('image');
-    if (/\s/.test(image))
-        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
-    return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
-        githubToken: text('github-token'),
-        domain,
-        templates: text('templates'),
-        values: parseValues(read('values')),
-        image,
-        namespacePrefix: prefix,
-        environment,
-        wait: parseBoolean('wait', read('wait'), true),
-        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
-        mode,
-        urlScheme: scheme,
-        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
-        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
-        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
-        onlyLabels: list(read('only-labels')),
-        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
-        baseBranches: list(read('base-branches')),
-        comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
-        limitRange: parseLimitRange(read('limit-range')),
-        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
-        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
-        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
     };
 }
 
@@ -48623,6 +49572,8 @@ function kubeconfigSecrets(text) {
 
 
 
+
+
 /** Why a preview goes, or null to keep it. Pure. */
 function sweepReason(prState, deployedAt, ttlMs, now) {
     if (prState === 'closed')
@@ -48639,33 +49590,58 @@ function humanAge(ms) {
     const h = Math.floor(m / 60);
     return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
 }
+/** How many previews the sweep handles at once (each makes a few GitHub calls). */
+const SWEEP_PARALLEL = 2;
+/**
+ * Every preview is handled on its own: one that fails (a GitHub error, a namespace stuck in Terminating) is a
+ * `failed` row with the reason, and never stops the others nor the summary.
+ */
 async function sweep(o, kube, github, log) {
     const previews = await livePreviews(kube, o.repository);
     log.info(`${previews.length} previews of ${o.repository} on the cluster`);
-    return Promise.all(previews.map(async (ns) => {
+    const settled = await settleLimit(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log));
+    return settled.map((r, i) => {
+        if (r.status === 'fulfilled')
+            return r.value;
+        const ns = previews[i];
         const a = ns.metadata.annotations ?? {};
-        const pr = Number(ns.metadata.labels?.[LABEL.pr]);
-        const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`;
-        const state = (await github.pullRequest(pr))?.state ?? null;
-        const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
-        const why = sweepReason(state, deployedAt, o.ttlMs, o.now);
-        const row = {
+        const why = r.reason?.message ?? String(r.reason);
+        log.warning(`PR #${ns.metadata.labels?.[LABEL.pr] ?? '?'} ${ns.metadata.name}: ${why}`);
+        return {
             namespace: ns.metadata.name,
-            pr,
-            deployedAt,
+            pr: Number(ns.metadata.labels?.[LABEL.pr]),
+            deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
             sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
             url: a[ANNOTATION.url] ?? '',
-            ready: await workloadsReady(kube, ns.metadata.name),
-            why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+            ready: 'unknown',
+            decision: 'failed',
+            why,
         };
-        if (!why)
-            return { ...row, decision: 'kept' };
-        if (o.dryRun)
-            return { ...row, decision: 'would be removed' };
-        const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
-        await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
-        return { ...row, decision: 'removed' };
-    }));
+    });
+}
+async function sweepOne(ns, o, kube, github, log) {
+    const a = ns.metadata.annotations ?? {};
+    const pr = Number(ns.metadata.labels?.[LABEL.pr]);
+    const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`;
+    const state = (await github.pullRequest(pr))?.state ?? null;
+    const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
+    const why = sweepReason(state, deployedAt, o.ttlMs, o.now);
+    const row = {
+        namespace: ns.metadata.name,
+        pr,
+        deployedAt,
+        sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+        url: a[ANNOTATION.url] ?? '',
+        ready: await workloadsReady(kube, ns.metadata.name),
+        why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+    };
+    if (!why)
+        return { ...row, decision: 'kept' };
+    if (o.dryRun)
+        return { ...row, decision: 'would be removed' };
+    const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
+    await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
+    return { ...row, decision: 'removed' };
 }
 async function workloadsReady(kube, namespace) {
     const lists = await Promise.all([
@@ -48681,7 +49657,7 @@ function sweepSummary(rows, o) {
     const lines = [
         `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
         '',
-        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision !== 'kept').length} ${o.dryRun ? 'would be removed' : 'removed'}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
         '',
     ];
     if (rows.length) {
@@ -48690,17 +49666,21 @@ function sweepSummary(rows, o) {
             const age = Number.isFinite(Date.parse(r.deployedAt))
                 ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
                 : '?';
-            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision} | ${r.why} |`);
+            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${cell(r.why)} |`);
         }
     }
     return lines.join('\n') + '\n';
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path).
+// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
+// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
+
 
 
 
@@ -48715,8 +49695,28 @@ function bundledTemplatesFolder() {
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace) {
-    const root = folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder();
+function loadTemplates(folder, workspace, extra = '') {
+    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
+    if (!extra)
+        return base;
+    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
+}
+/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
+function overlay(base, extra) {
+    const replaced = new Set(extra.files.map((f) => f.name));
+    return {
+        folder: `${base.folder} with ${extra.folder}`,
+        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
+        defaults: mergeValues(base.defaults, extra.defaults),
+    };
+}
+/** Where a template named in an error lives in the repository, for the error annotation. */
+function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    if (settings.extraTemplates && (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, settings.extraTemplates, file)))
+        return (0,external_node_path_.join)(settings.extraTemplates, file);
+    return settings.templates ? (0,external_node_path_.join)(settings.templates, file) : `templates/${file}`;
+}
+function readFolder(input, folder, root) {
     const shown = folder || 'the bundled templates';
     let isDir = false;
     try {
@@ -48726,7 +49726,7 @@ function loadTemplates(folder, workspace) {
         // reported below
     }
     if (!isDir) {
-        throw new InputError('templates', `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+        throw new InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
     }
     const files = [];
     let defaults = {};
@@ -48736,33 +49736,34 @@ function loadTemplates(folder, workspace) {
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(path, (0,external_node_path_.relative)(root, path));
+                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
             else if (TEMPLATE.test(entry.name))
                 files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
         }
     };
     visit(root);
-    if (files.length === 0)
-        throw new InputError('templates', `folder "${shown}" has no .yaml templates.`);
+    if (files.length === 0 && input === 'templates')
+        throw new InputError(input, `folder "${shown}" has no .yaml templates.`);
     return { folder: shown, files, defaults };
 }
-function readDefaults(path, name) {
+function readDefaults(input, path, name) {
     let parsed;
     try {
         parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
-        throw new InputError('templates', `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (parsed === null || parsed === undefined)
         return {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new InputError('templates', `${name} must be a YAML mapping.`);
+        throw new InputError(input, `${name} must be a YAML mapping.`);
     return parsed;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
+
 
 
 
@@ -48794,15 +49795,20 @@ async function run() {
                 core_setSecret(secret);
         if (settings.githubToken)
             core_setSecret(settings.githubToken);
+        if (settings.basicAuth)
+            core_setSecret(settings.basicAuth.password);
+        for (const secret of registrySecrets(settings.registry))
+            core_setSecret(secret);
         if (settings.mode === 'sweep')
             return await runSweep(settings);
         const eventPath = process.env.GITHUB_EVENT_PATH ?? '';
         const event = parsePullRequestEvent(process.env.GITHUB_EVENT_NAME ?? '', eventPath ? JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')) : {});
-        const plan = planPreview(event, settings, {
+        const planned = planPreview(event, settings, {
             serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
             runId: process.env.GITHUB_RUN_ID ?? '0',
             runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
         });
+        const plan = skipForkClose(planned, settings);
         info(`PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`);
         setOutput('namespace', plan.namespace);
         setOutput('environment', plan.environment);
@@ -48810,6 +49816,8 @@ async function run() {
             setOutput('status', 'skipped');
             if (plan.reason === FORK_REFUSED)
                 warning(plan.reason);
+            if (plan !== planned)
+                notice(plan.reason);
             await writeSummary(summaryMarkdown({
                 title: `Preview of PR #${event.number}`,
                 status: `Skipped: ${plan.reason}`,
@@ -48820,21 +49828,27 @@ async function run() {
             }));
             return;
         }
-        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
-        const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name);
+        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
+        const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
+            ...GITHUB_RETRY,
+            deadline: Date.now() + settings.timeoutMs,
+        });
         if (plan.action === 'destroy') {
+            const commentOnPr = settings.comment;
             const outcome = await destroy(plan, {
                 timeoutMs: settings.timeoutMs,
                 deleteEnvironment: settings.deleteEnvironment,
                 allowClusterScoped: settings.allowClusterScoped,
-            }, kube, github, log);
+            }, kube, github, log, async () => {
+                if (commentOnPr)
+                    await comment(github, plan, removedComment(plan, new Date()), false);
+            });
             setOutput('status', 'destroyed');
-            if (settings.comment)
-                await comment(github, plan, removedComment(plan, new Date()), false);
             await writeSummary(destroySummary(plan, outcome));
             return;
         }
-        const templates = loadTemplates(settings.templates, process.env.GITHUB_WORKSPACE ?? process.cwd());
+        const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+        const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates);
         const outcome = await deploy(plan, {
             templates,
             values: settings.values,
@@ -48844,6 +49858,8 @@ async function run() {
             guardrails: settings,
             maxLivePreviews: settings.maxLivePreviews,
             holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+            frontDoor: settings,
+            registry: settings.registry,
         }, kube, github, log);
         reportDeploy(plan, outcome);
         if (settings.comment && outcome.status !== 'skipped') {
@@ -48865,7 +49881,7 @@ function reportDeploy(plan, o) {
         setOutput('deployment-id', String(o.deploymentId));
     setOutput('status', o.status);
     if (o.status === 'deployed')
-        info(`Preview ready: ${o.url || plan.namespace}`);
+        info(`Preview ${o.readinessChecked ? 'ready' : NOT_CHECKED}: ${o.url || plan.namespace}`);
     if (o.status === 'skipped')
         info(`Not deployed: ${o.reason}`);
 }
@@ -48875,9 +49891,7 @@ function deploySummary(plan, settings, o) {
         notes.push(`No \`domain\` input was given, so host names use ${FALLBACK_DOMAIN}, which resolves only on the machine itself.`);
     return summaryMarkdown({
         title: `Preview of PR #${plan.pr.number}`,
-        status: o.status === 'deployed'
-            ? `Deployed ${plan.pr.head.sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`
-            : `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`,
+        status: deployStatusLine(o, plan.pr.head.sha),
         rows: workloadRows(o.workloads, o.urls),
         facts: [
             ['Namespace', plan.namespace],
@@ -48887,7 +49901,7 @@ function deploySummary(plan, settings, o) {
             ...(o.pruned.length ? [['Pruned', o.pruned.join(', ')]] : []),
         ],
         problems: o.diagnoses.flatMap((d) => d.details),
-        notes,
+        notes: [...notes, ...(o.notes ?? [])],
     });
 }
 function destroySummary(plan, o) {
@@ -48918,7 +49932,10 @@ async function runSweep(settings) {
     if (!owner || !name)
         throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.');
     const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
-    const github = createGitHub(settings.githubToken, owner, name);
+    const github = createGitHub(settings.githubToken, owner, name, {
+        ...GITHUB_RETRY,
+        deadline: Date.now() + settings.timeoutMs,
+    });
     const o = {
         repository,
         ttlMs: settings.ttlMs,
@@ -48930,10 +49947,13 @@ async function runSweep(settings) {
     const rows = await sweep(o, kube, github, log);
     const removed = rows.filter((r) => r.decision === 'removed');
     setOutput('previews', JSON.stringify(rows));
-    setOutput('status', removed.length ? 'destroyed' : 'skipped');
+    const failed = rows.filter((r) => r.decision === 'failed');
+    setOutput('status', failed.length ? 'failed' : removed.length ? 'destroyed' : 'skipped');
     for (const r of rows)
         info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`);
     await writeSummary(sweepSummary(rows, o));
+    if (failed.length)
+        setFailed(`${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`);
 }
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
 async function comment(github, plan, body, create) {
@@ -48953,7 +49973,7 @@ function fail(error, settings) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof TemplateError) {
         // One annotation, on the template line itself.
-        const file = settings?.templates ? (0,external_node_path_.join)(settings.templates, error.file) : `templates/${error.file}`;
+        const file = settings ? templatePath(settings, error.file) : `templates/${error.file}`;
         core_error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line });
         process.exitCode = 1;
         return;

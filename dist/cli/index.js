@@ -17349,47 +17349,94 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
-
-const credentials_CREDENTIALS_SECRET = 'preview-credentials';
-function credentials_decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __nccwpck_require__(8508);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/claims.ts
+/** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
+function isOwnHost(host, rules) {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const suffix = `.${rules.domain.toLowerCase()}`;
+    if (!h.endsWith(suffix))
+        return false;
+    const label = h.slice(0, -suffix.length);
+    return (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) &&
+        (label === rules.unique || label.endsWith(`-${rules.unique}`)));
 }
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const ownHostsHint = (rules) => `use {{preview.host}}, or {{host "<service>"}} for another service (hosts of this preview end in -${rules.unique}.${rules.domain})`;
+const asList = (v) => (Array.isArray(v) ? v : []);
+const asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+function hostProblems(o, rules) {
+    const out = [];
+    const spec = asObject(o.spec);
+    const what = `${o.kind} "${o.metadata.name}"`;
+    const check = (host, path, where) => {
+        if (typeof host === 'string' && host && isOwnHost(host, rules))
+            return;
+        const shown = typeof host === 'string' && host ? `claims host ${JSON.stringify(host)}` : 'has no host';
+        const why = typeof host === 'string' && host
+            ? 'a preview may only use its own host names'
+            : 'without one it would answer for every host on the shared ingress controller';
+        out.push({ path, problem: `${what} ${where} ${shown}: ${why}; ${ownHostsHint(rules)}` });
+    };
+    if (o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/')) {
+        if (spec.defaultBackend !== undefined)
+            out.push({
+                path: ['spec', 'defaultBackend'],
+                problem: `${what} sets spec.defaultBackend, which would take traffic for hosts that are not the preview's; put the backend under a rule with host {{preview.host}}`,
+            });
+        asList(spec.rules).forEach((r, i) => check(asObject(r).host, ['spec', 'rules', i, 'host'], `rule ${i + 1}`));
+        asList(spec.tls).forEach((t, i) => asList(asObject(t).hosts).forEach((h, j) => check(h, ['spec', 'tls', i, 'hosts', j], `tls ${i + 1}`)));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+        // A Gateway of its own may listen only for the preview's hosts (a listener without one takes every host).
+        asList(spec.listeners).forEach((l, i) => check(asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], `listener ${i + 1}`));
+    }
+    if (o.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        /Route$/.test(o.kind) &&
+        o.kind !== 'TCPRoute') {
+        const hostnames = asList(spec.hostnames);
+        if (hostnames.length === 0 && ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind))
+            check(undefined, ['spec'], 'spec.hostnames');
+        hostnames.forEach((h, i) => check(h, ['spec', 'hostnames', i], 'hostname'));
     }
     return out;
 }
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
-    }
-    return { values, generated };
+function subjectProblems(o, rules) {
+    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1' || !/^(Cluster)?RoleBinding$/.test(o.kind))
+        return [];
+    const out = [];
+    asList(o.subjects).forEach((raw, i) => {
+        const s = asObject(raw);
+        const kind = String(s.kind ?? '');
+        const name = String(s.name ?? '');
+        const ns = s.namespace === undefined || s.namespace === '' ? undefined : String(s.namespace);
+        const own = kind === 'ServiceAccount'
+            ? (ns ?? (o.kind === 'RoleBinding' ? rules.namespace : undefined)) === rules.namespace
+            : (kind === 'Group' && name === `system:serviceaccounts:${rules.namespace}`) ||
+                (kind === 'User' && name.startsWith(`system:serviceaccount:${rules.namespace}:`));
+        if (own)
+            return;
+        const who = `${kind || 'subject'} ${JSON.stringify(name)}${ns ? ` of namespace ${JSON.stringify(ns)}` : ''}`;
+        out.push({
+            path: ['subjects', i],
+            problem: `${o.kind} "${o.metadata.name}" binds ${who}: a preview may bind only service accounts of its own namespace (leave subjects[].namespace out, or use {{preview.namespace}})`,
+        });
+    });
+    return out;
 }
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: credentials_CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
+/** Every claim of the object that is not the preview's to make; empty when it claims nothing foreign. */
+function claimProblems(o, rules) {
+    return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
+}
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/naming.ts
@@ -17445,153 +17492,6 @@ function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function plan_isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${settings.urlScheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme: settings.urlScheme,
-    };
-}
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-
-function templateContext(plan, values, credentials) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: previewName(plan.names),
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
@@ -17658,6 +17558,7 @@ function ownership_isOwnedBy(obj, o) {
 // Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
 // numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
 // values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
 
 
 
@@ -17868,6 +17769,9 @@ function render(input) {
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
+            const claim = input.claims && claimProblems(object, input.claims)[0];
+            if (claim)
+                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -17939,51 +17843,601 @@ function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/guardrails.ts
+;// CONCATENATED MODULE: ./src/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
 
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
-            apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
+
+const credentials_CREDENTIALS_SECRET = 'preview-credentials';
+function credentials_decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
     }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
     }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller.
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                        ],
-                    },
-                ],
-            },
-        });
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: credentials_CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function credentials_maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
     }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
 }
 
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function plan_isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${schemeOf(settings)}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme: schemeOf(settings),
+    };
+}
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/context.ts
+
+
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: previewName(plan.names),
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+            imagePullSecrets,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/registry.ts
+
+const PULL_SECRET = 'preview-registry';
+/** Both inputs or neither. */
+function parseRegistryLogin(username, password) {
+    const pw = password.trim();
+    if (!username && !pw)
+        return null;
+    if (!username || !pw) {
+        throw new settings_InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
+    }
+    return { username, password: pw };
+}
+const DOCKER_HUB = 'https://index.docker.io/v1/';
+/**
+ * The registry host of an image reference, as container runtimes read it: the first path component when it has a
+ * dot or a port or is `localhost` (`ghcr.io/acme/app:1`), else Docker Hub (`acme/app`, `redis:7`).
+ */
+function registryOf(image) {
+    const slash = image.indexOf('/');
+    if (slash < 0)
+        return DOCKER_HUB;
+    const first = image.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost')
+        return first;
+    return DOCKER_HUB;
+}
+/** The `.dockerconfigjson` of one registry login. */
+function dockerConfigJson(registry, login) {
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return JSON.stringify({
+        auths: { [registry]: { username: login.username, password: login.password, auth } },
+    });
+}
+/** What a log must hide: the password and the base64 `auth` that contains it. */
+function registrySecrets(login) {
+    if (!login)
+        return [];
+    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
+}
+/** The pull Secret and the default ServiceAccount that uses it; none without a login. */
+function registryObjects(image, login) {
+    if (!login)
+        return [];
+    return [
+        {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: PULL_SECRET },
+            type: 'kubernetes.io/dockerconfigjson',
+            data: {
+                '.dockerconfigjson': Buffer.from(dockerConfigJson(registryOf(image), login)).toString('base64'),
+            },
+        },
+        {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'default' },
+            imagePullSecrets: [{ name: PULL_SECRET }],
+        },
+    ];
+}
+/** `preview.imagePullSecrets` of the template context: a list ready for a pod's `imagePullSecrets`. */
+function imagePullSecrets(login) {
+    return login ? [{ name: PULL_SECRET }] : [];
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
+// throws an error naming the input and what it expects.
+
+
+
+class settings_InputError extends Error {
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.name = 'InputError';
+    }
+}
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
+function decodeKubeconfig(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return '';
+    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (/clusters\s*:/.test(decoded))
+            return decoded;
+        throw new settings_InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
+    }
+    if (!/clusters\s*:/.test(text)) {
+        throw new settings_InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
+    }
+    return text;
+}
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
+function parseDuration(input, raw) {
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (!m || text === '')
+        throw new settings_InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+    if (ms <= 0)
+        throw new settings_InputError(input, 'must be longer than zero.');
+    return ms;
+}
+function parseBoolean(input, raw, fallback) {
+    const text = raw.trim().toLowerCase();
+    if (text === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(text))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(text))
+        return false;
+    throw new settings_InputError(input, `"${raw}" is not a boolean: use true or false.`);
+}
+function parseValues(raw) {
+    if (raw.trim() === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new settings_InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new settings_InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
+    }
+    return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+    'requests.ephemeral-storage': '4Gi',
+    'limits.ephemeral-storage': '20Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = {
+    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+};
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new settings_InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new settings_InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new settings_InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new settings_InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new settings_InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new settings_InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new settings_InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new settings_InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseSettings(read) {
+    const text = (name) => read(name).trim();
+    const prefix = text('namespace-prefix') || 'preview';
+    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
+        throw new settings_InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
+    }
+    const domain = text('domain').toLowerCase().replace(/\.$/, '');
+    if (domain && !DOMAIN.test(domain)) {
+        throw new settings_InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
+    }
+    const mode = (text('mode') || 'auto').toLowerCase();
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new settings_InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    }
+    const scheme = text('url-scheme').toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+        throw new settings_InputError('url-scheme', 'use https or http (or leave it empty).');
+    const environment = text('environment');
+    if (environment.length > 255)
+        throw new settings_InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const image = text('image');
+    if (/\s/.test(image))
+        throw new settings_InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    return {
+        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        githubToken: text('github-token'),
+        domain,
+        templates: text('templates'),
+        extraTemplates: text('extra-templates'),
+        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
+        values: parseValues(read('values')),
+        image,
+        namespacePrefix: prefix,
+        environment,
+        wait: parseBoolean('wait', read('wait'), true),
+        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+        mode,
+        urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        ...parseFrontDoor(read),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor.ts
+// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
+// certificate, and behind which password. Parses the inputs and builds what templates see of it. Pure.
+
+
+const frontdoor_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** `<namespace>/<name>` of an object in another namespace. */
+function parseObjectName(input, raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const [namespace, name, ...rest] = text.split('/');
+    if (rest.length || !namespace || !name || !frontdoor_DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+        throw new settings_InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
+    }
+    return { namespace, name };
+}
+function parseFrontDoor(read) {
+    const ingressClass = read('ingress-class').trim();
+    if (ingressClass && !DNS_NAME.test(ingressClass))
+        throw new settings_InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
+    const gateway = parseObjectName('gateway', read('gateway'));
+    if (gateway && ingressClass)
+        throw new settings_InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
+    const auth = read('basic-auth').trim();
+    let basicAuth = null;
+    if (auth) {
+        const at = auth.indexOf(':');
+        const user = auth.slice(0, Math.max(0, at));
+        const password = auth.slice(at + 1);
+        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
+            throw new settings_InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
+        basicAuth = { user, password };
+    }
+    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+}
+/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
+const frontdoor_TLS_SECRET = 'preview-tls';
+function frontdoor_frontDoorContext(s, ingressClass, salt) {
+    return {
+        gateway: s.gateway,
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? frontdoor_TLS_SECRET : '' },
+        auth: s.basicAuth
+            ? {
+                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
+                checksum: (0,external_node_crypto_namespaceObject.createHash)('sha256')
+                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
+                    .digest('hex')
+                    .slice(0, 16),
+            }
+            : null,
+    };
+}
+/**
+ * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
+ * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ */
+function htpasswdLine(user, password, salt) {
+    const s = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(salt).digest().subarray(0, 8);
+    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(password).update(s).digest();
+    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+}
+/** The context of a preview without a Gateway, TLS or password (the render command's default). */
+const OPEN_FRONT_DOOR = {
+    gateway: null,
+    ingress: { className: '', tlsSecret: '' },
+    auth: null,
+};
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/kube/resources.ts
 // Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
 // no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
@@ -18066,44 +18520,6 @@ function resources_describeRef(r) {
     return `${r.kind} ${r.name}`;
 }
 
-;// CONCATENATED MODULE: ./src/inventory.ts
-// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
-// object. Pure.
-
-/** One line per object: `<apiVersion> <kind> <name>`. */
-function inventory_formatInventory(refs) {
-    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
-}
-function inventory_parseInventory(text, namespace) {
-    if (!text)
-        return [];
-    return text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((parts) => parts.length === 3)
-        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
-}
-/** Objects of the previous inventory that the current render does not contain. */
-function inventory_pruneCandidates(previous, current) {
-    const keep = new Set(current.map(refKey));
-    const seen = new Set();
-    return previous.filter((r) => {
-        const key = refKey(r);
-        if (keep.has(key) || seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
-function inventory_unionInventory(previous, current) {
-    return [...current, ...inventory_pruneCandidates(previous, current)];
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/kube/client.ts
 // The Kubernetes port: the few API calls the action makes, over HTTPS with the kubeconfig's credentials.
 // Built once per run and passed in. Transient failures (429, 5xx, dropped connections) are retried with bounded
@@ -18135,7 +18551,15 @@ const TRANSIENT_CODES = new Set([
     'ECONNABORTED',
 ]);
 const FIELD_MANAGER = 'kube-pr-preview';
-function createKube(transport, retry = DEFAULT_RETRY) {
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
     const url = new URL(transport.server);
     const secure = url.protocol === 'https:';
     const agent = secure
@@ -18254,8 +18678,12 @@ function createKube(transport, retry = DEFAULT_RETRY) {
         forgetDiscovery: () => discovered.clear(),
         async apply(obj, o = {}) {
             const ref = refOf(obj);
-            const path = `${await pathOf(ref)}?fieldManager=${FIELD_MANAGER}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
+            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
+            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
             const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
             return ok(res, `applying ${describeRef(ref)}`);
         },
         create: (obj) => writeUnlessConflict('POST', obj),
@@ -18313,8 +18741,8 @@ function createKube(transport, retry = DEFAULT_RETRY) {
             if (res.status !== 200)
                 throw errorFrom(res, `watching ${kind}`);
         },
-        async podLogs(namespace, pod, container, tailLines) {
-            const q = query({ container, tailLines: String(tailLines) });
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
             const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
             return res.status === 200 ? res.body : '';
         },
@@ -18354,6 +18782,256 @@ function unreachable(server, e) {
     const code = e?.code;
     const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
     return new client_KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
+}
+
+;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+
+
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+function listenerMatches(listener, host) {
+    const h = listener.hostname;
+    if (!h)
+        return true;
+    if (h.startsWith('*.'))
+        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
+    return h === host;
+}
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+function gatewayScheme(gateway, host) {
+    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
+    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
+}
+/** The IngressClass to use, or why there is none. Pure. */
+function chooseIngressClass(classes, wanted) {
+    const names = classes.map((c) => c.metadata.name).sort();
+    const listed = names.length
+        ? `the cluster has: ${names.join(', ')}`
+        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
+    if (wanted) {
+        if (names.includes(wanted))
+            return { className: wanted, problem: null };
+        return {
+            className: wanted,
+            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+        };
+    }
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    if (defaults.length === 1)
+        return { className: defaults[0].metadata.name, problem: null };
+    if (defaults.length > 1) {
+        return {
+            className: '',
+            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+        };
+    }
+    return {
+        className: '',
+        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+    };
+}
+async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
+    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
+    let className = '';
+    let ingressProblem = null;
+    if (s.gateway) {
+        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
+        const gateway = await kube.get(ref).catch((e) => {
+            if (e instanceof KubeError && e.status === 404)
+                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
+            throw e;
+        });
+        if (!gateway)
+            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
+        if (!s.urlScheme)
+            scheme = gatewayScheme(gateway, host);
+    }
+    else {
+        try {
+            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
+            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+        }
+        catch (e) {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+            className = s.ingressClass;
+            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
+        }
+    }
+    const objects = [];
+    if (s.tlsSecret) {
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        if (!source)
+            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
+        objects.push(tlsCopy(source));
+        if (!s.urlScheme)
+            scheme = 'https';
+    }
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+}
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+function tlsCopy(source) {
+    const { type, data } = source;
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: TLS_SECRET,
+            annotations: {
+                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+            },
+        },
+        type: type ?? 'kubernetes.io/tls',
+        data: data ?? {},
+    };
+}
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        const lines = list.items.map((i) => {
+            const addresses = (i.status
+                ?.loadBalancer?.ingress ?? [])
+                .map((a) => a.ip ?? a.hostname ?? '')
+                .filter(Boolean);
+            const cls = i.spec?.ingressClassName ?? '(default)';
+            return addresses.length
+                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
+        });
+        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
+            return lines;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/frontdoor-deploy.ts
+// The front door's part of a deploy: refuse Ingresses that no class can take before anything is applied, and
+// afterwards tell the summary whether a controller picked the Ingresses up and which services have no host.
+
+/** Throws when the rendered Ingresses cannot be served: the class named does not exist, or there is no default. */
+function frontdoor_deploy_checkFrontDoor(objects, frontDoor) {
+    if (frontDoor.ingressProblem && objects.some((o) => o.kind === 'Ingress'))
+        throw new Error(`Nothing was applied. ${frontDoor.ingressProblem}`);
+}
+/** Services with an `http` port but no host: reachable from a developer's machine through kubectl only. Pure. */
+function internalServices(objects, urls, namespace) {
+    return objects
+        .filter((o) => o.kind === 'Service' && !urls[o.metadata.name])
+        .flatMap((o) => {
+        const port = o.spec?.ports?.find((p) => p.name === 'http')?.port;
+        return port
+            ? [
+                `${o.metadata.name} is internal (no public host): \`kubectl port-forward -n ${namespace} svc/${o.metadata.name} 8080:${port}\`, then open http://localhost:8080`,
+            ]
+            : [];
+    });
+}
+async function frontdoor_deploy_frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
+    const hasIngress = objects.some((o) => o.kind === 'Ingress');
+    const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()));
+    const pickup = hasIngress
+        ? await ingressPickup(kube, plan.namespace, selector, waitMs).catch((e) => [
+            `could not read the Ingresses' status: ${e.message}`,
+        ])
+        : [];
+    return [...pickup, ...internalServices(objects, urls, plan.namespace)];
+}
+
+;// CONCATENATED MODULE: ./src/guardrails.ts
+
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
+    }
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
+    }
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
+    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+}
+
+;// CONCATENATED MODULE: ./src/inventory.ts
+// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
+// object. Pure.
+
+/** One line per object: `<apiVersion> <kind> <name>`. */
+function inventory_formatInventory(refs) {
+    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
+}
+function inventory_parseInventory(text, namespace) {
+    if (!text)
+        return [];
+    return text
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((parts) => parts.length === 3)
+        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
+}
+/** Objects of the previous inventory that the current render does not contain. */
+function inventory_pruneCandidates(previous, current) {
+    const keep = new Set(current.map(refKey));
+    const seen = new Set();
+    return previous.filter((r) => {
+        const key = refKey(r);
+        if (keep.has(key) || seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
+function inventory_unionInventory(previous, current) {
+    return [...current, ...inventory_pruneCandidates(previous, current)];
 }
 
 ;// CONCATENATED MODULE: ./src/kube/crds.ts
@@ -18407,8 +19085,9 @@ async function crds_installCrds(kube, crds, deadline, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/kube/readiness.ts
+
 /** Kinds the action waits for; everything else counts as ready once applied. */
-const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
 const num = (v) => (typeof v === 'number' ? v : 0);
 const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 const progressing = (message) => ({ state: 'progressing', message });
@@ -18452,6 +19131,9 @@ function readiness_readiness(obj, facts = {}) {
         return failed(`cannot create pods: ${createFailureMessage(facts.createFailure)}`);
     if (o.kind === 'Job')
         return jobReadiness(o);
+    // Routes carry their generation per parent Gateway (status.parents[].conditions), not at the top.
+    if (o.kind === 'HTTPRoute')
+        return routeReadiness(o);
     if (!readiness_WAITED_KINDS.has(o.kind))
         return ready('applied');
     // Nothing in the status describes the current spec until the controller has seen it.
@@ -18817,6 +19499,23 @@ async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/** The run stopped waiting for the lock: what it waited for is no longer wanted (e.g. its commit is not the head). */
+class lock_NotWaitingError extends Error {
+    reason;
+    constructor(reason) {
+        super(`stopped waiting for another run's lock: ${reason}`);
+        this.name = 'NotWaitingError';
+        this.reason = reason;
+    }
+}
+class LockLostError extends Error {
+    constructor(why) {
+        super(`this run lost its lock on the preview (${why}), so another run may be deploying it now; it stopped before writing more. Re-run the job if this commit is still the one to deploy.`);
+        this.name = 'LockLostError';
+    }
+}
+/** How often a waiting run asks whether it is still wanted, at most. */
+const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 function leaseObject(owner, holder, base) {
     const now = microTime();
@@ -18837,8 +19536,11 @@ function expiresAt(lease) {
     const s = spec(lease);
     return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
 }
-/** Waits (bounded by the deadline) until this run holds the preview's lock. */
-async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
+/**
+ * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
+ * Throws NotWaitingError when stillWanted gives a reason to stop waiting.
+ */
+async function lock_acquireLock(kube, owner, holder, deadline, options) {
     const ref = {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -18846,6 +19548,7 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         namespace: owner.namespace,
     };
     let told = false;
+    let asked = 0;
     for (;;) {
         const created = await kube.create(leaseObject(owner, holder));
         if (created)
@@ -18862,34 +19565,70 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
         if (Date.now() > deadline)
             throw new Error(`another run (${other}) is still deploying this preview; gave up waiting`);
         if (!told)
-            onWait(other);
+            options.onWait(other);
         told = true;
-        // Wake on the holder's release or renewal, or when its lease would expire.
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
-        await kube
-            .watch(ref.apiVersion, ref.kind, ref.namespace, {
-            fieldSelector: `metadata.name=${LOCK_NAME}`,
-            resourceVersion: String(current.metadata.resourceVersion),
-        }, (e) => {
-            if (e.type === 'DELETED' || e.type === 'MODIFIED')
-                controller.abort();
-        }, controller.signal)
-            .catch(() => new Promise((r) => setTimeout(r, 500)));
-        clearTimeout(timer);
+        if (options.stillWanted && Date.now() - asked >= ASK_MS) {
+            asked = Date.now();
+            const reason = await options.stillWanted();
+            if (reason)
+                throw new lock_NotWaitingError(reason);
+        }
+        await wake(kube, ref, current, deadline);
     }
+    return heldLock(kube, owner, holder, ref, told);
+}
+/** Returns when the holder releases or renews the lease, or when it would expire. */
+async function wake(kube, ref, current, deadline) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    await kube
+        .watch(ref.apiVersion, ref.kind, ref.namespace, {
+        fieldSelector: `metadata.name=${LOCK_NAME}`,
+        resourceVersion: String(current.metadata.resourceVersion),
+    }, (e) => {
+        if (e.type === 'DELETED' || e.type === 'MODIFIED')
+            controller.abort();
+    }, controller.signal)
+        .catch(() => new Promise((r) => setTimeout(r, 500)));
+    clearTimeout(timer);
+}
+/**
+ * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
+ * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ */
+function heldLock(kube, owner, holder, ref, waited) {
+    let renewedAt = Date.now();
+    let lost = null;
+    const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
     const renew = setInterval(() => {
         void (async () => {
             const current = await kube.get(ref);
-            if (current && spec(current).holderIdentity === holder) {
+            if (!current)
+                lost = 'its Lease was deleted';
+            else if (spec(current).holderIdentity !== holder)
+                lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+            else {
                 const next = leaseObject(owner, holder, current);
                 next.spec.acquireTime = spec(current).acquireTime;
-                await kube.replace(next);
+                if (await kube.replace(next))
+                    renewedAt = Date.now();
             }
-        })().catch(() => undefined);
+            if (lost)
+                clearInterval(renew);
+        })().catch(() => {
+            if (expired())
+                lost = `it could not be renewed for ${DURATION_S}s`;
+        });
     }, RENEW_MS);
     renew.unref();
     return {
+        waited,
+        check() {
+            if (!lost && expired())
+                lost = `it was not renewed for ${DURATION_S}s`;
+            if (lost)
+                throw new LockLostError(lost);
+        },
         async release() {
             clearInterval(renew);
             const current = await kube.get(ref).catch(() => null);
@@ -18899,6 +19638,38 @@ async function lock_acquireLock(kube, owner, holder, deadline, onWait) {
                     .catch(() => undefined);
             }
         },
+    };
+}
+/** The same Kube, but every write first checks that the run still holds its lock. */
+function lock_guardKube(kube, lock) {
+    const checked = (fn) => async (...args) => {
+        lock.check();
+        return fn(...args);
+    };
+    return {
+        ...kube,
+        server: kube.server,
+        resource: (v, k) => kube.resource(v, k),
+        get: (r) => kube.get(r),
+        list: (...a) => kube.list(...a),
+        watch: (...a) => kube.watch(...a),
+        podLogs: (...a) => kube.podLogs(...a),
+        apply: checked((o, opts) => kube.apply(o, opts)),
+        create: checked((o) => kube.create(o)),
+        replace: checked((o) => kube.replace(o)),
+        delete: checked((r, p) => kube.delete(r, p)),
+    };
+}
+/** The same GitHub port, but every write first checks that the run still holds its lock. */
+function lock_guardGitHub(github, lock) {
+    return {
+        ...github,
+        pullRequest: (n) => github.pullRequest(n),
+        listDeployments: (e, r) => github.listDeployments(e, r),
+        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
+        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
+        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
     };
 }
 
@@ -19054,9 +19825,28 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
     }
 }
 
+;// CONCATENATED MODULE: ./src/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
+        return o;
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
+}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
 // apply and prune → wait → report.
+
+
+
+
+
+
+
 
 
 
@@ -19079,14 +19869,24 @@ function renderPreview(plan, o, existingCredentials) {
     const names = render_credentialNames(o.templates.files);
     const credentials = fillCredentials(names, existingCredentials);
     const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = render({
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
-        context: templateContext(plan, values, credentials.values),
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+        },
         helpers: contextHelpers(plan),
         owner,
         allowClusterScoped: o.allowClusterScoped,
-    });
-    const objects = [...guardrailObjects(o.guardrails, owner), ...rendered.map((r) => r.object)];
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
     return { objects, credentials };
@@ -19100,6 +19900,7 @@ const skipped = (reason) => ({
     diagnoses: [],
     pruned: [],
     reason,
+    readinessChecked: true,
 });
 const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
@@ -19130,15 +19931,30 @@ const credentialsRef = (plan) => ({
     name: CREDENTIALS_SECRET,
     namespace: plan.namespace,
 });
-async function deploy(plan, o, kube, github, log) {
-    const deadline = Date.now() + o.timeoutMs;
-    const owner = ownerOf(plan);
+async function deploy(planned, options, kube, github, log) {
+    let deadline = Date.now() + options.timeoutMs;
+    const owner = ownerOf(planned);
+    // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    const o = { ...options, frontDoor };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
     const needsCredentials = credentialNames(o.templates.files).length > 0;
     // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
     const existing = await log.group('Render', async () => {
         const existing = await currentNamespace(kube, owner, deadline, log);
         const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log); // before the render, whose errors could otherwise quote them
+        const rendered = renderPreview(plan, o, known);
+        checkFrontDoor(rendered.objects, frontDoor);
         await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
         log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
         for (const obj of rendered.objects)
@@ -19156,7 +19972,23 @@ async function deploy(plan, o, kube, github, log) {
         }
     }
     const namespace = await ensureNamespace(kube, owner, existing);
-    const lock = await acquireLock(kube, owner, o.holder, deadline, (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`));
+    await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity);
+    const lock = await acquireLock(kube, owner, o.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
+        stillWanted: () => staleness(plan, github, null, log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return skipped(lock.message);
+    // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
+    if (lock.waited)
+        deadline = Date.now() + o.timeoutMs;
+    kube = guardKube(kube, lock);
+    github = guardGitHub(github, lock);
     let deploymentId = null;
     try {
         // Another run may have deployed while this one waited: look again, now that no one else can.
@@ -19173,9 +20005,10 @@ async function deploy(plan, o, kube, github, log) {
         if (stale)
             return skipped(stale);
         const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const rendered = renderPreview(plan, o, decodeCredentials(secret));
-        for (const value of Object.values(rendered.credentials.values))
-            log.secret(value);
+        const known = decodeCredentials(secret);
+        maskCredentials(known, log);
+        const rendered = renderPreview(plan, o, known);
+        maskCredentials(rendered.credentials.values, log);
         if (rendered.credentials.generated.length)
             log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
         const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
@@ -19225,14 +20058,15 @@ async function deploy(plan, o, kube, github, log) {
         if (!o.wait) {
             await report(github, plan, id, {
                 state: 'success',
-                description: 'Applied (not waited for readiness)',
+                description: NOT_CHECKED_STATUS,
                 environmentUrl: url,
             }, log);
             return outcome('deployed', {
                 pruned,
+                readinessChecked: false,
                 workloads: workloads.map((w) => ({
                     object: w,
-                    readiness: { state: 'progressing', message: 'not waited for' },
+                    readiness: { state: 'progressing', message: 'readiness not checked' },
                 })),
             });
         }
@@ -19243,7 +20077,8 @@ async function deploy(plan, o, kube, github, log) {
                 description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
                 environmentUrl: url,
             }, log);
-            return outcome('deployed', { pruned, workloads: waited.workloads });
+            const notes = await frontDoorNotes(kube, plan, objects, urls, ownerSelector(owner), deadline);
+            return outcome('deployed', { pruned, workloads: waited.workloads, notes });
         }
         const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
         const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
@@ -19306,14 +20141,7 @@ async function report(github, plan, id, status, log) {
         throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
     try {
-        // A run that could not report leaves its deployment in progress; those are the newest few, not the history.
-        const earlier = await github.listDeployments(plan.environment, 10);
-        const dangling = earlier.filter((d) => d.id !== id && !['success', 'failure', 'error', 'inactive'].includes(d.latestState ?? ''));
-        await Promise.all(dangling.map((d) => github.setStatus(d.id, {
-            state: 'inactive',
-            description: 'Superseded by a later deploy',
-            logUrl: plan.logUrl,
-        })));
+        await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl);
     }
     catch (e) {
         log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
@@ -19327,207 +20155,34 @@ async function livePreviews(kube, repository) {
     return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
-// throws an error naming the input and what it expects.
-
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.name = 'InputError';
-    }
+;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+const PREFIX = 'pod-security.kubernetes.io';
+/**
+ * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
+ * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
+ */
+function podSecurityLabels(level) {
+    return {
+        [`${PREFIX}/enforce`]: level,
+        [`${PREFIX}/enforce-version`]: 'latest',
+        [`${PREFIX}/warn`]: 'restricted',
+        [`${PREFIX}/warn-version`]: 'latest',
+        [`${PREFIX}/audit`]: 'restricted',
+        [`${PREFIX}/audit-version`]: 'latest',
+    };
 }
 /**
- * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
- * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
+ * and change when the input changes.
  */
-function decodeKubeconfig(raw) {
-    const text = raw.trim();
-    if (text === '')
-        return '';
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (/clusters\s*:/.test(decoded))
-            return decoded;
-        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
-    }
-    if (!/clusters\s*:/.test(text)) {
-        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
-    }
-    return text;
-}
-/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
-function parseDuration(input, raw) {
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (!m || text === '')
-        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
-    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
-    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-    if (ms <= 0)
-        throw new InputError(input, 'must be longer than zero.');
-    return ms;
-}
-function parseBoolean(input, raw, fallback) {
-    const text = raw.trim().toLowerCase();
-    if (text === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(text))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(text))
-        return false;
-    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
-}
-function parseValues(raw) {
-    if (raw.trim() === '')
-        return {};
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
-    }
-    return parsed;
-}
-/** Comma- or line-separated words. */
-const list = (raw) => raw
-    .split(/[\n,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const DEFAULT_QUOTA = {
-    'requests.cpu': '4',
-    'requests.memory': '8Gi',
-    'limits.memory': '16Gi',
-    pods: '40',
-};
-const DEFAULT_LIMITS = { default: { memory: '512Mi' }, defaultRequest: { cpu: '50m', memory: '64Mi' } };
-const OFF = ['none', 'off', 'false'];
-/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
-function parseQuantities(input, raw, fallback) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return fallback;
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw);
-    }
-    catch {
-        parsed = null;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
-    }
-    const out = {};
-    for (const [k, v] of Object.entries(parsed)) {
-        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
-            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
-        out[k] = String(v);
-    }
-    return out;
-}
-function parseLimitRange(raw) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return DEFAULT_LIMITS;
-    const parsed = parseValues(raw);
-    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
-        {};
-    return { default: section('default'), defaultRequest: section('defaultRequest') };
-}
-function parseCount(input, raw) {
-    if (!raw.trim())
-        return null;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0)
-        throw new InputError(input, `"${raw}" is not a positive whole number.`);
-    return n;
-}
-function parseIngressNamespace(name) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
-    return name;
-}
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
-/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
-function parseKinds(input, raw) {
-    const kinds = raw.split(/[\s,]+/).filter(Boolean);
-    for (const kind of kinds) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
-            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
-        if (kind === 'Namespace')
-            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
-    }
-    return kinds;
-}
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-function parseSettings(read) {
-    const text = (name) => read(name).trim();
-    const prefix = text('namespace-prefix') || 'preview';
-    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
-        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
-    }
-    const domain = text('domain').toLowerCase().replace(/\.$/, '');
-    if (domain && !DOMAIN.test(domain)) {
-        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
-    }
-    const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
-    }
-    const scheme = (text('url-scheme') || 'https').toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http')
-        throw new InputError('url-scheme', 'use https or http.');
-    const environment = text('environment');
-    if (environment.length > 255)
-        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
-    const image = text('image');
-    if (/\s/.test(image))
-        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
-    return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
-        githubToken: text('github-token'),
-        domain,
-        templates: text('templates'),
-        values: parseValues(read('values')),
-        image,
-        namespacePrefix: prefix,
-        environment,
-        wait: parseBoolean('wait', read('wait'), true),
-        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
-        mode,
-        urlScheme: scheme,
-        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
-        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
-        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
-        onlyLabels: list(read('only-labels')),
-        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
-        baseBranches: list(read('base-branches')),
-        comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
-        limitRange: parseLimitRange(read('limit-range')),
-        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
-        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
-        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-    };
+const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
+/** Labels the preview's namespace; done before anything that makes pods is applied. */
+async function pod_security_labelPodSecurity(kube, namespace, level) {
+    await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: podSecurityLabels(level) },
+    }, { fieldManager: POD_SECURITY_MANAGER });
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -19536,7 +20191,9 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path).
+// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
+// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
+
 
 
 
@@ -19551,8 +20208,28 @@ function bundledTemplatesFolder() {
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace) {
-    const root = folder ? (0,external_node_path_namespaceObject.resolve)(workspace, folder) : bundledTemplatesFolder();
+function loadTemplates(folder, workspace, extra = '') {
+    const base = readFolder('templates', folder, folder ? (0,external_node_path_namespaceObject.resolve)(workspace, folder) : bundledTemplatesFolder());
+    if (!extra)
+        return base;
+    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_namespaceObject.resolve)(workspace, extra)));
+}
+/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
+function overlay(base, extra) {
+    const replaced = new Set(extra.files.map((f) => f.name));
+    return {
+        folder: `${base.folder} with ${extra.folder}`,
+        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
+        defaults: mergeValues(base.defaults, extra.defaults),
+    };
+}
+/** Where a template named in an error lives in the repository, for the error annotation. */
+function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    if (settings.extraTemplates && existsSync(resolve(workspace, settings.extraTemplates, file)))
+        return join(settings.extraTemplates, file);
+    return settings.templates ? join(settings.templates, file) : `templates/${file}`;
+}
+function readFolder(input, folder, root) {
     const shown = folder || 'the bundled templates';
     let isDir = false;
     try {
@@ -19562,7 +20239,7 @@ function loadTemplates(folder, workspace) {
         // reported below
     }
     if (!isDir) {
-        throw new InputError('templates', `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+        throw new settings_InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
     }
     const files = [];
     let defaults = {};
@@ -19572,28 +20249,28 @@ function loadTemplates(folder, workspace) {
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(path, (0,external_node_path_namespaceObject.relative)(root, path));
+                defaults = readDefaults(input, path, (0,external_node_path_namespaceObject.relative)(root, path));
             else if (TEMPLATE.test(entry.name))
                 files.push({ name: (0,external_node_path_namespaceObject.relative)(root, path), text: (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8') });
         }
     };
     visit(root);
-    if (files.length === 0)
-        throw new InputError('templates', `folder "${shown}" has no .yaml templates.`);
+    if (files.length === 0 && input === 'templates')
+        throw new settings_InputError(input, `folder "${shown}" has no .yaml templates.`);
     return { folder: shown, files, defaults };
 }
-function readDefaults(path, name) {
+function readDefaults(input, path, name) {
     let parsed;
     try {
         parsed = (0,dist/* parse */.qg)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
-        throw new InputError('templates', `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new settings_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (parsed === null || parsed === undefined)
         return {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new InputError('templates', `${name} must be a YAML mapping.`);
+        throw new settings_InputError(input, `${name} must be a YAML mapping.`);
     return parsed;
 }
 
@@ -19611,9 +20288,12 @@ function readDefaults(path, name) {
 
 
 
+
+
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
-  [--base BRANCH] [--templates DIR] [--values FILE|YAML] [--domain D] [--image I] [--namespace-prefix P]
-  [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]`;
+  [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
+  [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
+  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`;
 const FLAGS = [
     'pr',
     'branch',
@@ -19622,6 +20302,7 @@ const FLAGS = [
     'title',
     'base',
     'templates',
+    'extra-templates',
     'values',
     'domain',
     'image',
@@ -19629,6 +20310,10 @@ const FLAGS = [
     'environment',
     'url-scheme',
     'allow-cluster-scoped',
+    'gateway',
+    'ingress-class',
+    'tls-secret',
+    'basic-auth',
 ];
 function parseArgs(argv) {
     const out = {};
@@ -19673,17 +20358,23 @@ function renderCommand(args, cwd) {
         updatedAt: '',
     };
     const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '0', runAttempt: '1' });
-    const templates = loadTemplates(settings.templates, cwd);
+    const templates = loadTemplates(settings.templates, cwd, settings.extraTemplates);
     const placeholders = Object.fromEntries(render_credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]));
     const { objects } = renderPreview(plan, {
         templates,
         values: settings.values,
         allowClusterScoped: settings.allowClusterScoped,
         guardrails: settings,
+        frontDoor: {
+            context: frontdoor_frontDoorContext(settings, settings.ingressClass, plan.namespace),
+            objects: [],
+            scheme: plan.scheme,
+            ingressProblem: null,
+        },
     }, placeholders);
-    return [namespaceObject(ownerOf(plan), {}), ...objects]
-        .map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 }))
-        .join('---\n');
+    const namespace = namespaceObject(ownerOf(plan), {});
+    Object.assign(namespace.metadata.labels, podSecurityLabels(settings.podSecurity));
+    return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 })).join('---\n');
 }
 function main() {
     const [command, ...rest] = process.argv.slice(2);
@@ -19693,7 +20384,7 @@ function main() {
         process.stdout.write(renderCommand(parseArgs(rest), process.cwd()));
     }
     catch (e) {
-        const message = e instanceof TemplateError || e instanceof InputError ? e.message : e.message;
+        const message = e instanceof TemplateError || e instanceof settings_InputError ? e.message : e.message;
         process.stderr.write(`kube-pr-preview: ${message}\n`);
         process.exitCode = 1;
     }

@@ -8,17 +8,18 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../lib/go-build.sh
+source "$here/../lib/go-build.sh"
+BUILD_NAME=node
 go_dir="$here/../go"
 K8S_VERSION=$(sed -n 's/^K8S_VERSION=//p' "$here/../build.sh")
 COREDNS_VERSION=$(awk '{for (i = 1; i < NF; i++) if ($i == "github.com/coredns/coredns") { print $(i + 1); exit } }' "$go_dir/coredns/go.mod")
 PACKAGES=(containerd runc containernetworking-plugins iptables conntrack)
 
 sums=$(cat "$go_dir"/kubernetes/go.* "$go_dir"/coredns/go.* "$go_dir"/coredns/*.go | sha256sum | cut -c1-12)
-cache_root=${PREVIEW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/preview-cluster}
 bin="$cache_root/node-k8s-$K8S_VERSION-coredns-$COREDNS_VERSION-$sums/bin"
 all=(kubelet kube-proxy coredns)
 
-log() { printf '[node build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 have_packages() { command -v containerd >/dev/null && command -v runc >/dev/null && [ -x /usr/lib/cni/bridge ] &&
   command -v iptables >/dev/null && command -v conntrack >/dev/null; }
 have_all() {
@@ -27,17 +28,8 @@ have_all() {
   have_packages
 }
 
-if have_all; then
-  echo "$bin"
-  exit 0
-fi
-mkdir -p "$bin"
-exec 9>"$bin/.lock"
-flock 9
-if have_all; then
-  echo "$bin"
-  exit 0
-fi
+finish_if_built "$bin"
+lock_build "$bin" "$bin"
 
 if ! have_packages; then
   [ "$(id -u)" = 0 ] || { echo "cluster/node/build.sh: installing ${PACKAGES[*]} needs root" >&2; exit 1; }
@@ -45,30 +37,11 @@ if ! have_packages; then
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } >&2
 fi
 
-command -v go >/dev/null || { echo "cluster/node/build.sh: Go is needed to build the node (go.dev/doc/install)" >&2; exit 1; }
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
-started=$SECONDS
-( while sleep 60; do log "still building ($(( (SECONDS - started) / 60 )) min so far)"; done ) 9>&- &
-ticker=$!
-trap 'kill $ticker 2>/dev/null || true' EXIT
-
-build() { # build <module dir> <output name> <package> [ldflags]
-  local dir=$1 name=$2 pkg=$3 ldflags=${4:-}
-  [ -x "$bin/$name" ] && return 0
-  log "building $name (first time only; the cache is $bin)"
-  (cd "$go_dir/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$bin/.$name.tmp" "$pkg")
-  mv "$bin/.$name.tmp" "$bin/$name"
-  log "built $name after $(( SECONDS - started )) s"
-}
-
-minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
-k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 \
--X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean \
--X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 \
--X k8s.io/client-go/pkg/version.gitMinor=$minor"
-
-build kubernetes kubelet k8s.io/kubernetes/cmd/kubelet "$k8s_ldflags"
-build kubernetes kube-proxy k8s.io/kubernetes/cmd/kube-proxy "$k8s_ldflags"
+start_go_builds
+build() { go_build "$go_dir/$1" "$bin" "${@:2}"; } # build <module dir> <name> <package> [ldflags]
+k8s=$(k8s_ldflags "$K8S_VERSION")
+build kubernetes kubelet k8s.io/kubernetes/cmd/kubelet "$k8s"
+build kubernetes kube-proxy k8s.io/kubernetes/cmd/kube-proxy "$k8s"
 build coredns coredns . "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
 have_all
 log "node binaries ready after $(( SECONDS - started )) s"

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2448);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2016);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2448:
+/***/ 2016:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41443,152 +41443,42 @@ function renderHidingCredentials(values, render) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/limit.ts
+// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
+// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
+function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
+}
+/** How many GitHub calls a run makes at once at most. */
+const GITHUB_PARALLEL = 4;
 
+;// CONCATENATED MODULE: ./src/deployments.ts
+
+const FINAL = ['success', 'failure', 'error', 'inactive'];
 /**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
+ * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
+ * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
+ * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
  */
-function isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
+    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
+    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
+    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
+    return stale.map((d) => d.id);
 }
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${schemeOf(settings)}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme: schemeOf(settings),
-    };
-}
-/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
-const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-
-function templateContext(plan, values, credentials, imagePullSecrets = []) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: previewName(plan.names),
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-            imagePullSecrets,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 ;// CONCATENATED MODULE: ./src/registry.ts
 
@@ -42459,98 +42349,6 @@ async function frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
     return [...pickup, ...internalServices(objects, urls, plan.namespace)];
 }
 
-;// CONCATENATED MODULE: ./src/limit.ts
-// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
-// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
-function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
-}
-/** How many GitHub calls a run makes at once at most. */
-const GITHUB_PARALLEL = 4;
-
-;// CONCATENATED MODULE: ./src/deployments.ts
-
-const FINAL = ['success', 'failure', 'error', 'inactive'];
-/**
- * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
- * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
- * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
- */
-async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
-    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
-    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
-    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
-    return stale.map((d) => d.id);
-}
-
-;// CONCATENATED MODULE: ./src/guardrails.ts
-
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
-            apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
-    }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
-    }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
-                // (or the shared Gateway's data plane, in its namespace).
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
-                                ? [
-                                    {
-                                        namespaceSelector: {
-                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
-                                        },
-                                    },
-                                ]
-                                : []),
-                        ],
-                    },
-                ],
-            },
-        });
-    }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
-}
-
 ;// CONCATENATED MODULE: ./src/inventory.ts
 // What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
 // object. Pure.
@@ -43390,36 +43188,6 @@ function guardGitHub(github, lock) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/kube/pod-security.ts
-const PREFIX = 'pod-security.kubernetes.io';
-/**
- * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
- * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
- */
-function podSecurityLabels(level) {
-    return {
-        [`${PREFIX}/enforce`]: level,
-        [`${PREFIX}/enforce-version`]: 'latest',
-        [`${PREFIX}/warn`]: 'restricted',
-        [`${PREFIX}/warn-version`]: 'latest',
-        [`${PREFIX}/audit`]: 'restricted',
-        [`${PREFIX}/audit-version`]: 'latest',
-    };
-}
-/**
- * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
- * and change when the input changes.
- */
-const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
-/** Labels the preview's namespace; done before anything that makes pods is applied. */
-async function labelPodSecurity(kube, namespace, level) {
-    await kube.apply({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: namespace, labels: podSecurityLabels(level) },
-    }, { fieldManager: POD_SECURITY_MANAGER });
-}
-
 ;// CONCATENATED MODULE: ./src/kube/scope.ts
 // The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
 // cluster-wide kind the user allowed by name and not already belong to someone else.
@@ -43572,6 +43340,208 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${schemeOf(settings)}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme: schemeOf(settings),
+    };
+}
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/context.ts
+
+
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: previewName(plan.names),
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+            imagePullSecrets,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/guardrails.ts
+
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
+    }
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
+    }
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
+    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
+}
+
 ;// CONCATENATED MODULE: ./src/secret-data.ts
 function withSecretData(o) {
     if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
@@ -43583,6 +43553,48 @@ function withSecretData(o) {
     return { ...rest, data };
 }
 const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/preview-objects.ts
+// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
+// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
+
+
+
+
+
+
+
+function ownerOf(plan) {
+    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
+}
+/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
+function renderPreview(plan, o, existingCredentials) {
+    const owner = ownerOf(plan);
+    const names = credentialNames(o.templates.files);
+    const credentials = fillCredentials(names, existingCredentials);
+    const values = mergeValues(o.templates.defaults, o.values);
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
+        templates: o.templates.files,
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+        },
+        helpers: contextHelpers(plan),
+        owner,
+        allowClusterScoped: o.allowClusterScoped,
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
+    if (names.length > 0)
+        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
+    return { objects, credentials };
+}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 /** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
@@ -43657,9 +43669,10 @@ function workloadRows(workloads, urls) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/deploy.ts
-// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → GitHub deployment →
-// apply and prune → wait → report.
+;// CONCATENATED MODULE: ./src/deploy-steps.ts
+// The steps of a deploy, in the order src/deploy.ts runs them. Each takes the run (plan, options, ports, deadline)
+// and does one thing: render, check the fleet limit, claim the preview, look again under the lock, start the
+// GitHub deployment, apply, wait, report.
 
 
 
@@ -43675,41 +43688,20 @@ function workloadRows(workloads, urls) {
 
 
 
-
-
-
-
-
-function ownerOf(plan) {
-    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
-}
-/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
-function renderPreview(plan, o, existingCredentials) {
-    const owner = ownerOf(plan);
-    const names = credentialNames(o.templates.files);
-    const credentials = fillCredentials(names, existingCredentials);
-    const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
-        templates: o.templates.files,
-        context: {
-            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
-            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
-        },
-        helpers: contextHelpers(plan),
-        owner,
-        allowClusterScoped: o.allowClusterScoped,
-        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
-    }));
-    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [
-        ...guardrailObjects(o.guardrails, owner),
-        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
-        ...registry,
-        ...rendered.map((r) => withSecretData(r.object)),
-    ];
-    if (names.length > 0)
-        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
-    return { objects, credentials };
+/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
+async function startRun(planned, options, kube, github, log) {
+    const deadline = Date.now() + options.timeoutMs;
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
+    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
 }
 const skipped = (reason) => ({
     status: 'skipped',
@@ -43722,6 +43714,198 @@ const skipped = (reason) => ({
     reason,
     readinessChecked: true,
 });
+const credentialsRef = (plan) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: CREDENTIALS_SECRET,
+    namespace: plan.namespace,
+});
+/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+async function renderWithStoredCredentials(r, namespaceExists) {
+    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
+    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
+    const known = decodeCredentials(secret);
+    maskCredentials(known, r.log);
+    return renderPreview(r.plan, r.o, known);
+}
+/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
+async function renderFirst(r) {
+    return r.log.group('Render', async () => {
+        const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
+        const rendered = await renderWithStoredCredentials(r, existing !== null);
+        checkFrontDoor(rendered.objects, r.o.frontDoor);
+        await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+        r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
+        for (const obj of rendered.objects)
+            r.log.info(`  ${obj.kind} ${obj.metadata.name}`);
+        return existing;
+    });
+}
+/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
+const lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
+/** A new preview is refused when the repository already has max-live-previews of them. */
+async function checkLivePreviewLimit(r, existing) {
+    if (existing || r.o.maxLivePreviews === null)
+        return;
+    const repository = r.plan.pr.repository.fullName;
+    const live = await livePreviews(r.kube, repository);
+    if (live.length >= r.o.maxLivePreviews) {
+        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
+            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
+    }
+}
+/**
+ * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
+ * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
+ */
+async function claimPreview(r) {
+    const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
+        onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        stillWanted: () => staleness(r.plan, r.github, null, r.log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return lock;
+    if (lock.waited)
+        r.deadline = Date.now() + r.o.timeoutMs;
+    r.kube = guardKube(r.kube, lock);
+    r.github = guardGitHub(r.github, lock);
+    return lock;
+}
+/**
+ * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
+ * else can. Returns the live namespace, or why this run skips.
+ */
+async function lookAgain(r, namespace) {
+    const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
+    if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+        return 'the preview was removed while this run was starting (the pull request was closed)';
+    }
+    const stale = await staleness(r.plan, r.github, live, r.log);
+    if (stale === CLOSED) {
+        // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+        await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
+    }
+    return stale ?? live;
+}
+/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
+async function prepareObjects(r) {
+    const rendered = await renderWithStoredCredentials(r, true);
+    maskCredentials(rendered.credentials.values, r.log);
+    if (rendered.credentials.generated.length)
+        r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+    await r.log.group('Validate', () => validateObjects(r.kube, objects));
+    const urls = serviceUrls(objects, r.plan.scheme);
+    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
+}
+/** The GitHub deployment of this run, in progress. */
+async function startDeployment(r, urls) {
+    const { plan, github, log } = r;
+    return log.group('GitHub deployment', async () => {
+        const id = await github.createDeployment({
+            ref: plan.ref,
+            environment: plan.environment,
+            description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+            payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+        });
+        await github.setStatus(id, {
+            state: 'in_progress',
+            description: 'Deploying the preview',
+            logUrl: plan.logUrl,
+        });
+        log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
+        return id;
+    });
+}
+/** Applies and prunes; the namespace records what this commit deployed. */
+async function applyObjects(r, objects, url, live) {
+    const { plan, log } = r;
+    return log.group('Apply', async () => {
+        const result = await applyPreview(r.kube, r.owner, objects, {
+            [ANNOTATION.headSha]: plan.pr.head.sha,
+            [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+            [ANNOTATION.runId]: plan.runId,
+            [ANNOTATION.deployedAt]: new Date().toISOString(),
+            [ANNOTATION.environment]: plan.environment,
+            [ANNOTATION.url]: url,
+        }, live, r.deadline, log);
+        log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
+        return result;
+    });
+}
+/** Waits for every workload; FailedCreate events from after `since` fail it at once. */
+async function waitForReadiness(r, applied, since) {
+    return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+}
+/** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
+async function reportOutcome(r, id, done, applied, waited, objects, urls, url) {
+    const { plan } = r;
+    if (!waited) {
+        await report(r, id, { state: 'success', description: NOT_CHECKED_STATUS, environmentUrl: url });
+        return done('deployed', {
+            readinessChecked: false,
+            workloads: waitedWorkloads(applied).map((w) => ({
+                object: w,
+                readiness: { state: 'progressing', message: 'readiness not checked' },
+            })),
+        });
+    }
+    if (waited.outcome === 'ready') {
+        const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`;
+        await report(r, id, { state: 'success', description, environmentUrl: url });
+        const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline);
+        return done('deployed', { workloads: waited.workloads, notes });
+    }
+    const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
+    const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
+    const diagnoses = await r.log.group('Diagnose', async () => {
+        const events = await namespaceEvents(r.kube, plan.namespace);
+        const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)));
+        for (const d of found)
+            for (const line of d.details)
+                r.log.info(line);
+        return found;
+    });
+    const reason = waited.outcome === 'timeout'
+        ? `Not ready within ${Math.round(r.o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+        : (diagnoses[0]?.headline ?? 'a workload failed');
+    await report(r, id, { state: 'failure', description: reason });
+    return done('failed', { workloads: waited.workloads, diagnoses, reason });
+}
+/**
+ * After an error: a close that removed the namespace mid-deploy is not a failure of this run (the preview stays
+ * removed); anything else is reported on this run's deployment, then thrown.
+ */
+async function afterError(r, namespace, deploymentId, e) {
+    const now = await r.kube
+        .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
+        .catch(() => undefined);
+    const removed = now === null ||
+        (now !== undefined &&
+            (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
+    if (deploymentId !== null) {
+        const status = removed
+            ? {
+                state: 'inactive',
+                description: 'The pull request was closed while deploying; nothing was left running',
+            }
+            : { state: 'error', description: `Deploy error: ${e.message}` };
+        await r.github
+            .setStatus(deploymentId, { ...status, logUrl: r.plan.logUrl })
+            .catch((ge) => r.log.warning(`could not report to GitHub: ${ge.message}`));
+    }
+    if (removed)
+        return {
+            ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+            deploymentId,
+        };
+    throw e;
+}
 const CLOSED = 'the pull request is closed';
 /** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
 async function staleness(plan, github, namespace, log) {
@@ -43745,214 +43929,14 @@ async function staleness(plan, github, namespace, log) {
     }
     return null;
 }
-const credentialsRef = (plan) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    name: CREDENTIALS_SECRET,
-    namespace: plan.namespace,
-});
-async function deploy(planned, options, kube, github, log) {
-    let deadline = Date.now() + options.timeoutMs;
-    const owner = ownerOf(planned);
-    // The front door is read from the cluster once: the Gateway (and its scheme), the IngressClass, the certificate.
-    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
-        gateway: null,
-        ingressClass: '',
-        tlsSecret: null,
-        basicAuth: null,
-        urlScheme: planned.scheme,
-    }, planned.host, planned.namespace, (m) => log.warning(m));
-    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
-    const o = { ...options, frontDoor };
-    if (options.frontDoor?.basicAuth)
-        log.secret(options.frontDoor.basicAuth.password);
-    const needsCredentials = credentialNames(o.templates.files).length > 0;
-    // Render first: a template error stops the run before anything changes, in the cluster or on GitHub.
-    const existing = await log.group('Render', async () => {
-        const existing = await currentNamespace(kube, owner, deadline, log);
-        const secret = existing && needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const known = decodeCredentials(secret);
-        maskCredentials(known, log); // before the render, whose errors could otherwise quote them
-        const rendered = renderPreview(plan, o, known);
-        checkFrontDoor(rendered.objects, frontDoor);
-        await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
-        log.info(`rendered ${rendered.objects.length} objects from ${o.templates.files.length} templates in ${o.templates.folder}`);
-        for (const obj of rendered.objects)
-            log.info(`  ${obj.kind} ${obj.metadata.name}`);
-        return existing;
-    });
-    const early = await staleness(plan, github, existing, log);
-    if (early)
-        return skipped(early);
-    if (!existing && o.maxLivePreviews !== null) {
-        const live = await livePreviews(kube, plan.pr.repository.fullName);
-        if (live.length >= o.maxLivePreviews) {
-            throw new Error(`${live.length} previews of ${plan.pr.repository.fullName} are live, and max-live-previews is ${o.maxLivePreviews}: ` +
-                `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-        }
-    }
-    const namespace = await ensureNamespace(kube, owner, existing);
-    await labelPodSecurity(kube, plan.namespace, o.guardrails.podSecurity);
-    const lock = await acquireLock(kube, owner, o.holder, deadline, {
-        onWait: (other) => log.info(`waiting for another run (${other}) to finish deploying this preview`),
-        // A newer push (or the close) makes this run's wait pointless: it stops waiting and skips.
-        stillWanted: () => staleness(plan, github, null, log),
-    }).catch((e) => {
-        if (e instanceof NotWaitingError)
-            return e;
-        throw e;
-    });
-    if (lock instanceof NotWaitingError)
-        return skipped(lock.message);
-    // A run that waited for another gets its own full timeout from here; a run that lost its lock writes no more.
-    if (lock.waited)
-        deadline = Date.now() + o.timeoutMs;
-    kube = guardKube(kube, lock);
-    github = guardGitHub(github, lock);
-    let deploymentId = null;
-    try {
-        // Another run may have deployed while this one waited: look again, now that no one else can.
-        const live = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace });
-        if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
-            return skipped('the preview was removed while this run was starting (the pull request was closed)');
-        }
-        const stale = await staleness(plan, github, live, log);
-        if (stale === CLOSED) {
-            // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
-            await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }, { uid: String(live.metadata.uid) });
-            return skipped(stale);
-        }
-        if (stale)
-            return skipped(stale);
-        const secret = needsCredentials ? await kube.get(credentialsRef(plan)) : null;
-        const known = decodeCredentials(secret);
-        maskCredentials(known, log);
-        const rendered = renderPreview(plan, o, known);
-        maskCredentials(rendered.credentials.values, log);
-        if (rendered.credentials.generated.length)
-            log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
-        const objects = await guardScope(kube, rendered.objects, o.allowClusterScoped, owner);
-        // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-        await log.group('Validate', () => validateObjects(kube, objects));
-        const urls = serviceUrls(objects, plan.scheme);
-        const url = primaryUrl(urls, plan.host);
-        deploymentId = await log.group('GitHub deployment', async () => {
-            const id = await github.createDeployment({
-                ref: plan.ref,
-                environment: plan.environment,
-                description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
-                payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
-            });
-            await github.setStatus(id, {
-                state: 'in_progress',
-                description: 'Deploying the preview',
-                logUrl: plan.logUrl,
-            });
-            log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
-            return id;
-        });
-        const id = deploymentId;
-        const outcome = (status, rest) => ({
-            ...skipped(''),
-            status,
-            url,
-            urls,
-            deploymentId: id,
-            ...rest,
-        });
-        const applyStarted = Date.now();
-        const applied = await log.group('Apply', async () => {
-            const result = await applyPreview(kube, owner, objects, {
-                [ANNOTATION.headSha]: plan.pr.head.sha,
-                [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
-                [ANNOTATION.runId]: plan.runId,
-                [ANNOTATION.deployedAt]: new Date().toISOString(),
-                [ANNOTATION.environment]: plan.environment,
-                [ANNOTATION.url]: url,
-            }, live, deadline, log);
-            log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
-            return result;
-        });
-        const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
-        const workloads = waitedWorkloads(applied.applied);
-        if (!o.wait) {
-            await report(github, plan, id, {
-                state: 'success',
-                description: NOT_CHECKED_STATUS,
-                environmentUrl: url,
-            }, log);
-            return outcome('deployed', {
-                pruned,
-                readinessChecked: false,
-                workloads: workloads.map((w) => ({
-                    object: w,
-                    readiness: { state: 'progressing', message: 'readiness not checked' },
-                })),
-            });
-        }
-        const waited = await log.group('Wait', () => waitForWorkloads(kube, plan.namespace, ownerSelector(owner), workloads, deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), applyStarted));
-        if (waited.outcome === 'ready') {
-            await report(github, plan, id, {
-                state: 'success',
-                description: `Ready at ${plan.pr.head.sha.slice(0, 7)}`,
-                environmentUrl: url,
-            }, log);
-            const notes = await frontDoorNotes(kube, plan, objects, urls, ownerSelector(owner), deadline);
-            return outcome('deployed', { pruned, workloads: waited.workloads, notes });
-        }
-        const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
-        const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
-        const diagnoses = await log.group('Diagnose', async () => {
-            const events = await namespaceEvents(kube, plan.namespace);
-            const found = await Promise.all(failedFirst.map((w) => diagnose(kube, plan.namespace, w, events)));
-            for (const d of found)
-                for (const line of d.details)
-                    log.info(line);
-            return found;
-        });
-        const reason = waited.outcome === 'timeout'
-            ? `Not ready within ${Math.round(o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
-            : (diagnoses[0]?.headline ?? 'a workload failed');
-        await report(github, plan, id, { state: 'failure', description: reason }, log);
-        return outcome('failed', { pruned, workloads: waited.workloads, diagnoses, reason });
-    }
-    catch (e) {
-        // A close that removed the namespace mid-deploy is not a failure of this run: the preview stays removed.
-        const now = await kube
-            .get({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
-            .catch(() => undefined);
-        const removed = now === null ||
-            (now !== undefined &&
-                (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
-        if (deploymentId !== null) {
-            const status = removed
-                ? {
-                    state: 'inactive',
-                    description: 'The pull request was closed while deploying; nothing was left running',
-                }
-                : { state: 'error', description: `Deploy error: ${e.message}` };
-            await github
-                .setStatus(deploymentId, { ...status, logUrl: plan.logUrl })
-                .catch((ge) => log.warning(`could not report to GitHub: ${ge.message}`));
-        }
-        if (removed)
-            return {
-                ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
-                deploymentId,
-            };
-        throw e;
-    }
-    finally {
-        await lock.release();
-    }
-}
 /**
- * The final status of this run's deployment, then the repair of earlier ones that a failed or interrupted run
- * left in progress. If GitHub will not take it even after retries, the run fails saying what state the preview is in.
+ * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
+ * after retries, the run fails saying what state the preview is in.
  */
-async function report(github, plan, id, status, log) {
+async function report(r, id, status) {
+    const { plan } = r;
     try {
-        await github.setStatus(id, { ...status, logUrl: plan.logUrl });
+        await r.github.setStatus(id, { ...status, logUrl: plan.logUrl });
     }
     catch (e) {
         const where = status.state === 'success'
@@ -43961,10 +43945,10 @@ async function report(github, plan, id, status, log) {
         throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
     }
     try {
-        await tidyEarlierDeployments(github, plan.environment, id, status.state === 'success', plan.logUrl);
+        await tidyEarlierDeployments(r.github, plan.environment, id, status.state === 'success', plan.logUrl);
     }
     catch (e) {
-        log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
+        r.log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
     }
 }
 /** The namespaces of every live preview of a repository on the cluster. */
@@ -43973,6 +43957,87 @@ async function livePreviews(kube, repository) {
         labelSelector: repositorySelector(repository),
     });
     return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+const PREFIX = 'pod-security.kubernetes.io';
+/**
+ * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
+ * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
+ */
+function podSecurityLabels(level) {
+    return {
+        [`${PREFIX}/enforce`]: level,
+        [`${PREFIX}/enforce-version`]: 'latest',
+        [`${PREFIX}/warn`]: 'restricted',
+        [`${PREFIX}/warn-version`]: 'latest',
+        [`${PREFIX}/audit`]: 'restricted',
+        [`${PREFIX}/audit-version`]: 'latest',
+    };
+}
+/**
+ * Its own field manager: the labels stay when the action later applies the namespace with its ownership labels,
+ * and change when the input changes.
+ */
+const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
+/** Labels the preview's namespace; done before anything that makes pods is applied. */
+async function labelPodSecurity(kube, namespace, level) {
+    await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: podSecurityLabels(level) },
+    }, { fieldManager: POD_SECURITY_MANAGER });
+}
+
+;// CONCATENATED MODULE: ./src/deploy.ts
+// Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
+// GitHub deployment → apply and prune → wait → report. Each step is in deploy-steps.ts.
+
+
+
+
+
+
+async function deploy(plan, options, kube, github, log) {
+    const run = await startRun(plan, options, kube, github, log);
+    const existing = await renderFirst(run);
+    const early = await lookBeforeClaiming(run, existing);
+    if (early)
+        return skipped(early);
+    await checkLivePreviewLimit(run, existing);
+    const namespace = await ensureNamespace(run.kube, run.owner, existing);
+    await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity);
+    const lock = await claimPreview(run);
+    if (lock instanceof NotWaitingError)
+        return skipped(lock.message);
+    let deploymentId = null;
+    try {
+        const live = await lookAgain(run, namespace);
+        if (typeof live === 'string')
+            return skipped(live);
+        const { objects, urls, url } = await prepareObjects(run);
+        const id = (deploymentId = await startDeployment(run, urls));
+        const since = Date.now();
+        const applied = await applyObjects(run, objects, url, live);
+        const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
+        const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
+        const done = (status, rest) => ({
+            ...skipped(''),
+            status,
+            url,
+            urls,
+            deploymentId: id,
+            pruned,
+            ...rest,
+        });
+        return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
+    }
+    catch (e) {
+        return await afterError(run, namespace, deploymentId, e);
+    }
+    finally {
+        await lock.release();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/kube/terminating.ts

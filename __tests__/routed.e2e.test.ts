@@ -30,9 +30,14 @@ function get(host: string): Promise<{ code: number; body: string }> {
 }
 
 // The bundled web template runs `args` with the image's entrypoint; the tools image has none, so they are the
-// command: write a page naming the pod, and serve it on the port the Service targets (web.port).
-const page =
-  'mkdir -p /www && echo "served by $(hostname)" > /www/index.html && exec httpd -f -p 3000 -h /www'
+// command: write a page naming the pod, and serve it on the port the Service targets (web.port). httpd runs as a
+// child, so that the shell ends on SIGTERM (as PID 1 httpd would ignore it, and the close would wait 30 s for
+// the pod's grace period).
+const page = [
+  'mkdir -p /www && echo "served by $(hostname)" > /www/index.html',
+  "trap 'exit 0' TERM",
+  'httpd -f -p 3000 -h /www & wait',
+].join('\n')
 const values = `web:
   args: ${JSON.stringify(['sh', '-c', page])}
   healthPath: /index.html

@@ -1,0 +1,118 @@
+// A preview's URL, through the local cluster's real controller, to a pod that really runs: the bundled web,
+// Service and route templates, with the web Deployment placed on the real node (cluster/node/) running busybox
+// httpd from the tools image. Traefik (cluster/gateway/) reads the route, proxies to the pod's IP (the real node's
+// pod network is routed on this machine) and returns the page the pod wrote; after the PR closes, 404.
+import { request } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from '@jest/globals'
+import { eventually } from './harness/kube.js'
+import { previewHarness } from './harness/preview.js'
+import { realNode, realNodeWorkspace } from './harness/real-node.js'
+
+const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
+const { kube, run } = previewHarness({ timeout: '90s' })
+const HTTP = process.env.PREVIEW_TEST_CLUSTER_HTTP ?? ''
+const GATEWAY = process.env.PREVIEW_TEST_CLUSTER_GATEWAY ?? ''
+
+/** GET / for a host through the local Traefik: the status code and the body. */
+function get(host: string): Promise<{ code: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${HTTP}/`, { headers: { host }, timeout: 10_000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.end()
+  })
+}
+
+// The bundled web template runs `args` with the image's entrypoint; the tools image has none, so they are the
+// command: write a page naming the pod, and serve it on the port the Service targets (web.port). httpd runs as a
+// child, so that the shell ends on SIGTERM (as PID 1 httpd would ignore it, and the close would wait 30 s for
+// the pod's grace period).
+const page = [
+  'mkdir -p /www && echo "served by $(hostname)" > /www/index.html',
+  "trap 'exit 0' TERM",
+  'httpd -f -p 3000 -h /www & wait',
+].join('\n')
+const values = `web:
+  args: ${JSON.stringify(['sh', '-c', page])}
+  healthPath: /index.html
+  resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 64Mi } }
+`
+
+/** Deploys (or closes) a PR whose web, Service and route are the bundled templates, the web pod on the real node. */
+const deploy = (repository: string, number: number, inputs: Record<string, string> = {}, action?: 'closed') =>
+  run(
+    { repository, number, ...(action ? { action } : {}) },
+    { templates: 'preview', image: realNode().toolsImage, values, ...inputs },
+    {
+      workspace: realNodeWorkspace(
+        {},
+        { dir: TEMPLATES, names: ['values.yaml', 'app-config.yaml', 'web.yaml', 'routes.yaml'] },
+      ),
+    },
+  )
+
+/** Opens a preview, checks Traefik serves the pod's own page on its host, closes it and checks the 404. */
+async function routedToTheRealPod(
+  repository: string,
+  inputs: Record<string, string>,
+  routes: (namespace: string) => Promise<unknown>,
+) {
+  const opened = await deploy(repository, 1, inputs)
+  expect(opened.code === 0 ? '' : opened.log).toBe('')
+  expect(opened.outputs.status).toBe('deployed')
+  const ns = opened.outputs.namespace!
+  await routes(ns)
+  const [pod, ...others] = (
+    await kube.core.listNamespacedPod({ namespace: ns, labelSelector: 'app.kubernetes.io/name=web' })
+  ).items
+  expect(others).toEqual([])
+  expect(pod!.spec!.nodeName).toBe(realNode().name)
+  const host = new URL(opened.outputs.url!).host
+  const reply = await eventually(
+    `Traefik to serve ${host} from the pod`,
+    () => get(host),
+    (r) => r.code === 200,
+    20_000,
+  )
+  expect(reply.body).toBe(`served by ${pod!.metadata!.name}\n`)
+
+  const closed = await deploy(repository, 1, inputs, 'closed')
+  expect(closed.outputs.status).toBe('destroyed')
+  await eventually(
+    `${host} to be gone`,
+    () => get(host),
+    (r) => r.code === 404,
+    30_000,
+  )
+  return opened
+}
+
+describe('a preview routed by the real controller to a pod on the real node', () => {
+  test('Ingress mode: 200 with the page the pod serves, 404 after the PR closes', async () => {
+    const opened = await routedToTheRealPod('acme/routed-ingress', {}, async (namespace) => {
+      const ingresses = (await kube.networking.listNamespacedIngress({ namespace })).items
+      expect(ingresses.map((i) => [i.metadata!.name, i.spec!.ingressClassName])).toEqual([['web', 'traefik']])
+    })
+    expect(opened.summary).toContain('Ingress web: picked up by the traefik controller')
+  }, 240_000)
+
+  test("Gateway mode: the HTTPRoute on the shared Gateway, 200 with the pod's page, 404 after close", async () => {
+    expect(GATEWAY).toBe('preview-gateway/previews')
+    const opened = await routedToTheRealPod(
+      'acme/routed-gateway',
+      { gateway: GATEWAY },
+      async (namespace) => {
+        expect((await kube.networking.listNamespacedIngress({ namespace })).items).toEqual([])
+        const routes = await kube.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace)
+        expect(routes.items.map((r) => r.metadata!.name)).toEqual(['web'])
+      },
+    )
+    expect(opened.log).toMatch(/HTTPRoute web: accepted by Gateway preview-gateway\/previews/)
+  }, 240_000)
+})

@@ -17,11 +17,35 @@ describe('containerProblem', () => {
 
   it('says how a finished container ended', () => {
     expect(
-      containerProblem({ name: 'migrate', state: { terminated: { exitCode: 3, reason: 'Error' } } }).summary,
+      containerProblem({ name: 'migrate', state: { terminated: { exitCode: 3, reason: 'Error' } } }, 'Never')
+        .summary,
     ).toBe('terminated (exit code 3)')
     expect(
-      containerProblem({ name: 'x', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }).summary,
+      containerProblem({ name: 'x', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }, 'Never')
+        .summary,
     ).toBe('terminated (exit code 137, OOMKilled)')
+    expect(
+      containerProblem(
+        { name: 'x', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+        'OnFailure',
+      ).summary,
+    ).toBe('terminated (exit code 0, Completed)')
+  })
+
+  it('calls a container that exited and will be started again a crash loop, before the kubelet says so', () => {
+    expect(
+      containerProblem({
+        name: 'web',
+        restartCount: 1,
+        state: { terminated: { exitCode: 1, reason: 'Error' } },
+      }),
+    ).toEqual({ summary: 'CrashLoopBackOff (restarted 1 time; last exit code 1)', previousLog: false })
+    expect(
+      containerProblem(
+        { name: 'job', restartCount: 0, state: { terminated: { exitCode: 2, reason: 'Error' } } },
+        'OnFailure',
+      ).summary,
+    ).toBe('CrashLoopBackOff (restarted 0 times; last exit code 2)')
   })
 
   it('passes on why a container waits, and says when a running one has not passed its probe', () => {

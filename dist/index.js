@@ -42901,7 +42901,11 @@ const exitText = (s) => s
         .join(', ')
     : '';
 const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
-function containerProblem(c) {
+/**
+ * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
+ * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
+ */
+function containerProblem(c, restartPolicy = 'Always') {
     const waiting = c.state?.waiting;
     const terminated = c.state?.terminated;
     const running = c.state?.running;
@@ -42917,6 +42921,14 @@ function containerProblem(c) {
             };
         }
         return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
+    }
+    const restartsAgain = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && (terminated?.exitCode ?? 0) !== 0);
+    if (terminated && restartsAgain) {
+        const lastExit = exitText(terminated);
+        return {
+            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+            previousLog: false,
+        };
     }
     if (terminated) {
         const why = exitText(terminated);
@@ -42970,7 +42982,7 @@ async function diagnose(kube, namespace, w, allEvents) {
         for (const c of pod.status?.containerStatuses ?? []) {
             if (c.ready)
                 continue;
-            const problem = containerProblem(c);
+            const problem = containerProblem(c, pod.spec?.restartPolicy);
             details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
             // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
             const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');

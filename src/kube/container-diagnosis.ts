@@ -38,7 +38,11 @@ const exitText = (s: ContainerStateLike | undefined): string =>
 
 const restarts = (n: number) => `restarted ${n} time${n === 1 ? '' : 's'}`
 
-export function containerProblem(c: ContainerStatusLike): ContainerProblem {
+/**
+ * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
+ * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
+ */
+export function containerProblem(c: ContainerStatusLike, restartPolicy = 'Always'): ContainerProblem {
   const waiting = c.state?.waiting
   const terminated = c.state?.terminated
   const running = c.state?.running
@@ -54,6 +58,15 @@ export function containerProblem(c: ContainerStatusLike): ContainerProblem {
       }
     }
     return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false }
+  }
+  const restartsAgain =
+    restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && (terminated?.exitCode ?? 0) !== 0)
+  if (terminated && restartsAgain) {
+    const lastExit = exitText(terminated)
+    return {
+      summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+      previousLog: false,
+    }
   }
   if (terminated) {
     const why = exitText(terminated)

@@ -14,6 +14,7 @@ export interface Diagnosis {
 
 interface PodLike {
   metadata: { name: string }
+  spec?: { restartPolicy?: string }
   status?: {
     phase?: string
     reason?: string
@@ -79,7 +80,7 @@ export async function diagnose(
   for (const pod of failing.slice(0, 3)) {
     for (const c of pod.status?.containerStatuses ?? []) {
       if (c.ready) continue
-      const problem = containerProblem(c)
+      const problem = containerProblem(c, pod.spec?.restartPolicy)
       details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`)
       // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
       const read = (previous: boolean) =>

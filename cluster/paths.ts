@@ -1,5 +1,6 @@
 // Where a local cluster keeps its files, and the small helpers the cluster scripts share.
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -87,6 +88,47 @@ export async function freePort(taken: Set<number> = new Set()): Promise<number> 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Polls `check` every 100 ms (a throw counts as not yet) until it holds, or fails naming what it waited for. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return
+    await sleep(100)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+export interface ProcessGroup {
+  /** Where each process's output goes: `<logs>/<name>.log`. */
+  logs: string
+  /** The live processes by name; one that exits is removed. */
+  children: Map<string, ChildProcess>
+  /** True once the group is being stopped: exits are then expected and not logged. */
+  stopping: () => boolean
+  log: (message: string) => void
+}
+
+/** Starts one process of a group, its output appended to its log file, its exit logged unless the group stops. */
+export function startLogged(
+  g: ProcessGroup,
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
+  const out = createWriteStream(join(g.logs, `${name}.log`), { flags: 'a' })
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+  child.stdout!.pipe(out)
+  child.stderr!.pipe(out)
+  g.children.set(name, child)
+  child.on('exit', (code, signal) => {
+    if (g.children.get(name) === child) g.children.delete(name)
+    if (!g.stopping()) g.log(`${name} exited (code ${code}, signal ${signal}); see logs/${name}.log`)
+  })
+  g.log(`started ${name} (pid ${child.pid})`)
+  return child
+}
 
 /** Resident memory of a process in MiB, from /proc (0 when it is gone). */
 export function rssMiB(pid: number): number {

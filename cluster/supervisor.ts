@@ -2,13 +2,21 @@
 // the kubelet for one fake node). Started detached by `cluster/cli.ts up`; it leads one process group with every
 // component in it, so `down` stops them all at once. SIGUSR2 restarts kube-apiserver (for fault tests).
 // Usage: node cluster/supervisor.ts <cluster dir>
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
 import { startGateway } from './gateway/controller.ts'
-import { CLUSTER_DIR, files, readJson, sleep, type ClusterConfig, type ClusterState } from './paths.ts'
+import {
+  CLUSTER_DIR,
+  files,
+  readJson,
+  startLogged,
+  until,
+  type ClusterConfig,
+  type ClusterState,
+} from './paths.ts'
 import { startRealNode } from './node/supervise.ts'
 
 const dir = process.argv[2]
@@ -36,19 +44,9 @@ const server = `https://127.0.0.1:${ports.apiserver}`
 const children = new Map<string, ChildProcess>()
 let stopping = false
 
-function start(name: string, args: string[], binary = join(bin, name), env = process.env): ChildProcess {
-  const out = createWriteStream(join(f.logs, `${name}.log`), { flags: 'a' })
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
-  child.stdout!.pipe(out)
-  child.stderr!.pipe(out)
-  children.set(name, child)
-  child.on('exit', (code, signal) => {
-    if (children.get(name) === child) children.delete(name)
-    if (!stopping) log(`${name} exited (code ${code}, signal ${signal}); see logs/${name}.log`)
-  })
-  log(`started ${name} (pid ${child.pid})`)
-  return child
-}
+const group = { logs: f.logs, children, stopping: () => stopping, log }
+const start = (name: string, args: string[], binary = join(bin, name), env = process.env): ChildProcess =>
+  startLogged(group, name, binary, args, env)
 
 const apiserverArgs = [
   `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
@@ -89,15 +87,6 @@ function api(method: string, path: string, body?: unknown): Promise<{ status: nu
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.end(body === undefined ? undefined : JSON.stringify(body))
   })
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 const apiserverReady = () =>

@@ -7,7 +7,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { sleep } from '../paths.ts'
+import { until } from '../paths.ts'
+
+/** How long each step of starting the controller may take. */
+const STEP_TIMEOUT_MS = 60_000
 
 export const GATEWAY_NAMESPACE = 'preview-gateway'
 export const GATEWAY_NAME = 'previews'
@@ -29,15 +32,6 @@ export interface GatewayOptions {
   api: Api
   start: (name: string, args: string[], binary: string, env: NodeJS.ProcessEnv) => ChildProcess
   log: (message: string) => void
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 async function create(api: Api, path: string, body: unknown): Promise<void> {
@@ -73,8 +67,10 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     }),
     ...crds.map((crd) => create(o.api, CRD, crd)),
   ])
-  await until('the Gateway API CRDs', async () =>
-    (await Promise.all(crds.map((c) => established(c.metadata.name)))).every(Boolean),
+  await until(
+    'the Gateway API CRDs',
+    async () => (await Promise.all(crds.map((c) => established(c.metadata.name)))).every(Boolean),
+    STEP_TIMEOUT_MS,
   )
   o.log(`Gateway API CRDs established (${crds.length})`)
   await Promise.all([
@@ -146,16 +142,21 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
       no_proxy: '',
     },
   )
-  await until('the Gateway to be programmed', async () => {
-    const res = await o.api('GET', `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways/${GATEWAY_NAME}`)
-    const conditions = (
-      JSON.parse(res.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }
-    ).status?.conditions
-    return Boolean(conditions?.some((c) => c.type === 'Programmed' && c.status === 'True'))
-  })
+  await until(
+    'the Gateway to be programmed',
+    async () => {
+      const res = await o.api('GET', `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways/${GATEWAY_NAME}`)
+      const conditions = (
+        JSON.parse(res.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }
+      ).status?.conditions
+      return Boolean(conditions?.some((c) => c.type === 'Programmed' && c.status === 'True'))
+    },
+    STEP_TIMEOUT_MS,
+  )
   await until(
     'Traefik to answer on its HTTP port',
     async () => (await status(o.httpPort, 'nothing.invalid')) === 404,
+    STEP_TIMEOUT_MS,
   )
   o.log(`Traefik serves http://127.0.0.1:${o.httpPort} for Gateway ${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`)
   return { gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, http: `http://127.0.0.1:${o.httpPort}` }

@@ -1,10 +1,11 @@
 // The local cluster's real node: containerd + runc, the CNI bridge, a kubelet, kube-proxy and CoreDNS in a
 // network namespace of its own, with images built from Debian packages imported into containerd. The
 // supervisor prepares it while the control plane starts (network, containerd, images), then joins it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer, type Server } from 'node:net'
 import { join } from 'node:path'
+import { startLogged } from '../paths.ts'
 import { linkStore } from './image-store.ts'
 import { claimSlot, cleanupNode, createCgroupRoot, createNetwork, inNetns } from './host.ts'
 import {
@@ -59,19 +60,10 @@ export function prepareRealNode(
   let stopped = false
   let forwarder: Server | undefined
 
+  const group = { logs, children, stopping: () => stopped, log }
   function start(name: string, cmd: string, args: string[]): ChildProcess {
-    const out = createWriteStream(join(logs, `${name}.log`), { flags: 'a' })
     const [c, a] = inNetns(l, cmd, args) as [string, string[]]
-    const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'] })
-    child.stdout!.pipe(out)
-    child.stderr!.pipe(out)
-    children.set(name, child)
-    child.on('exit', (code, signal) => {
-      if (children.get(name) === child) children.delete(name)
-      if (!stopped) log(`${name} exited (code ${code}, signal ${signal}); see logs/${name}.log`)
-    })
-    log(`started ${name} (pid ${child.pid})`)
-    return child
+    return startLogged(group, name, c, a)
   }
 
   const ctr = (...args: string[]) =>

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as k8s from '@kubernetes/client-node'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { eventually, sha } from './harness/kube.js'
-import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
 
 const { kube, gh, run: runPreview, latestStates } = previewHarness({ action: 'synchronize', timeout: '2m' })
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, runId = 1) =>
@@ -18,8 +18,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const webImage = async (ns: string) =>
   (await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec!.template.spec!
     .containers[0]!.image
-const isCreate = (sha: string) => (r: { body: unknown }) =>
-  (r.body as { ref?: string } | undefined)?.ref === sha
 
 describe('two runs of one PR at once: the newer head commit wins', () => {
   test('the older run reaches the cluster last: it sees the newer commit deployed and leaves it', async () => {
@@ -70,7 +68,7 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
     const [older, newer] = [sha('race-lock-1'), sha('race-lock-2')]
     gh.faults.push({
       operationId: 'repos/create-deployment',
-      match: isCreate(older),
+      match: createOf(older),
       delayMs: 3000,
       times: 1,
     })
@@ -78,7 +76,7 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
     await eventually(
       'the older run to ask for its deployment',
       async () => gh.requests,
-      (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(older)(r)),
+      (rs) => rs.some(createOf(older)),
     )
     const b = await run(
       { repository: repo, number: 12, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
@@ -96,12 +94,12 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
 test('a close during a deploy: the preview stays removed and every deployment ends inactive', async () => {
   const repo = 'acme/close-race'
   const head = sha('close-race')
-  gh.faults.push({ operationId: 'repos/create-deployment', match: isCreate(head), delayMs: 3000, times: 1 })
+  gh.faults.push({ operationId: 'repos/create-deployment', match: createOf(head), delayMs: 3000, times: 1 })
   const deploying = run({ repository: repo, number: 13, sha: head, action: 'opened' })
   await eventually(
     'the deploy to be under way',
     async () => gh.requests,
-    (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(head)(r)),
+    (rs) => rs.some(createOf(head)),
   )
   gh.pulls.set(
     repo,
@@ -194,7 +192,7 @@ describe('kube-apiserver killed in the middle of a deploy', () => {
     await eventually(
       'the deploy to reach GitHub',
       async () => gh.requests,
-      (rs) => rs.some((r) => r.operationId === 'repos/create-deployment' && isCreate(head)(r)),
+      (rs) => rs.some(createOf(head)),
       60_000,
     )
     await promisify(execFile)(process.execPath, [cli, 'restart-apiserver', '--name', name])

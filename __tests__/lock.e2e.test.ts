@@ -3,12 +3,10 @@
 import { describe, expect, test } from '@jest/globals'
 import { CoordinationV1Api } from '@kubernetes/client-node'
 import { eventually, sha } from './harness/kube.js'
-import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
 import { webApp, workspaceWith } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview } = previewHarness({ action: 'synchronize' })
-const createOf = (head: string) => (r: { operationId: string | null; body: unknown }) =>
-  r.operationId === 'repos/create-deployment' && (r.body as { ref?: string } | undefined)?.ref === head
 const asked = (head: string) =>
   eventually(
     'the run to ask GitHub for its deployment',

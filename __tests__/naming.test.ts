@@ -75,3 +75,36 @@ describe('names derived from a long repository name', () => {
     }
   })
 })
+
+describe('names derived from varied repository names', () => {
+  const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+  const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/
+  test.each([
+    ['acme/shop', 7],
+    ['Acme/My_Repo.JS', 1],
+    ['acme/___', 42],
+    ['acme/-leading-and-trailing-', 3],
+    [`${'o'.repeat(39)}/${'r'.repeat(100)}`, 999999],
+    ['acme/ünïcode-repo', 12],
+    ['acme/a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f', 5],
+  ])('%s #%d: every name fits a DNS label, every label value is valid', async (repository, pr) => {
+    const { previewName, previewNames, hostName } = await import('../src/naming.js')
+    const { ownerLabels } = await import('../src/ownership.js')
+    const names = previewNames('preview', repository, pr)
+    for (const v of [
+      names.namespace,
+      previewName(names),
+      hostName(names, 'example.test').split('.')[0]!,
+      hostName(names, 'example.test', 'elasticsearch').split('.')[0]!,
+    ]) {
+      expect(v.length).toBeLessThanOrEqual(63)
+      expect(v).toMatch(dnsLabel)
+    }
+    for (const v of Object.values(ownerLabels({ repository, pr, namespace: names.namespace }))) {
+      expect(v.length).toBeLessThanOrEqual(63)
+      expect(v).toMatch(labelValue)
+    }
+    expect(previewName(names)).toMatch(new RegExp(`-pr-${pr}$`))
+    expect(previewName(names)).not.toBe(previewName(previewNames('preview', `${repository}x`, pr)))
+  })
+})

@@ -1,9 +1,7 @@
 // The bundled stack, rendered as a deploy renders it, checked against what real pods on a real cluster need: the
 // images' documented health checks with real timeouts, Rails' conventions, capped disk, Pod Security "baseline",
 // private registries, switching services off and replacing single files.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { renderPreview } from '../src/deploy.js'
 import { parsePullRequestEvent } from '../src/event.js'
@@ -14,6 +12,7 @@ import { withSecretData } from '../src/secret-data.js'
 import { DEFAULT_QUOTA, parseSettings } from '../src/settings.js'
 import { loadTemplates, templatePath } from '../src/templates.js'
 import { pullRequestEvent } from './harness/events.js'
+import { workspaceWith } from './harness/workspace.js'
 
 type Obj = KubeObject & Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 type Container = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -417,21 +416,15 @@ describe('private images', () => {
 
 describe('extra-templates', () => {
   test('a file of the same name replaces the bundled one, an empty one removes it, new ones are added', () => {
-    const workspace = mkdtempSync(join(tmpdir(), 'extra-'))
-    mkdirSync(join(workspace, 'preview'))
-    writeFileSync(
-      join(workspace, 'preview', 'worker.yaml'),
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: {{values.worker.replicas}}\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n        - name: good_job\n          image: {{image}}\n          args: {{values.worker.args}}\n',
-    )
-    writeFileSync(join(workspace, 'preview', 'kibana.yaml'), '')
-    writeFileSync(
-      join(workspace, 'preview', 'mailpit.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mailpit\ndata:\n  from: {{values.mailpit.from}}\n',
-    )
-    writeFileSync(
-      join(workspace, 'preview', 'values.yaml'),
-      "worker:\n  args: ['bundle', 'exec', 'good_job', 'start']\nmailpit:\n  from: preview@example.com\n",
-    )
+    const workspace = workspaceWith({
+      'worker.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: {{values.worker.replicas}}\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n        - name: good_job\n          image: {{image}}\n          args: {{values.worker.args}}\n',
+      'kibana.yaml': '',
+      'mailpit.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mailpit\ndata:\n  from: {{values.mailpit.from}}\n',
+      'values.yaml':
+        "worker:\n  args: ['bundle', 'exec', 'good_job', 'start']\nmailpit:\n  from: preview@example.com\n",
+    })
     const r = renderStack({ workspace, extra: 'preview' })
     const worker = get(r, 'Deployment', 'worker')
     expect(containers(worker)).toEqual([
@@ -451,12 +444,9 @@ describe('extra-templates', () => {
   })
 
   test('an error in an extra template names that file, and the annotation points into the extra folder', () => {
-    const workspace = mkdtempSync(join(tmpdir(), 'extra-'))
-    mkdirSync(join(workspace, 'preview'))
-    writeFileSync(
-      join(workspace, 'preview', 'web.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n',
-    )
+    const workspace = workspaceWith({
+      'web.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n',
+    })
     expect(() => renderStack({ workspace, extra: 'preview' })).toThrow(
       /^web.yaml:1: .*not a valid Kubernetes name/,
     )

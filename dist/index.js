@@ -41099,13 +41099,7 @@ function fieldLine(o, field) {
     const source = sources.get(o);
     if (!source)
         return undefined;
-    const path = fieldPath(field);
-    for (let n = path.length; n > 0; n--) {
-        const node = source.document.getIn(path.slice(0, n), true);
-        if (node?.range)
-            return lineOf(source.text, node.range[0]);
-    }
-    return source.line;
+    return lineOfPath(source.document, source.text, fieldPath(field)) ?? source.line;
 }
 class TemplateError extends Error {
     file;
@@ -41476,8 +41470,12 @@ const FINAL = ['success', 'failure', 'error', 'inactive'];
 async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
     const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
     const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
-    await mapLimit(stale, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }));
-    return stale.map((d) => d.id);
+    return markInactive(github, stale, 'Superseded by a later deploy', logUrl);
+}
+/** Marks the deployments inactive, a few GitHub calls at a time; returns their ids. */
+async function markInactive(github, deployments, description, logUrl) {
+    await mapLimit(deployments, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description, logUrl }));
+    return deployments.map((d) => d.id);
 }
 
 ;// CONCATENATED MODULE: ./src/registry.ts
@@ -41507,18 +41505,19 @@ function registryOf(image) {
         return first;
     return DOCKER_HUB;
 }
+/** The base64 `user:password` of a dockerconfig's `auth` field. */
+const basicAuth = (login) => Buffer.from(`${login.username}:${login.password}`).toString('base64');
 /** The `.dockerconfigjson` of one registry login. */
 function dockerConfigJson(registry, login) {
-    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
     return JSON.stringify({
-        auths: { [registry]: { username: login.username, password: login.password, auth } },
+        auths: { [registry]: { username: login.username, password: login.password, auth: basicAuth(login) } },
     });
 }
 /** What a log must hide: the password and the base64 `auth` that contains it. */
 function registrySecrets(login) {
     if (!login)
         return [];
-    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
+    return [login.password, basicAuth(login)];
 }
 /** The pull Secret and the default ServiceAccount that uses it; none without a login. */
 function registryObjects(image, login) {
@@ -42866,15 +42865,15 @@ async function applyReplacing(kube, owner, obj, deadline, log) {
     catch (e) {
         if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind))
             throw e;
-        const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field';
+        const field = e.causes.find((c) => c.field)?.field ?? 'a field';
         return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
     if (obj.kind === 'Job' && readiness(result).state === 'failed')
-        return replace(kube, owner, result, deadline, log, 'it failed last time', obj);
+        return replace(kube, owner, obj, deadline, log, 'it failed last time');
     return result;
 }
-async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
-    const ref = refOf(desired);
+async function replace(kube, owner, obj, deadline, log, why) {
+    const ref = refOf(obj);
     const live = await kube.get(ref);
     if (live) {
         if (!isOwnedBy(live, owner))
@@ -42883,7 +42882,7 @@ async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
         await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
         await waitUntilGone(kube, ref, deadline);
     }
-    return kube.apply(desired);
+    return kube.apply(obj);
 }
 
 ;// CONCATENATED MODULE: ./src/kube/container-diagnosis.ts
@@ -43175,12 +43174,6 @@ function guardKube(kube, lock) {
     };
     return {
         ...kube,
-        server: kube.server,
-        resource: (v, k) => kube.resource(v, k),
-        get: (r) => kube.get(r),
-        list: (...a) => kube.list(...a),
-        watch: (...a) => kube.watch(...a),
-        podLogs: (...a) => kube.podLogs(...a),
         apply: checked((o, opts) => kube.apply(o, opts)),
         create: checked((o) => kube.create(o)),
         replace: checked((o) => kube.replace(o)),
@@ -43191,8 +43184,6 @@ function guardKube(kube, lock) {
 function guardGitHub(github, lock) {
     return {
         ...github,
-        pullRequest: (n) => github.pullRequest(n),
-        listDeployments: (e, r) => github.listDeployments(e, r),
         createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
         setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
         upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
@@ -43399,6 +43390,7 @@ function planPreview(pr, settings, run) {
     const domain = settings.domain || FALLBACK_DOMAIN;
     const host = hostName(names, domain);
     const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    const scheme = schemeOf(settings);
     return {
         action,
         reason,
@@ -43408,12 +43400,12 @@ function planPreview(pr, settings, run) {
         environment: settings.environment || `preview/pr-${pr.number}`,
         domain,
         host,
-        url: `${schemeOf(settings)}://${host}`,
+        url: `${scheme}://${host}`,
         image,
         ref: pr.head.sha,
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
         runId: run.runId,
-        scheme: schemeOf(settings),
+        scheme,
     };
 }
 /** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
@@ -43793,7 +43785,7 @@ async function claimPreview(r) {
  */
 async function lookAgain(r, namespace) {
     const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
-    if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+    if (!live || isRemoved(live, namespace)) {
         return 'the preview was removed while this run was starting (the pull request was closed)';
     }
     const stale = await staleness(r.plan, r.github, live, r.log);
@@ -43803,6 +43795,8 @@ async function lookAgain(r, namespace) {
     }
     return stale ?? live;
 }
+/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
+const isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
 async function prepareObjects(r) {
     const rendered = await renderWithStoredCredentials(r, true);
@@ -43897,9 +43891,7 @@ async function afterError(r, namespace, deploymentId, e) {
     const now = await r.kube
         .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
         .catch(() => undefined);
-    const removed = now === null ||
-        (now !== undefined &&
-            (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
+    const removed = now !== undefined && isRemoved(now, namespace);
     if (deploymentId !== null) {
         const status = removed
             ? {
@@ -44180,13 +44172,9 @@ async function removePreview(target, o, kube, github, log, announce = async () =
     const inactivated = await log.group('GitHub deployments', async () => {
         const deployments = await github.listDeployments(plan.environment);
         const active = deployments.filter((d) => d.latestState !== 'inactive');
-        await mapLimit(active, GITHUB_PARALLEL, (d) => github.setStatus(d.id, {
-            state: 'inactive',
-            description: `Preview removed: ${target.why}`,
-            logUrl: plan.logUrl,
-        }));
+        const ids = await markInactive(github, active, `Preview removed: ${target.why}`, plan.logUrl);
         log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`);
-        return active.map((d) => d.id);
+        return ids;
     });
     let environment = 'kept';
     if (o.deleteEnvironment) {
@@ -49681,34 +49669,30 @@ async function sweep(o, kube, github, log) {
         if (r.status === 'fulfilled')
             return r.value;
         const ns = previews[i];
-        const a = ns.metadata.annotations ?? {};
         const why = r.reason?.message ?? String(r.reason);
         log.warning(`PR #${ns.metadata.labels?.[LABEL.pr] ?? '?'} ${ns.metadata.name}: ${why}`);
-        return {
-            namespace: ns.metadata.name,
-            pr: Number(ns.metadata.labels?.[LABEL.pr]),
-            deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
-            sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
-            url: a[ANNOTATION.url] ?? '',
-            ready: 'unknown',
-            decision: 'failed',
-            why,
-        };
+        return { ...describe(ns), ready: 'unknown', decision: 'failed', why };
     });
 }
-async function sweepOne(ns, o, kube, github, log) {
+/** What the namespace's labels and annotations say about its preview. */
+function describe(ns) {
     const a = ns.metadata.annotations ?? {};
-    const pr = Number(ns.metadata.labels?.[LABEL.pr]);
-    const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`;
-    const state = (await github.pullRequest(pr))?.state ?? null;
-    const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
-    const why = sweepReason(state, deployedAt, o.ttlMs, o.now);
-    const row = {
+    return {
         namespace: ns.metadata.name,
-        pr,
-        deployedAt,
+        pr: Number(ns.metadata.labels?.[LABEL.pr]),
+        deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
         sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
         url: a[ANNOTATION.url] ?? '',
+    };
+}
+async function sweepOne(ns, o, kube, github, log) {
+    const known = describe(ns);
+    const { pr } = known;
+    const environment = ns.metadata.annotations?.[ANNOTATION.environment] ?? `preview/pr-${pr}`;
+    const state = (await github.pullRequest(pr))?.state ?? null;
+    const why = sweepReason(state, known.deployedAt, o.ttlMs, o.now);
+    const row = {
+        ...known,
         ready: await workloadsReady(kube, ns.metadata.name),
         why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
     };
@@ -49906,10 +49890,7 @@ async function run() {
             return;
         }
         const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
-        const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
-            ...GITHUB_RETRY,
-            deadline: Date.now() + settings.timeoutMs,
-        });
+        const github = githubFor(settings, event.repository.owner, event.repository.name);
         if (plan.action === 'destroy') {
             const commentOnPr = settings.comment;
             const outcome = await destroy(plan, {
@@ -50009,10 +49990,7 @@ async function runSweep(settings) {
     if (!owner || !name)
         throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.');
     const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
-    const github = createGitHub(settings.githubToken, owner, name, {
-        ...GITHUB_RETRY,
-        deadline: Date.now() + settings.timeoutMs,
-    });
+    const github = githubFor(settings, owner, name);
     const o = {
         repository,
         ttlMs: settings.ttlMs,
@@ -50031,6 +50009,13 @@ async function runSweep(settings) {
     await writeSummary(sweepSummary(rows, o));
     if (failed.length)
         setFailed(`${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`);
+}
+/** GitHub's retries never wait past the run's timeout. */
+function githubFor(settings, owner, repo) {
+    return createGitHub(settings.githubToken, owner, repo, {
+        ...GITHUB_RETRY,
+        deadline: Date.now() + settings.timeoutMs,
+    });
 }
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
 async function comment(github, plan, body, create) {

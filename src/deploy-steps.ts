@@ -144,7 +144,7 @@ export async function claimPreview(r: Run): Promise<Lock | NotWaitingError> {
  */
 export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObject | string> {
   const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
-  if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+  if (!live || isRemoved(live, namespace)) {
     return 'the preview was removed while this run was starting (the pull request was closed)'
   }
   const stale = await staleness(r.plan, r.github, live, r.log)
@@ -157,6 +157,10 @@ export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObje
   }
   return stale ?? live
 }
+
+/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
+const isRemoved = (now: KubeObject | null, namespace: KubeObject): boolean =>
+  !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)
 
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
 export async function prepareObjects(r: Run) {
@@ -292,10 +296,7 @@ export async function afterError(
   const now = await r.kube
     .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
     .catch(() => undefined)
-  const removed =
-    now === null ||
-    (now !== undefined &&
-      (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)))
+  const removed = now !== undefined && isRemoved(now, namespace)
   if (deploymentId !== null) {
     const status = removed
       ? {

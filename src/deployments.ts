@@ -24,8 +24,18 @@ export async function tidyEarlierDeployments(
   const stale = earlier.filter((d) =>
     succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''),
   )
-  await mapLimit(stale, GITHUB_PARALLEL, (d) =>
-    github.setStatus(d.id, { state: 'inactive', description: 'Superseded by a later deploy', logUrl }),
+  return markInactive(github, stale, 'Superseded by a later deploy', logUrl)
+}
+
+/** Marks the deployments inactive, a few GitHub calls at a time; returns their ids. */
+export async function markInactive(
+  github: GitHub,
+  deployments: Array<{ id: number }>,
+  description: string,
+  logUrl: string,
+): Promise<number[]> {
+  await mapLimit(deployments, GITHUB_PARALLEL, (d) =>
+    github.setStatus(d.id, { state: 'inactive', description, logUrl }),
   )
-  return stale.map((d) => d.id)
+  return deployments.map((d) => d.id)
 }

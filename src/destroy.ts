@@ -5,7 +5,7 @@ import type { GitHub } from './github.js'
 import { OwnershipError, waitUntilGone } from './kube/apply.js'
 import type { Kube } from './kube/client.js'
 import { whyTerminating } from './kube/terminating.js'
-import { GITHUB_PARALLEL, mapLimit } from './limit.js'
+import { markInactive } from './deployments.js'
 import { clusterWideByLabels } from './kube/cluster-wide.js'
 import { parseInventory } from './inventory.js'
 import type { KubeObject } from './render.js'
@@ -107,15 +107,9 @@ export async function removePreview(
   const inactivated = await log.group('GitHub deployments', async () => {
     const deployments = await github.listDeployments(plan.environment)
     const active = deployments.filter((d) => d.latestState !== 'inactive')
-    await mapLimit(active, GITHUB_PARALLEL, (d) =>
-      github.setStatus(d.id, {
-        state: 'inactive',
-        description: `Preview removed: ${target.why}`,
-        logUrl: plan.logUrl,
-      }),
-    )
+    const ids = await markInactive(github, active, `Preview removed: ${target.why}`, plan.logUrl)
     log.info(`marked ${active.length} of ${deployments.length} deployments of ${plan.environment} inactive`)
-    return active.map((d) => d.id)
+    return ids
   })
 
   let environment: DestroyOutcome['environment'] = 'kept'

@@ -71,10 +71,7 @@ export async function run(): Promise<void> {
     const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
       core.info(`kube-apiserver warns: ${w}`),
     )
-    const github = createGitHub(settings.githubToken, event.repository.owner, event.repository.name, {
-      ...GITHUB_RETRY,
-      deadline: Date.now() + settings.timeoutMs,
-    })
+    const github = githubFor(settings, event.repository.owner, event.repository.name)
 
     if (plan.action === 'destroy') {
       const commentOnPr = settings.comment
@@ -189,10 +186,7 @@ async function runSweep(settings: Settings): Promise<void> {
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
   const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
-  const github = createGitHub(settings.githubToken, owner, name, {
-    ...GITHUB_RETRY,
-    deadline: Date.now() + settings.timeoutMs,
-  })
+  const github = githubFor(settings, owner, name)
   const o = {
     repository,
     ttlMs: settings.ttlMs,
@@ -212,6 +206,14 @@ async function runSweep(settings: Settings): Promise<void> {
     core.setFailed(
       `${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`,
     )
+}
+
+/** GitHub's retries never wait past the run's timeout. */
+function githubFor(settings: Settings, owner: string, repo: string): GitHub {
+  return createGitHub(settings.githubToken, owner, repo, {
+    ...GITHUB_RETRY,
+    deadline: Date.now() + settings.timeoutMs,
+  })
 }
 
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */

@@ -88,6 +88,7 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
   const domain = settings.domain || FALLBACK_DOMAIN
   const host = hostName(names, domain)
   const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`
+  const scheme = schemeOf(settings)
   return {
     action,
     reason,
@@ -97,12 +98,12 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
     environment: settings.environment || `preview/pr-${pr.number}`,
     domain,
     host,
-    url: `${schemeOf(settings)}://${host}`,
+    url: `${scheme}://${host}`,
     image,
     ref: pr.head.sha,
     logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
     runId: run.runId,
-    scheme: schemeOf(settings),
+    scheme,
   }
 }
 

@@ -39,18 +39,21 @@ export function registryOf(image: string): string {
   return DOCKER_HUB
 }
 
+/** The base64 `user:password` of a dockerconfig's `auth` field. */
+const basicAuth = (login: RegistryLogin) =>
+  Buffer.from(`${login.username}:${login.password}`).toString('base64')
+
 /** The `.dockerconfigjson` of one registry login. */
 export function dockerConfigJson(registry: string, login: RegistryLogin): string {
-  const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64')
   return JSON.stringify({
-    auths: { [registry]: { username: login.username, password: login.password, auth } },
+    auths: { [registry]: { username: login.username, password: login.password, auth: basicAuth(login) } },
   })
 }
 
 /** What a log must hide: the password and the base64 `auth` that contains it. */
 export function registrySecrets(login: RegistryLogin | null): string[] {
   if (!login) return []
-  return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')]
+  return [login.password, basicAuth(login)]
 }
 
 /** The pull Secret and the default ServiceAccount that uses it; none without a login. */

@@ -58,13 +58,7 @@ export function fieldPath(field: string): Array<string | number> {
 export function fieldLine(o: KubeObject, field: string): number | undefined {
   const source = sources.get(o)
   if (!source) return undefined
-  const path = fieldPath(field)
-  for (let n = path.length; n > 0; n--) {
-    const node = source.document.getIn(path.slice(0, n), true) as
-      { range?: [number, number, number] } | undefined
-    if (node?.range) return lineOf(source.text, node.range[0])
-  }
-  return source.line
+  return lineOfPath(source.document, source.text, fieldPath(field)) ?? source.line
 }
 
 export interface RenderedObject {

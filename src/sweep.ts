@@ -65,20 +65,22 @@ export async function sweep(o: SweepOptions, kube: Kube, github: GitHub, log: Ru
   return settled.map((r, i) => {
     if (r.status === 'fulfilled') return r.value
     const ns = previews[i]!
-    const a = ns.metadata.annotations ?? {}
     const why = (r.reason as Error)?.message ?? String(r.reason)
     log.warning(`PR #${ns.metadata.labels?.[LABEL.pr] ?? '?'} ${ns.metadata.name}: ${why}`)
-    return {
-      namespace: ns.metadata.name,
-      pr: Number(ns.metadata.labels?.[LABEL.pr]),
-      deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
-      sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
-      url: a[ANNOTATION.url] ?? '',
-      ready: 'unknown',
-      decision: 'failed',
-      why,
-    }
+    return { ...describe(ns), ready: 'unknown', decision: 'failed', why }
   })
+}
+
+/** What the namespace's labels and annotations say about its preview. */
+function describe(ns: KubeObject) {
+  const a = ns.metadata.annotations ?? {}
+  return {
+    namespace: ns.metadata.name,
+    pr: Number(ns.metadata.labels?.[LABEL.pr]),
+    deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
+    sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
+    url: a[ANNOTATION.url] ?? '',
+  }
 }
 
 async function sweepOne(
@@ -88,18 +90,13 @@ async function sweepOne(
   github: GitHub,
   log: RunLog,
 ): Promise<SweepRow> {
-  const a = ns.metadata.annotations ?? {}
-  const pr = Number(ns.metadata.labels?.[LABEL.pr])
-  const environment = a[ANNOTATION.environment] ?? `preview/pr-${pr}`
+  const known = describe(ns)
+  const { pr } = known
+  const environment = ns.metadata.annotations?.[ANNOTATION.environment] ?? `preview/pr-${pr}`
   const state = (await github.pullRequest(pr))?.state ?? null
-  const deployedAt = a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '')
-  const why = sweepReason(state, deployedAt, o.ttlMs, o.now)
+  const why = sweepReason(state, known.deployedAt, o.ttlMs, o.now)
   const row = {
-    namespace: ns.metadata.name,
-    pr,
-    deployedAt,
-    sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
-    url: a[ANNOTATION.url] ?? '',
+    ...known,
     ready: await workloadsReady(kube, ns.metadata.name),
     why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
   }

@@ -8,6 +8,10 @@ import { runAction, type RunOptions } from './run-action.js'
 type Event = RunOptions['event']
 export type PreviewEvent = Partial<Event> & { repository: string; number: number }
 
+/** Whether a recorded GitHub request is the create-deployment call for the given head commit. */
+export const createOf = (head: string) => (r: { operationId: string | null; body: unknown }) =>
+  r.operationId === 'repos/create-deployment' && (r.body as { ref?: string } | undefined)?.ref === head
+
 export function previewHarness(defaults: { action?: Event['action']; timeout?: string } = {}) {
   const kube = testKube()
   let double: GitHubDouble | undefined

@@ -17430,7 +17430,7 @@ function claimProblems(o, rules) {
     return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
 }
 /** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
-function lineOfPath(doc, text, path) {
+function claims_lineOfPath(doc, text, path) {
     for (let n = path.length; n > 0; n--) {
         const node = doc.getIn(path.slice(0, n), true);
         if (node?.range)
@@ -17585,13 +17585,7 @@ function render_fieldLine(o, field) {
     const source = sources.get(o);
     if (!source)
         return undefined;
-    const path = fieldPath(field);
-    for (let n = path.length; n > 0; n--) {
-        const node = source.document.getIn(path.slice(0, n), true);
-        if (node?.range)
-            return lineOf(source.text, node.range[0]);
-    }
-    return source.line;
+    return lineOfPath(source.document, source.text, fieldPath(field)) ?? source.line;
 }
 class TemplateError extends Error {
     file;
@@ -17771,7 +17765,7 @@ function render(input) {
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
             const claim = input.claims && claimProblems(object, input.claims)[0];
             if (claim)
-                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
+                throw new TemplateError(file.name, claims_lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
@@ -17956,18 +17950,19 @@ function registryOf(image) {
         return first;
     return DOCKER_HUB;
 }
+/** The base64 `user:password` of a dockerconfig's `auth` field. */
+const basicAuth = (login) => Buffer.from(`${login.username}:${login.password}`).toString('base64');
 /** The `.dockerconfigjson` of one registry login. */
 function dockerConfigJson(registry, login) {
-    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
     return JSON.stringify({
-        auths: { [registry]: { username: login.username, password: login.password, auth } },
+        auths: { [registry]: { username: login.username, password: login.password, auth: basicAuth(login) } },
     });
 }
 /** What a log must hide: the password and the base64 `auth` that contains it. */
 function registrySecrets(login) {
     if (!login)
         return [];
-    return [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64')];
+    return [login.password, basicAuth(login)];
 }
 /** The pull Secret and the default ServiceAccount that uses it; none without a login. */
 function registryObjects(image, login) {
@@ -19270,15 +19265,15 @@ async function applyReplacing(kube, owner, obj, deadline, log) {
     catch (e) {
         if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind))
             throw e;
-        const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field';
+        const field = e.causes.find((c) => c.field)?.field ?? 'a field';
         return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
     if (obj.kind === 'Job' && readiness(result).state === 'failed')
-        return replace(kube, owner, result, deadline, log, 'it failed last time', obj);
+        return replace(kube, owner, obj, deadline, log, 'it failed last time');
     return result;
 }
-async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
-    const ref = refOf(desired);
+async function replace(kube, owner, obj, deadline, log, why) {
+    const ref = refOf(obj);
     const live = await kube.get(ref);
     if (live) {
         if (!isOwnedBy(live, owner))
@@ -19287,7 +19282,7 @@ async function replace(kube, owner, obj, deadline, log, why, desired = obj) {
         await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
         await waitUntilGone(kube, ref, deadline);
     }
-    return kube.apply(desired);
+    return kube.apply(obj);
 }
 
 ;// CONCATENATED MODULE: ./src/kube/lock.ts
@@ -19446,12 +19441,6 @@ function lock_guardKube(kube, lock) {
     };
     return {
         ...kube,
-        server: kube.server,
-        resource: (v, k) => kube.resource(v, k),
-        get: (r) => kube.get(r),
-        list: (...a) => kube.list(...a),
-        watch: (...a) => kube.watch(...a),
-        podLogs: (...a) => kube.podLogs(...a),
         apply: checked((o, opts) => kube.apply(o, opts)),
         create: checked((o) => kube.create(o)),
         replace: checked((o) => kube.replace(o)),
@@ -19462,8 +19451,6 @@ function lock_guardKube(kube, lock) {
 function lock_guardGitHub(github, lock) {
     return {
         ...github,
-        pullRequest: (n) => github.pullRequest(n),
-        listDeployments: (e, r) => github.listDeployments(e, r),
         createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
         setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
         upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
@@ -19670,6 +19657,7 @@ function planPreview(pr, settings, run) {
     const domain = settings.domain || FALLBACK_DOMAIN;
     const host = hostName(names, domain);
     const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    const scheme = schemeOf(settings);
     return {
         action,
         reason,
@@ -19679,12 +19667,12 @@ function planPreview(pr, settings, run) {
         environment: settings.environment || `preview/pr-${pr.number}`,
         domain,
         host,
-        url: `${schemeOf(settings)}://${host}`,
+        url: `${scheme}://${host}`,
         image,
         ref: pr.head.sha,
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
         runId: run.runId,
-        scheme: schemeOf(settings),
+        scheme,
     };
 }
 /** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
@@ -19991,7 +19979,7 @@ async function deploy_steps_claimPreview(r) {
  */
 async function deploy_steps_lookAgain(r, namespace) {
     const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
-    if (!live || live.metadata.uid !== namespace.metadata.uid || live.metadata.deletionTimestamp) {
+    if (!live || isRemoved(live, namespace)) {
         return 'the preview was removed while this run was starting (the pull request was closed)';
     }
     const stale = await staleness(r.plan, r.github, live, r.log);
@@ -20001,6 +19989,8 @@ async function deploy_steps_lookAgain(r, namespace) {
     }
     return stale ?? live;
 }
+/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
+const isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
 async function deploy_steps_prepareObjects(r) {
     const rendered = await renderWithStoredCredentials(r, true);
@@ -20095,9 +20085,7 @@ async function deploy_steps_afterError(r, namespace, deploymentId, e) {
     const now = await r.kube
         .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
         .catch(() => undefined);
-    const removed = now === null ||
-        (now !== undefined &&
-            (now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp)));
+    const removed = now !== undefined && isRemoved(now, namespace);
     if (deploymentId !== null) {
         const status = removed
             ? {

@@ -239,11 +239,11 @@ async function applyReplacing(
     result = await kube.apply(obj)
   } catch (e) {
     if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind)) throw e
-    const field = e instanceof KubeError ? (e.causes.find((c) => c.field)?.field ?? 'a field') : 'a field'
+    const field = e.causes.find((c) => c.field)?.field ?? 'a field'
     return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`)
   }
   if (obj.kind === 'Job' && readiness(result).state === 'failed')
-    return replace(kube, owner, result, deadline, log, 'it failed last time', obj)
+    return replace(kube, owner, obj, deadline, log, 'it failed last time')
   return result
 }
 
@@ -254,9 +254,8 @@ async function replace(
   deadline: number,
   log: Log,
   why: string,
-  desired: KubeObject = obj,
 ): Promise<KubeObject> {
-  const ref = refOf(desired)
+  const ref = refOf(obj)
   const live = await kube.get(ref)
   if (live) {
     if (!isOwnedBy(live, owner))
@@ -265,5 +264,5 @@ async function replace(
     await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground')
     await waitUntilGone(kube, ref, deadline)
   }
-  return kube.apply(desired)
+  return kube.apply(obj)
 }

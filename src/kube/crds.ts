@@ -35,7 +35,7 @@ export function resourceFromCrds(
 }
 
 /** True when the CRD's status says the API server serves its kind. Pure. */
-export function isEstablished(crd: KubeObject): boolean {
+function isEstablished(crd: KubeObject): boolean {
   const conditions = (crd.status as { conditions?: Array<{ type: string; status: string }> } | undefined)
     ?.conditions
   return Boolean(conditions?.some((c) => c.type === 'Established' && c.status === 'True'))

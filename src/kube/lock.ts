@@ -199,12 +199,6 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
     }
   return {
     ...kube,
-    server: kube.server,
-    resource: (v, k) => kube.resource(v, k),
-    get: (r) => kube.get(r),
-    list: (...a) => kube.list(...a),
-    watch: (...a) => kube.watch(...a),
-    podLogs: (...a) => kube.podLogs(...a),
     apply: checked((o: KubeObject, opts?: { dryRun?: boolean; fieldManager?: string }) =>
       kube.apply(o, opts),
     ),
@@ -218,8 +212,6 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
 export function guardGitHub(github: GitHub, lock: Lock): GitHub {
   return {
     ...github,
-    pullRequest: (n) => github.pullRequest(n),
-    listDeployments: (e, r) => github.listDeployments(e, r),
     createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
     setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
     upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),

@@ -11,7 +11,7 @@ import { describeRef, refOf } from './resources.js'
 export const REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet'])
 
 /** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
-export function isImmutableChange(e: unknown): boolean {
+export function isImmutableChange(e: unknown): e is KubeError {
   return (
     e instanceof KubeError &&
     e.status === 422 &&

@@ -48,6 +48,22 @@ describe('containerProblem', () => {
     ).toBe('CrashLoopBackOff (restarted 0 times; last exit code 2)')
   })
 
+  it('calls a restarted container a crash loop while it runs, once the kubelet reported backing off', () => {
+    const restarted = {
+      name: 'web',
+      restartCount: 3,
+      state: { running: {} },
+      lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+    }
+    expect(containerProblem(restarted, 'Always', true)).toEqual({
+      summary: 'CrashLoopBackOff (restarted 3 times; last exit code 1)',
+      previousLog: true,
+    })
+    expect(containerProblem({ ...restarted, restartCount: 0, lastState: {} }, 'Always', true).summary).toBe(
+      'running, not ready (its readiness probe has not passed)',
+    )
+  })
+
   it('passes on why a container waits, and says when a running one has not passed its probe', () => {
     expect(
       containerProblem({

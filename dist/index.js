@@ -42903,8 +42903,10 @@ const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
 /**
  * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
  * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
+ * `backingOff`: the kubelet has said so in an event (BackOff, restarting a failed container), which holds also
+ * in the second in which the restarted container runs before it crashes again.
  */
-function containerProblem(c, restartPolicy = 'Always') {
+function containerProblem(c, restartPolicy = 'Always', backingOff = false) {
     const waiting = c.state?.waiting;
     const terminated = c.state?.terminated;
     const running = c.state?.running;
@@ -42932,6 +42934,13 @@ function containerProblem(c, restartPolicy = 'Always') {
     if (terminated) {
         const why = exitText(terminated);
         return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
+    }
+    if (running && backingOff && count > 0) {
+        const lastExit = exitText(last);
+        return {
+            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+            previousLog: true,
+        };
     }
     if (running) {
         const lastExit = exitText(last);
@@ -42981,7 +42990,10 @@ async function diagnose(kube, namespace, w, allEvents) {
         for (const c of pod.status?.containerStatuses ?? []) {
             if (c.ready)
                 continue;
-            const problem = containerProblem(c, pod.spec?.restartPolicy);
+            const backingOff = events.some((e) => e.reason === 'BackOff' &&
+                e.involvedObject?.name === pod.metadata.name &&
+                (e.message ?? '').includes(`restarting failed container ${c.name} `));
+            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
             details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
             // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
             const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');

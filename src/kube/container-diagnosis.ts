@@ -41,8 +41,14 @@ const restarts = (n: number) => `restarted ${n} time${n === 1 ? '' : 's'}`
 /**
  * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
  * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
+ * `backingOff`: the kubelet has said so in an event (BackOff, restarting a failed container), which holds also
+ * in the second in which the restarted container runs before it crashes again.
  */
-export function containerProblem(c: ContainerStatusLike, restartPolicy = 'Always'): ContainerProblem {
+export function containerProblem(
+  c: ContainerStatusLike,
+  restartPolicy = 'Always',
+  backingOff = false,
+): ContainerProblem {
   const waiting = c.state?.waiting
   const terminated = c.state?.terminated
   const running = c.state?.running
@@ -71,6 +77,13 @@ export function containerProblem(c: ContainerStatusLike, restartPolicy = 'Always
   if (terminated) {
     const why = exitText(terminated)
     return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false }
+  }
+  if (running && backingOff && count > 0) {
+    const lastExit = exitText(last)
+    return {
+      summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+      previousLog: true,
+    }
   }
   if (running) {
     const lastExit = exitText(last)

@@ -80,7 +80,13 @@ export async function diagnose(
   for (const pod of failing.slice(0, 3)) {
     for (const c of pod.status?.containerStatuses ?? []) {
       if (c.ready) continue
-      const problem = containerProblem(c, pod.spec?.restartPolicy)
+      const backingOff = events.some(
+        (e) =>
+          e.reason === 'BackOff' &&
+          e.involvedObject?.name === pod.metadata.name &&
+          (e.message ?? '').includes(`restarting failed container ${c.name} `),
+      )
+      const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff)
       details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`)
       // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
       const read = (previous: boolean) =>

@@ -1,6 +1,8 @@
 // The local test cluster, for tests, CI, the demo and the benchmarks.
 //   node cluster/cli.ts up [--name N]      build (first time), start, wait until ready; prints GATEWAY=<ns>/<name>
-//                                          and HTTP=<url> of the Traefik front door, last line KUBECONFIG=<path>
+//                                          and HTTP=<url> of the Traefik front door, OIDC_TOKEN_URL=<url> and
+//                                          OIDC_AUDIENCE=<aud> of the local OIDC issuer, AUDIT_LOG=<path> of
+//                                          kube-apiserver's audit log, last line KUBECONFIG=<path>
 //   node cluster/cli.ts down [--name N]    stop every process of the cluster and remove its data (logs are kept)
 //   node cluster/cli.ts status [--name N]  ports, pids and memory
 //   node cluster/cli.ts restart-apiserver [--name N]   kill and restart kube-apiserver (fault tests)
@@ -56,6 +58,8 @@ function printState(state: ClusterState): void {
   for (const line of realNodeLines(dir)) console.log(line)
   if (state.gateway) console.log(`GATEWAY=${state.gateway}`)
   if (state.http) console.log(`HTTP=${state.http}`)
+  if (state.oidc) console.log(`OIDC_TOKEN_URL=${state.oidc.tokenUrl}\nOIDC_AUDIENCE=${state.oidc.audience}`)
+  if (state.auditLog) console.log(`AUDIT_LOG=${state.auditLog}`)
   console.log(`KUBECONFIG=${state.kubeconfig}`)
 }
 
@@ -92,6 +96,8 @@ async function up(): Promise<void> {
     etcdClient: await freePort(taken),
     etcdPeer: await freePort(taken),
     apiserver: await freePort(taken),
+    oidcIssuer: await freePort(taken),
+    oidcToken: await freePort(taken),
   }
   const gateway = gatewayDir
     ? { dir: gatewayDir, httpPort: await freePort(taken), closedPort: await freePort(taken) }

@@ -22,6 +22,9 @@ export interface ClusterConfig {
     etcdClient: number
     etcdPeer: number
     apiserver: number
+    /** The local OIDC issuer (cluster/oidc/): its HTTPS discovery and keys, and its plain-HTTP token URL. */
+    oidcIssuer: number
+    oidcToken: number
   }
   /** The Gateway API and Ingress controller: the folder cluster/gateway/build.sh printed, and its HTTP port. */
   gateway?: { dir: string; httpPort: number; closedPort: number }
@@ -37,6 +40,10 @@ export interface ClusterState {
   /** `<namespace>/<name>` of the shared Gateway, and the controller's HTTP address. */
   gateway?: string
   http?: string
+  /** The local OIDC issuer: the runner's ACTIONS_ID_TOKEN_REQUEST_URL stand-in and the audience the API server takes. */
+  oidc?: { tokenUrl: string; audience: string; issuer: string }
+  /** kube-apiserver's audit log (requests of users other than the cluster's own). */
+  auditLog?: string
 }
 
 export const files = (dir: string) => ({
@@ -45,8 +52,11 @@ export const files = (dir: string) => ({
   kubeconfig: join(dir, 'kubeconfig'),
   logs: join(dir, 'logs'),
   supervisorLog: join(dir, 'logs', 'supervisor.log'),
+  /** kube-apiserver's audit log: requests of every user but the cluster's own (see supervisor.ts). */
+  auditLog: join(dir, 'logs', 'audit.log'),
   pki: join(dir, 'pki'),
   etcdData: join(dir, 'etcd'),
+  authenticationConfig: join(dir, 'pki', 'authentication-config.json'),
 })
 
 export function readJson<T>(path: string): T | null {

@@ -18,6 +18,9 @@ import {
   type ClusterState,
 } from './paths.ts'
 import { startRealNode } from './node/supervise.ts'
+import { authenticationConfiguration } from './oidc/authentication.ts'
+import { requestToken } from './oidc/claims.ts'
+import { startIssuer, type Issuer } from './oidc/issuer.ts'
 
 const dir = process.argv[2]
 if (!dir) throw new Error('usage: supervisor.ts <cluster dir>')
@@ -31,6 +34,24 @@ mkdirSync(f.pki, { recursive: true })
 mkdirSync(f.logs, { recursive: true })
 // The real node (cluster/node/): its network, containerd and images get ready while the control plane starts.
 const realNode = startRealNode(dir, f.logs, log)
+
+writeFileSync(
+  join(f.pki, 'audit-policy.json'),
+  JSON.stringify({
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived'],
+    rules: [
+      {
+        level: 'None',
+        users: ['admin', 'system:kube-controller-manager', 'system:kube-scheduler', 'system:apiserver'],
+      },
+      { level: 'None', userGroups: ['system:nodes'] },
+      { level: 'None', nonResourceURLs: ['/healthz*', '/readyz*', '/livez*'] },
+      { level: 'Metadata' },
+    ],
+  }),
+)
 
 // Credentials: one admin token (group system:masters) and the service-account signing key.
 const token = randomBytes(24).toString('hex')
@@ -55,6 +76,14 @@ const apiserverArgs = [
   `--secure-port=${ports.apiserver}`,
   `--cert-dir=${f.pki}`, // kube-apiserver makes a self-signed serving certificate here
   `--token-auth-file=${join(f.pki, 'tokens.csv')}`,
+  `--authentication-config=${f.authenticationConfig}`, // trusts the local OIDC issuer (cluster/oidc/)
+  // Every request of a user other than the cluster's own (the admin token, the controllers, nodes), for tests that
+  // check what an identity with least privilege asks for (logs/audit.log, one JSON event per line).
+  `--audit-policy-file=${join(f.pki, 'audit-policy.json')}`,
+  `--audit-log-path=${f.auditLog}`,
+  '--audit-log-format=json',
+  '--audit-log-maxsize=200',
+  '--audit-log-maxbackup=1',
   '--authorization-mode=RBAC',
   '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
   `--service-account-key-file=${join(f.pki, 'sa.pub')}`,
@@ -66,7 +95,12 @@ const apiserverArgs = [
   '--kubelet-preferred-address-types=InternalIP', // the real node's kubelet (logs, exec): by address, not name
 ]
 
-function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer = token,
+): Promise<{ status: number; body: string }> {
   const ca = readFileSync(join(f.pki, 'apiserver.crt'))
   return new Promise((resolve, reject) => {
     const req = request(
@@ -74,7 +108,7 @@ function api(method: string, path: string, body?: unknown): Promise<{ status: nu
       {
         method,
         ca,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
         timeout: 5000,
       },
       (res) => {
@@ -142,7 +176,42 @@ function kwokConfigs(): string[] {
   ]
 }
 
+/** The audience the API server takes from the local issuer (OIDC_AUDIENCE=). */
+const OIDC_AUDIENCE = `kube-pr-preview-${config.name}`
+let issuer: Issuer | undefined
+
+/** Starts the issuer and writes the API server's authentication configuration that trusts it. */
+async function startOidc(): Promise<Issuer> {
+  const started = await startIssuer({
+    pki: f.pki,
+    issuerPort: ports.oidcIssuer,
+    tokenPort: ports.oidcToken,
+    log,
+  })
+  writeFileSync(
+    f.authenticationConfig,
+    authenticationConfiguration({ issuer: started.url, caPem: started.caPem, audience: OIDC_AUDIENCE }),
+  )
+  return started
+}
+
+/** The API server loads the issuer's keys in the background: ready once a token of it authenticates. */
+async function oidcReady(i: Issuer): Promise<void> {
+  const jwt = async () => {
+    const res = await fetch(`${i.tokenUrl}&audience=${encodeURIComponent(OIDC_AUDIENCE)}`, {
+      headers: { authorization: `Bearer ${requestToken({ repository: 'preview-local/cluster-up' })}` },
+    })
+    return ((await res.json()) as { value: string }).value
+  }
+  const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }
+  await until('the API server to trust the local OIDC issuer', async () => {
+    const res = await api('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', review, await jwt())
+    return res.status === 201 && res.body.includes('"github:preview-local/cluster-up"')
+  })
+}
+
 async function main(): Promise<void> {
+  issuer = await startOidc()
   start('etcd', [
     `--name=${config!.name}`,
     `--data-dir=${f.etcdData}`,
@@ -158,6 +227,8 @@ async function main(): Promise<void> {
   await apiserverReady()
   log('kube-apiserver is ready')
   writeKubeconfig()
+  const trusted = oidcReady(issuer)
+  trusted.catch(() => undefined) // awaited below
   // Client rate limits raised from the defaults (20 QPS for the controllers), which otherwise bound how fast
   // many previews deployed at once become ready.
   const common = [
@@ -217,6 +288,7 @@ async function main(): Promise<void> {
     .filter((n) => !children.has(n))
   if (missing.length) throw new Error(`${missing.join(', ')} exited while starting`)
   await joined
+  await trusted
   const pids = Object.fromEntries(
     [...children, ...realNode.children()].map(([name, c]) => [name, c.pid ?? 0]),
   )
@@ -227,6 +299,8 @@ async function main(): Promise<void> {
     pids,
     readyAfterMs: Date.now() - started,
     ...frontDoor,
+    oidc: { tokenUrl: issuer.tokenUrl, audience: OIDC_AUDIENCE, issuer: issuer.url },
+    auditLog: f.auditLog,
   }
   writeFileSync(f.state, JSON.stringify(state, null, 2))
   log(`ready after ${state.readyAfterMs} ms`)
@@ -255,6 +329,7 @@ function stop(): void {
   if (stopping) return
   stopping = true
   log('stopping')
+  issuer?.close()
   realNode.stop()
   for (const child of children.values()) child.kill('SIGTERM')
   setTimeout(() => {

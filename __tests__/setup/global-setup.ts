@@ -19,9 +19,11 @@ export default function globalSetup(): void {
     throw new Error(`cluster up failed (exit ${r.status})`)
   process.env.PREVIEW_TEST_CLUSTER_NAME = name
   process.env.PREVIEW_TEST_CLUSTER_KUBECONFIG = line.slice('KUBECONFIG='.length)
-  // The front door (Traefik): GATEWAY=<namespace>/<name> and HTTP=<url> lines before the last one.
+  // The front door (Traefik): GATEWAY=<namespace>/<name> and HTTP=<url> lines before the last one; the local OIDC
+  // issuer: OIDC_TOKEN_URL=<url> and OIDC_AUDIENCE=<audience> (see __tests__/setup/cluster.ts, testOidc); the API
+  // server's audit log of every user but the cluster's own: AUDIT_LOG=<path>.
   for (const l of r.stdout.trim().split('\n')) {
-    const [, key, value] = /^(GATEWAY|HTTP)=(.*)$/.exec(l) ?? []
+    const [, key, value] = /^(GATEWAY|HTTP|OIDC_TOKEN_URL|OIDC_AUDIENCE|AUDIT_LOG)=(.*)$/.exec(l) ?? []
     if (key) process.env[`PREVIEW_TEST_CLUSTER_${key}`] = value
   }
 }

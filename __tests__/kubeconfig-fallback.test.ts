@@ -12,7 +12,7 @@ describe('kubeconfig fast path', () => {
     [{ token: 't', 'as-groups': ['g'] }, false],
     [{ token: 't', 'disable-compression': true }, false],
     [{ 'client-certificate': '/c.pem', 'client-key': '/k.pem' }, false],
-    [{ exec: { command: 'x' } }, false],
+    [{ exec: { command: 'x' } }, true],
     [{ 'auth-provider': { name: 'oidc' } }, false],
   ])('%j → %s', (user, fast) => {
     expect(fastPathUnderstands(cluster, user)).toBe(fast)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseSettings, requireKubeconfig } from '../src/inputs/settings.js'
+import { parseSettings } from '../src/inputs/settings.js'
 import { decodeKubeconfig, parseDuration } from '../src/inputs/parse.js'
 
 const KUBECONFIG = 'apiVersion: v1\nclusters:\n- name: c\n  cluster: {server: "https://k"}\n'
@@ -38,9 +38,16 @@ describe('settings', () => {
     expect(() => parseSettings(reader(inputs))).toThrow(message)
   })
 
-  test('an empty kubeconfig is only refused when the cluster is needed', () => {
-    const s = parseSettings(reader({}))
-    expect(() => requireKubeconfig(s)).toThrow(/Input "kubeconfig": is required/)
+  test('an empty kubeconfig means the runner kubeconfig (read only when the cluster is needed)', () => {
+    expect(parseSettings(reader({})).access).toEqual({ kind: 'runner', context: '' })
+    expect(parseSettings(reader({ context: 'gke_p_z_c' })).access).toEqual({
+      kind: 'runner',
+      context: 'gke_p_z_c',
+    })
+    expect(parseSettings(reader({ kubeconfig: KUBECONFIG, context: 'x' })).access).toMatchObject({
+      kind: 'kubeconfig',
+      context: 'x',
+    })
   })
 
   test('allow-cluster-scoped', () => {

@@ -8,10 +8,12 @@ import { commentMarker, deployedComment, removedComment } from './github/comment
 import { skipForkClose } from './modes/fork-close.js'
 import { createGitHub, GITHUB_RETRY, type GitHub } from './github/client.js'
 import { createKube } from './kube/client.js'
-import { kubeconfigSecrets, transportFromKubeconfig } from './kube/transport/kubeconfig.js'
+import { homedir } from 'node:os'
+import { transportFor } from './kube/transport/access.js'
+import { kubeconfigSecrets } from './kube/transport/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
 import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './github/report.js'
-import { parseSettings, requireKubeconfig, type Settings } from './inputs/settings.js'
+import { parseSettings, type Settings } from './inputs/settings.js'
 import { registrySecrets } from './preview/registry.js'
 import { sweep, sweepSummary } from './modes/sweep.js'
 import { loadTemplates, templatePath } from './preview/templates.js'
@@ -70,7 +72,7 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
+    const kube = createKube(await clusterTransport(settings), undefined, (w) =>
       core.info(`kube-apiserver warns: ${w}`),
     )
     const github = githubFor(settings, event.repository.owner, event.repository.name)
@@ -182,12 +184,21 @@ function destroySummary(plan: Plan, o: DestroyOutcome): string {
   })
 }
 
+/** The way into the cluster: the kubeconfig input, GitHub OIDC, or the runner's kubeconfig (a cloud login step). */
+const clusterTransport = (settings: Settings) =>
+  transportFor(settings.access, {
+    env: process.env,
+    home: homedir(),
+    idToken: (audience) => core.getIDToken(audience),
+    secret: (v) => core.setSecret(v),
+  })
+
 async function runSweep(settings: Settings): Promise<void> {
   const repository = process.env.GITHUB_REPOSITORY ?? ''
   const [owner, name] = repository.split('/')
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
-  const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
+  const kube = createKube(await clusterTransport(settings))
   const github = githubFor(settings, owner, name)
   const o = {
     repository,

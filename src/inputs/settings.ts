@@ -1,6 +1,7 @@
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
 import { InputError } from '../shared/errors.js'
+import { parseClusterAccess, type ClusterAccess } from './access.js'
 import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
 import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 import type { InputReader } from './reader.js'
@@ -25,6 +26,8 @@ export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 export interface Settings extends FrontDoorSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
   kubeconfig: string
+  /** How the run reaches the cluster: the kubeconfig input, GitHub OIDC, or the runner's kubeconfig. */
+  access: ClusterAccess
   githubToken: string
   /** Base domain of preview host names; empty means "not given". */
   domain: string
@@ -73,17 +76,6 @@ export interface Settings extends FrontDoorSettings {
   dryRun: boolean
 }
 
-/** The kubeconfig, for runs that talk to the cluster. */
-export function requireKubeconfig(settings: Settings): string {
-  if (!settings.kubeconfig) {
-    throw new InputError(
-      'kubeconfig',
-      'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).',
-    )
-  }
-  return settings.kubeconfig
-}
-
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
 
@@ -120,8 +112,10 @@ export function parseSettings(read: InputReader): Settings {
   const image = text('image')
   if (/\s/.test(image)) throw new InputError('image', `"${image}" is not an image reference (it has spaces).`)
 
+  const kubeconfig = decodeKubeconfig(read('kubeconfig'))
   return {
-    kubeconfig: decodeKubeconfig(read('kubeconfig')),
+    kubeconfig,
+    access: parseClusterAccess(read, kubeconfig),
     githubToken: text('github-token'),
     domain,
     templates: text('templates'),

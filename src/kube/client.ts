@@ -154,7 +154,7 @@ export function createKube(
         if (signal.aborted || e.name === 'AbortError') return { status: 200, headers: {}, body: '' }
         throw e
       })
-      if (res.status !== 200) throw errorFrom(res, `watching ${kind}`)
+      if (res.status !== 200) throw errorFrom(res, `watching ${kind}`, transport)
     },
     async podLogs(namespace, pod, container, tailLines, previous) {
       const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined })

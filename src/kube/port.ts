@@ -97,6 +97,13 @@ export interface Transport {
   usesProxy: boolean
   /** Adds the kubeconfig's TLS material and credentials to request options (client-node's KubeConfig does this). */
   authorize(options: RequestOptions): Promise<void>
+  /**
+   * After a 401: gets a fresh credential (a short-lived token that expired or was revoked); true when there is one
+   * to retry with. The request is retried once.
+   */
+  renew?(): Promise<boolean>
+  /** Why the server refused the credential (401) or its user (403), from what the transport knows of it. */
+  explainRefusal?(status: 401 | 403): string | undefined
 }
 
 export interface RetryPolicy {

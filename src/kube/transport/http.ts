@@ -100,6 +100,7 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
         ? {}
         : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) }
     let last: unknown
+    let renewed = false
     for (let attempt = 0; attempt < retry.attempts; attempt++) {
       if (attempt > 0) await sleep(backoff(retry, attempt, last))
       let res: Response
@@ -110,19 +111,28 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
         if (TRANSIENT_CODES.has((e as NodeJS.ErrnoException).code ?? '')) continue
         throw unreachable(transport.server, e)
       }
+      // A short-lived credential the server no longer takes: once more with a fresh one, at once.
+      if (res.status === 401 && !renewed && transport.renew) {
+        renewed = true
+        if (await transport.renew()) {
+          attempt--
+          continue
+        }
+      }
       if (TRANSIENT_STATUS.has(res.status)) {
         last = res
         continue
       }
       return res
     }
-    if (last && typeof last === 'object' && 'status' in last) throw errorFrom(last as Response, what)
+    if (last && typeof last === 'object' && 'status' in last)
+      throw errorFrom(last as Response, what, transport)
     throw unreachable(transport.server, last)
   }
 
   const ok = (res: Response, what: string) => {
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.body || '{}') as unknown
-    throw errorFrom(res, what)
+    throw errorFrom(res, what, transport)
   }
 
   return { options, once, call, ok }
@@ -146,7 +156,11 @@ export function backoff(policy: RetryPolicy, attempt: number, last: unknown): nu
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export function errorFrom(res: Response, what: string): KubeError {
+export function errorFrom(
+  res: Response,
+  what: string,
+  transport?: Pick<Transport, 'explainRefusal'>,
+): KubeError {
   let status: { reason?: string; message?: string; details?: { causes?: KubeCause[] } } = {}
   try {
     status = JSON.parse(res.body) as typeof status
@@ -154,11 +168,14 @@ export function errorFrom(res: Response, what: string): KubeError {
     status = { message: res.body.slice(0, 300) }
   }
   const message = status.message ?? `HTTP ${res.status}`
-  const hint =
-    res.status === 401
+  const explained =
+    res.status === 401 || res.status === 403 ? transport?.explainRefusal?.(res.status) : undefined
+  const hint = explained
+    ? ` — ${explained}`
+    : res.status === 401
       ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
       : res.status === 403
-        ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
+        ? ' — the user lacks RBAC permission for this (or an admission policy refused it); run `npx kube-pr-preview init` (README, "Least privilege: init")'
         : ''
   return new KubeError(
     res.status,

@@ -1,7 +1,8 @@
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
-// uses. The common forms a CI secret holds — a bearer token or a client certificate, inline, with a CA — are read
-// here directly; a kubeconfig with anything else (exec plugins, auth providers, proxies, files, impersonation, or
-// any field this file does not know) goes through @kubernetes/client-node, which is large and so loaded only then.
+// uses. The common forms a CI secret or a cloud login step holds — a bearer token or a client certificate, inline,
+// with a CA, or an exec credential plugin (exec-credential.ts) — are read here directly; a kubeconfig with anything
+// else (auth providers, proxies, files, impersonation, or any field this file does not know) goes through
+// @kubernetes/client-node, which is large and so loaded only then.
 // Nothing a kubeconfig says is ignored: what client-node does not apply either (impersonated groups, uid, extras)
 // is added here as the Impersonate-* headers kubectl sends.
 import { readFileSync } from 'node:fs'
@@ -9,6 +10,7 @@ import type { RequestOptions } from 'node:https'
 import { parse } from 'yaml'
 import { InputError } from '../../shared/errors.js'
 import type { Transport } from '../port.js'
+import { execCredential, type ExecConfig, type ExecCredential } from './exec-credential.js'
 
 interface Named<T> {
   name: string
@@ -45,30 +47,43 @@ interface Kubeconfig {
 const fromData = (data: string | undefined, file: string | undefined) =>
   data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined
 
-export async function transportFromKubeconfig(text: string): Promise<Transport> {
+/**
+ * `contextName`: the context input (empty: the kubeconfig's current context). `source`: where the kubeconfig came
+ * from, for messages (the input, or the runner's files).
+ */
+export async function transportFromKubeconfig(
+  text: string,
+  contextName = '',
+  source = 'the kubeconfig input',
+): Promise<Transport> {
   let config: Kubeconfig
   try {
     config = (parse(text) ?? {}) as Kubeconfig
   } catch (e) {
     throw new InputError('kubeconfig', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`)
   }
-  const contextName = config['current-context']
-  const context = config.contexts?.find((c) => c.name === contextName)?.context
+  const name = contextName || config['current-context']
+  const context = config.contexts?.find((c) => c.name === name)?.context
+  if (contextName && !context) {
+    const names = (config.contexts ?? []).map((c) => c.name).join(', ') || 'none'
+    throw new InputError('context', `"${contextName}" is not a context of ${source} (it has: ${names}).`)
+  }
   const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster
   if (!context || !cluster) {
     throw new InputError(
       'kubeconfig',
-      `has no usable current-context${contextName ? ` ("${contextName}" names no cluster)` : ''}.`,
+      `${source} has no usable current-context${name ? ` ("${name}" names no cluster)` : ''}.`,
     )
   }
   if (!/^https?:\/\//.test(cluster.server ?? '')) {
     throw new InputError(
       'kubeconfig',
-      `the cluster of context "${contextName}" has no http(s) server address.`,
+      `the cluster of context "${name}" in ${source} has no http(s) server address.`,
     )
   }
   const user = config.users?.find((u) => u.name === context.user)?.user ?? {}
-  if (!fastPathUnderstands(cluster, user)) return clientNodeTransport(text, cluster.server!, user)
+  if (!fastPathUnderstands(cluster, user))
+    return clientNodeTransport(text, cluster.server!, user, contextName)
 
   const tls: RequestOptions = {}
   try {
@@ -80,6 +95,9 @@ export async function transportFromKubeconfig(text: string): Promise<Transport> 
   }
   if (cluster['insecure-skip-tls-verify']) tls.rejectUnauthorized = false
   if (cluster['tls-server-name']) tls.servername = cluster['tls-server-name']
+  const plugin = user.exec
+    ? execPlugin(user.exec as ExecConfig, cluster as ClusterEntry & { server: string })
+    : null
   const headers = (): Record<string, string> => {
     const token = user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : undefined)
     if (token) return { authorization: `Bearer ${token}` }
@@ -95,6 +113,41 @@ export async function transportFromKubeconfig(text: string): Promise<Transport> 
     authorize: async (options) => {
       Object.assign(options, tls)
       options.headers = { ...options.headers, ...headers() }
+      if (plugin) await plugin.authorize(options)
+    },
+    ...(plugin ? { renew: plugin.renew } : {}),
+  }
+}
+
+/** Margin before a plugin credential's expirationTimestamp at which the plugin is run again. */
+const EXEC_RENEW_MARGIN_MS = 30_000
+
+/** An exec plugin's credential, run when first needed, again before it expires and once after a 401. */
+function execPlugin(exec: ExecConfig, cluster: ClusterEntry & { server: string }) {
+  if (!exec || typeof exec.command !== 'string' || !exec.command)
+    throw new InputError('kubeconfig', 'has a user with an exec credential plugin but no command.')
+  let current: ExecCredential | null = null
+  let pending: Promise<ExecCredential> | null = null
+  const due = () =>
+    !current || (current.expiresAt !== null && Date.now() > current.expiresAt - EXEC_RENEW_MARGIN_MS)
+  const credential = async () => {
+    if (!due()) return current!
+    pending ??= execCredential(exec, cluster)
+      .then((c) => (current = c))
+      .finally(() => (pending = null))
+    return pending
+  }
+  return {
+    async authorize(options: RequestOptions) {
+      const c = await credential()
+      if (c.token) options.headers = { ...options.headers, authorization: `Bearer ${c.token}` }
+      if (c.clientCertificateData) options.cert = c.clientCertificateData
+      if (c.clientKeyData) options.key = c.clientKeyData
+    },
+    async renew() {
+      current = null
+      await credential()
+      return true
     },
   }
 }
@@ -108,6 +161,7 @@ const FAST_CLUSTER = new Set([
   'extensions',
 ])
 const FAST_USER = new Set([
+  'exec',
   'token',
   'tokenFile',
   'client-certificate-data',
@@ -140,11 +194,13 @@ async function clientNodeTransport(
   text: string,
   server: string,
   user: UserEntry | Record<string, unknown>,
+  contextName: string,
 ): Promise<Transport> {
   const { KubeConfig } = await import('@kubernetes/client-node')
   const kc = new KubeConfig()
   try {
     kc.loadFromString(text)
+    if (contextName) kc.setCurrentContext(contextName)
   } catch (e) {
     throw new InputError('kubeconfig', `could not be read: ${(e as Error).message.split('\n')[0]}`)
   }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// `kube-pr-preview init` (init.ts): the cluster side of least privilege for the action's identity.
 // `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
 // labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
 // placeholders (the action keeps the real ones in the cluster).
@@ -16,6 +17,7 @@ import { credentialNames } from '../preview/render.js'
 import { parseSettings } from '../inputs/settings.js'
 import { loadTemplates } from '../preview/templates.js'
 import { TemplateError, InputError } from '../shared/errors.js'
+import { INIT_USAGE, initCommand } from './init.js'
 
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
@@ -109,10 +111,17 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
   return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2)
   try {
-    if (command !== 'render') throw new Error(USAGE)
+    if (command === 'init') {
+      const r = await initCommand(rest, process.cwd(), renderCommand)
+      process.stdout.write(r.out)
+      process.stderr.write(r.err)
+      process.exitCode = r.code
+      return
+    }
+    if (command !== 'render') throw new Error(`${USAGE}\n${INIT_USAGE}`)
     process.stdout.write(renderCommand(parseArgs(rest), process.cwd()))
   } catch (e) {
     const message = e instanceof TemplateError || e instanceof InputError ? e.message : (e as Error).message
@@ -121,4 +130,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && /cli(\/index)?\.[jt]s$/.test(process.argv[1])) main()
+if (process.argv[1] && /cli(\/index)?\.[jt]s$/.test(process.argv[1])) void main()

@@ -76,14 +76,20 @@ export async function currentNamespace(
   return ns
 }
 
-/** The preview's namespace, created (with only its ownership labels) when it does not exist yet. */
+/**
+ * The preview's namespace, created when it does not exist yet with its ownership labels and its Pod Security
+ * labels at once: `init`'s admission policy refuses a namespace that would exist for a moment without them.
+ */
 export async function ensureNamespace(
   kube: Kube,
   owner: Owner,
   existing: KubeObject | null,
+  podSecurity: Record<string, string> = {},
 ): Promise<KubeObject> {
   if (existing) return existing
-  const created = await kube.create(namespaceObject(owner, {}))
+  const fresh = namespaceObject(owner, {})
+  Object.assign(fresh.metadata.labels!, podSecurity)
+  const created = await kube.create(fresh)
   if (created) return created
   const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace })
   if (!raced || !isOwnedBy(raced, owner))

@@ -49,6 +49,8 @@ const builtIn: Record<string, Record<string, [string, boolean]>> = {
   'discovery.k8s.io/v1': { EndpointSlice: ['endpointslices', true] },
   'events.k8s.io/v1': { Event: ['events', true] },
   'coordination.k8s.io/v1': { Lease: ['leases', true] },
+  'authorization.k8s.io/v1': { SelfSubjectAccessReview: ['selfsubjectaccessreviews', false] },
+  'authentication.k8s.io/v1': { SelfSubjectReview: ['selfsubjectreviews', false] },
   'apiextensions.k8s.io/v1': { CustomResourceDefinition: ['customresourcedefinitions', false] },
   'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
 }

@@ -13,7 +13,8 @@ import { afterError, applyObjects, reportOutcome, startDeployment, waitForReadin
 import type { GitHub } from '../../github/client.js'
 import { ensureNamespace } from '../../kube/apply/apply.js'
 import { NotWaitingError } from '../../kube/lock.js'
-import { labelPodSecurity } from '../../kube/apply/pod-security.js'
+import { labelPodSecurity, podSecurityLabels } from '../../kube/apply/pod-security.js'
+import { ensureReadAccess } from '../../kube/read-access.js'
 import type { Plan } from '../../preview/plan.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
@@ -34,8 +35,10 @@ export async function deploy(
   const early = await lookBeforeClaiming(run, existing)
   if (early) return skipped(early)
   await checkLivePreviewLimit(run, existing)
-  const namespace = await ensureNamespace(run.kube, run.owner, existing)
-  await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity)
+  const podSecurity = run.o.guardrails.podSecurity
+  const namespace = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity))
+  await labelPodSecurity(run.kube, run.plan.namespace, podSecurity)
+  await ensureReadAccess(run.kube, run.owner)
 
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)

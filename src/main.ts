@@ -191,6 +191,7 @@ const clusterTransport = (settings: Settings) =>
     home: homedir(),
     idToken: (audience) => core.getIDToken(audience),
     secret: (v) => core.setSecret(v),
+    info: (m) => core.info(m),
   })
 
 async function runSweep(settings: Settings): Promise<void> {

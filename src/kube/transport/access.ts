@@ -30,6 +30,7 @@ export interface AccessEnvironment {
   idToken: IdTokenSource
   /** Masks a value in the log (core.setSecret). */
   secret: (value: string) => void
+  info: (message: string) => void
 }
 
 export async function transportFor(access: ClusterAccess, e: AccessEnvironment): Promise<Transport> {
@@ -45,6 +46,7 @@ export async function transportFor(access: ClusterAccess, e: AccessEnvironment):
           repository: e.env.GITHUB_REPOSITORY,
         },
         e.idToken,
+        e.info,
       )
     case 'runner': {
       const paths = kubeconfigPaths(e.env.KUBECONFIG, e.home).filter((p) => existsSync(p))

@@ -22,6 +22,8 @@ const RENEW_AFTER = 0.8
 export function oidcTransport(
   a: OidcAccess,
   idToken: IdTokenSource,
+  /** Told when a token is replaced (before it expires, or after a 401). */
+  onRenew: (message: string) => void = () => undefined,
   now: () => number = Date.now,
 ): Transport {
   let current: { token: string; renewAt: number } | null = null
@@ -47,6 +49,7 @@ export function oidcTransport(
   /** The token to send: the current one, or a new one when it is due (one request at a time). */
   async function token(): Promise<string> {
     if (current && now() < current.renewAt) return current.token
+    if (current && !pending) onRenew('requested a new GitHub OIDC token before the current one expires')
     pending ??= fetchToken().finally(() => (pending = null))
     return pending
   }
@@ -59,6 +62,7 @@ export function oidcTransport(
       options.headers = { ...options.headers, authorization: `Bearer ${await token()}` }
     },
     async renew() {
+      onRenew('requested a new GitHub OIDC token: the API server refused the last one (401)')
       current = null
       await token()
       return true

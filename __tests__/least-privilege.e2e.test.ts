@@ -1,0 +1,233 @@
+// `init --apply` for one repository, then the action as that identity (GitHub OIDC through the local issuer): the
+// default stack deploys, redeploys, prunes, closes and sweeps, every request it made is one init's ClusterRoles
+// allow (read from kube-apiserver's audit log), and what a stolen credential would try is denied by the cluster.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import * as k8s from '@kubernetes/client-node'
+import { parseAllDocuments } from 'yaml'
+import { sha } from './harness/kube.js'
+import { previewHarness } from './harness/preview.js'
+import { oidcRequestToken, testAuditLog, testKubeconfigPath, testOidc } from './setup/cluster.js'
+import { rulesAllow, type PolicyRule } from './harness/rbac-rules.js'
+
+const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
+const repository = `octo-org/least-${process.pid}`
+const user = `github:${repository}`
+const { kube, run } = previewHarness({ timeout: '90s' })
+const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
+
+const admin = () => {
+  const kc = new k8s.KubeConfig()
+  kc.loadFromFile(testKubeconfigPath())
+  return kc
+}
+const server = () => admin().getCurrentCluster()!.server
+const caData = () => admin().getCurrentCluster()!.caData!
+
+/** The identity's inputs and runner variables: no kubeconfig, only the job's OIDC token. */
+const asIdentity = (overrides: Record<string, unknown> = {}) => ({
+  inputs: {
+    kubeconfig: '',
+    'cluster-server': server(),
+    'cluster-ca': caData(),
+    'oidc-audience': testOidc().audience,
+  },
+  env: {
+    ACTIONS_ID_TOKEN_REQUEST_URL: testOidc().tokenUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidcRequestToken({ repository, ...overrides }),
+  },
+})
+
+/** A client as the identity, with a fresh token of the local issuer. */
+async function identityClient(): Promise<k8s.KubeConfig> {
+  const res = await fetch(`${testOidc().tokenUrl}&audience=${encodeURIComponent(testOidc().audience)}`, {
+    headers: { authorization: `Bearer ${oidcRequestToken({ repository })}` },
+  })
+  const token = ((await res.json()) as { value: string }).value
+  const cluster = admin().getCurrentCluster()!
+  const kc = new k8s.KubeConfig()
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'id', token }],
+    contexts: [{ name: 'id', cluster: cluster.name, user: 'id' }],
+    currentContext: 'id',
+  })
+  return kc
+}
+
+let rules: { main: PolicyRule[]; namespace: PolicyRule[] }
+let auditFrom = 0
+
+beforeAll(() => {
+  const init = spawnSync(
+    process.execPath,
+    [CLI, 'init', '--repo', repository, '--identity', 'oidc', '--apply'],
+    {
+      env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
+      encoding: 'utf8',
+    },
+  )
+  if (init.status !== 0) throw new Error(`init --apply failed: ${init.stderr}`)
+  const printed = spawnSync(process.execPath, [CLI, 'init', '--repo', repository, '--identity', 'oidc'], {
+    encoding: 'utf8',
+  })
+  const roles = parseAllDocuments(printed.stdout)
+    .map((d) => d.toJS() as { kind: string; metadata: { name: string }; rules?: PolicyRule[] })
+    .filter((o) => o.kind === 'ClusterRole')
+  rules = {
+    main: roles.find((r) => r.metadata.name === 'kube-pr-preview')!.rules!,
+    namespace: roles.find((r) => r.metadata.name === 'kube-pr-preview-namespace')!.rules!,
+  }
+  auditFrom = readFileSync(testAuditLog(), 'utf8').length
+}, 60_000)
+
+let previewNamespace = ''
+
+describe('init --apply, then the action as that identity', () => {
+  test('the default stack deploys, redeploys, prunes and closes; the sweep runs', async () => {
+    const pr = { repository, number: 7 }
+    const deployed = await run({ ...pr, sha: sha('lp-1') }, asIdentity().inputs, { env: asIdentity().env })
+    expect(explain(deployed)).toBe('')
+    expect(deployed.outputs.status).toBe('deployed')
+    previewNamespace = deployed.outputs.namespace!
+    const redeployed = await run({ ...pr, action: 'synchronize', sha: sha('lp-2') }, asIdentity().inputs, {
+      env: asIdentity().env,
+    })
+    expect(explain(redeployed)).toBe('')
+    const pruned = await run(
+      { ...pr, action: 'synchronize', sha: sha('lp-3') },
+      { ...asIdentity().inputs, values: 'kibana:\n  enabled: false\nelasticsearch:\n  enabled: false\n' },
+      { env: asIdentity().env },
+    )
+    expect(explain(pruned)).toBe('')
+    const statefulsets = await kube.apps.listNamespacedStatefulSet({ namespace: previewNamespace })
+    expect(statefulsets.items.map((s) => s.metadata!.name)).not.toContain('elasticsearch')
+    const closed = await run({ ...pr, action: 'closed', sha: sha('lp-3') }, asIdentity().inputs, {
+      env: asIdentity().env,
+    })
+    expect(explain(closed)).toBe('')
+    expect(closed.outputs.status).toBe('destroyed')
+    const swept = await run(
+      pr,
+      { ...asIdentity().inputs, mode: 'sweep' },
+      {
+        env: { ...asIdentity({ event_name: 'schedule', ref: 'refs/heads/main' }).env },
+        eventName: 'schedule',
+      },
+    )
+    expect(explain(swept)).toBe('')
+  }, 300_000)
+
+  test("every request the action made is one init's roles allow, and none was refused", () => {
+    const events = readFileSync(testAuditLog(), 'utf8')
+      .slice(auditFrom)
+      .split('\n')
+      .filter((l) => l.includes(`"${user}"`))
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            verb: string
+            user: { username: string }
+            objectRef?: {
+              resource: string
+              subresource?: string
+              apiGroup?: string
+              namespace?: string
+              name?: string
+            }
+            requestURI: string
+            annotations?: Record<string, string>
+          },
+      )
+      .filter((e) => e.user.username === user && e.objectRef)
+    expect(events.length).toBeGreaterThan(20)
+    const refused = events.filter((e) => e.annotations?.['authorization.k8s.io/decision'] === 'forbid')
+    expect(refused.map((e) => `${e.verb} ${e.requestURI}`)).toEqual([])
+    const selfReviews = new Set(['selfsubjectaccessreviews', 'selfsubjectreviews'])
+    const outside = events.filter((e) => {
+      const r = e.objectRef!
+      if (selfReviews.has(r.resource)) return false
+      const attributes = {
+        verb: e.verb,
+        group: r.apiGroup ?? '',
+        resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource,
+        name: r.name,
+      }
+      const inPreview = r.namespace === previewNamespace
+      return !rulesAllow(rules.main, attributes) && !(inPreview && rulesAllow(rules.namespace, attributes))
+    })
+    expect(outside.map((e) => `${e.verb} ${e.requestURI}`)).toEqual([])
+  })
+})
+
+describe('what the cluster denies that identity', () => {
+  let kc: k8s.KubeConfig
+  let core: k8s.CoreV1Api
+  const ns = `least-other-${process.pid}`
+  beforeAll(async () => {
+    kc = await identityClient()
+    core = kc.makeApiClient(k8s.CoreV1Api)
+    await kube.core.createNamespace({ body: { metadata: { name: ns } } })
+    await kube.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'db' }, stringData: { p: 'x' } },
+    })
+  })
+  afterAll(() => kube.core.deleteNamespace({ name: ns }).catch(() => undefined))
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: { code?: number }) => e.code ?? 0,
+    )
+
+  test('creating a pod in kube-system', async () => {
+    const pod = { metadata: { name: 'evil' }, spec: { containers: [{ name: 'x', image: 'busybox' }] } }
+    expect(await status(core.createNamespacedPod({ namespace: 'kube-system', body: pod }))).toBe(403)
+  })
+  test('reading a Secret of another namespace', async () => {
+    expect(await status(core.readNamespacedSecret({ name: 'db', namespace: ns }))).toBe(403)
+    expect(await status(core.listSecretForAllNamespaces())).toBe(403)
+  })
+  test("relabelling a namespace's pod security", async () => {
+    const patch = { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }
+    for (const name of [ns, 'default'])
+      expect(
+        await status(
+          core.patchNamespace(
+            { name, body: patch },
+            k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+          ),
+        ),
+      ).toBe(403)
+  })
+  test('creating a namespace without the prefix, or without its ownership labels', async () => {
+    expect(await status(core.createNamespace({ body: { metadata: { name: `mine-${process.pid}` } } }))).toBe(
+      403,
+    )
+    expect(
+      await status(core.createNamespace({ body: { metadata: { name: `preview-x-${process.pid}` } } })),
+    ).toBe(403)
+  })
+  test('a LoadBalancer Service, even in its own preview namespace', async () => {
+    const owned = await deployOwn()
+    const svc = { metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } }
+    expect(await status(core.createNamespacedService({ namespace: owned, body: svc }))).toBe(403)
+    const fine = { metadata: { name: 'ok' }, spec: { ports: [{ port: 80 }] } }
+    expect(await status(core.createNamespacedService({ namespace: owned, body: fine }))).toBe(200)
+  })
+})
+
+/** A live preview of the identity (deployed by the action as the identity), for writes inside it. */
+async function deployOwn(): Promise<string> {
+  const r = await run(
+    { repository, number: 8, sha: sha('lp-own') },
+    { ...asIdentity().inputs, wait: 'false' },
+    {
+      env: asIdentity().env,
+    },
+  )
+  if (r.code !== 0) throw new Error(r.log)
+  return r.outputs.namespace!
+}

@@ -205,7 +205,7 @@ export function admissionPolicy(p: AccessPlan): Obj[] {
         {
           // Services: the types and fields the action itself refuses.
           expression:
-            "request.resource.resource != 'services' || request.operation == 'DELETE' || request.subResource != '' || " +
+            "request.resource.resource != 'services' || request.operation == 'DELETE' || (has(request.subResource) && request.subResource != '') || " +
             `((!has(object.spec.type) || object.spec.type in ${serviceTypes}) && ` +
             '(!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0) && ' +
             "(!has(object.spec.type) || object.spec.type != 'ExternalName' || " +

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as k8s from '@kubernetes/client-node'
-import { sha } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 import { oidcRequestToken, testKubeconfigPath, testOidc } from './setup/cluster.js'
 

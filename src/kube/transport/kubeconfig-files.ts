@@ -53,7 +53,7 @@ export function mergeKubeconfigs(files: KubeconfigFile[]): string {
     try {
       config = (parse(file.text) ?? {}) as Config
     } catch (e) {
-      throw new Error(`${file.path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`)
+      throw new Error(`${file.path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { cause: e })
     }
     if (typeof config !== 'object') throw new Error(`${file.path} is not a kubeconfig`)
     const dir = dirname(file.path)

@@ -37,6 +37,7 @@ export function oidcTransport(
       throw new Error(
         `could not get the job's GitHub OIDC token for the audience "${a.audience}": ${(e as Error).message}. ` +
           'The job needs `permissions: id-token: write` (a pull_request run from a fork gets no OIDC token).',
+        { cause: e },
       )
     }
     const claims = jwtClaims(token)

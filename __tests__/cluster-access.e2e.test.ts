@@ -42,10 +42,11 @@ describe("the runner's kubeconfig", () => {
         '#!/bin/sh',
         `echo run >> ${ran}`,
         'echo "fetching a token" >&2',
-        `printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$PLUGIN_TOKEN"`,
+        `printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat ${join(dir, 'token')})"`,
       ].join('\n'),
     )
     chmodSync(plugin, 0o755)
+    writeFileSync(join(dir, 'token'), token) // only the plugin's output carries it
     writeFileSync(
       join(dir, 'config'),
       [
@@ -54,7 +55,7 @@ describe("the runner's kubeconfig", () => {
         'current-context: plugged',
         `clusters: [{name: c, cluster: {server: "${cluster.server}", certificate-authority-data: "${cluster.caData}"}}]`,
         'users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ./get-token,',
-        `  interactiveMode: Never, env: [{name: PLUGIN_TOKEN, value: "${token}"}]}}}]`,
+        '  interactiveMode: Never}}}]',
         'contexts: [{name: plugged, context: {cluster: c, user: u}}]',
       ].join('\n'),
     )
@@ -65,6 +66,7 @@ describe("the runner's kubeconfig", () => {
     expect(deployed.outputs.status).toBe('deployed')
     expect(readFileSync(ran, 'utf8').length).toBeGreaterThan(0)
     expect(deployed.log).not.toContain(token)
+    expect(deployed.log).not.toContain('fetching a token')
     const closed = await run({ ...pr, action: 'closed' }, { kubeconfig: '' }, { env })
     expect(explain(closed)).toBe('')
     expect(closed.outputs.status).toBe('destroyed')

@@ -54,7 +54,10 @@ const byGroup = (resources: ApiResource[]) => {
     .map(([g, rs]) => ({ group: g, resources: [...rs].sort() }))
 }
 
-const WRITE = ['create', 'patch', 'update', 'delete']
+/** Server-side apply (patch, and create for a new object) and prune (delete): the action never PUTs… */
+const WRITE = ['create', 'patch', 'delete']
+/** …but the lock Lease, which it replaces guarded by resourceVersion. */
+const LOCK = { group: 'coordination.k8s.io', resource: 'leases' }
 const READ = ['get', 'list', 'watch']
 
 export function clusterRoles(p: AccessPlan): Obj[] {
@@ -67,7 +70,8 @@ export function clusterRoles(p: AccessPlan): Obj[] {
       ...byGroup([...p.namespaced, ...p.clusterScoped]).map((g) => ({
         apiGroups: [g.group],
         resources: g.resources,
-        verbs: [...WRITE],
+        verbs:
+          g.group === LOCK.group && g.resources.includes(LOCK.resource) ? [...WRITE, 'update'] : [...WRITE],
       })),
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create', 'patch'] },
       {

@@ -2,7 +2,9 @@
 // default stack deploys, redeploys, prunes, closes and sweeps, every request it made is one init's ClusterRoles
 // allow (read from kube-apiserver's audit log), and what a stolen credential would try is denied by the cluster.
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import * as k8s from '@kubernetes/client-node'
@@ -231,3 +233,51 @@ async function deployOwn(): Promise<string> {
   if (r.code !== 0) throw new Error(r.log)
   return r.outputs.namespace!
 }
+
+describe('init --check and --kubeconfig-out', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'init', ...args], {
+      env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
+      encoding: 'utf8',
+    })
+  const rbac = () => kube.kc.makeApiClient(k8s.RbacAuthorizationV1Api)
+  const extra = `least-extra-${process.pid}`
+
+  test('--check: ok as applied; a broader binding of the identity is reported', async () => {
+    const ok = cli('--repo', repository, '--identity', 'oidc', '--check')
+    expect(ok.stdout).toMatch(/^ok/)
+    expect(ok.status).toBe(0)
+    await rbac().createClusterRoleBinding({
+      body: {
+        metadata: { name: extra },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    })
+    try {
+      const broad = cli('--repo', repository, '--identity', 'oidc', '--check')
+      expect(broad.status).toBe(1)
+      expect(broad.stdout).toContain(
+        `too broad: ClusterRoleBinding ${extra} also binds ${user} to ClusterRole view`,
+      )
+      const missing = cli('--repo', repository, '--repo', 'octo-org/another', '--identity', 'oidc', '--check')
+      expect(missing.stdout).toMatch(/missing or different: ClusterRoleBinding kube-pr-preview subjects/)
+    } finally {
+      await rbac().deleteClusterRoleBinding({ name: extra })
+    }
+  })
+
+  test('--identity serviceaccount --kubeconfig-out: a kubeconfig whose token is that ServiceAccount, and when it expires', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sa-')), 'kubeconfig')
+    const r = cli('--repo', repository, '--apply', '--kubeconfig-out', file, '--token-duration', '2h')
+    expect(r.status).toBe(0)
+    expect(r.stderr).toMatch(/its token expires \d{4}-\d\d-\d\dT/)
+    expect(r.stderr).toMatch(/rotate it/)
+    const kc = new k8s.KubeConfig()
+    kc.loadFromFile(file)
+    const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    })
+    expect(review.status?.userInfo?.username).toBe('system:serviceaccount:kube-pr-preview:kube-pr-preview')
+  })
+})

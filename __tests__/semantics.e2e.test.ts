@@ -30,7 +30,7 @@ const deploy = (
     { workspace: workspace(files) },
   )
 
-const statefulSet = (opts: { image: string; nodeSelector?: boolean; slow?: boolean }) => `
+const statefulSet = (opts: { image: string; nodeSelector?: boolean; slow?: boolean; stopAfter?: string }) => `
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -44,7 +44,7 @@ spec:
     metadata:
       labels:
         app: db
-${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}    spec:
+${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}${opts.stopAfter ? `      annotations: {timing.preview.test/stop-after: "${opts.stopAfter}"}\n` : ''}    spec:
 ${opts.nodeSelector ? '      nodeSelector: {disktype: none-has-this}\n' : ''}      containers:
         - name: db
           image: ${opts.image}
@@ -79,19 +79,30 @@ const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' 
 const deploymentsOf = (repo: string) => gh.deployments.filter((d) => d.repo === repo)
 
 describe('readiness is not reported too early', () => {
-  test('1. a StatefulSet whose new pod cannot start is not deployed', async () => {
+  // The old pod stays Ready while it terminates (a minute), so readyReplicas = replicas the whole time: a rule of
+  // "readyReplicas ≥ replicas" would call this deployed. Only the update's progress (0/1 updated) says it is not.
+  test('1. a StatefulSet whose new pod cannot start is not deployed, though its old pod is still Ready', async () => {
     const repo = 'acme/sts-stuck'
-    const first = await deploy(repo, 1, 'v1', { 'db.yaml': statefulSet({ image: 'db:1' }) })
+    const first = await deploy(repo, 1, 'v1', {
+      'db.yaml': statefulSet({ image: 'db:1', slow: true, stopAfter: '60s' }),
+    })
     expect(explain(first)).toBe('')
     const second = await deploy(
       repo,
       1,
       'v2',
-      { 'db.yaml': statefulSet({ image: 'db:2', nodeSelector: true }) },
+      { 'db.yaml': statefulSet({ image: 'db:2' }) },
       { timeout: '15s' },
     )
+    const live = await kube.apps.readNamespacedStatefulSet({
+      name: 'db',
+      namespace: second.outputs.namespace!,
+    })
+    expect(live.status).toMatchObject({ replicas: 1, readyReplicas: 1 })
+    expect(live.status?.updatedReplicas ?? 0).toBe(0)
     expect(second.outputs.status).toBe('failed')
     expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/Not ready within 15s: .*StatefulSet db.*1\/1 ready, 0\/1 updated/)
     const id = Number(second.outputs['deployment-id'])
     expect(gh.statusesOf(id).at(-1)?.state).toBe('failure')
   })
@@ -130,8 +141,12 @@ describe('failures are told at once, with the API server words', () => {
       '    spec:\n',
       '    spec:\n      nodeSelector: {disktype: none-has-this}\n',
     )
+    const started = Date.now()
     const first = await deploy(repo, 3, 'v1', { 'web.yaml': stuck }, { timeout: '40s' })
     expect(first.outputs.status).toBe('failed')
+    // Told at once, with the controller's reason: not at the 40 s timeout.
+    expect(first.log).toMatch(/ProgressDeadlineExceeded/)
+    expect(Date.now() - started).toBeLessThan(30_000)
     const second = await deploy(repo, 3, 'v2', {
       'web.yaml': deployment({ extra: '  progressDeadlineSeconds: 600\n' }),
     })
@@ -178,9 +193,8 @@ describe('manifests as kubectl reads them, validated before any change', () => {
     expect(r.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
     expect(r.log).toMatch(/::error title=Template error,file=preview\/web-service\.yaml,line=8::/)
     expect(deploymentsOf(repo)).toEqual([])
-    const cms = await kube.core
-      .listNamespacedConfigMap({ namespace: r.outputs.namespace! })
-      .catch(() => ({ items: [] }))
+    // Listing a namespace that does not exist answers an empty list: any other error fails the test.
+    const cms = await kube.core.listNamespacedConfigMap({ namespace: r.outputs.namespace! })
     expect(cms.items.map((c) => c.metadata!.name)).not.toContain('a-config')
   })
 
@@ -251,7 +265,27 @@ spec:
     const uid2 = (await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })).metadata!.uid
     expect(uid2).not.toBe(uid1)
     const changed = await deploy(repo, 8, 'v2', { 'job.yaml': failingJob('b') })
-    expect(changed.log).toMatch(/replacing Job migrate/)
+    expect(changed.log).toMatch(/replacing Job migrate: spec\.template cannot change in place/)
+    const live = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(live.spec!.template.metadata!.annotations!.marker).toBe('b')
+  })
+
+  test('a Job that completed and whose template changes is replaced and runs again with the new template', async () => {
+    const repo = 'acme/rerun-done'
+    const job = (marker: string) => failingJob(marker).replace(/\n {6}labels:\n[^\n]*\n/, '\n')
+    const first = await deploy(repo, 12, 'v1', { 'job.yaml': job('a') })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const before = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(before.status?.succeeded).toBe(1)
+    const changed = await deploy(repo, 12, 'v2', { 'job.yaml': job('b') })
+    expect(explain(changed)).toBe('')
+    expect(changed.log).toMatch(/replacing Job migrate: spec\.template cannot change in place/)
+    expect(changed.log).not.toMatch(/it failed last time/)
+    const after = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(after.metadata!.uid).not.toBe(before.metadata!.uid)
+    expect(after.spec!.template.metadata!.annotations!.marker).toBe('b')
+    expect(after.status?.succeeded).toBe(1)
   })
 
   test('an immutable field change (Deployment selector) replaces the object, and says so', async () => {
@@ -302,6 +336,6 @@ describe('teardown', () => {
     )
     expect(explain(closed)).toBe('')
     const rbac = kube.kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api)
-    await expect(rbac.readClusterRole({ name })).rejects.toThrow()
+    await expect(rbac.readClusterRole({ name })).rejects.toMatchObject({ code: 404 })
   })
 })

@@ -104,7 +104,7 @@ describe('which PRs get a preview', () => {
     expect(gh.requests.filter((q) => q.path.startsWith('/repos/acme/filtered/'))).toEqual([])
   })
 
-  test('labelling a PR with the preview label, or a release branch base, deploys it', async () => {
+  test('labelling a PR with the preview label, marking a draft ready, or a release branch base, deploys it', async () => {
     const labelled = await run(
       { repository: 'acme/filtered', number: 8, action: 'labeled', labels: ['deploy-me'] },
       { 'only-labels': 'preview, deploy-me' },
@@ -115,6 +115,12 @@ describe('which PRs get a preview', () => {
       { 'base-branches': 'main, release/*' },
     )
     expect(release.outputs.status).toBe('deployed')
+    // A draft skipped with skip-drafts deploys once marked ready (README: ready_for_review deploys).
+    const ready = await run(
+      { repository: 'acme/filtered', number: 10, action: 'ready_for_review', draft: false },
+      { 'skip-drafts': 'true' },
+    )
+    expect(ready.outputs.status).toBe('deployed')
   })
 })
 

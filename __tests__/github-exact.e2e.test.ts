@@ -166,3 +166,51 @@ describe('wait: false', () => {
     )
   })
 })
+
+describe('inputs that name things, and a PR comment GitHub refuses', () => {
+  test('namespace-prefix, environment and url-scheme: the namespace, the GitHub environment and the URLs follow them', async () => {
+    const repo = 'acme/named'
+    const r = await run(
+      { repository: repo, number: 7, action: 'opened' },
+      { 'namespace-prefix': 'pv', environment: 'qa/pr-7', 'url-scheme': 'https' },
+    )
+    expect(r.outputs.status).toBe('deployed')
+    expect(r.outputs.namespace).toMatch(/^pv-named-[0-9a-f]{6}-pr-7$/)
+    expect(r.outputs.environment).toBe('qa/pr-7')
+    expect(r.outputs.url).toMatch(/^https:\/\/named-[0-9a-f]{6}-pr-7\.preview\.example\.test$/)
+    const made = deploymentsOf(repo)
+    expect(made.map((d) => d.environment)).toEqual(['qa/pr-7'])
+    expect(gh.statusesOf(made[0]!.id).at(-1)).toMatchObject({
+      state: 'success',
+      environment_url: r.outputs.url,
+    })
+  })
+
+  test('a PR comment GitHub refuses is a warning: the preview is deployed and reported', async () => {
+    const repo = 'acme/comment-refused'
+    const ofRepo = (q: { path: string }) => q.path.startsWith(`/repos/${repo}/`)
+    gh.faults.push(
+      {
+        operationId: 'issues/create-comment',
+        match: ofRepo,
+        status: 403,
+        message: 'Resource not accessible by integration',
+        times: 10,
+      },
+      {
+        operationId: 'issues/update-comment',
+        match: ofRepo,
+        status: 403,
+        message: 'Resource not accessible by integration',
+        times: 10,
+      },
+    )
+    const r = await run({ repository: repo, number: 8, action: 'opened' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('deployed')
+    expect(r.log).toMatch(/::warning::.*comment/i)
+    expect(r.log).not.toContain('::error')
+    expect(gh.statusesOf(Number(r.outputs['deployment-id'])).at(-1)?.state).toBe('success')
+    expect(gh.requests.some((q) => ofRepo(q) && q.error?.startsWith('injected'))).toBe(true)
+  })
+})

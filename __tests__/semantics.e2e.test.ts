@@ -301,6 +301,101 @@ spec:
   })
 })
 
+describe('a push the cluster would refuse, to a live preview', () => {
+  // README: "a run the cluster would refuse changes nothing in the preview". Not only on a first deploy: here the
+  // preview is live, and the push changes two objects and adds a third that the cluster refuses.
+  test('changes no live object, no resourceVersion, not the inventory, and creates no GitHub deployment', async () => {
+    const repo = 'acme/invalid-live'
+    const cm = (v: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a-config\ndata: {x: "${v}"}\n`
+    const badService =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: 70000\n'
+    const first = await deploy(repo, 13, 'v1', { 'web.yaml': deployment({}), 'a-config.yaml': cm('1') })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const state = async () => ({
+      versions: [
+        ...(await kube.core.listNamespacedConfigMap({ namespace: ns })).items,
+        ...(await kube.apps.listNamespacedDeployment({ namespace: ns })).items,
+        ...(await kube.core.listNamespacedService({ namespace: ns })).items,
+      ]
+        .map((o) => `${o.metadata!.name}@${o.metadata!.resourceVersion}`)
+        .sort(),
+      namespace: (await kube.core.readNamespace({ name: ns })).metadata!.annotations,
+    })
+    const before = await state()
+    const deploymentsBefore = deploymentsOf(repo).length
+    const second = await deploy(repo, 13, 'v2', {
+      'web.yaml': deployment({ image: 'nginx:2' }),
+      'a-config.yaml': cm('2'),
+      'web-service.yaml': badService,
+    })
+    expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
+    expect(await state()).toEqual(before)
+    expect(deploymentsOf(repo)).toHaveLength(deploymentsBefore)
+  })
+})
+
+describe('fields that cannot change in place', () => {
+  const service = (headless: boolean) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n${headless ? '  clusterIP: None\n' : ''}  selector: {app: db}\n  ports:\n    - port: 5432\n`
+  const withClaims = (size: string) =>
+    statefulSet({ image: 'db:1' }) +
+    `  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {requests: {storage: ${size}}}\n`
+  const claim = (mode: string) =>
+    `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\nspec:\n  accessModes: [${mode}]\n  resources: {requests: {storage: 1Gi}}\n`
+
+  test("a Service's clusterIP and a StatefulSet's volumeClaimTemplates: the object is replaced, and the log says so", async () => {
+    const repo = 'acme/immutable'
+    // Claims stay Pending here (no storage provisioner): readiness is not the point, so wait: false.
+    const inputs = { wait: 'false' }
+    const first = await deploy(
+      repo,
+      14,
+      'v1',
+      { 'svc.yaml': service(true), 'db.yaml': withClaims('1Gi') },
+      inputs,
+    )
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const uid = async (read: () => Promise<{ metadata?: { uid?: string } }>) => (await read()).metadata!.uid
+    const svcUid = await uid(() => kube.core.readNamespacedService({ name: 'db', namespace: ns }))
+    const stsUid = await uid(() => kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns }))
+    const second = await deploy(
+      repo,
+      14,
+      'v2',
+      { 'svc.yaml': service(false), 'db.yaml': withClaims('2Gi') },
+      inputs,
+    )
+    expect(explain(second)).toBe('')
+    expect(second.log).toMatch(/replacing Service db: .*cannot change in place/)
+    expect(second.log).toMatch(/replacing StatefulSet db: .*cannot change in place/)
+    const svc = await kube.core.readNamespacedService({ name: 'db', namespace: ns })
+    expect(svc.metadata!.uid).not.toBe(svcUid)
+    expect(svc.spec!.clusterIP).not.toBe('None')
+    const sts = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns })
+    expect(sts.metadata!.uid).not.toBe(stsUid)
+    expect(sts.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!.storage).toBe('2Gi')
+  })
+
+  test('a PersistentVolumeClaim is never replaced (its data would go): the change is refused, before anything changes', async () => {
+    const repo = 'acme/immutable-claim'
+    const first = await deploy(repo, 15, 'v1', { 'claim.yaml': claim('ReadWriteOnce') }, { wait: 'false' })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const before = await kube.core.readNamespacedPersistentVolumeClaim({ name: 'uploads', namespace: ns })
+    const second = await deploy(repo, 15, 'v2', { 'claim.yaml': claim('ReadWriteMany') }, { wait: 'false' })
+    expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/claim\.yaml.*PersistentVolumeClaim uploads/)
+    expect(second.log).not.toMatch(/replacing PersistentVolumeClaim/)
+    const after = await kube.core.readNamespacedPersistentVolumeClaim({ name: 'uploads', namespace: ns })
+    expect(after.metadata!.uid).toBe(before.metadata!.uid)
+    expect(after.spec!.accessModes).toEqual(['ReadWriteOnce'])
+  })
+})
+
 describe('names', () => {
   test('8. a repository name longer than 45 characters deploys; every label fits', async () => {
     const repo = `acme/${'a-really-long-repository-name-for-previews-'.repeat(2)}x`

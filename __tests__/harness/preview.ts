@@ -49,5 +49,22 @@ export function previewHarness(defaults: { action?: Event['action']; timeout?: s
       .filter((d) => d.repo === repo && (!environment || d.environment === environment))
       .map((d) => gh.statusesOf(d.id).at(-1)?.state)
 
-  return { kube, gh, run, namespaceExists, latestStates }
+  /**
+   * Where a run's words go, besides its log: its outputs, the job summary, and every request it made to GitHub
+   * for the repository (the deployment and its payload, the statuses, the PR comment). [where, text] pairs.
+   */
+  const reported = (r: { outputs: Record<string, string>; summary: string }, repo: string) => [
+    ...Object.entries(r.outputs).map(([name, value]) => [`output ${name}`, value] as const),
+    ['job summary', r.summary] as const,
+    ...gh.requests
+      .filter((q) => q.path.startsWith(`/repos/${repo}/`))
+      .map((q) => [`${q.method} ${q.path}`, JSON.stringify(q.body ?? '')] as const),
+  ]
+  /** The places of `reported` that contain the text (an empty list when none does). */
+  const leaksOf = (r: { outputs: Record<string, string>; summary: string }, repo: string, secret: string) =>
+    reported(r, repo)
+      .filter(([, text]) => text.includes(secret))
+      .map(([where]) => where)
+
+  return { kube, gh, run, namespaceExists, latestStates, reported, leaksOf }
 }

@@ -23,6 +23,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** GITHUB_WORKSPACE: where a `templates` input is looked up. */
   workspace?: string
+  /** Kill the run (SIGKILL, as when a runner dies) as soon as its log matches this. */
+  killWhen?: RegExp
 }
 
 export interface RunResult {
@@ -115,8 +117,12 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
   const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   let log = ''
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
+  const append = (d: Buffer) => {
+    log += d.toString()
+    if (o.killWhen?.test(log)) child.kill('SIGKILL')
+  }
+  child.stdout.on('data', append)
+  child.stderr.on('data', append)
   const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 300_000)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(timer)

@@ -177,6 +177,37 @@ describe('a failing kube-apiserver', () => {
   })
 })
 
+describe('an error after the GitHub deployment was made', () => {
+  let proxy: FaultProxy
+  beforeAll(async () => {
+    proxy = await startFaultProxy(kube.kubeconfigText)
+  })
+  afterAll(() => proxy.close())
+
+  // README: an error (not a workload's failure) ends the deployment in the `error` state, saying what it was.
+  test('is reported as the deployment status error, with the error', async () => {
+    const repo = 'acme/apply-forbidden'
+    // The first real write of an object of the stack (not the dry run that validates everything, nor the claim of
+    // the namespace: both come before the deployment is made).
+    proxy.rules.push({
+      match: (m, p, url) =>
+        m === 'PATCH' &&
+        !url.includes('dryRun=All') &&
+        /\/namespaces\/[^/]+\/(configmaps|secrets|services|deployments|statefulsets)\//.test(p),
+      fault: { status: 403 },
+      times: 1,
+    })
+    const r = await run({ repository: repo, number: 20, action: 'opened' }, { kubeconfig: proxy.kubeconfig })
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/::error::/)
+    const [made] = gh.deployments.filter((d) => d.repo === repo)
+    expect(gh.statusesOf(made!.id).at(-1)).toMatchObject({
+      state: 'error',
+      description: expect.stringMatching(/^Deploy error: .*lacks RBAC permission/),
+    })
+  })
+})
+
 describe('a failing GitHub API', () => {
   test('403 rate limits and 502s are retried; the deploy is reported', async () => {
     const repo = 'acme/github-flaky'

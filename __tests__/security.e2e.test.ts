@@ -6,6 +6,7 @@ import { describe, expect, test } from '@jest/globals'
 import { parseAllDocuments } from 'yaml'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
 import type { RunResult } from './harness/run-action.js'
+import { webApp as smallWebApp } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, workspace?: string) =>
@@ -184,6 +185,37 @@ describe('forks', () => {
     const closed = await run({ ...fork, action: 'closed' })
     expect(closed.outputs.status).toBe('destroyed')
     expect(await namespaceExists(allowed.outputs.namespace!)).toBe(false)
+  })
+
+  // README/SECURITY.md: on pull_request_target with allow-forks, only-labels gates which fork PRs run, and what
+  // runs is the fork's head commit (GITHUB_SHA is then the base branch's commit, never deployed).
+  test('pull_request_target: only-labels gates a fork PR, and the image is the fork head commit, not GITHUB_SHA', async () => {
+    const head = 'f'.repeat(40)
+    const fork = {
+      repository: 'acme/forked-target',
+      number: 5,
+      headRepository: 'stranger/forked-target',
+      sha: head,
+    }
+    const inputs = { 'allow-forks': 'true', 'only-labels': 'safe-to-preview', templates: 'preview' }
+    const small = workspaceWith({ 'web.yaml': smallWebApp() })
+    const target = (event: PreviewEvent) =>
+      runPreview(event, inputs, { workspace: small, eventName: 'pull_request_target' })
+    const unlabelled = await target(fork)
+    expect(unlabelled.code).toBe(0)
+    expect(unlabelled.outputs.status).toBe('skipped')
+    expect(unlabelled.summary).toMatch(/none of the labels safe-to-preview/)
+    expect(requestsFor('acme/forked-target')).toEqual([])
+    const labelled = await target({ ...fork, action: 'labeled', labels: ['safe-to-preview'] })
+    expect(labelled.outputs.status).toBe('deployed')
+    const web = await kube.apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: labelled.outputs.namespace!,
+    })
+    expect(web.spec!.template.spec!.containers[0]!.image).toBe(`ghcr.io/acme/forked-target:${head}`)
+    expect(gh.deployments.find((d) => d.repo === 'acme/forked-target')?.ref).toBe(head)
+    const closed = await target({ ...fork, action: 'closed' })
+    expect(closed.outputs.status).toBe('destroyed')
   })
 })
 

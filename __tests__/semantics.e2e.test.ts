@@ -103,8 +103,14 @@ describe('readiness is not reported too early', () => {
     expect(second.outputs.status).toBe('failed')
     expect(second.code).not.toBe(0)
     expect(second.log).toMatch(/Not ready within 15s: .*StatefulSet db.*1\/1 ready, 0\/1 updated/)
+    // README: a timeout says which object and why, in the log, the summary and the deployment status.
     const id = Number(second.outputs['deployment-id'])
-    expect(gh.statusesOf(id).at(-1)?.state).toBe('failure')
+    expect(gh.statusesOf(id).at(-1)).toMatchObject({
+      state: 'failure',
+      description: expect.stringMatching(/StatefulSet db.*0\/1 updated/),
+    })
+    expect(second.summary).toMatch(/StatefulSet db/)
+    expect(second.summary).toMatch(/0\/1 updated/)
   })
 
   test('slow pods: "deployed" only once the rollout has really finished', async () => {

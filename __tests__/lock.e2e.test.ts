@@ -2,6 +2,7 @@
 // no longer the PR head stops waiting, and a holder that loses its lease writes nothing more.
 import { describe, expect, test } from '@jest/globals'
 import { CoordinationV1Api } from '@kubernetes/client-node'
+import { startFaultProxy } from './harness/fault-proxy.js'
 import { eventually, sha } from './harness/kube.js'
 import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
 import { webApp, workspaceWith } from './harness/workspace.js'
@@ -107,6 +108,42 @@ describe('the lock', () => {
     expect(gh.deployments.filter((d) => d.repo === repo && d.ref === two)).toEqual([])
     expect((await a).outputs.status).toBe('deployed') // A was past its checks when the third push came
   })
+
+  // README: a Lease lost through renewal failure (not only a takeover) stops all writes.
+  test('a holder that cannot renew its Lease for its whole duration stops before it writes more', async () => {
+    const repo = 'acme/lock-unrenewed'
+    const head = sha('lock-unrenewed')
+    const proxy = await startFaultProxy(kube.kubeconfigText)
+    try {
+      // Every renewal fails; GitHub answers the create after 33 s, past the Lease's 30 s.
+      proxy.rules.push({
+        match: (m, p) => m === 'PUT' && p.includes('/leases/'),
+        fault: { status: 503 },
+        times: 10_000,
+      })
+      gh.faults.push({
+        operationId: 'repos/create-deployment',
+        match: createOf(head),
+        delayMs: 33_000,
+        times: 1,
+      })
+      const r = await run(
+        { repository: repo, number: 5, sha: head, action: 'opened' },
+        { kubeconfig: proxy.kubeconfig, timeout: '2m' },
+        501,
+      )
+      expect(r.code).not.toBe(0)
+      expect(r.log).toMatch(/lost its lock on the preview \(it (could not be|was not) renewed for 30s\)/)
+      expect(proxy.seen.some((x) => x.injected === '503' && x.path.includes('/leases/'))).toBe(true)
+      // Nothing of the stack was written, and GitHub heard nothing after the create.
+      const ns = r.outputs.namespace!
+      expect((await kube.apps.listNamespacedDeployment({ namespace: ns })).items).toEqual([])
+      const [made] = gh.deployments.filter((d) => d.repo === repo)
+      expect(gh.statusesOf(made!.id).map((x) => x.state)).not.toContain('in_progress')
+    } finally {
+      await proxy.close()
+    }
+  }, 120_000)
 
   test('a holder that loses its lease stops before it writes more', async () => {
     const repo = 'acme/lock-lost'

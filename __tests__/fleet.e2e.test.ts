@@ -2,6 +2,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { sha } from './harness/kube.js'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import { webApp, workspaceWith } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, eventName?: string) =>
@@ -78,6 +79,31 @@ describe('guardrails', () => {
       { 'max-live-previews': '2' },
     )
     expect(again.outputs.status).toBe('deployed')
+  })
+
+  // The cap is a cost ceiling: runs of different PRs at the same moment must not all count "1 live" and overshoot.
+  test('max-live-previews holds for new previews deployed at the same moment', async () => {
+    const repo = 'acme/capped-at-once'
+    const small = workspaceWith({ 'web.yaml': webApp() })
+    const inputs = { 'max-live-previews': '2', templates: 'preview' }
+    const first = await runPreview({ repository: repo, number: 1 }, inputs, { workspace: small })
+    expect(first.outputs.status).toBe('deployed')
+    const racing = await Promise.all(
+      [2, 3, 4].map((number) => runPreview({ repository: repo, number }, inputs, { workspace: small })),
+    )
+    const live = (
+      await kube.core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=kube-pr-preview' })
+    ).items
+      .filter((n) => !n.metadata!.deletionTimestamp)
+      .filter(
+        (n) =>
+          racing.some((r) => r.outputs.namespace === n.metadata!.name) ||
+          n.metadata!.name === first.outputs.namespace,
+      )
+    expect(live).toHaveLength(2)
+    expect(racing.filter((r) => r.outputs.status === 'deployed')).toHaveLength(1)
+    for (const refused of racing.filter((r) => r.outputs.status !== 'deployed'))
+      expect(refused.log).toMatch(/max-live-previews is 2/)
   })
 })
 

@@ -135,6 +135,58 @@ describe('scope guard', () => {
     expect(await names()).toEqual([])
   })
 
+  // SECURITY.md: it only changes objects that carry its ownership labels; others are refused, not adopted.
+  test('an object of the same name that it did not create is refused, not adopted: in the preview and cluster-wide', async () => {
+    const repo = 'acme/not-ours'
+    const first = await run(
+      { repository: repo, number: 6 },
+      { templates: 'preview' },
+      workspaceWith({ 'cm.yaml': configMap('fine') }),
+    )
+    expect(first.log).not.toContain('::error')
+    const ns = first.outputs.namespace!
+    // Someone makes a ConfigMap in the preview by hand, and a ClusterRole of the same name as a template's.
+    await kube.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'hand-made' }, data: { a: 'mine' } },
+    })
+    const roleName = `${ns}-hand-made`
+    await kube.objects.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: roleName },
+      rules: [],
+    } as never)
+    try {
+      const adopting = await run(
+        { repository: repo, number: 6, action: 'synchronize', sha: 'b'.repeat(40) },
+        { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
+        workspaceWith({
+          'cm.yaml': configMap('fine'),
+          'hand-made.yaml': configMap('hand-made'),
+          'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{concat preview.namespace "-hand-made"}}\nrules: []\n`,
+        }),
+      )
+      expect(adopting.code).not.toBe(0)
+      expect(adopting.log).toMatch(/hand-made.*not (created by|ours)|not (created by|ours).*hand-made/i)
+      const cm = await kube.core.readNamespacedConfigMap({ name: 'hand-made', namespace: ns })
+      expect(cm.data).toEqual({ a: 'mine' })
+      expect(cm.metadata!.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
+      const role = await kube.objects.read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: roleName },
+      })
+      expect(role.metadata!.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
+    } finally {
+      await kube.objects.delete({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: roleName },
+      })
+    }
+  })
+
   test('a cluster-wide custom resource kind is found out through discovery and refused', async () => {
     await kube.objects.patch(
       {

@@ -25,6 +25,8 @@ export interface RunOptions {
   workspace?: string
   /** Kill the run (SIGKILL, as when a runner dies) as soon as its log matches this. */
   killWhen?: RegExp
+  /** Told the whole log so far each time the run writes, for a test that acts when the run reaches a point. */
+  onLog?: (log: string) => void
 }
 
 export interface RunResult {
@@ -120,6 +122,7 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
   const append = (d: Buffer) => {
     log += d.toString()
     if (o.killWhen?.test(log)) child.kill('SIGKILL')
+    o.onLog?.(log)
   }
   child.stdout.on('data', append)
   child.stderr.on('data', append)

@@ -24,6 +24,15 @@ beforeAll(async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [cli, 'up', '--name', name], { env: light })
   kubeconfigPath = stdout.trim().split('\n').at(-1)!.slice('KUBECONFIG='.length)
   kubeconfig = readFileSync(kubeconfigPath, 'utf8')
+  // Without the gateway the cluster has no IngressClass: a default one (no controller needs to serve it here).
+  execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, 'apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'none', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      spec: { controller: 'example.test/none' },
+    }),
+  })
 }, 300_000)
 afterAll(async () => {
   await promisify(execFile)(process.execPath, [cli, 'down', '--name', name], { env: light })

@@ -344,45 +344,25 @@ describe('a push the cluster would refuse, to a live preview', () => {
 })
 
 describe('fields that cannot change in place', () => {
-  const service = (headless: boolean) =>
-    `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n${headless ? '  clusterIP: None\n' : ''}  selector: {app: db}\n  ports:\n    - port: 5432\n`
   const withClaims = (size: string) =>
     statefulSet({ image: 'db:1' }) +
     `  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {requests: {storage: ${size}}}\n`
   const claim = (mode: string) =>
     `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\nspec:\n  accessModes: [${mode}]\n  resources: {requests: {storage: 1Gi}}\n`
 
-  test("a Service's clusterIP and a StatefulSet's volumeClaimTemplates: the object is replaced, and the log says so", async () => {
+  test("a StatefulSet's volumeClaimTemplates: the object is replaced, and the log says so", async () => {
     const repo = 'acme/immutable'
     // Claims stay Pending here (no storage provisioner): readiness is not the point, so wait: false.
     const inputs = { wait: 'false' }
-    const first = await deploy(
-      repo,
-      14,
-      'v1',
-      { 'svc.yaml': service(true), 'db.yaml': withClaims('1Gi') },
-      inputs,
-    )
+    const first = await deploy(repo, 14, 'v1', { 'db.yaml': withClaims('1Gi') }, inputs)
     expect(explain(first)).toBe('')
     const ns = first.outputs.namespace!
-    const uid = async (read: () => Promise<{ metadata?: { uid?: string } }>) => (await read()).metadata!.uid
-    const svcUid = await uid(() => kube.core.readNamespacedService({ name: 'db', namespace: ns }))
-    const stsUid = await uid(() => kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns }))
-    const second = await deploy(
-      repo,
-      14,
-      'v2',
-      { 'svc.yaml': service(false), 'db.yaml': withClaims('2Gi') },
-      inputs,
-    )
+    const before = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns })
+    const second = await deploy(repo, 14, 'v2', { 'db.yaml': withClaims('2Gi') }, inputs)
     expect(explain(second)).toBe('')
-    expect(second.log).toMatch(/replacing Service db: .*cannot change in place/)
     expect(second.log).toMatch(/replacing StatefulSet db: .*cannot change in place/)
-    const svc = await kube.core.readNamespacedService({ name: 'db', namespace: ns })
-    expect(svc.metadata!.uid).not.toBe(svcUid)
-    expect(svc.spec!.clusterIP).not.toBe('None')
     const sts = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns })
-    expect(sts.metadata!.uid).not.toBe(stsUid)
+    expect(sts.metadata!.uid).not.toBe(before.metadata!.uid)
     expect(sts.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!.storage).toBe('2Gi')
   })
 

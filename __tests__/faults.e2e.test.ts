@@ -15,31 +15,50 @@ const webImage = async (ns: string) =>
   (await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec!.template.spec!
     .containers[0]!.image
 
+/** A gate for a fault's `hold`: the held request is answered once the test opens it. */
+function gate() {
+  let open!: () => void
+  const held = new Promise<void>((r) => (open = r))
+  return { held, open }
+}
+
+/** Waits until a run's request to this path has reached the GitHub double (where a fault holds it). */
+const heldAt = (running: Promise<{ log: string }>, path: string) =>
+  Promise.race([
+    eventually(
+      `the run's request to ${path}`,
+      async () => gh.requests,
+      (rs) => rs.some((q) => q.path === path),
+    ),
+    running.then((r) => {
+      throw new Error(`the run ended before it asked for ${path}:\n${r.log}`)
+    }),
+  ])
+
 describe('two runs of one PR at once: the newer head commit wins', () => {
   test('the older run reaches the cluster last: it sees the newer commit deployed and leaves it', async () => {
     const repo = 'acme/race-late'
     const [older, newer] = [sha('race-late-1'), sha('race-late-2')]
+    // The older run is held at GitHub until the newer one has finished: it reaches the cluster last.
+    const gh11 = gate()
     gh.faults.push({
       operationId: 'pulls/get',
       match: (r) => r.path.endsWith('/pulls/11'),
-      delayMs: 4000,
+      hold: gh11.held,
       times: 1,
     })
     const a = run({ repository: repo, number: 11, sha: older, updatedAt: '2026-01-01T10:00:00Z' }, {}, 101)
-    await eventually(
-      "the older run's pulls/get to be held",
-      async () => gh.requests,
-      (rs) => rs.some((q) => q.path === `/repos/${repo}/pulls/11`),
-    )
+    await heldAt(a, `/repos/${repo}/pulls/11`)
     const b = await run(
       { repository: repo, number: 11, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
       {},
       102,
     )
+    gh11.open()
     const late = await a
     expect(b.outputs.status).toBe('deployed')
     expect(late.code).toBe(0)
-    expect(late.outputs.status).toBe('skipped')
+    expect(late.outputs.status === 'skipped' ? 'skipped' : late.log).toBe('skipped')
     expect(late.log).toMatch(/a newer commit \(.{7}\) is already deployed/)
     expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-late:${newer}`)
   })
@@ -48,32 +67,33 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
     const repo = 'acme/race-tie'
     const [older, newer] = [sha('race-tie-1'), sha('race-tie-2')]
     const same = '2019-05-15T15:20:33Z'
+    // The older run is held at GitHub until the newer one has finished: it reaches the cluster last.
+    const gh19 = gate()
     gh.faults.push({
       operationId: 'pulls/get',
       match: (r) => r.path.endsWith('/pulls/19'),
-      delayMs: 4000,
+      hold: gh19.held,
       times: 1,
     })
     const a = run({ repository: repo, number: 19, sha: older, updatedAt: same }, {}, 301)
-    await eventually(
-      "the older run's pulls/get to be held",
-      async () => gh.requests,
-      (rs) => rs.some((q) => q.path === `/repos/${repo}/pulls/19`),
-    )
+    await heldAt(a, `/repos/${repo}/pulls/19`)
     const b = await run({ repository: repo, number: 19, sha: newer, updatedAt: same }, {}, 302)
+    gh19.open()
     const late = await a
     expect(b.outputs.status).toBe('deployed')
-    expect(late.outputs.status).toBe('skipped')
+    expect(late.outputs.status === 'skipped' ? 'skipped' : late.log).toBe('skipped')
     expect(await webImage(b.outputs.namespace!)).toBe(`ghcr.io/acme/race-tie:${newer}`)
   })
 
   test('the older run holds the preview first: the newer one waits for it, then deploys over it', async () => {
     const repo = 'acme/race-lock'
     const [older, newer] = [sha('race-lock-1'), sha('race-lock-2')]
+    // The older run holds the lock, held at GitHub until the newer one says it waits for it.
+    const created = gate()
     gh.faults.push({
       operationId: 'repos/create-deployment',
       match: createOf(older),
-      delayMs: 3000,
+      hold: created.held,
       times: 1,
     })
     const a = run({ repository: repo, number: 12, sha: older, updatedAt: '2026-01-01T10:00:00Z' }, {}, 201)
@@ -82,11 +102,12 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
       async () => gh.requests,
       (rs) => rs.some(createOf(older)),
     )
-    const b = await run(
+    const b = await runPreview(
       { repository: repo, number: 12, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
       {},
-      202,
+      { runId: 202, onLog: (log) => log.includes('waiting for another run') && created.open() },
     )
+    created.open()
     const first = await a
     expect(first.outputs.status).toBe('deployed')
     expect(b.outputs.status).toBe('deployed')
@@ -98,7 +119,14 @@ describe('two runs of one PR at once: the newer head commit wins', () => {
 test('a close during a deploy: the preview stays removed and every deployment ends inactive', async () => {
   const repo = 'acme/close-race'
   const head = sha('close-race')
-  gh.faults.push({ operationId: 'repos/create-deployment', match: createOf(head), delayMs: 3000, times: 1 })
+  // The deploy is held at GitHub (after it claimed the preview, before it applies) until the close is done.
+  const created = gate()
+  gh.faults.push({
+    operationId: 'repos/create-deployment',
+    match: createOf(head),
+    hold: created.held,
+    times: 1,
+  })
   const deploying = run({ repository: repo, number: 13, sha: head, action: 'opened' })
   await eventually(
     'the deploy to be under way',
@@ -110,10 +138,11 @@ test('a close during a deploy: the preview stays removed and every deployment en
     new Map([[13, { number: 13, state: 'closed', head: { ref: 'x', sha: head }, base: { ref: 'main' } }]]),
   )
   const closed = await run({ repository: repo, number: 13, sha: head, action: 'closed' })
+  created.open()
   expect(closed.outputs.status).toBe('destroyed')
   const late = await deploying
   expect(late.code).toBe(0)
-  expect(late.outputs.status).toBe('skipped')
+  expect(late.outputs.status === 'skipped' ? 'skipped' : late.log).toBe('skipped')
   await eventually(
     'the namespace to stay gone',
     () => kube.core.listNamespace({ fieldSelector: `metadata.name=${closed.outputs.namespace}` }),

@@ -158,20 +158,30 @@ describe('scope guard', () => {
       rules: [],
     } as never)
     try {
-      const adopting = await run(
+      // In the preview: a template names the hand-made ConfigMap.
+      const inPreview = await run(
         { repository: repo, number: 6, action: 'synchronize', sha: 'b'.repeat(40) },
-        { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
-        workspaceWith({
-          'cm.yaml': configMap('fine'),
-          'hand-made.yaml': configMap('hand-made'),
-          'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{concat preview.namespace "-hand-made"}}\nrules: []\n`,
-        }),
+        { templates: 'preview' },
+        workspaceWith({ 'cm.yaml': configMap('fine'), 'hand-made.yaml': configMap('hand-made') }),
       )
-      expect(adopting.code).not.toBe(0)
-      expect(adopting.log).toMatch(/hand-made.*not (created by|ours)|not (created by|ours).*hand-made/i)
+      expect(inPreview.code).not.toBe(0)
+      expect(inPreview.log).toMatch(/ConfigMap "?hand-made"? .*does not belong to this preview/)
       const cm = await kube.core.readNamespacedConfigMap({ name: 'hand-made', namespace: ns })
       expect(cm.data).toEqual({ a: 'mine' })
       expect(cm.metadata!.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
+      // Cluster-wide: a template names the hand-made ClusterRole (of an allowed kind).
+      const clusterWide = await run(
+        { repository: repo, number: 6, action: 'synchronize', sha: 'c'.repeat(40) },
+        { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
+        workspaceWith({
+          'cm.yaml': configMap('fine'),
+          'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{concat preview.namespace "-hand-made"}}\nrules: []\n`,
+        }),
+      )
+      expect(clusterWide.code).not.toBe(0)
+      expect(clusterWide.log).toMatch(
+        /ClusterRole "?[^ ]*-hand-made"? already exists and does not belong to this preview/,
+      )
       const role = await kube.objects.read({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRole',

@@ -2,7 +2,7 @@
 // exec and auth-provider tokens — whatever the kubeconfig's YAML style (block, flow, JSON).
 import { describe, expect, test } from '@jest/globals'
 import { stringify } from 'yaml'
-import { kubeconfigSecrets } from '../src/kube/kubeconfig.js'
+import { kubeconfigSecrets } from '../src/kube/transport/kubeconfig.js'
 
 const SECRETS = {
   token: 'tok-0123456789abcdef',

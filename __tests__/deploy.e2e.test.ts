@@ -19,14 +19,21 @@ const run = (
   number: number,
   action: Event['action'],
   head: string,
-  extra: Partial<RunOptions> = {},
-) => runPreview({ repository, number, action, sha: head, branch: 'feature/search' }, extra.inputs, extra)
+  extra: Partial<RunOptions> & { updatedAt?: string } = {},
+) =>
+  runPreview(
+    { repository, number, action, sha: head, branch: 'feature/search', updatedAt: extra.updatedAt },
+    extra.inputs,
+    extra,
+  )
 
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 
 describe('deploy', () => {
   const repo = 'acme/storefront'
   const pr = 101
+  /** pull_request.updated_at of the synchronize run, which the re-run repeats. */
+  let syncedAt = ''
 
   test('opened: all eight services become ready, outputs and GitHub deployment statuses are right', async () => {
     const head = sha('opened-101')
@@ -85,7 +92,8 @@ describe('deploy', () => {
     )
     const secretBefore = await kube.core.readNamespacedSecret({ name: 'mariadb', namespace: ns })
     const head = sha('synchronize-101')
-    const r = await run(repo, pr, 'synchronize', head)
+    syncedAt = new Date().toISOString()
+    const r = await run(repo, pr, 'synchronize', head, { updatedAt: syncedAt })
     expect(explain(r)).toBe('')
     expect(r.outputs.namespace).toBe(ns)
     const web = await kube.apps.readNamespacedDeployment({ name: 'web', namespace: ns })
@@ -109,11 +117,15 @@ describe('deploy', () => {
     )
   })
 
+  // A re-run is the same run again: the same event payload (head, updated_at), the same run id, attempt 2. It
+  // must not be taken for an older event than the one the preview has (it is the same one) and skipped.
   test('re-running a run redeploys cleanly', async () => {
     const head = sha('synchronize-101')
-    const r = await run(repo, pr, 'synchronize', head, { runAttempt: 2 })
+    expect(syncedAt).not.toBe('')
+    const r = await run(repo, pr, 'synchronize', head, { runAttempt: 2, updatedAt: syncedAt })
     expect(explain(r)).toBe('')
     expect(r.outputs.status).toBe('deployed')
+    expect(r.log).not.toMatch(/a newer commit/)
     const statuses = gh.statusesOf(Number(r.outputs['deployment-id']))
     expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success'])
     expect(statuses[1]!.log_url).toMatch(/attempts\/2$/)

@@ -2,6 +2,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { sha } from './harness/kube.js'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
+import { webApp, workspaceWith } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, eventName?: string) =>
@@ -79,6 +80,31 @@ describe('guardrails', () => {
     )
     expect(again.outputs.status).toBe('deployed')
   })
+
+  // The cap is a cost ceiling: runs of different PRs at the same moment must not all count "1 live" and overshoot.
+  test('max-live-previews holds for new previews deployed at the same moment', async () => {
+    const repo = 'acme/capped-at-once'
+    const small = workspaceWith({ 'web.yaml': webApp() })
+    const inputs = { 'max-live-previews': '2', templates: 'preview' }
+    const first = await runPreview({ repository: repo, number: 1 }, inputs, { workspace: small })
+    expect(first.outputs.status).toBe('deployed')
+    const racing = await Promise.all(
+      [2, 3, 4].map((number) => runPreview({ repository: repo, number }, inputs, { workspace: small })),
+    )
+    const live = (
+      await kube.core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=kube-pr-preview' })
+    ).items
+      .filter((n) => !n.metadata!.deletionTimestamp)
+      .filter(
+        (n) =>
+          racing.some((r) => r.outputs.namespace === n.metadata!.name) ||
+          n.metadata!.name === first.outputs.namespace,
+      )
+    expect(live).toHaveLength(2)
+    expect(racing.filter((r) => r.outputs.status === 'deployed')).toHaveLength(1)
+    for (const refused of racing.filter((r) => r.outputs.status !== 'deployed'))
+      expect(refused.log).toMatch(/max-live-previews is 2/)
+  })
 })
 
 describe('which PRs get a preview', () => {
@@ -104,7 +130,7 @@ describe('which PRs get a preview', () => {
     expect(gh.requests.filter((q) => q.path.startsWith('/repos/acme/filtered/'))).toEqual([])
   })
 
-  test('labelling a PR with the preview label, or a release branch base, deploys it', async () => {
+  test('labelling a PR with the preview label, marking a draft ready, or a release branch base, deploys it', async () => {
     const labelled = await run(
       { repository: 'acme/filtered', number: 8, action: 'labeled', labels: ['deploy-me'] },
       { 'only-labels': 'preview, deploy-me' },
@@ -115,6 +141,12 @@ describe('which PRs get a preview', () => {
       { 'base-branches': 'main, release/*' },
     )
     expect(release.outputs.status).toBe('deployed')
+    // A draft skipped with skip-drafts deploys once marked ready (README: ready_for_review deploys).
+    const ready = await run(
+      { repository: 'acme/filtered', number: 10, action: 'ready_for_review', draft: false },
+      { 'skip-drafts': 'true' },
+    )
+    expect(ready.outputs.status).toBe('deployed')
   })
 })
 

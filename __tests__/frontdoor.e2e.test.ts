@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from '@jest/globals'
 import { eventually } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 
-const { kube, run, namespaceExists } = previewHarness()
+const { kube, run, namespaceExists, leaksOf } = previewHarness()
 const HTTP = process.env.PREVIEW_TEST_CLUSTER_HTTP ?? ''
 const GATEWAY = process.env.PREVIEW_TEST_CLUSTER_GATEWAY ?? ''
 
@@ -290,7 +290,38 @@ describe('basic-auth', () => {
     )
     expect(await get(proofHost, 'qa:wrong')).toBe(401)
     expect(await get(proofHost, 'qa:open sesame')).toBe(200)
+    // Kibana's listener asks too.
+    expect(await get('x', undefined, `http://127.0.0.1:${proxyPort + 1}`)).toBe(401)
+    expect(await get('x', 'qa:open sesame', `http://127.0.0.1:${proxyPort + 1}`)).toBe(200)
     // And the preview's own hosts are routed by Traefik (to the proxy's pod, which kwok does not run).
     await eventually('Traefik to route the preview host', () => get(host(urls.web!)), routed, 15_000)
+
+    // The password is in no output, summary, GitHub deployment, status or comment, and in no live object of the
+    // preview (the Secret holds a salted hash).
+    expect(leaksOf(opened, pr.repository, 'open sesame')).toEqual([])
+    const live = [
+      ...(await kube.core.listNamespacedSecret({ namespace: ns })).items.flatMap((x) =>
+        Object.values(x.data ?? {}).map((v) => Buffer.from(v, 'base64').toString()),
+      ),
+      ...(await kube.core.listNamespacedConfigMap({ namespace: ns })).items.map((x) =>
+        JSON.stringify(x.data),
+      ),
+      JSON.stringify((await kube.apps.listNamespacedDeployment({ namespace: ns })).items),
+    ]
+    expect(live.filter((text) => text.includes('open sesame'))).toEqual([])
+
+    // A new password rolls the proxy (its pod template changes), and the old one no longer opens the door.
+    const checksum = async () =>
+      (await kube.apps.readNamespacedDeployment({ name: 'auth-proxy', namespace: ns })).spec!.template
+        .metadata!.annotations!['kube-pr-preview.io/auth-checksum']
+    const before = await checksum()
+    const changed = await run({ ...pr, action: 'synchronize' }, { 'basic-auth': 'qa:new secret' })
+    expect(changed.code === 0 ? '' : changed.log).toBe('')
+    expect(await checksum()).not.toBe(before)
+    const renewed = (await kube.core.readNamespacedSecret({ name: 'auth-proxy', namespace: ns })).data!
+    writeFileSync(join(dir, 'htpasswd'), Buffer.from(renewed.htpasswd!, 'base64'), { mode: 0o644 })
+    expect(await get(proofHost, 'qa:open sesame')).toBe(401)
+    expect(await get(proofHost, 'qa:new secret')).toBe(200)
+    expect(leaksOf(changed, pr.repository, 'new secret')).toEqual([])
   })
 })

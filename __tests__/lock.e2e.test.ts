@@ -2,11 +2,12 @@
 // no longer the PR head stops waiting, and a holder that loses its lease writes nothing more.
 import { describe, expect, test } from '@jest/globals'
 import { CoordinationV1Api } from '@kubernetes/client-node'
+import { startFaultProxy } from './harness/fault-proxy.js'
 import { eventually, sha } from './harness/kube.js'
 import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
 import { webApp, workspaceWith } from './harness/workspace.js'
 
-const { kube, gh, run: runPreview } = previewHarness({ action: 'synchronize' })
+const { kube, gh, run: runPreview, latestStates } = previewHarness({ action: 'synchronize' })
 const asked = (head: string) =>
   eventually(
     'the run to ask GitHub for its deployment',
@@ -23,10 +24,37 @@ const openPull = (repo: string, number: number, head: string) =>
 
 // A Deployment that counts as available only 8 s after its pod is ready: readiness takes a known while.
 const slow = workspaceWith({ 'web.yaml': webApp('', '  minReadySeconds: 8\n') })
-const run = (event: PreviewEvent, inputs: Record<string, string>, runId: number) =>
-  runPreview(event, { templates: 'preview', ...inputs }, { workspace: slow, runId })
+const run = (event: PreviewEvent, inputs: Record<string, string>, runId: number, killWhen?: RegExp) =>
+  runPreview(event, { templates: 'preview', ...inputs }, { workspace: slow, runId, killWhen })
 
 describe('the lock', () => {
+  // README: a run that dies leaves a Lease that expires within 30 s, and nothing is orphaned.
+  test('a run killed while it applies: the next run takes over once its Lease expires, and leaves nothing behind', async () => {
+    const repo = 'acme/lock-killed'
+    const [older, newer] = [sha('lock-killed-1'), sha('lock-killed-2')]
+    const killed = await run(
+      { repository: repo, number: 4, sha: older, updatedAt: '2026-01-01T10:00:00Z' },
+      {},
+      401,
+      /::group::Apply/,
+    )
+    expect(killed.code).toBeNull() // SIGKILL, as when the runner dies
+    const started = Date.now()
+    const next = await run(
+      { repository: repo, number: 4, sha: newer, updatedAt: '2026-01-01T10:05:00Z' },
+      { timeout: '90s' },
+      402,
+    )
+    expect(next.log).not.toContain('::error')
+    expect(next.outputs.status).toBe('deployed')
+    // At most the Lease's 30 s, plus the 8 s of readiness, plus slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(55_000)
+    const web = await kube.apps.readNamespacedDeployment({ name: 'web', namespace: next.outputs.namespace! })
+    expect(web.spec!.template.spec!.containers[0]!.image).toBe(`ghcr.io/acme/lock-killed:${newer}`)
+    // The dead run's GitHub deployment does not stay "in progress".
+    expect(latestStates(repo)).toEqual(['inactive', 'success'])
+  })
+
   test('a run that waited for the lock gets its own full timeout once it holds it', async () => {
     const repo = 'acme/lock-fair'
     const [older, newer] = [sha('lock-fair-1'), sha('lock-fair-2')]
@@ -80,6 +108,42 @@ describe('the lock', () => {
     expect(gh.deployments.filter((d) => d.repo === repo && d.ref === two)).toEqual([])
     expect((await a).outputs.status).toBe('deployed') // A was past its checks when the third push came
   })
+
+  // README: a Lease lost through renewal failure (not only a takeover) stops all writes.
+  test('a holder that cannot renew its Lease for its whole duration stops before it writes more', async () => {
+    const repo = 'acme/lock-unrenewed'
+    const head = sha('lock-unrenewed')
+    const proxy = await startFaultProxy(kube.kubeconfigText)
+    try {
+      // Every renewal fails; GitHub answers the create after 33 s, past the Lease's 30 s.
+      proxy.rules.push({
+        match: (m, p) => m === 'PUT' && p.includes('/leases/'),
+        fault: { status: 503 },
+        times: 10_000,
+      })
+      gh.faults.push({
+        operationId: 'repos/create-deployment',
+        match: createOf(head),
+        delayMs: 33_000,
+        times: 1,
+      })
+      const r = await run(
+        { repository: repo, number: 5, sha: head, action: 'opened' },
+        { kubeconfig: proxy.kubeconfig, timeout: '2m' },
+        501,
+      )
+      expect(r.code).not.toBe(0)
+      expect(r.log).toMatch(/lost its lock on the preview \(it (could not be|was not) renewed for 30s\)/)
+      expect(proxy.seen.some((x) => x.injected === '503' && x.path.includes('/leases/'))).toBe(true)
+      // Nothing of the stack was written, and GitHub heard nothing after the create.
+      const ns = r.outputs.namespace!
+      expect((await kube.apps.listNamespacedDeployment({ namespace: ns })).items).toEqual([])
+      const [made] = gh.deployments.filter((d) => d.repo === repo)
+      expect(gh.statusesOf(made!.id).map((x) => x.state)).not.toContain('in_progress')
+    } finally {
+      await proxy.close()
+    }
+  }, 120_000)
 
   test('a holder that loses its lease stops before it writes more', async () => {
     const repo = 'acme/lock-lost'

@@ -13,10 +13,18 @@ describe('plan', () => {
     ['opened', 'deploy'],
     ['synchronize', 'deploy'],
     ['reopened', 'deploy'],
+    ['ready_for_review', 'deploy'],
     ['closed', 'destroy'],
     ['labeled', 'skip'],
+    ['edited', 'skip'],
   ])('%s → %s', (action, expected) => {
     expect(decideAction('auto', action).action).toBe(expected)
+  })
+
+  test('labeled deploys when the label is one of only-labels, and only then', () => {
+    expect(decideAction('auto', 'labeled', ['preview'], ['bug', 'preview']).action).toBe('deploy')
+    expect(decideAction('auto', 'labeled', ['preview'], ['bug']).action).toBe('skip')
+    expect(decideAction('auto', 'labeled', [], ['preview']).action).toBe('skip')
   })
 
   test('the mode input overrides the event', () => {

@@ -59,8 +59,10 @@ describe('pod security', () => {
     expect(failed.message).toMatch(/privileged/)
     expect(failed.message).toMatch(/hostPath volumes/)
     expect((await kube.core.listNamespacedPod({ namespace: ns })).items).toEqual([])
-    // What the run says: the admission message (the readiness part reports FailedCreate) or at least a failure.
+    // What the run says (README: which object, and the cluster's words), not only the Event the test read.
     expect(r.log).toMatch(/::error/)
+    expect(r.log).toMatch(/Deployment web/)
+    expect(r.log).toMatch(/violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)/)
   })
 
   test('pod-security: privileged opts out (the same pod is admitted); restricted is enforced when asked', async () => {
@@ -82,5 +84,14 @@ describe('pod security', () => {
     )
     expect(again.outputs.status).toBe('deployed')
     expect((await labelsOf(r.outputs.namespace!))[`${PSA}/enforce`]).toBe('restricted')
+    // Enforced, not only labelled: kube-apiserver refuses a pod that baseline admits and restricted does not.
+    const baselineOnly = { containers: [{ name: 'x', image: 'busybox:1.37.0' }] }
+    await expect(
+      kube.core.createNamespacedPod({
+        namespace: r.outputs.namespace!,
+        body: { metadata: { name: 'not-restricted' }, spec: baselineOnly },
+        dryRun: 'All',
+      }),
+    ).rejects.toThrow(/violates PodSecurity \W*restricted:latest/)
   })
 })

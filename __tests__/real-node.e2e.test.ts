@@ -219,14 +219,14 @@ spec:
   })
 
   test('the bundled Redis, MariaDB and RabbitMQ run on their stand-ins; migrate waits for MariaDB', async () => {
-    // The migrate Job runs in the MariaDB stand-in (it has the client): it waits until the database answers
-    // through its Service, then writes and reads a row as the app user, from DATABASE_URL.
+    // The migrate Job runs in the MariaDB stand-in (it has the client). It tries once, with no wait of its own
+    // and no retry (backoffLimit 0): it writes and reads a row as the app user, from DATABASE_URL. It can only
+    // succeed when the bundled wait-for-mariadb init container held it until the database answered.
     const migrate = [
       'url=${DATABASE_URL#mysql2://}; user=${url%%:*}; rest=${url#*:}; pass=${rest%%@*}; db=${url##*/}',
-      'until mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "SELECT 1" >/dev/null 2>&1; do echo waiting for the database; sleep 1; done',
       'mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "CREATE TABLE IF NOT EXISTS seeds (n INT); INSERT INTO seeds VALUES (42); SELECT n FROM seeds"',
     ].join('\n')
-    const values = `migrate:\n  args: ${JSON.stringify(['bash', '-c', migrate])}\n`
+    const values = `migrate:\n  backoffLimit: 0\n  args: ${JSON.stringify(['bash', '-c', migrate])}\n`
     const r = await deploy(
       'acme/stack',
       5,
@@ -249,5 +249,20 @@ spec:
       (l) => l.includes('42'),
     )
     expect(log).toMatch(/n\s+42/)
+    // The first attempt succeeded, after the bundled init container waited for MariaDB.
+    const job = (await kube.batch.listNamespacedJob({ namespace: ns })).items.find((j) =>
+      j.metadata!.name!.startsWith('migrate'),
+    )!
+    expect(job.status).toMatchObject({ succeeded: 1 })
+    expect(job.status?.failed ?? 0).toBe(0)
+    const waited = m!.status!.initContainerStatuses!.find((c) => c.name === 'wait-for-mariadb')!
+    expect(waited.state?.terminated?.exitCode).toBe(0)
+    const waitLog = await kube.core.readNamespacedPodLog({
+      namespace: ns,
+      name: m!.metadata!.name!,
+      container: 'wait-for-mariadb',
+    })
+    // MariaDB takes seconds to create its databases on a first start: the migrate pod started before that.
+    expect(waitLog).toMatch(/waiting for mariadb/)
   }, 300_000)
 })

@@ -6,6 +6,7 @@ import { describe, expect, test } from '@jest/globals'
 import { parseAllDocuments } from 'yaml'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
 import type { RunResult } from './harness/run-action.js'
+import { webApp as smallWebApp } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview, namespaceExists } = previewHarness()
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, workspace?: string) =>
@@ -134,6 +135,68 @@ describe('scope guard', () => {
     expect(await names()).toEqual([])
   })
 
+  // SECURITY.md: it only changes objects that carry its ownership labels; others are refused, not adopted.
+  test('an object of the same name that it did not create is refused, not adopted: in the preview and cluster-wide', async () => {
+    const repo = 'acme/not-ours'
+    const first = await run(
+      { repository: repo, number: 6 },
+      { templates: 'preview' },
+      workspaceWith({ 'cm.yaml': configMap('fine') }),
+    )
+    expect(first.log).not.toContain('::error')
+    const ns = first.outputs.namespace!
+    // Someone makes a ConfigMap in the preview by hand, and a ClusterRole of the same name as a template's.
+    await kube.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'hand-made' }, data: { a: 'mine' } },
+    })
+    const roleName = `${ns}-hand-made`
+    await kube.objects.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: roleName },
+      rules: [],
+    } as never)
+    try {
+      // In the preview: a template names the hand-made ConfigMap.
+      const inPreview = await run(
+        { repository: repo, number: 6, action: 'synchronize', sha: 'b'.repeat(40) },
+        { templates: 'preview' },
+        workspaceWith({ 'cm.yaml': configMap('fine'), 'hand-made.yaml': configMap('hand-made') }),
+      )
+      expect(inPreview.code).not.toBe(0)
+      expect(inPreview.log).toMatch(/ConfigMap "?hand-made"? .*does not belong to this preview/)
+      const cm = await kube.core.readNamespacedConfigMap({ name: 'hand-made', namespace: ns })
+      expect(cm.data).toEqual({ a: 'mine' })
+      expect(cm.metadata!.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
+      // Cluster-wide: a template names the hand-made ClusterRole (of an allowed kind).
+      const clusterWide = await run(
+        { repository: repo, number: 6, action: 'synchronize', sha: 'c'.repeat(40) },
+        { templates: 'preview', 'allow-cluster-scoped': 'ClusterRole' },
+        workspaceWith({
+          'cm.yaml': configMap('fine'),
+          'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{concat preview.namespace "-hand-made"}}\nrules: []\n`,
+        }),
+      )
+      expect(clusterWide.code).not.toBe(0)
+      expect(clusterWide.log).toMatch(
+        /ClusterRole "?[^ ]*-hand-made"? already exists and does not belong to this preview/,
+      )
+      const role = await kube.objects.read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: roleName },
+      })
+      expect(role.metadata!.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
+    } finally {
+      await kube.objects.delete({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: roleName },
+      })
+    }
+  })
+
   test('a cluster-wide custom resource kind is found out through discovery and refused', async () => {
     await kube.objects.patch(
       {
@@ -184,6 +247,37 @@ describe('forks', () => {
     const closed = await run({ ...fork, action: 'closed' })
     expect(closed.outputs.status).toBe('destroyed')
     expect(await namespaceExists(allowed.outputs.namespace!)).toBe(false)
+  })
+
+  // README/SECURITY.md: on pull_request_target with allow-forks, only-labels gates which fork PRs run, and what
+  // runs is the fork's head commit (GITHUB_SHA is then the base branch's commit, never deployed).
+  test('pull_request_target: only-labels gates a fork PR, and the image is the fork head commit, not GITHUB_SHA', async () => {
+    const head = 'f'.repeat(40)
+    const fork = {
+      repository: 'acme/forked-target',
+      number: 5,
+      headRepository: 'stranger/forked-target',
+      sha: head,
+    }
+    const inputs = { 'allow-forks': 'true', 'only-labels': 'safe-to-preview', templates: 'preview' }
+    const small = workspaceWith({ 'web.yaml': smallWebApp() })
+    const target = (event: PreviewEvent) =>
+      runPreview(event, inputs, { workspace: small, eventName: 'pull_request_target' })
+    const unlabelled = await target(fork)
+    expect(unlabelled.code).toBe(0)
+    expect(unlabelled.outputs.status).toBe('skipped')
+    expect(unlabelled.summary).toMatch(/none of the labels safe-to-preview/)
+    expect(requestsFor('acme/forked-target')).toEqual([])
+    const labelled = await target({ ...fork, action: 'labeled', labels: ['safe-to-preview'] })
+    expect(labelled.outputs.status).toBe('deployed')
+    const web = await kube.apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: labelled.outputs.namespace!,
+    })
+    expect(web.spec!.template.spec!.containers[0]!.image).toBe(`ghcr.io/acme/forked-target:${head}`)
+    expect(gh.deployments.find((d) => d.repo === 'acme/forked-target')?.ref).toBe(head)
+    const closed = await target({ ...fork, action: 'closed' })
+    expect(closed.outputs.status).toBe('destroyed')
   })
 })
 

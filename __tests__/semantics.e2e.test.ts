@@ -30,7 +30,7 @@ const deploy = (
     { workspace: workspace(files) },
   )
 
-const statefulSet = (opts: { image: string; nodeSelector?: boolean; slow?: boolean }) => `
+const statefulSet = (opts: { image: string; nodeSelector?: boolean; slow?: boolean; stopAfter?: string }) => `
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -44,7 +44,7 @@ spec:
     metadata:
       labels:
         app: db
-${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}    spec:
+${opts.slow ? '        timing.preview.test/profile: slow\n' : ''}${opts.stopAfter ? `      annotations: {timing.preview.test/stop-after: "${opts.stopAfter}"}\n` : ''}    spec:
 ${opts.nodeSelector ? '      nodeSelector: {disktype: none-has-this}\n' : ''}      containers:
         - name: db
           image: ${opts.image}
@@ -79,21 +79,38 @@ const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' 
 const deploymentsOf = (repo: string) => gh.deployments.filter((d) => d.repo === repo)
 
 describe('readiness is not reported too early', () => {
-  test('1. a StatefulSet whose new pod cannot start is not deployed', async () => {
+  // The old pod stays Ready while it terminates (a minute), so readyReplicas = replicas the whole time: a rule of
+  // "readyReplicas ≥ replicas" would call this deployed. Only the update's progress (0/1 updated) says it is not.
+  test('1. a StatefulSet whose new pod cannot start is not deployed, though its old pod is still Ready', async () => {
     const repo = 'acme/sts-stuck'
-    const first = await deploy(repo, 1, 'v1', { 'db.yaml': statefulSet({ image: 'db:1' }) })
+    const first = await deploy(repo, 1, 'v1', {
+      'db.yaml': statefulSet({ image: 'db:1', slow: true, stopAfter: '60s' }),
+    })
     expect(explain(first)).toBe('')
     const second = await deploy(
       repo,
       1,
       'v2',
-      { 'db.yaml': statefulSet({ image: 'db:2', nodeSelector: true }) },
+      { 'db.yaml': statefulSet({ image: 'db:2' }) },
       { timeout: '15s' },
     )
+    const live = await kube.apps.readNamespacedStatefulSet({
+      name: 'db',
+      namespace: second.outputs.namespace!,
+    })
+    expect(live.status).toMatchObject({ replicas: 1, readyReplicas: 1 })
+    expect(live.status?.updatedReplicas ?? 0).toBe(0)
     expect(second.outputs.status).toBe('failed')
     expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/Not ready within 15s: .*StatefulSet db.*1\/1 ready, 0\/1 updated/)
+    // README: a timeout says which object and why, in the log, the summary and the deployment status.
     const id = Number(second.outputs['deployment-id'])
-    expect(gh.statusesOf(id).at(-1)?.state).toBe('failure')
+    expect(gh.statusesOf(id).at(-1)).toMatchObject({
+      state: 'failure',
+      description: expect.stringMatching(/StatefulSet db.*0\/1 updated/),
+    })
+    expect(second.summary).toMatch(/StatefulSet db/)
+    expect(second.summary).toMatch(/0\/1 updated/)
   })
 
   test('slow pods: "deployed" only once the rollout has really finished', async () => {
@@ -130,8 +147,12 @@ describe('failures are told at once, with the API server words', () => {
       '    spec:\n',
       '    spec:\n      nodeSelector: {disktype: none-has-this}\n',
     )
+    const started = Date.now()
     const first = await deploy(repo, 3, 'v1', { 'web.yaml': stuck }, { timeout: '40s' })
     expect(first.outputs.status).toBe('failed')
+    // Told at once, with the controller's reason: not at the 40 s timeout.
+    expect(first.log).toMatch(/ProgressDeadlineExceeded/)
+    expect(Date.now() - started).toBeLessThan(30_000)
     const second = await deploy(repo, 3, 'v2', {
       'web.yaml': deployment({ extra: '  progressDeadlineSeconds: 600\n' }),
     })
@@ -178,9 +199,8 @@ describe('manifests as kubectl reads them, validated before any change', () => {
     expect(r.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
     expect(r.log).toMatch(/::error title=Template error,file=preview\/web-service\.yaml,line=8::/)
     expect(deploymentsOf(repo)).toEqual([])
-    const cms = await kube.core
-      .listNamespacedConfigMap({ namespace: r.outputs.namespace! })
-      .catch(() => ({ items: [] }))
+    // Listing a namespace that does not exist answers an empty list: any other error fails the test.
+    const cms = await kube.core.listNamespacedConfigMap({ namespace: r.outputs.namespace! })
     expect(cms.items.map((c) => c.metadata!.name)).not.toContain('a-config')
   })
 
@@ -251,7 +271,27 @@ spec:
     const uid2 = (await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })).metadata!.uid
     expect(uid2).not.toBe(uid1)
     const changed = await deploy(repo, 8, 'v2', { 'job.yaml': failingJob('b') })
-    expect(changed.log).toMatch(/replacing Job migrate/)
+    expect(changed.log).toMatch(/replacing Job migrate: spec\.template cannot change in place/)
+    const live = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(live.spec!.template.metadata!.annotations!.marker).toBe('b')
+  })
+
+  test('a Job that completed and whose template changes is replaced and runs again with the new template', async () => {
+    const repo = 'acme/rerun-done'
+    const job = (marker: string) => failingJob(marker).replace(/\n {6}labels:\n[^\n]*\n/, '\n')
+    const first = await deploy(repo, 12, 'v1', { 'job.yaml': job('a') })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const before = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(before.status?.succeeded).toBe(1)
+    const changed = await deploy(repo, 12, 'v2', { 'job.yaml': job('b') })
+    expect(explain(changed)).toBe('')
+    expect(changed.log).toMatch(/replacing Job migrate: spec\.template cannot change in place/)
+    expect(changed.log).not.toMatch(/it failed last time/)
+    const after = await kube.batch.readNamespacedJob({ name: 'migrate', namespace: ns })
+    expect(after.metadata!.uid).not.toBe(before.metadata!.uid)
+    expect(after.spec!.template.metadata!.annotations!.marker).toBe('b')
+    expect(after.status?.succeeded).toBe(1)
   })
 
   test('an immutable field change (Deployment selector) replaces the object, and says so', async () => {
@@ -264,6 +304,81 @@ spec:
     const second = await deploy(repo, 9, 'v2', { 'web.yaml': moved })
     expect(explain(second)).toBe('')
     expect(second.log).toMatch(/replacing Deployment web: spec\.selector cannot change in place/)
+  })
+})
+
+describe('a push the cluster would refuse, to a live preview', () => {
+  // README: "a run the cluster would refuse changes nothing in the preview". Not only on a first deploy: here the
+  // preview is live, and the push changes two objects and adds a third that the cluster refuses.
+  test('changes no live object, no resourceVersion, not the inventory, and creates no GitHub deployment', async () => {
+    const repo = 'acme/invalid-live'
+    const cm = (v: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a-config\ndata: {x: "${v}"}\n`
+    const badService =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: 70000\n'
+    const first = await deploy(repo, 13, 'v1', { 'web.yaml': deployment({}), 'a-config.yaml': cm('1') })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const state = async () => ({
+      versions: [
+        ...(await kube.core.listNamespacedConfigMap({ namespace: ns })).items,
+        ...(await kube.apps.listNamespacedDeployment({ namespace: ns })).items,
+        ...(await kube.core.listNamespacedService({ namespace: ns })).items,
+      ]
+        .map((o) => `${o.metadata!.name}@${o.metadata!.resourceVersion}`)
+        .sort(),
+      namespace: (await kube.core.readNamespace({ name: ns })).metadata!.annotations,
+    })
+    const before = await state()
+    const deploymentsBefore = deploymentsOf(repo).length
+    const second = await deploy(repo, 13, 'v2', {
+      'web.yaml': deployment({ image: 'nginx:2' }),
+      'a-config.yaml': cm('2'),
+      'web-service.yaml': badService,
+    })
+    expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
+    expect(await state()).toEqual(before)
+    expect(deploymentsOf(repo)).toHaveLength(deploymentsBefore)
+  })
+})
+
+describe('fields that cannot change in place', () => {
+  const withClaims = (size: string) =>
+    statefulSet({ image: 'db:1' }) +
+    `  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {requests: {storage: ${size}}}\n`
+  const claim = (mode: string) =>
+    `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\nspec:\n  accessModes: [${mode}]\n  resources: {requests: {storage: 1Gi}}\n`
+
+  test("a StatefulSet's volumeClaimTemplates: the object is replaced, and the log says so", async () => {
+    const repo = 'acme/immutable'
+    // Claims stay Pending here (no storage provisioner): readiness is not the point, so wait: false.
+    const inputs = { wait: 'false' }
+    const first = await deploy(repo, 14, 'v1', { 'db.yaml': withClaims('1Gi') }, inputs)
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const before = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns })
+    const second = await deploy(repo, 14, 'v2', { 'db.yaml': withClaims('2Gi') }, inputs)
+    expect(explain(second)).toBe('')
+    expect(second.log).toMatch(/replacing StatefulSet db: .*cannot change in place/)
+    const sts = await kube.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns })
+    expect(sts.metadata!.uid).not.toBe(before.metadata!.uid)
+    expect(sts.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!.storage).toBe('2Gi')
+  })
+
+  test('a PersistentVolumeClaim is never replaced (its data would go): the change is refused, before anything changes', async () => {
+    const repo = 'acme/immutable-claim'
+    const first = await deploy(repo, 15, 'v1', { 'claim.yaml': claim('ReadWriteOnce') }, { wait: 'false' })
+    expect(explain(first)).toBe('')
+    const ns = first.outputs.namespace!
+    const before = await kube.core.readNamespacedPersistentVolumeClaim({ name: 'uploads', namespace: ns })
+    const second = await deploy(repo, 15, 'v2', { 'claim.yaml': claim('ReadWriteMany') }, { wait: 'false' })
+    expect(second.code).not.toBe(0)
+    expect(second.log).toMatch(/claim\.yaml.*PersistentVolumeClaim uploads/)
+    expect(second.log).not.toMatch(/replacing PersistentVolumeClaim/)
+    const after = await kube.core.readNamespacedPersistentVolumeClaim({ name: 'uploads', namespace: ns })
+    expect(after.metadata!.uid).toBe(before.metadata!.uid)
+    expect(after.spec!.accessModes).toEqual(['ReadWriteOnce'])
   })
 })
 
@@ -302,6 +417,6 @@ describe('teardown', () => {
     )
     expect(explain(closed)).toBe('')
     const rbac = kube.kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api)
-    await expect(rbac.readClusterRole({ name })).rejects.toThrow()
+    await expect(rbac.readClusterRole({ name })).rejects.toMatchObject({ code: 404 })
   })
 })

@@ -14,7 +14,7 @@ import { pullRequestEvent } from './harness/events.js'
 import { eventually, sha } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 
-const { kube, run } = previewHarness({ timeout: '80s' })
+const { kube, run, leaksOf } = previewHarness({ timeout: '80s' })
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 const names = (list: { items: Array<{ metadata?: { name?: string } }> }) =>
   list.items.map((o) => o.metadata!.name!).sort()
@@ -91,6 +91,8 @@ describe('the bundled stack, adapted', () => {
     expect(shown.join('\n')).not.toContain(password)
     expect(shown.join('\n')).not.toContain(Buffer.from(`preview-bot:${password}`).toString('base64'))
     expect(r.log).toContain(`::add-mask::${password}`)
+    // Nor any output, the job summary, the GitHub deployment (payload), its statuses or the PR comment.
+    expect(leaksOf(r, 'acme/private-shop', password)).toEqual([])
 
     // Without the inputs on the next push: the Secret goes, and the pods no longer name it.
     const again = await run(

@@ -2,18 +2,32 @@
 // repositories' previews and look-alike namespaces are never touched.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { previewNames } from '../src/preview/naming.js'
+import { eventually } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 import type { RunOptions } from './harness/run-action.js'
+import { webApp, workspaceWith } from './harness/workspace.js'
 
 type Event = RunOptions['event']
 
 const { kube, gh, run: runPreview, namespaceExists, latestStates } = previewHarness()
+// Teardown does not depend on what the preview holds: one small web app (the default stack's close is in
+// deploy.e2e and fleet.e2e) keeps these runs and their namespace deletions short.
+const small = workspaceWith({ 'web.yaml': webApp() })
 const run = (
   repository: string,
   number: number,
   action: Event['action'],
   inputs: Record<string, string> = {},
-) => runPreview({ repository, number, action, merged: action === 'closed' }, inputs)
+  options: Partial<RunOptions> = {},
+) =>
+  runPreview(
+    { repository, number, action, merged: action === 'closed' },
+    { templates: 'preview', ...inputs },
+    {
+      workspace: small,
+      ...options,
+    },
+  )
 
 describe('teardown', () => {
   // A namespace that looks like a preview's but was not made by the action: it must survive every test here.
@@ -64,8 +78,14 @@ describe('teardown', () => {
       body: { metadata: { name: 'held', finalizers: ['example.test/hold'] } },
     })
     await kube.core.deleteNamespace({ name: ns })
-    const reopening = run('acme/teardown', 2, 'reopened')
-    await new Promise((r) => setTimeout(r, 3000))
+    let log = ''
+    const reopening = run('acme/teardown', 2, 'reopened', {}, { onLog: (l) => (log = l) })
+    // The run has seen the namespace terminating before the finalizer goes (not after a guessed sleep).
+    await eventually(
+      'the reopened run to wait for the namespace',
+      async () => log,
+      (l) => l.includes('is still being deleted; waiting for it to go'),
+    )
     expect((await kube.core.readNamespace({ name: ns })).status?.phase).toBe('Terminating')
     await kube.core.patchNamespacedConfigMap({
       name: 'held',
@@ -97,6 +117,24 @@ describe('teardown', () => {
       (await kube.apps.readNamespacedDeployment({ name: 'web', namespace: b.outputs.namespace! })).status
         ?.availableReplicas,
     ).toBe(1)
+  })
+
+  // The decoy has PR 10's namespace name: closing PR 10 must refuse it, and a sweep must not see it.
+  test('the look-alike namespace of PR 10: a close refuses it, a sweep leaves it', async () => {
+    const closed = await run('acme/teardown', 10, 'closed')
+    expect(closed.outputs.namespace).toBe(decoy)
+    expect(closed.code).not.toBe(0)
+    expect(closed.log).toMatch(/was not created by this action for acme\/teardown#10 .*refusing to delete it/)
+    const swept = await run(
+      'acme/teardown',
+      10,
+      'closed',
+      { mode: 'sweep', ttl: '1s' },
+      { eventName: 'schedule' },
+    )
+    expect(swept.code).toBe(0)
+    expect(swept.summary).not.toContain(decoy)
+    expect(await namespaceExists(decoy)).toBe(true)
   })
 
   test('a namespace with the preview name but without our labels is refused, on close and on deploy', async () => {

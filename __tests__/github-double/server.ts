@@ -73,6 +73,8 @@ export interface Fault {
   headers?: Record<string, string>
   message?: string
   delayMs?: number
+  /** The answer waits for this too (after delayMs): a test holds a run at this request until it lets go. */
+  hold?: Promise<unknown>
   /**
    * Perform the request first, then answer with the fault anyway: a write that happened although the client saw
    * a 502 (as when GitHub's front end times out after the backend wrote).
@@ -437,7 +439,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
           (!f.match || f.match(record)),
       )
       if (fault) fault.times--
-      setTimeout(() => {
+      const answer = () => {
         if (fault?.status) {
           if (fault.performed) handle(v.request, url.pathname, res)
           record.error = `injected fault ${fault.status}${fault.performed ? ' after performing it' : ''}`
@@ -445,7 +447,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         }
         const [status, payload] = handle(v.request, url.pathname, res)
         reply(status, payload)
-      }, fault?.delayMs ?? 0)
+      }
+      setTimeout(() => void (fault?.hold ?? Promise.resolve()).then(answer), fault?.delayMs ?? 0)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

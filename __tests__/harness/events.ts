@@ -8,7 +8,8 @@ const examples = require('@octokit/webhooks-examples/api.github.com/index.json')
   examples: Array<Record<string, unknown> & { action: string }>
 }>
 
-export type PullRequestAction = 'opened' | 'synchronize' | 'reopened' | 'closed' | 'labeled' | 'edited'
+export type PullRequestAction =
+  'opened' | 'synchronize' | 'reopened' | 'closed' | 'labeled' | 'edited' | 'ready_for_review'
 
 export interface PullRequestEventOptions {
   action: PullRequestAction

@@ -5,7 +5,8 @@ import { request as httpsRequest } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 export interface FaultRule {
-  match: (method: string, path: string) => boolean
+  /** path without the query; url with it (e.g. to tell a dry run, `dryRun=All`, from the real write). */
+  match: (method: string, path: string, url: string) => boolean
   /** An HTTP answer, or 'reset' to drop the connection. */
   fault: { status: number; headers?: Record<string, string> } | 'reset'
   times: number
@@ -28,7 +29,7 @@ export async function startFaultProxy(kubeconfig: string): Promise<FaultProxy> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET'
     const path = req.url ?? '/'
-    const rule = rules.find((r) => r.times > 0 && r.match(method, path.split('?')[0]!))
+    const rule = rules.find((r) => r.times > 0 && r.match(method, path.split('?')[0]!, path))
     if (rule) {
       rule.times--
       seen.push({ method, path, injected: rule.fault === 'reset' ? 'reset' : String(rule.fault.status) })

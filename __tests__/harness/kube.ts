@@ -27,12 +27,17 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + ms
   let last: T | undefined
+  let error: unknown
   while (Date.now() < deadline) {
-    last = await read().catch(() => undefined)
+    last = await read().catch((e: unknown) => {
+      error = e
+      return undefined
+    })
     if (last !== undefined && ok(last)) return last
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`)
+  const seen = last === undefined && error ? `read failed: ${String(error)}` : JSON.stringify(last)
+  throw new Error(`timed out waiting for ${what}; last seen: ${seen?.slice(0, 2000)}`)
 }
 
 /** A 40-character hex SHA derived from a word, so each push of a test has its own commit. */

@@ -1,6 +1,7 @@
 // Runs the bundled action (dist/index.js) the way the GitHub Actions runner does: inputs as INPUT_<NAME>, the
 // event payload in a file, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and the runner's other variables.
-import { spawn } from 'node:child_process'
+import { afterEach } from '@jest/globals'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,10 @@ export interface RunOptions {
   timeoutMs?: number
   /** GITHUB_WORKSPACE: where a `templates` input is looked up. */
   workspace?: string
+  /** Kill the run (SIGKILL, as when a runner dies) as soon as its log matches this. */
+  killWhen?: RegExp
+  /** Told the whole log so far each time the run writes, for a test that acts when the run reaches a point. */
+  onLog?: (log: string) => void
 }
 
 export interface RunResult {
@@ -34,6 +39,14 @@ export interface RunResult {
 }
 
 /** The runner's rule: `INPUT_` + name upper-cased with spaces replaced by underscores (dashes are kept). */
+// An action still running when its test ends (the test failed or timed out) is killed then: it must not go on
+// holding its Lease and writing to the cluster that the suites running next, or alongside, share.
+const running = new Set<ChildProcess>()
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL')
+  running.clear()
+})
+
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
@@ -104,12 +117,19 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
   Object.assign(env, o.env)
 
   const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
   let log = ''
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
+  const append = (d: Buffer) => {
+    log += d.toString()
+    if (o.killWhen?.test(log)) child.kill('SIGKILL')
+    o.onLog?.(log)
+  }
+  child.stdout.on('data', append)
+  child.stderr.on('data', append)
   const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 300_000)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(timer)
+  running.delete(child)
   const output = readFileSync(outputPath, 'utf8')
   const summary = readFileSync(summaryPath, 'utf8')
   return { code, outputs: parseOutputFile(output), summary, log, files: { output, summary } }

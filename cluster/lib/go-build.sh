@@ -7,8 +7,14 @@
 cache_root=${PREVIEW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/preview-cluster}
 log() { printf '[%s build %s] %s\n' "$BUILD_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
 
-# finish_if_built <folder>: when everything is there already, print the folder and exit.
+# finish_if_built <folder>: when everything is there already, print the folder and exit. With
+# PREVIEW_CLUSTER_FOLDER_ONLY=1, print the folder this checkout's build uses and exit, built or not (for pruning
+# old builds from a cache: scripts/prune-cluster-cache.sh).
 finish_if_built() {
+  if [ "${PREVIEW_CLUSTER_FOLDER_ONLY:-}" = 1 ]; then
+    echo "$1"
+    exit 0
+  fi
   if have_all; then
     echo "$1"
     exit 0

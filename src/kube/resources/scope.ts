@@ -1,5 +1,6 @@
 // The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
-// cluster-wide kind the user allowed by name and not already belong to someone else.
+// cluster-wide kind the user allowed by name; and no object may already exist without belonging to this preview
+// (made by hand, or by someone else): it is refused, never adopted.
 import { isOwnedBy, type Owner } from '../../preview/ownership.js'
 import { resourceFromCrds } from './crds.js'
 import { type KubeObject, refOf } from '../../shared/kube-object.js'
@@ -12,20 +13,31 @@ export class ScopeError extends Error {
   }
 }
 
-/** The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem. */
+/**
+ * The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem.
+ * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists).
+ */
 export async function guardScope(
   kube: Kube,
   objects: KubeObject[],
   allowed: string[],
   owner: Owner,
+  { namespaced = false }: { namespaced?: boolean } = {},
 ): Promise<KubeObject[]> {
   const problems: string[] = []
   const out = await Promise.all(
     objects.map(async (o) => {
       // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
-      const resource =
-        resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind))
-      if (resource.namespaced) return o
+      const fromCrds = resourceFromCrds(objects, o.apiVersion, o.kind)
+      const resource = fromCrds ?? (await kube.resource(o.apiVersion, o.kind))
+      if (resource.namespaced) {
+        // An object of a kind the same templates define cannot exist yet; the namespace's own default
+        // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
+        if (!namespaced || fromCrds || isDefaultServiceAccount(o)) return o
+        const live = await kube.get(refOf(o))
+        if (live && !isOwnedBy(live, owner)) problems.push(notOurs(o))
+        return o
+      }
       if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
         problems.push(
           `${o.kind} "${o.metadata.name}" is cluster-wide and ${o.kind} is not listed in allow-cluster-scoped`,
@@ -35,14 +47,16 @@ export async function guardScope(
       const { namespace, ...metadata } = o.metadata
       const clusterWide = { ...o, metadata }
       const live = await kube.get(refOf(clusterWide))
-      if (live && !isOwnedBy(live, owner)) {
-        problems.push(
-          `${o.kind} "${o.metadata.name}" already exists and does not belong to this preview; rename it (e.g. after preview.namespace)`,
-        )
-      }
+      if (live && !isOwnedBy(live, owner)) problems.push(notOurs(o))
       return clusterWide
     }),
   )
   if (problems.length) throw new ScopeError(problems)
   return out
 }
+
+const notOurs = (o: KubeObject) =>
+  `${o.kind} "${o.metadata.name}" already exists and does not belong to this preview; rename it (e.g. after preview.namespace)`
+
+const isDefaultServiceAccount = (o: KubeObject) =>
+  o.apiVersion === 'v1' && o.kind === 'ServiceAccount' && o.metadata.name === 'default'

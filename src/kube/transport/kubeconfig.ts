@@ -215,11 +215,41 @@ async function clientNodeTransport(
   }
 }
 
-/** Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords. */
+const SECRET_KEYS = [
+  'token',
+  'client-key-data',
+  'client-certificate-data',
+  'password',
+  'id-token',
+  'refresh-token',
+  'client-secret',
+  'access-token',
+]
+
+/**
+ * Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords, also those of
+ * auth-provider configs. Found in the parsed document whatever its style (block or flow YAML, JSON), and line by
+ * line as well, for a text that does not parse. The whole text is one of them too.
+ */
 export function kubeconfigSecrets(text: string): string[] {
   const found = new Set<string>([text.trim()])
-  const pattern =
-    /^\s*-?\s*(token|client-key-data|client-certificate-data|password|id-token|refresh-token|client-secret|access-token)\s*:\s*["']?([^"'\s]+)["']?\s*$/gm
-  for (const m of text.matchAll(pattern)) if (m[2] && m[2].length >= 6) found.add(m[2])
+  const keep = (value: unknown) => {
+    if (typeof value === 'string' && value.length >= 6) found.add(value)
+  }
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit)
+    else if (node !== null && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if (SECRET_KEYS.includes(key)) keep(value)
+        visit(value)
+      }
+  }
+  try {
+    visit(parse(text))
+  } catch {
+    // Not YAML: the line pattern below still finds what it can.
+  }
+  const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm')
+  for (const m of text.matchAll(pattern)) keep(m[2])
   return [...found]
 }

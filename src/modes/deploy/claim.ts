@@ -107,7 +107,9 @@ export async function prepareObjects(r: Run) {
   maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
     r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
-  const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
+  const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {
+    namespaced: true,
+  })
   // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
   await r.log.group('Validate', () => validateObjects(r.kube, objects))
   const urls = serviceUrls(objects, r.plan.scheme)

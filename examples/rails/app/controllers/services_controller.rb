@@ -9,7 +9,9 @@ class ServicesController < ApplicationController
 
   def index
     links = PAGES.map { |page| %(<li><a href="/#{page}">#{page}</a></li>) }.join
-    render html: %(<h1>Preview of #{ENV.fetch("PREVIEW_BRANCH", "?")}</h1><ul>#{links}</ul><a href="/health">health</a>).html_safe
+    # A branch name may hold <, > and quotes: escaped, as everything from outside that goes into HTML.
+    branch = ERB::Util.html_escape(ENV.fetch("PREVIEW_BRANCH", "?"))
+    render html: %(<h1>Preview of #{branch}</h1><ul>#{links}</ul><a href="/health">health</a>).html_safe
   end
 
   def health

@@ -1,0 +1,44 @@
+// The order jest starts test files in, with several workers (jest.config.js): the longest first, so the run ends
+// when the longest path does, not when a long suite started last does. jest knows each file's last duration from
+// its cache; a clean checkout (CI) has no cache, and jest would order by file size, which says little here. So a
+// file jest has no duration for gets the one below (seconds, measured on a 2-core machine), or a default by kind.
+// jest loads this file natively (Node strips the types), so it imports no project files.
+import sequencerModule from '@jest/test-sequencer'
+
+// The package is CommonJS with an ESM wrapper: at run time the default import is the class, while TypeScript
+// reads its CommonJS types and sees the class as `.default`.
+type SequencerClass = typeof sequencerModule.default
+const Sequencer = ((sequencerModule as unknown as { default?: SequencerClass }).default ??
+  sequencerModule) as SequencerClass
+
+const EXPECTED_SECONDS: Record<string, number> = {
+  'real-node.e2e.test.ts': 105,
+  'apiserver-restart.e2e.test.ts': 75,
+  'semantics.e2e.test.ts': 75,
+  'teardown.e2e.test.ts': 62,
+  'lock.e2e.test.ts': 57,
+  'fleet.e2e.test.ts': 55,
+  'stuck-teardown.e2e.test.ts': 50,
+  'faults.e2e.test.ts': 50,
+  'routed.e2e.test.ts': 45,
+  'frontdoor.e2e.test.ts': 40,
+  'deploy.e2e.test.ts': 35,
+  'security.e2e.test.ts': 35,
+  'stack.e2e.test.ts': 30,
+  'github-exact.e2e.test.ts': 20,
+  'injection.test.ts': 12,
+}
+
+type Test = Parameters<InstanceType<SequencerClass>['sort']>[0][number]
+
+export default class LongestFirst extends Sequencer {
+  override sort(tests: Test[]) {
+    // jest's own sort sets each file's duration from its cache (and leaves it unset when it has none).
+    const sorted = super.sort(tests) as Test[]
+    for (const test of sorted) {
+      const name = test.path.split('/').at(-1)!
+      test.duration ??= (EXPECTED_SECONDS[name] ?? (name.endsWith('.e2e.test.ts') ? 20 : 2)) * 1000
+    }
+    return sorted.sort((a, b) => b.duration! - a.duration!)
+  }
+}

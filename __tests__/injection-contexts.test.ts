@@ -2,7 +2,8 @@
 // sequences and mappings, next to other text, in keys, in block scalars. Property tests over generated hostile
 // titles and branches (the PR author's), through each context, in natural template styles.
 import { describe, expect, test } from '@jest/globals'
-import { render, TemplateError } from '../src/render.js'
+import { render } from '../src/preview/render.js'
+import { TemplateError } from '../src/shared/errors.js'
 import { hostileStrings } from './harness/hostile.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
@@ -65,7 +66,7 @@ describe('a value is one scalar with exactly its value, in every context', () =>
       '    - name: app',
       '      image: app:1',
       '      args: [--branch={{pr.branch}}, "--title={{pr.title}}", \'--both={{pr.branch}},{{pr.title}}\', --other]',
-      '      env: [{name: TITLE, value: \'{{pr.title}}\'}, {name: BRANCH, value: "{{pr.branch}}"}, {name: N, value: {{pr.title}}}]',
+      '      env: [{name: TITLE, value: \'{{pr.title}}\'}, {name: BRANCH, value: "{{pr.branch}}"}, {name: PLAIN, value: {{pr.title}} }]',
     ].join('\n')
     for (const s of [
       'feat/a,--evil=1,b',
@@ -78,7 +79,7 @@ describe('a value is one scalar with exactly its value, in every context', () =>
       expect(c.env).toEqual([
         { name: 'TITLE', value: s },
         { name: 'BRANCH', value: s },
-        { name: 'N', value: s },
+        { name: 'PLAIN', value: s },
       ])
     }
   })
@@ -87,7 +88,7 @@ describe('a value is one scalar with exactly its value, in every context', () =>
     const template = [
       'apiVersion: v1',
       'kind: ConfigMap',
-      'metadata: { name: app, labels: {title: \'{{pr.title}}\', branch: "b-{{pr.branch}}"}, annotations: {t: {{pr.title}}} }',
+      'metadata: { name: app, labels: {title: \'{{pr.title}}\', branch: "b-{{pr.branch}}"}, annotations: {t: {{pr.title}} } }',
     ].join('\n')
     for (const s of [
       "x', injected: 'yes",
@@ -146,18 +147,18 @@ describe('a value is one scalar with exactly its value, in every context', () =>
     const template = [
       ...header.slice(0, 4),
       'spec:',
-      '  n: {{n}}',
-      '  b: {{b}}',
-      '  o: {{o}}',
-      '  s: "{{n}}"',
-      '  t: x{{b}}',
+      '  num: {{n}}',
+      '  bool: {{b}}',
+      '  obj: {{o}}',
+      '  str: "{{n}}"',
+      '  text: x{{b}}',
     ].join('\n')
     const [{ object }] = render({
       templates: [{ name: 'a.yaml', text: template }],
       context: { n: 3, b: true, o: { a: [1, 'two'] } },
       owner,
-    }) as [{ object: { spec: unknown } }]
-    expect(object.spec).toEqual({ n: 3, b: true, o: { a: [1, 'two'] }, s: '3', t: 'xtrue' })
+    }) as unknown as [{ object: { spec: unknown } }]
+    expect(object.spec).toEqual({ num: 3, bool: true, obj: { a: [1, 'two'] }, str: '3', text: 'xtrue' })
   })
 
   test('`{{…}}` in a tag or an anchor is a template error', () => {

@@ -1,8 +1,9 @@
 // Renders Handlebars templates into Kubernetes objects. Pure.
 //
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+// Structural safety: the YAML structure is the template's alone. Each `{{expression}}` renders as a placeholder,
+// the text is parsed, and only then do the values go into the scalars and keys that hold them (see
+// inserted-values.ts): no value (a branch name, a PR title, a values entry) can add, remove or change structure,
+// in any YAML context. `{{{raw}}}`, `{{& raw}}` and the `log` helper are refused.
 import Handlebars from 'handlebars'
 import { parseAllDocuments } from 'yaml'
 import { claimProblems, type ClaimRules } from './claims.js'
@@ -11,13 +12,23 @@ import type { KubeObject, TemplateFile, RenderedObject } from '../shared/kube-ob
 import { TemplateError } from '../shared/errors.js'
 import { lineOfPath, recordSource } from './sources.js'
 import { KUBECTL_YAML, yamlScalar } from './yaml-scalar.js'
+import { hasPlaceholderCharacters, insertValues, InsertedValues, shownText } from './inserted-values.js'
+
+/** Where the `{{…}}` of the render under way write their values (renders are synchronous: one at a time). */
+let sink: InsertedValues | undefined
 
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers: Record<string, Handlebars.HelperDelegate>): typeof Handlebars {
   const hb = Handlebars.create()
   // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
   // template is instantiated: ours replaces HTML escaping before anything is compiled.
-  hb.Utils.escapeExpression = yamlScalar as (s: string) => string
+  hb.Utils.escapeExpression = ((v: unknown) => (sink ? sink.placeholder(v) : yamlScalar(v))) as (s: string) => string
+  // Nothing a template does may write to the log: Handlebars' `log` helper would print any value (a password
+  // before it is masked, or a workflow command).
+  hb.unregisterHelper('log')
+  hb.registerHelper('log', () => {
+    throw new Error("the log helper is not available: a template cannot write to the run's log")
+  })
   hb.registerHelper(BUILTIN_HELPERS)
   hb.registerHelper(helpers)
   return hb
@@ -72,11 +83,22 @@ function parseTemplate(file: TemplateFile): ReturnType<typeof Handlebars.parse> 
     throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`)
   }
   walk(ast, (n) => {
+    const helper = (n.path as { original?: unknown } | undefined)?.original
+    if (
+      ['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
+      helper === 'log' &&
+      ((n.params as unknown[] | undefined)?.length || n.type !== 'MustacheStatement')
+    )
+      throw new TemplateError(
+        file.name,
+        n.loc?.start.line,
+        "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)",
+      )
     if (n.type === 'MustacheStatement' && n.escaped === false) {
       throw new TemplateError(
         file.name,
         n.loc?.start.line,
-        'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.',
+        'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.',
       )
     }
   })
@@ -139,12 +161,18 @@ export function render(input: RenderInput): RenderedObject[] {
   const seen = new Map<string, string>()
   for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
     const ast = parseTemplate(file)
+    if (hasPlaceholderCharacters(file.text))
+      throw new TemplateError(file.name, undefined, 'holds the private-use characters U+E000 or U+E001; remove them')
     let text: string
+    const inserted = new InsertedValues()
+    sink = inserted
     try {
       text = hb.compile(ast, { noEscape: false })(input.context, { allowProtoPropertiesByDefault: false })
     } catch (e) {
       const message = (e as Error).message
       throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message)
+    } finally {
+      sink = undefined
     }
     const docs = parseAllDocuments(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true })
     if (!Array.isArray(docs)) throw new TemplateError(file.name, undefined, 'could not be read as YAML')
@@ -153,13 +181,19 @@ export function render(input: RenderInput): RenderedObject[] {
       if (error) {
         const line = error.linePos?.[0].line
         const shown = line
-          ? ` — rendered line ${line}: ${text.split('\n')[line - 1]?.trim().slice(0, 160)}`
+          ? ` — rendered line ${line}: ${shownText(text.split('\n')[line - 1] ?? '', inserted).trim().slice(0, 160)}`
           : ''
         throw new TemplateError(
           file.name,
           line,
           `the rendered YAML is invalid: ${error.message.split('\n')[0]}${shown}`,
         )
+      }
+      // The structure is the template's alone; now the values go into their scalars.
+      const problem = insertValues(doc, inserted)
+      if (problem) {
+        const at = problem.placeholder ? text.indexOf(problem.placeholder, problem.offset) : -1
+        throw new TemplateError(file.name, lineOf(text, at >= 0 ? at : problem.offset), problem.problem)
       }
       const value: unknown = doc.toJS({ maxAliasCount: 100 })
       if (value === null || value === undefined) continue

@@ -6,11 +6,12 @@
 // in any YAML context. `{{{raw}}}`, `{{& raw}}` and the `log` helper are refused.
 import Handlebars from 'handlebars'
 import { parseAllDocuments } from 'yaml'
-import { claimProblems, type ClaimRules } from './claims.js'
+import { claimProblems } from './claims.js'
+import { crossObjectProblems, tenancyProblems, type TenancyRules } from './tenancy.js'
 import { ownerAnnotations, ownerLabels, ANNOTATION, type Owner } from './ownership.js'
 import type { KubeObject, TemplateFile, RenderedObject } from '../shared/kube-object.js'
 import { TemplateError } from '../shared/errors.js'
-import { lineOfPath, recordSource } from './sources.js'
+import { lineOfPath, recordSource, sourceOf } from './sources.js'
 import { KUBECTL_YAML, yamlScalar } from './yaml-scalar.js'
 import { hasPlaceholderCharacters, insertValues, InsertedValues, shownText } from './inserted-values.js'
 
@@ -126,7 +127,9 @@ export interface RenderInput {
   /** Cluster-wide kinds the user allowed (the `allow-cluster-scoped` input); never Namespace. */
   allowClusterScoped?: string[]
   /** The preview's own hosts and namespace: other host names and RoleBinding subjects are template errors. */
-  claims?: ClaimRules
+  claims?: TenancyRules
+  /** Most objects one render may produce (the `max-objects` input); beyond it, or beyond MAX_BYTES, it is refused. */
+  maxObjects?: number
 }
 
 /** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
@@ -158,6 +161,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 export function render(input: RenderInput): RenderedObject[] {
   const hb = handlebars(input.helpers ?? {})
   const out: RenderedObject[] = []
+  let bytes = 0
   const seen = new Map<string, string>()
   for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
     const ast = parseTemplate(file)
@@ -199,7 +203,8 @@ export function render(input: RenderInput): RenderedObject[] {
       if (value === null || value === undefined) continue
       const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined
       const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []))
-      const claim = input.claims && claimProblems(object, input.claims)[0]
+      const claim =
+        input.claims && (claimProblems(object, input.claims)[0] ?? tenancyProblems(object, input.claims)[0])
       if (claim) throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem)
       const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`
       const earlier = seen.get(key)
@@ -212,9 +217,37 @@ export function render(input: RenderInput): RenderedObject[] {
       seen.set(key, file.name)
       recordSource(object, { template: file.name, line, document: doc, text })
       out.push({ object, template: file.name })
+      bytes += Buffer.byteLength(JSON.stringify(object))
+      checkSize(out, bytes, input.maxObjects ?? DEFAULT_MAX_OBJECTS, file.name, line)
+    }
+  }
+  if (input.claims) {
+    const [cross] = crossObjectProblems(out.map((r) => r.object))
+    if (cross) {
+      const { template } = out.find((r) => r.object === cross.object)!
+      throw new TemplateError(template, fieldLineOf(cross.object, cross.path), cross.problem)
     }
   }
   return out
+}
+
+export const DEFAULT_MAX_OBJECTS = 300
+/** 3 MiB: far more than a stack needs, far less than what fills etcd for every tenant. */
+export const MAX_BYTES = 3 * 1024 * 1024
+
+function checkSize(out: RenderedObject[], bytes: number, max: number, file: string, line: number | undefined) {
+  if (out.length > max)
+    throw new TemplateError(
+      file,
+      line,
+      `the templates render more than ${max} objects (max-objects); a loop over a long list would fill the cluster's storage for everyone. Raise max-objects if the preview really needs them`,
+    )
+  if (bytes > MAX_BYTES)
+    throw new TemplateError(
+      file,
+      line,
+      `the templates render more than 3 MiB of objects; a preview's objects are its configuration, not its data (seed data in a Job, or a volume)`,
+    )
 }
 
 function lineOf(text: string, offset: number): number {
@@ -290,4 +323,10 @@ export function stampOwnership(o: KubeObject, owner: Owner, template: string, na
 
 function stringMap(m: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]))
+}
+
+/** The rendered line of a path of an object this render made. */
+function fieldLineOf(o: KubeObject, path: Array<string | number>): number | undefined {
+  const source = sourceOf(o)
+  return source ? (lineOfPath(source.document, source.text, path) ?? source.line) : undefined
 }

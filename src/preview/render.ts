@@ -23,7 +23,9 @@ function handlebars(helpers: Record<string, Handlebars.HelperDelegate>): typeof 
   const hb = Handlebars.create()
   // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
   // template is instantiated: ours replaces HTML escaping before anything is compiled.
-  hb.Utils.escapeExpression = ((v: unknown) => (sink ? sink.placeholder(v) : yamlScalar(v))) as (s: string) => string
+  hb.Utils.escapeExpression = ((v: unknown) => (sink ? sink.placeholder(v) : yamlScalar(v))) as (
+    s: string,
+  ) => string
   // Nothing a template does may write to the log: Handlebars' `log` helper would print any value (a password
   // before it is masked, or a workflow command).
   hb.unregisterHelper('log')
@@ -166,7 +168,11 @@ export function render(input: RenderInput): RenderedObject[] {
   for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
     const ast = parseTemplate(file)
     if (hasPlaceholderCharacters(file.text))
-      throw new TemplateError(file.name, undefined, 'holds the private-use characters U+E000 or U+E001; remove them')
+      throw new TemplateError(
+        file.name,
+        undefined,
+        'holds the private-use characters U+E000 or U+E001; remove them',
+      )
     let text: string
     const inserted = new InsertedValues()
     sink = inserted
@@ -185,7 +191,9 @@ export function render(input: RenderInput): RenderedObject[] {
       if (error) {
         const line = error.linePos?.[0].line
         const shown = line
-          ? ` — rendered line ${line}: ${shownText(text.split('\n')[line - 1] ?? '', inserted).trim().slice(0, 160)}`
+          ? ` — rendered line ${line}: ${shownText(text.split('\n')[line - 1] ?? '', inserted)
+              .trim()
+              .slice(0, 160)}`
           : ''
         throw new TemplateError(
           file.name,
@@ -235,7 +243,13 @@ export const DEFAULT_MAX_OBJECTS = 300
 /** 3 MiB: far more than a stack needs, far less than what fills etcd for every tenant. */
 export const MAX_BYTES = 3 * 1024 * 1024
 
-function checkSize(out: RenderedObject[], bytes: number, max: number, file: string, line: number | undefined) {
+function checkSize(
+  out: RenderedObject[],
+  bytes: number,
+  max: number,
+  file: string,
+  line: number | undefined,
+) {
   if (out.length > max)
     throw new TemplateError(
       file,

@@ -55,3 +55,15 @@ export function removedComment(plan: Plan, now: Date): string {
     `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
   ].join('\n')
 }
+
+/** A fork's new commits wait for a maintainer's label: what the PR shows until then. */
+export function approvalNeededComment(plan: Plan, reason: string, now: Date): string {
+  return [
+    commentMarker(plan.environment),
+    '### Preview of this pull request',
+    '',
+    `⏸️ **Not deployed**: ${cell(reason)}`,
+    '',
+    `Commit \`${plan.pr.head.sha.slice(0, 7)}\` · ${stamp(now)} · [run log](${plan.logUrl})`,
+  ].join('\n')
+}

@@ -2,6 +2,7 @@
 // "removed" once the PR is closed. Pure.
 import type { Plan } from '../preview/plan.js'
 import { cell, NOT_CHECKED, workloadRows } from './report.js'
+import { markdownSafe } from '../shared/untrusted-text.js'
 import type { WorkloadStatus } from '../shared/readiness.js'
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
@@ -29,7 +30,7 @@ export function deployedComment(
   const at = outcome.url ? ` at ${outcome.url}` : ''
   const headline =
     outcome.status !== 'deployed'
-      ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+      ? `❌ **Not healthy**: ${markdownSafe(outcome.reason)}`
       : outcome.readinessChecked === false
         ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
         : `✅ **Ready**${at}`

@@ -166,9 +166,12 @@ describe('credentials never echoed', () => {
     console.info = console.log = console.error = (...a: unknown[]) => void printed.push(a)
     try {
       const e = failure(() =>
-        renderOne('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n# {{log "LEAK" credentials.db}}\n', {
-          credentials: { db: password },
-        }),
+        renderOne(
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n# {{log "LEAK" credentials.db}}\n',
+          {
+            credentials: { db: password },
+          },
+        ),
       )
       expect(e.message).toMatch(/log/)
     } finally {

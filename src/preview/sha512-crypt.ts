@@ -66,6 +66,6 @@ export function sha512Crypt(password: string, salt: string, rounds = 5000): stri
     h.update(i & 1 ? C : PP)
     C = h.digest()
   }
-  let out = ORDER.map(([x, y, z]) => b64(C[x]!, C[y]!, C[z]!, 4)).join('') + b64(0, 0, C[63]!, 2)
+  const out = ORDER.map(([x, y, z]) => b64(C[x]!, C[y]!, C[z]!, 4)).join('') + b64(0, 0, C[63]!, 2)
   return `$6$${rounds === 5000 ? '' : `rounds=${rounds}$`}${salt}$${out}`
 }

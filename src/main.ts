@@ -73,8 +73,10 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
-      core.info(`kube-apiserver warns: ${w}`),
+    const kube = createKube(
+      await transportFromKubeconfig(requireKubeconfig(settings), (v) => core.setSecret(v)),
+      undefined,
+      (w) => core.info(`kube-apiserver warns: ${w}`),
     )
     const github = githubFor(settings, event.repository.owner, event.repository.name)
 
@@ -190,7 +192,9 @@ async function runSweep(settings: Settings): Promise<void> {
   const [owner, name] = repository.split('/')
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
-  const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)))
+  const kube = createKube(
+    await transportFromKubeconfig(requireKubeconfig(settings), (v) => core.setSecret(v)),
+  )
   const github = githubFor(settings, owner, name)
   const o = {
     repository,

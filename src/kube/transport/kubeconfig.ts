@@ -45,7 +45,31 @@ interface Kubeconfig {
 const fromData = (data: string | undefined, file: string | undefined) =>
   data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined
 
-export async function transportFromKubeconfig(text: string): Promise<Transport> {
+export async function transportFromKubeconfig(
+  text: string,
+  secret: (value: string) => void = () => {},
+): Promise<Transport> {
+  const transport = await loadTransport(text)
+  // Whatever the credential turned into on the wire (a token read from a tokenFile, minted by an exec plugin or
+  // an auth provider) is masked before anything could print it.
+  const seen = new Set<string>()
+  return {
+    ...transport,
+    authorize: async (options) => {
+      await transport.authorize(options)
+      const header =
+        (options.headers as Record<string, unknown> | undefined)?.authorization ??
+        (options.headers as Record<string, unknown> | undefined)?.Authorization
+      const value = typeof header === 'string' ? header.replace(/^(Bearer|Basic)\s+/i, '') : ''
+      if (value && !seen.has(value)) {
+        seen.add(value)
+        secret(value)
+      }
+    },
+  }
+}
+
+async function loadTransport(text: string): Promise<Transport> {
   let config: Kubeconfig
   try {
     config = (parse(text) ?? {}) as Kubeconfig
@@ -159,11 +183,49 @@ async function clientNodeTransport(
   }
 }
 
-/** Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords. */
-export function kubeconfigSecrets(text: string): string[] {
+/**
+ * Values of the kubeconfig that must never appear in a log, whatever its YAML style: every user's token,
+ * password, client key and certificate, auth-provider settings, exec plugin environment values, and the
+ * contents of a tokenFile (read when it exists); also each line of the whole text. Tokens that exec plugins or
+ * auth providers return are masked when they are first used (see `authorize`).
+ */
+export function kubeconfigSecrets(
+  text: string,
+  readFile: (path: string) => string | undefined = readIfThere,
+): string[] {
   const found = new Set<string>([text.trim()])
-  const pattern =
-    /^\s*-?\s*(token|client-key-data|client-certificate-data|password|id-token|refresh-token|client-secret|access-token)\s*:\s*["']?([^"'\s]+)["']?\s*$/gm
-  for (const m of text.matchAll(pattern)) if (m[2] && m[2].length >= 6) found.add(m[2])
+  let config: Kubeconfig | undefined
+  try {
+    config = parse(text) as Kubeconfig
+  } catch {
+    // not YAML: the whole text and its lines are masked, and loading it fails with its own error
+  }
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v.trim().length >= 6) {
+      found.add(v)
+      found.add(v.trim())
+    }
+  }
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') add(v)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk)
+  }
+  for (const entry of config?.users ?? []) {
+    const user = (entry?.user ?? {}) as Record<string, unknown>
+    for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) add(user[key])
+    walk(user['auth-provider'])
+    const exec = (user.exec ?? {}) as { env?: Array<{ value?: unknown }> }
+    for (const e of Array.isArray(exec.env) ? exec.env : []) add(e?.value)
+    if (typeof user.tokenFile === 'string') add(readFile(user.tokenFile))
+  }
   return [...found]
+}
+
+const readIfThere = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch {
+    return undefined
+  }
 }

@@ -22,9 +22,14 @@ export async function guardScope(
   const problems: string[] = []
   const out = await Promise.all(
     objects.map(async (o) => {
-      // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
+      // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
+      // a cluster-wide kind as namespaced); only a kind the cluster does not know yet takes its CRD's word.
       const resource =
-        resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind))
+        (await kube.resource(o.apiVersion, o.kind).catch((e: unknown) => {
+          if (resourceFromCrds(objects, o.apiVersion, o.kind) && (e as { status?: number }).status === 404)
+            return null
+          throw e
+        })) ?? resourceFromCrds(objects, o.apiVersion, o.kind)!
       if (resource.namespaced) return o
       if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
         problems.push(

@@ -422,3 +422,21 @@ test("the README's claims table is the rules' own", () => {
   const table = readme.slice(readme.indexOf(start) + start.length, readme.indexOf(end))
   expect(cells(table)).toEqual(cells(claimsTable()))
 })
+
+describe('size (point 6)', () => {
+  const loop =
+    '{{#each items}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{@index}}\ndata:\n  v: {{this}}\n{{/each}}\n'
+  const renderItems = (items: string[], maxObjects?: number) =>
+    render({ templates: [{ name: 'many.yaml', text: loop }], context: { items }, owner, claims, maxObjects })
+  test('more objects than max-objects (default 300) is a template error before anything is applied', () => {
+    expect(renderItems(Array.from({ length: 300 }, () => 'x'))).toHaveLength(300)
+    expect(() => renderItems(Array.from({ length: 301 }, () => 'x'))).toThrow(
+      /^many\.yaml:\d+: .*more than 300 objects \(max-objects\)/,
+    )
+    expect(() => renderItems(['a', 'b', 'c'], 2)).toThrow(/more than 2 objects/)
+  })
+  test('more than 3 MiB in all is a template error', () => {
+    const big = 'x'.repeat(512 * 1024)
+    expect(() => renderItems(Array.from({ length: 7 }, () => big))).toThrow(/more than 3 MiB/)
+  })
+})

@@ -57,7 +57,7 @@ spec:
 const deploy = (repository: string, number: number) =>
   run(
     { repository, number },
-    {},
+    { 'ingress-class': INGRESS_CLASS },
     {
       workspace: realNodeWorkspace({
         'web.yaml': server('web', 8080),
@@ -119,6 +119,8 @@ async function expectReach(namespace: string, target: string, want: 'REACHED' | 
   expect(last).toBe(`${target} ${want}`)
 }
 
+// An IngressClass of the test's own: the policies are about who reaches which pod, not about a controller.
+const INGRESS_CLASS = 'tenancy-test'
 let nsA = ''
 let nsB = ''
 let web = ''
@@ -126,6 +128,11 @@ let search = ''
 const frontDoor = 'ingress-nginx'
 
 beforeAll(async () => {
+  await kube.networking
+    .createIngressClass({
+      body: { metadata: { name: INGRESS_CLASS }, spec: { controller: 'example.com/none' } },
+    })
+    .catch(() => undefined)
   const a = await deploy('acme/tenant-a', 1)
   expect(explain(a)).toBe('')
   const b = await deploy('acme/tenant-b', 2)

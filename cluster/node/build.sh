@@ -18,7 +18,8 @@ K8S_VERSION=$(sed -n 's/^K8S_VERSION=//p' "$here/../build.sh")
 COREDNS_VERSION=$(awk '{for (i = 1; i < NF; i++) if ($i == "github.com/coredns/coredns") { print $(i + 1); exit } }' "$go_dir/coredns/go.mod")
 PACKAGES=(containerd runc containernetworking-plugins iptables conntrack)
 
-KNP_VERSION=$(awk '$1 == "sigs.k8s.io/kube-network-policies" { print $2 }' "$go_dir/kube-network-policies/go.mod")
+KNP_VERSION=$(awk '{for (i = 1; i < NF; i++) if ($i == "sigs.k8s.io/kube-network-policies") { print $(i + 1); exit } }' \
+  "$go_dir/kube-network-policies/go.mod")
 # shellcheck source=SCRIPTDIR/netpol/patch.sh
 source "$here/netpol/patch.sh"
 

@@ -1,12 +1,12 @@
 // The front door, pure parts: inputs, the bundled stack's routes in Gateway and Ingress mode, URLs from
 // HTTPRoutes, when a route counts as accepted, which IngressClass is used, and the basic-auth hash.
-import { createHash } from 'node:crypto'
 import { describe, expect, test } from '@jest/globals'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
 import { parsePullRequestEvent } from '../src/inputs/event.js'
 import { frontDoorContext, htpasswdLine } from '../src/preview/frontdoor.js'
+import { sha512Crypt } from '../src/preview/sha512-crypt.js'
 import { internalServices } from '../src/modes/deploy/frontdoor.js'
-import { guardrailObjects } from '../src/preview/guardrails.js'
+import { networkInputs } from '../src/preview/guardrails.js'
 import { chooseIngressClass, gatewayScheme, tlsCopy } from '../src/kube/frontdoor.js'
 import { routeReadiness } from '../src/kube/wait/route-readiness.js'
 import { planPreview } from '../src/preview/plan.js'
@@ -60,13 +60,12 @@ describe('front door inputs', () => {
     expect(() => parseFrontDoor(inputs({ gateway: 'a/b', 'ingress-class': 'nginx' }))).toThrow(/not both/)
   })
 
-  test('the htpasswd line is salted SHA-1 that checks against the password, stable per preview', () => {
+  test('the htpasswd line is salted SHA-512-crypt that checks against the password, stable per preview', () => {
     const line = htpasswdLine('qa', 'secret', 'ns-1')
     expect(line).toBe(htpasswdLine('qa', 'secret', 'ns-1'))
     expect(line).not.toBe(htpasswdLine('qa', 'secret', 'ns-2'))
-    const raw = Buffer.from(line.split('{SSHA}')[1]!, 'base64')
-    const salt = raw.subarray(20)
-    expect(createHash('sha1').update('secret').update(salt).digest()).toEqual(raw.subarray(0, 20))
+    const salt = line.split('$')[2]!
+    expect(line).toBe(`qa:${sha512Crypt('secret', salt)}`)
     expect(line).not.toContain('secret')
   })
 })
@@ -150,12 +149,12 @@ describe('the bundled stack behind its front door', () => {
     })
   })
 
-  test("the NetworkPolicy lets the Gateway's namespace in", () => {
+  test("the NetworkPolicy lets the Gateway's namespace in (to the routed pods)", () => {
     const settings = parseSettings(inputs({ kubeconfig: '', gateway: 'gw-system/previews' }))
-    const policy = guardrailObjects(settings, { repository: 'a/b', pr: 1, namespace: 'ns' }).find(
-      (o) => o.kind === 'NetworkPolicy',
-    )
-    expect(JSON.stringify(policy)).toContain('"kubernetes.io/metadata.name":"gw-system"')
+    expect(networkInputs(settings, { apiServerAddresses: [] }).frontDoorPeers).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gw-system' } } },
+    ])
   })
 })
 

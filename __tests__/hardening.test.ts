@@ -151,7 +151,7 @@ describe('credentials never echoed', () => {
   const password = 'Zq8WlxR2mN4vB7kP1sT6yH3c'
   test('a YAML error where a credential is inserted shows a placeholder, not the password', () => {
     const text =
-      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  url: {{credentials.db}}@db\n'
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  url: {{credentials.db}}@db: x: y\n'
     const e = failure(() =>
       renderHidingCredentials({ db: password }, (c) => renderOne(text, { credentials: c })),
     )
@@ -159,6 +159,25 @@ describe('credentials never echoed', () => {
     expect(e.message).toContain('(credentials.db)')
     expect(e.message).not.toContain(password)
     expect(e.line).toBe(6)
+  })
+  test("Handlebars' log helper is gone: a template cannot print a value (or a workflow command)", () => {
+    const printed: unknown[] = []
+    const saved = { info: console.info, log: console.log, error: console.error }
+    console.info = console.log = console.error = (...a: unknown[]) => void printed.push(a)
+    try {
+      const e = failure(() =>
+        renderOne(
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n# {{log "LEAK" credentials.db}}\n',
+          {
+            credentials: { db: password },
+          },
+        ),
+      )
+      expect(e.message).toMatch(/log/)
+    } finally {
+      Object.assign(console, saved)
+    }
+    expect(printed).toEqual([])
   })
   test('redaction covers the value as is and as escaped inside a quoted string', () => {
     expect(redactCredentials('a "x\\"y" b x"y', { p: 'x"y' })).toBe('a "***" b ***')

@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4588);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6189);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4588:
+/***/ 6189:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40861,9 +40861,80 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/preview/sha512-crypt.ts
+// SHA-512-crypt (`$6$`, Ulrich Drepper's specification): the salted, slow password hash that nginx's
+// auth_basic_user_file reads through the C library's crypt(3) (glibc and musl). Pure.
+
+const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ORDER = [
+    [0, 21, 42],
+    [22, 43, 1],
+    [44, 2, 23],
+    [3, 24, 45],
+    [25, 46, 4],
+    [47, 5, 26],
+    [6, 27, 48],
+    [28, 49, 7],
+    [50, 8, 29],
+    [9, 30, 51],
+    [31, 52, 10],
+    [53, 11, 32],
+    [12, 33, 54],
+    [34, 55, 13],
+    [56, 14, 35],
+    [15, 36, 57],
+    [37, 58, 16],
+    [59, 17, 38],
+    [18, 39, 60],
+    [40, 61, 19],
+    [62, 20, 41],
+];
+const sha512 = (...parts) => {
+    const h = (0,external_node_crypto_.createHash)('sha512');
+    for (const p of parts)
+        h.update(p);
+    return h.digest();
+};
+/** `bytes` repeated to `length` bytes. */
+const stretch = (bytes, length) => Buffer.concat(Array.from({ length: Math.ceil(length / bytes.length) || 0 }, () => bytes)).subarray(0, length);
+function b64(b2, b1, b0, n) {
+    let w = (b2 << 16) | (b1 << 8) | b0;
+    let out = '';
+    for (let i = 0; i < n; i++, w >>= 6)
+        out += ITOA64[w & 0x3f];
+    return out;
+}
+/** `$6$[rounds=N$]<salt>$<hash>`; the salt is at most 16 characters of `./0-9A-Za-z`. */
+function sha512Crypt(password, salt, rounds = 5000) {
+    if (!/^[./0-9A-Za-z]{1,16}$/.test(salt))
+        throw new Error('sha512Crypt: the salt must be 1-16 characters of ./0-9A-Za-z');
+    const P = Buffer.from(password, 'utf8');
+    const S = Buffer.from(salt, 'ascii');
+    const B = sha512(P, S, P);
+    const a = (0,external_node_crypto_.createHash)('sha512').update(P).update(S).update(stretch(B, P.length));
+    for (let n = P.length; n > 0; n >>= 1)
+        a.update(n & 1 ? B : P);
+    let C = a.digest();
+    const PP = stretch(sha512(...Array.from({ length: P.length }, () => P)), P.length);
+    const SS = stretch(sha512(...Array.from({ length: 16 + C[0] }, () => S)), S.length);
+    for (let i = 0; i < rounds; i++) {
+        const h = (0,external_node_crypto_.createHash)('sha512');
+        h.update(i & 1 ? PP : C);
+        if (i % 3)
+            h.update(SS);
+        if (i % 7)
+            h.update(PP);
+        h.update(i & 1 ? C : PP);
+        C = h.digest();
+    }
+    const out = ORDER.map(([x, y, z]) => b64(C[x], C[y], C[z], 4)).join('') + b64(0, 0, C[63], 2);
+    return `$6$${rounds === 5000 ? '' : `rounds=${rounds}$`}${salt}$${out}`;
+}
+
 ;// CONCATENATED MODULE: ./src/preview/frontdoor.ts
 // The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
 // certificate, and behind which password. Builds what templates see of it from the parsed inputs. Pure.
+
 
 /** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
 const TLS_SECRET = 'preview-tls';
@@ -40874,22 +40945,28 @@ function frontDoorContext(s, ingressClass, salt) {
         auth: s.basicAuth
             ? {
                 htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
-                checksum: (0,external_node_crypto_.createHash)('sha256')
-                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
-                    .digest('hex')
-                    .slice(0, 16),
+                checksum: authChecksum(htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt)),
             }
             : null,
     };
 }
 /**
- * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
- * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ * `user:$6$<salt>$<hash>`: SHA-512-crypt, salted and slow (5000 rounds), which nginx reads through crypt(3). The
+ * salt is a keyed digest of the preview's namespace under the password: unique per preview, stable from run to
+ * run (so the Secret does not change), and not known to anyone without the password.
  */
 function htpasswdLine(user, password, salt) {
-    const s = (0,external_node_crypto_.createHash)('sha256').update(salt).digest().subarray(0, 8);
-    const digest = (0,external_node_crypto_.createHash)('sha1').update(password).update(s).digest();
-    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+    const alphabet = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    const digest = (0,external_node_crypto_.createHmac)('sha256', password).update(`kube-pr-preview salt ${salt}`).digest();
+    const cryptSalt = [...digest.subarray(0, 16)].map((b) => alphabet[b & 63]).join('');
+    return `${user}:${sha512Crypt(password, cryptSalt)}`;
+}
+/**
+ * What restarts the proxy on a new password: a keyed digest of the htpasswd line (keyed by the line itself, which
+ * only those who can read the preview's Secrets see), so the pod annotation is no offline oracle for the password.
+ */
+function authChecksum(htpasswd) {
+    return (0,external_node_crypto_.createHmac)('sha256', htpasswd).update('kube-pr-preview auth-proxy').digest('hex').slice(0, 16);
 }
 /** The context of a preview without a Gateway, TLS or password (the render command's default). */
 const OPEN_FRONT_DOOR = {
@@ -41060,6 +41137,34 @@ async function ingressPickup(kube, namespace, selector, waitMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/kube/api-server.ts
+async function apiServerAddresses(kube, warn) {
+    const out = new Set();
+    try {
+        const service = await kube.get({
+            apiVersion: 'v1',
+            kind: 'Service',
+            name: 'kubernetes',
+            namespace: 'default',
+        });
+        const spec = (service?.spec ?? {});
+        for (const ip of [spec.clusterIP, ...(spec.clusterIPs ?? [])])
+            if (ip && ip !== 'None')
+                out.add(ip);
+        const slices = await kube.list('discovery.k8s.io/v1', 'EndpointSlice', 'default', {
+            labelSelector: 'kubernetes.io/service-name=kubernetes',
+        });
+        for (const slice of slices.items)
+            for (const e of slice.endpoints ?? [])
+                for (const a of e.addresses ?? [])
+                    out.add(a);
+    }
+    catch (e) {
+        warn(`egress-guard: could not read the API server's addresses (Service and EndpointSlices "kubernetes" in namespace default: ${e.message.split('\n')[0]}); pods are kept from the cloud metadata address only. Grant get on services and list on endpointslices in default, or set egress-guard: false.`);
+    }
+    return [...out].sort();
+}
+
 ;// CONCATENATED MODULE: ./src/preview/credentials.ts
 // Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
 // preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
@@ -41199,7 +41304,37 @@ function hostName(names, domain, service) {
     return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
 }
 
+;// CONCATENATED MODULE: ./src/preview/fork-approval.ts
+// A label approves one commit of a fork's PR, not the PR (only-labels with allow-forks). Pure.
+//
+// Under pull_request_target the run has the repository's secrets while the code is the fork's. A maintainer who
+// reads a commit and adds one of the only-labels approves that commit: the `labeled` event deploys the head
+// commit it was set on. Any other event of a fork PR (a later push above all) deploys nothing: the new commits
+// need the label again, and the action removes it so the PR shows that.
+function forkApproval(e) {
+    if (!e.fork || !e.allowForks || e.onlyLabels.length === 0)
+        return { gated: false };
+    const short = e.headSha.slice(0, 7);
+    if (e.action === 'labeled' && e.addedLabel !== undefined && e.onlyLabels.includes(e.addedLabel))
+        return {
+            gated: true,
+            approved: true,
+            sha: e.headSha,
+            reason: `a maintainer approved commit ${short} of this fork's pull request with the label ${e.addedLabel}`,
+        };
+    const held = e.onlyLabels.filter((l) => e.labels.includes(l));
+    return {
+        gated: true,
+        approved: false,
+        removeLabels: held,
+        reason: held.length
+            ? `commit ${short} of this fork's pull request is not approved: the label ${held.join(', ')} approved an earlier commit; a maintainer who has read the new commits adds it again to deploy them`
+            : `this fork's pull request is deployed only when a maintainer who has read commit ${short} adds the label ${e.onlyLabels.join(' or ')}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/preview/plan.ts
+
 
 /**
  * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
@@ -41242,6 +41377,20 @@ function planPreview(pr, settings, run) {
     const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
     if (filtered)
         ({ action, reason } = { action: 'skip', reason: filtered });
+    // A fork's PR gated by a label: only the labelling deploys, and only the commit it was set on.
+    const approval = forkApproval({
+        fork: pr.fork,
+        allowForks: settings.allowForks,
+        onlyLabels: settings.onlyLabels,
+        action: pr.action,
+        addedLabel: pr.addedLabel,
+        labels: pr.labels,
+        headSha: pr.head.sha,
+    });
+    if (action === 'deploy' && approval.gated)
+        ({ action, reason } = approval.approved
+            ? { action, reason: approval.reason }
+            : { action: 'skip', reason: approval.reason });
     const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
     const domain = settings.domain || FALLBACK_DOMAIN;
     const host = hostName(names, domain);
@@ -41262,6 +41411,7 @@ function planPreview(pr, settings, run) {
         logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
         runId: run.runId,
         scheme,
+        forkApproval: approval,
     };
 }
 /** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
@@ -41318,6 +41468,7 @@ function templateContext(plan, values, credentials, imagePullSecrets = []) {
             domain: plan.domain,
             host: plan.host,
             url: plan.url,
+            scheme: plan.scheme,
             imagePullSecrets,
         },
         image: plan.image,
@@ -41428,6 +41579,400 @@ function subjectProblems(o, rules) {
 /** Every claim of the object that is not the preview's to make; empty when it claims nothing foreign. */
 function claimProblems(o, rules) {
     return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
+}
+
+;// CONCATENATED MODULE: ./src/preview/tenancy.ts
+// What a template may not render, because it would reach past its own preview: the action's own objects, quotas,
+// NetworkPolicies that admit other namespaces, Services that reach outside the namespace, hosts and certificates
+// on the shared front door, cluster-wide grants, cloud identities. Pure, checked at render, before anything is
+// applied. RULES is also the README's claims table (a test compares the two).
+
+const tenancy_asList = (v) => (Array.isArray(v) ? v : []);
+const tenancy_asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const groupOf = (o) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+const is = (o, group, ...kinds) => groupOf(o) === group && kinds.includes(o.kind);
+const at = (path, problem) => ({ path, problem });
+const dotted = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+/** The objects the action adds to every preview, by group/kind/name: a template may not define them. */
+const RESERVED = [
+    {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'preview-isolation',
+        what: 'the guardrail NetworkPolicy',
+    },
+    {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'preview-egress',
+        what: 'the egress guard NetworkPolicy',
+    },
+    {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'preview-front-door',
+        prefix: true,
+        what: 'a front door NetworkPolicy (its names start with preview-front-door)',
+    },
+    {
+        group: '',
+        kind: 'ServiceAccount',
+        name: 'default',
+        what: "the namespace's default ServiceAccount, which the action sets up",
+    },
+    { group: '', kind: 'ResourceQuota', name: 'preview-quota', what: 'the guardrail ResourceQuota' },
+    { group: '', kind: 'LimitRange', name: 'preview-limits', what: 'the guardrail LimitRange' },
+    { group: '', kind: 'Secret', name: 'preview-credentials', what: "the preview's generated credentials" },
+    { group: '', kind: 'Secret', name: 'preview-tls', what: "the preview's copy of the TLS certificate" },
+    { group: '', kind: 'Secret', name: 'preview-registry', what: 'the registry pull Secret' },
+    { group: 'coordination.k8s.io', kind: 'Lease', name: 'kube-pr-preview-lock', what: "the preview's lock" },
+];
+const ROUTING_GROUPS = new Map([
+    // group → the kinds the checks below understand; any other kind of the group is refused
+    ['networking.k8s.io', ['Ingress', 'NetworkPolicy', 'IngressClass']],
+    [
+        'gateway.networking.k8s.io',
+        ['Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'ReferenceGrant', 'BackendTLSPolicy', 'ListenerSet'],
+    ],
+    ['gateway.networking.x-k8s.io', ['XListenerSet', 'ListenerSet']],
+    [
+        'traefik.io',
+        [
+            'IngressRoute',
+            'IngressRouteTCP',
+            'Middleware',
+            'MiddlewareTCP',
+            'TraefikService',
+            'ServersTransport',
+            'ServersTransportTCP',
+        ],
+    ],
+    [
+        'traefik.containo.us',
+        ['IngressRoute', 'IngressRouteTCP', 'Middleware', 'MiddlewareTCP', 'TraefikService', 'ServersTransport'],
+    ],
+    ['networking.istio.io', ['VirtualService']],
+    ['projectcontour.io', ['HTTPProxy']],
+    ['route.openshift.io', ['Route']],
+    ['cert-manager.io', ['Certificate', 'Issuer']],
+    ['acme.cert-manager.io', []],
+    ['getambassador.io', []],
+    ['configuration.konghq.com', []],
+    ['gateway.envoyproxy.io', []],
+]);
+function hostCheck(r, out) {
+    return (host, path, what = 'host') => {
+        if (typeof host === 'string' && host && isOwnHost(host, r))
+            return;
+        out.push(at(path, typeof host === 'string' && host
+            ? `${what} ${JSON.stringify(host)} is not one of the preview's hosts (they end in -${r.unique}.${r.domain}; use {{preview.host}} or {{host "<service>"}})`
+            : `no ${what}: it would claim every host; name one of the preview's ({{preview.host}})`));
+    };
+}
+/** Host(`a`, `b`) and HostSNI(`x`) of a Traefik rule; null when the rule has a matcher the check cannot read. */
+function traefikHosts(match, fn) {
+    if (/HostRegexp|HostSNIRegexp|HostHeader/.test(match))
+        return null;
+    const hosts = [];
+    for (const m of match.matchAll(new RegExp(`\\b${fn}\\(([^)]*)\\)`, 'g')))
+        for (const h of m[1].split(','))
+            hosts.push(h.trim().replace(/^[`"']|[`"']$/g, ''));
+    return hosts;
+}
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
+const RULES = [
+    {
+        id: 'reserved-object',
+        refuses: 'an object with the kind and name of one the action adds (its NetworkPolicies, ResourceQuota and LimitRange, the credentials, TLS and registry Secrets, the default ServiceAccount, the lock Lease)',
+        where: 'any template',
+        check: (o) => {
+            const hit = RESERVED.find((x) => x.group === groupOf(o) &&
+                x.kind === o.kind &&
+                (x.prefix ? o.metadata.name.startsWith(x.name) : x.name === o.metadata.name));
+            return hit
+                ? [at(['metadata', 'name'], `is ${hit.what}, which the action adds itself; rename the object`)]
+                : [];
+        },
+    },
+    {
+        id: 'quota-objects',
+        refuses: 'ResourceQuota and LimitRange (the `resource-quota` and `limit-range` inputs set them)',
+        where: 'ResourceQuota, LimitRange',
+        check: (o) => is(o, '', 'ResourceQuota', 'LimitRange')
+            ? [
+                at(['kind'], `a preview's ${o.kind} is set by the action's ${o.kind === 'ResourceQuota' ? 'resource-quota' : 'limit-range'} input, not by templates`),
+            ]
+            : [],
+    },
+    {
+        id: 'network-policy-peers',
+        refuses: 'a NetworkPolicy rule that admits anything but pods of the same preview (`ipBlock`, a `namespaceSelector` other than the own namespace, a rule without peers)',
+        where: 'NetworkPolicy spec.ingress[].from, spec.egress[].to',
+        check: (o, r) => {
+            if (!is(o, 'networking.k8s.io', 'NetworkPolicy'))
+                return [];
+            const out = [];
+            const spec = tenancy_asObject(o.spec);
+            for (const [dir, peers] of [
+                ['ingress', 'from'],
+                ['egress', 'to'],
+            ])
+                tenancy_asList(spec[dir]).forEach((rule, i) => {
+                    const list = tenancy_asObject(rule)[peers];
+                    if (!Array.isArray(list) || list.length === 0) {
+                        out.push(at(['spec', dir, i], `a rule without ${peers} admits every address; policies add up, so it would open the preview: list podSelector peers`));
+                        return;
+                    }
+                    list.forEach((p, j) => {
+                        const peer = tenancy_asObject(p);
+                        if (peer.ipBlock !== undefined)
+                            out.push(at(['spec', dir, i, peers, j, 'ipBlock'], "ipBlock admits addresses outside the preview; the action's own policy decides those"));
+                        if (peer.namespaceSelector !== undefined) {
+                            const sel = tenancy_asObject(peer.namespaceSelector);
+                            const labels = tenancy_asObject(sel.matchLabels);
+                            const own = Object.keys(labels).length === 1 &&
+                                labels['kubernetes.io/metadata.name'] === r.namespace &&
+                                tenancy_asList(sel.matchExpressions).length === 0;
+                            if (!own)
+                                out.push(at(['spec', dir, i, peers, j, 'namespaceSelector'], 'namespaceSelector admits other namespaces; leave it out (a podSelector peer means pods of the same preview)'));
+                        }
+                    });
+                });
+            return out;
+        },
+    },
+    {
+        id: 'service-external-ips',
+        refuses: 'Service `spec.externalIPs` (CVE-2020-8554: it takes traffic for that address from every pod of the cluster)',
+        where: 'Service spec.externalIPs',
+        check: (o) => is(o, '', 'Service') && tenancy_asList(tenancy_asObject(o.spec).externalIPs).length
+            ? [
+                at(['spec', 'externalIPs'], "externalIPs would intercept the whole cluster's traffic to those addresses; remove it"),
+            ]
+            : [],
+    },
+    {
+        id: 'service-type',
+        refuses: 'Service `type: LoadBalancer` and `NodePort`, unless named in `allow-service-types`',
+        where: 'Service spec.type',
+        check: (o, r) => {
+            const type = tenancy_asObject(o.spec).type;
+            if (!is(o, '', 'Service') ||
+                (type !== 'LoadBalancer' && type !== 'NodePort') ||
+                r.allowServiceTypes?.has(type))
+                return [];
+            return [
+                at(['spec', 'type'], `type ${type} opens the preview outside the front door (and its password); use the routes, or name ${type} in the allow-service-types input`),
+            ];
+        },
+    },
+    {
+        id: 'service-external-name',
+        refuses: 'an `ExternalName` Service that points into the cluster (a name under `.svc` or the cluster domain, a single label, an IP): a confused deputy into other previews (CVE-2021-25740)',
+        where: 'Service spec.externalName',
+        check: (o, r) => {
+            const spec = tenancy_asObject(o.spec);
+            if (!is(o, '', 'Service') || spec.type !== 'ExternalName')
+                return [];
+            const name = String(spec.externalName ?? '')
+                .toLowerCase()
+                .replace(/\.$/, '');
+            const domain = (r.clusterDomain ?? 'cluster.local').toLowerCase();
+            const inside = !name.includes('.') ||
+                IP.test(name) ||
+                /(^|\.)svc$/.test(name) ||
+                name.includes('.svc.') ||
+                name === domain ||
+                name.endsWith(`.${domain}`) ||
+                name.endsWith('.cluster.local');
+            return inside
+                ? [
+                    at(['spec', 'externalName'], `${JSON.stringify(name)} is inside the cluster; a shared ingress controller would serve another namespace's Service through it. Point only at names outside the cluster`),
+                ]
+                : [];
+        },
+    },
+    {
+        id: 'ingress-annotations',
+        refuses: "Ingress annotations that alias hosts or inject controller configuration (`server-alias`, every `*-snippet`, `auth-url`, `auth-signin`) or name another namespace's Secret",
+        where: 'Ingress metadata.annotations',
+        check: (o, r) => {
+            if (!is(o, 'networking.k8s.io', 'Ingress'))
+                return [];
+            const out = [];
+            for (const [key, raw] of Object.entries(tenancy_asObject(o.metadata.annotations))) {
+                const name = key.toLowerCase().split('/').at(-1);
+                const value = String(raw ?? '');
+                if (name === 'server-alias' ||
+                    name.endsWith('snippet') ||
+                    name === 'auth-url' ||
+                    name === 'auth-signin')
+                    out.push(at(['metadata', 'annotations', key], `${key} would ${name === 'server-alias' ? 'answer for other hosts' : name.endsWith('snippet') ? 'inject configuration into the shared controller' : 'send requests or credentials to an address outside the preview'}; remove it`));
+                else if (/secret/.test(name) &&
+                    /^[^/\s]+\/[^/\s]+$/.test(value) &&
+                    value.split('/')[0] !== r.namespace)
+                    out.push(at(['metadata', 'annotations', key], `${key} names Secret ${JSON.stringify(value)} of another namespace; name a Secret of the preview's own`));
+            }
+            return out;
+        },
+    },
+    {
+        id: 'hosts',
+        refuses: "a host or certificate name that is not one of the preview's own, in any routing or certificate kind the check knows; a route without a host",
+        where: 'Ingress rules/tls, Gateway and ListenerSet listeners, HTTPRoute/GRPCRoute/TLSRoute hostnames, Traefik IngressRoute(TCP) match and tls.domains, Istio VirtualService hosts, Contour HTTPProxy virtualhost.fqdn, OpenShift Route host, cert-manager Certificate dnsNames/commonName, Issuer ACME solver selectors',
+        check: (o, r) => {
+            const out = [];
+            const check = hostCheck(r, out);
+            const spec = tenancy_asObject(o.spec);
+            const g = groupOf(o);
+            if ((g === 'gateway.networking.k8s.io' || g === 'gateway.networking.x-k8s.io') &&
+                /ListenerSet$/.test(o.kind))
+                tenancy_asList(spec.listeners).forEach((l, i) => check(tenancy_asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], 'listener hostname'));
+            if (is(o, 'gateway.networking.k8s.io', 'Gateway'))
+                tenancy_asList(spec.listeners).forEach((l, i) => {
+                    const protocol = String(tenancy_asObject(l).protocol ?? '');
+                    if (protocol === 'TCP' || protocol === 'UDP')
+                        out.push(at(['spec', 'listeners', i, 'protocol'], `a ${protocol} listener takes a whole port, whatever the host; use HTTP, HTTPS or TLS listeners with the preview's hosts`));
+                });
+            if ((g === 'traefik.io' || g === 'traefik.containo.us') &&
+                (o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP')) {
+                const fn = o.kind === 'IngressRoute' ? 'Host' : 'HostSNI';
+                tenancy_asList(spec.routes).forEach((route, i) => {
+                    const match = String(tenancy_asObject(route).match ?? '');
+                    const hosts = traefikHosts(match, fn);
+                    if (hosts === null)
+                        out.push(at(['spec', 'routes', i, 'match'], `${JSON.stringify(match)} matches hosts by pattern; use ${fn}(\`{{preview.host}}\`)`));
+                    else if (hosts.length === 0)
+                        check(undefined, ['spec', 'routes', i, 'match'], `${fn}(…) in match`);
+                    else
+                        hosts.forEach((h) => check(h === '*' ? '' : h, ['spec', 'routes', i, 'match'], `${fn}(…)`));
+                });
+                tenancy_asList(tenancy_asObject(spec.tls).domains).forEach((d, i) => {
+                    check(tenancy_asObject(d).main, ['spec', 'tls', 'domains', i, 'main'], 'tls domain');
+                    tenancy_asList(tenancy_asObject(d).sans).forEach((h, j) => check(h, ['spec', 'tls', 'domains', i, 'sans', j], 'tls domain'));
+                });
+            }
+            if (is(o, 'networking.istio.io', 'VirtualService')) {
+                const hosts = tenancy_asList(spec.hosts);
+                if (!hosts.length)
+                    check(undefined, ['spec', 'hosts'], 'host');
+                hosts.forEach((h, i) => check(h, ['spec', 'hosts', i]));
+            }
+            if (is(o, 'projectcontour.io', 'HTTPProxy') && spec.virtualhost !== undefined)
+                check(tenancy_asObject(spec.virtualhost).fqdn, ['spec', 'virtualhost', 'fqdn'], 'fqdn');
+            if (is(o, 'route.openshift.io', 'Route'))
+                check(spec.host, ['spec', 'host']);
+            if (is(o, 'cert-manager.io', 'Certificate')) {
+                if (spec.commonName !== undefined)
+                    check(spec.commonName, ['spec', 'commonName'], 'commonName');
+                const names = tenancy_asList(spec.dnsNames);
+                names.forEach((h, i) => check(h, ['spec', 'dnsNames', i], 'dnsName'));
+                for (const f of ['ipAddresses', 'uris', 'emailAddresses', 'otherNames'])
+                    if (tenancy_asList(spec[f]).length)
+                        out.push(at(['spec', f], `${f} in a preview's certificate names something that is not one of its hosts; use dnsNames`));
+                if (!names.length && spec.commonName === undefined)
+                    check(undefined, ['spec', 'dnsNames'], 'dnsName');
+            }
+            if (is(o, 'cert-manager.io', 'Issuer'))
+                tenancy_asList(tenancy_asObject(spec.acme).solvers).forEach((s, i) => {
+                    const sel = tenancy_asObject(tenancy_asObject(s).selector);
+                    const names = [...tenancy_asList(sel.dnsNames), ...tenancy_asList(sel.dnsZones)];
+                    if (!names.length)
+                        out.push(at(['spec', 'acme', 'solvers', i], "an ACME solver without selector.dnsNames would answer for any name; list the preview's hosts"));
+                    tenancy_asList(sel.dnsNames).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsNames', j], 'dnsName'));
+                    tenancy_asList(sel.dnsZones).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsZones', j], 'dnsZone'));
+                });
+            return out;
+        },
+    },
+    {
+        id: 'routing-kinds',
+        refuses: 'TCPRoute, UDPRoute, IngressRouteUDP, and any kind of a known routing or certificate API group that the checks do not understand',
+        where: `kinds of ${[...ROUTING_GROUPS.keys()].join(', ')}`,
+        check: (o) => {
+            const known = ROUTING_GROUPS.get(groupOf(o));
+            if (!known || known.includes(o.kind))
+                return [];
+            return [
+                at(['kind'], `${o.kind} of ${groupOf(o)} can claim hosts, ports or certificates on the shared front door in ways the action does not check; it is refused`),
+            ];
+        },
+    },
+    {
+        id: 'cluster-role-aggregation',
+        refuses: 'ClusterRole aggregation labels (`rbac.authorization.k8s.io/aggregate-to-*`) and `aggregationRule`',
+        where: 'ClusterRole metadata.labels, aggregationRule',
+        check: (o) => {
+            if (!is(o, 'rbac.authorization.k8s.io', 'ClusterRole'))
+                return [];
+            const out = Object.keys(tenancy_asObject(o.metadata.labels))
+                .filter((k) => k.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
+                .map((k) => at(['metadata', 'labels', k], `${k} adds these rules to the cluster's built-in roles, held by every admin, edit or view user; remove the label`));
+            if (o.aggregationRule !== undefined)
+                out.push(at(['aggregationRule'], 'aggregationRule gathers the rules of other ClusterRoles; list the rules the preview needs'));
+            return out;
+        },
+    },
+    {
+        id: 'persistent-volume-host',
+        refuses: "a PersistentVolume with `hostPath` or `local` (the node's files, past pod security)",
+        where: 'PersistentVolume spec.hostPath, spec.local',
+        check: (o) => {
+            if (!is(o, '', 'PersistentVolume'))
+                return [];
+            const spec = tenancy_asObject(o.spec);
+            return ['hostPath', 'local']
+                .filter((f) => spec[f] !== undefined)
+                .map((f) => at(['spec', f], `${f} gives the preview's pods a node's files, which pod security forbids in pods; use a StorageClass`));
+        },
+    },
+    {
+        id: 'cloud-identity',
+        refuses: 'a ServiceAccount annotation that grants a cloud identity (`eks.amazonaws.com/role-arn`, `iam.gke.io/gcp-service-account`, `azure.workload.identity/client-id`)',
+        where: 'ServiceAccount metadata.annotations',
+        check: (o) => is(o, '', 'ServiceAccount')
+            ? Object.keys(tenancy_asObject(o.metadata.annotations))
+                .filter((k) => [
+                'eks.amazonaws.com/role-arn',
+                'iam.gke.io/gcp-service-account',
+                'azure.workload.identity/client-id',
+            ].includes(k))
+                .map((k) => at(['metadata', 'annotations', k], `${k} would give the PR's code a cloud identity; remove it`))
+            : [],
+    },
+];
+/** Every rule the object breaks, each with the field and the rule's id. */
+function tenancyProblems(o, r) {
+    return RULES.flatMap((rule) => rule.check(o, r).map((p) => ({
+        rule: rule.id,
+        path: p.path,
+        problem: `${o.kind} "${o.metadata.name}" ${dotted(p.path)}: ${p.problem} (rule ${rule.id})`,
+    })));
+}
+/**
+ * Checks across the objects of one render: a ClusterRoleBinding's roleRef must be a ClusterRole the same preview
+ * renders.
+ */
+function crossObjectProblems(objects) {
+    const roles = new Set(objects.filter((o) => is(o, 'rbac.authorization.k8s.io', 'ClusterRole')).map((o) => o.metadata.name));
+    return objects
+        .filter((o) => is(o, 'rbac.authorization.k8s.io', 'ClusterRoleBinding'))
+        .filter((o) => {
+        const ref = tenancy_asObject(o.roleRef);
+        return ref.kind !== 'ClusterRole' || !roles.has(String(ref.name));
+    })
+        .map((o) => ({
+        object: o,
+        rule: 'cluster-role-binding-ref',
+        path: ['roleRef', 'name'],
+        problem: `${o.kind} "${o.metadata.name}" roleRef.name: ${JSON.stringify(tenancy_asObject(o.roleRef).name)} is not a ClusterRole this preview renders; a preview may grant only roles it defines (rule cluster-role-binding-ref)`,
+    }));
+}
+/** The README's claims table, from the rules. */
+function claimsTable() {
+    const rows = RULES.map((r) => `| \`${r.id}\` | ${r.refuses} | ${r.where} |`);
+    rows.push('| `cluster-role-binding-ref` | a ClusterRoleBinding whose `roleRef` is not a ClusterRole the same preview renders | ClusterRoleBinding roleRef |');
+    return ['| Rule | Refused | Where |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/preview/ownership.ts
@@ -41564,12 +42109,124 @@ const KUBECTL_YAML = {
         (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
 };
 
+;// CONCATENATED MODULE: ./src/preview/inserted-values.ts
+// Values are data in every YAML context. Pure.
+//
+// While a template renders, each `{{…}}` writes a placeholder (a private-use character, its number, another)
+// instead of its value. The rendered text is then parsed as YAML — its structure is the template's alone — and
+// every scalar and key that holds placeholders gets the values put back into its string: a value is part of
+// exactly one scalar, with exactly its text, whether the `{{…}}` stood alone, inside quotes, in a flow
+// collection, next to other text or in a key. A `{{…}}` that stands alone as a plain scalar keeps the value's
+// type (a number, a boolean, a list, a mapping). In a block scalar (`|`, `>`) a value with a line break would
+// add lines to what the block holds (a configuration file, a script): that is a template error.
+
+const OPEN = '\ue000';
+const CLOSE = '\ue001';
+const TOKEN = /\ue000(\d+)\ue001/g;
+const ONE_TOKEN = /^\ue000(\d+)\ue001$/;
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+/** The values one render inserted, by placeholder number. */
+class InsertedValues {
+    values = [];
+    placeholder(value) {
+        this.values.push(value);
+        return `${OPEN}${this.values.length - 1}${CLOSE}`;
+    }
+}
+/** True when a template's own text holds a placeholder character (it could not be told from a value). */
+const hasPlaceholderCharacters = (text) => text.includes(OPEN) || text.includes(CLOSE);
+/** A value as text next to other text: strings as they are, structures as JSON, nothing as empty. */
+const asText = (v) => v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/**
+ * Puts the values back into a parsed document, in place. Returns the first problem: a value with a line break in
+ * a block scalar, or a `{{…}}` in a tag or an anchor.
+ */
+function insertValues(doc, inserted) {
+    let problem;
+    const fill = (text) => text.replace(TOKEN, (_m, i) => asText(inserted.values[Number(i)]));
+    (0,dist/* visit */.YR)(doc, {
+        Node(key, node) {
+            if (problem)
+                return dist/* visit */.YR.BREAK;
+            const n = node;
+            if ((n.anchor && TOKEN.test(n.anchor)) || (n.tag && TOKEN.test(n.tag))) {
+                TOKEN.lastIndex = 0;
+                problem = {
+                    offset: n.range?.[0] ?? 0,
+                    problem: '{{…}} is used in a YAML tag or anchor; put it in a value or a key',
+                };
+                return dist/* visit */.YR.BREAK;
+            }
+            TOKEN.lastIndex = 0;
+            if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string')
+                return;
+            const scalar = node;
+            const text = scalar.value;
+            if (!text.includes(OPEN))
+                return;
+            const alone = ONE_TOKEN.exec(text);
+            if (alone && scalar.type === 'PLAIN' && key !== 'key') {
+                const value = inserted.values[Number(alone[1])];
+                // A structure becomes a node of its own; other values replace the scalar's value with their type.
+                if (value !== null && typeof value === 'object')
+                    return doc.createNode(value);
+                scalar.value = (value === undefined ? null : value);
+                return;
+            }
+            if (scalar.type === 'BLOCK_LITERAL' || scalar.type === 'BLOCK_FOLDED') {
+                for (const m of text.matchAll(TOKEN)) {
+                    if (LINE_BREAK.test(asText(inserted.values[Number(m[1])]))) {
+                        problem = {
+                            offset: scalar.range?.[0] ?? 0,
+                            placeholder: m[0],
+                            problem: 'a value with a line break is inserted into a block scalar (| or >), where it would add lines; use a value of one line, or give it a field of its own',
+                        };
+                        return dist/* visit */.YR.BREAK;
+                    }
+                }
+            }
+            scalar.value = fill(text);
+        },
+    });
+    if (problem)
+        return problem;
+    // Keys that held a placeholder: their values are strings now; two equal keys would be a duplicate.
+    (0,dist/* visit */.YR)(doc, {
+        Map(_key, map) {
+            if (problem)
+                return dist/* visit */.YR.BREAK;
+            const seen = new Set();
+            for (const pair of map.items) {
+                if (!(0,dist/* isPair */.tO)(pair))
+                    continue;
+                const k = (0,dist/* isScalar */.jn)(pair.key) ? asText(pair.key.value) : undefined;
+                if (k === undefined)
+                    continue;
+                if (seen.has(k)) {
+                    problem = {
+                        offset: pair.key.range?.[0] ?? 0,
+                        problem: `the key ${JSON.stringify(k)} appears twice once the values are inserted`,
+                    };
+                    return dist/* visit */.YR.BREAK;
+                }
+                seen.add(k);
+            }
+        },
+    });
+    return problem;
+}
+/** The rendered text with values in place of the placeholders, for showing a line in an error. */
+function shownText(text, inserted) {
+    return text.replace(TOKEN, (_m, i) => asText(inserted.values[Number(i)]));
+}
+
 ;// CONCATENATED MODULE: ./src/preview/render.ts
 // Renders Handlebars templates into Kubernetes objects. Pure.
 //
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+// Structural safety: the YAML structure is the template's alone. Each `{{expression}}` renders as a placeholder,
+// the text is parsed, and only then do the values go into the scalars and keys that hold them (see
+// inserted-values.ts): no value (a branch name, a PR title, a values entry) can add, remove or change structure,
+// in any YAML context. `{{{raw}}}`, `{{& raw}}` and the `log` helper are refused.
 
 
 
@@ -41577,12 +42234,22 @@ const KUBECTL_YAML = {
 
 
 
+
+
+/** Where the `{{…}}` of the render under way write their values (renders are synchronous: one at a time). */
+let sink;
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers) {
     const hb = lib_default().create();
     // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
     // template is instantiated: ours replaces HTML escaping before anything is compiled.
-    hb.Utils.escapeExpression = yamlScalar;
+    hb.Utils.escapeExpression = ((v) => (sink ? sink.placeholder(v) : yamlScalar(v)));
+    // Nothing a template does may write to the log: Handlebars' `log` helper would print any value (a password
+    // before it is masked, or a workflow command).
+    hb.unregisterHelper('log');
+    hb.registerHelper('log', () => {
+        throw new Error("the log helper is not available: a template cannot write to the run's log");
+    });
     hb.registerHelper(BUILTIN_HELPERS);
     hb.registerHelper(helpers);
     return hb;
@@ -41636,8 +42303,13 @@ function parseTemplate(file) {
         throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`);
     }
     walk(ast, (n) => {
+        const helper = n.path?.original;
+        if (['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
+            helper === 'log' &&
+            (n.params?.length || n.type !== 'MustacheStatement'))
+            throw new TemplateError(file.name, n.loc?.start.line, "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)");
         if (n.type === 'MustacheStatement' && n.escaped === false) {
-            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.');
+            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.');
         }
     });
     parsed.set(file.text, ast);
@@ -41683,16 +42355,24 @@ const CLUSTER_SCOPED_KINDS = new Set([
 function render(input) {
     const hb = handlebars(input.helpers ?? {});
     const out = [];
+    let bytes = 0;
     const seen = new Map();
     for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
         const ast = parseTemplate(file);
+        if (hasPlaceholderCharacters(file.text))
+            throw new TemplateError(file.name, undefined, 'holds the private-use characters U+E000 or U+E001; remove them');
         let text;
+        const inserted = new InsertedValues();
+        sink = inserted;
         try {
             text = hb.compile(ast, { noEscape: false })(input.context, { allowProtoPropertiesByDefault: false });
         }
         catch (e) {
             const message = e.message;
             throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message);
+        }
+        finally {
+            sink = undefined;
         }
         const docs = (0,dist/* parseAllDocuments */.hR)(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true });
         if (!Array.isArray(docs))
@@ -41702,16 +42382,24 @@ function render(input) {
             if (error) {
                 const line = error.linePos?.[0].line;
                 const shown = line
-                    ? ` — rendered line ${line}: ${text.split('\n')[line - 1]?.trim().slice(0, 160)}`
+                    ? ` — rendered line ${line}: ${shownText(text.split('\n')[line - 1] ?? '', inserted)
+                        .trim()
+                        .slice(0, 160)}`
                     : '';
                 throw new TemplateError(file.name, line, `the rendered YAML is invalid: ${error.message.split('\n')[0]}${shown}`);
+            }
+            // The structure is the template's alone; now the values go into their scalars.
+            const problem = insertValues(doc, inserted);
+            if (problem) {
+                const at = problem.placeholder ? text.indexOf(problem.placeholder, problem.offset) : -1;
+                throw new TemplateError(file.name, lineOf(text, at >= 0 ? at : problem.offset), problem.problem);
             }
             const value = doc.toJS({ maxAliasCount: 100 });
             if (value === null || value === undefined)
                 continue;
             const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined;
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
-            const claim = input.claims && claimProblems(object, input.claims)[0];
+            const claim = input.claims && (claimProblems(object, input.claims)[0] ?? tenancyProblems(object, input.claims)[0]);
             if (claim)
                 throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
@@ -41721,9 +42409,27 @@ function render(input) {
             seen.set(key, file.name);
             recordSource(object, { template: file.name, line, document: doc, text });
             out.push({ object, template: file.name });
+            bytes += Buffer.byteLength(JSON.stringify(object));
+            checkSize(out, bytes, input.maxObjects ?? DEFAULT_MAX_OBJECTS, file.name, line);
+        }
+    }
+    if (input.claims) {
+        const [cross] = crossObjectProblems(out.map((r) => r.object));
+        if (cross) {
+            const { template } = out.find((r) => r.object === cross.object);
+            throw new TemplateError(template, fieldLineOf(cross.object, cross.path), cross.problem);
         }
     }
     return out;
+}
+const DEFAULT_MAX_OBJECTS = 300;
+/** 3 MiB: far more than a stack needs, far less than what fills etcd for every tenant. */
+const MAX_BYTES = 3 * 1024 * 1024;
+function checkSize(out, bytes, max, file, line) {
+    if (out.length > max)
+        throw new TemplateError(file, line, `the templates render more than ${max} objects (max-objects); a loop over a long list would fill the cluster's storage for everyone. Raise max-objects if the preview really needs them`);
+    if (bytes > MAX_BYTES)
+        throw new TemplateError(file, line, `the templates render more than 3 MiB of objects; a preview's objects are its configuration, not its data (seed data in a Job, or a volume)`);
 }
 function lineOf(text, offset) {
     return text.slice(0, offset).split('\n').length;
@@ -41784,11 +42490,142 @@ function stampOwnership(o, owner, template, namespaced = true) {
 function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
+/** The rendered line of a path of an object this render made. */
+function fieldLineOf(o, path) {
+    const source = sourceOf(o);
+    return source ? (lineOfPath(source.document, source.text, path) ?? source.line) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/preview/network-policies.ts
+const ISOLATION = 'preview-isolation';
+const EGRESS = 'preview-egress';
+const FRONT_DOOR_PREFIX = 'preview-front-door';
+/** The cloud metadata service, in every cloud (IPv4 and AWS's IPv6 form). */
+const METADATA_CIDRS = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+const namespacePeer = (namespace) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+});
+const network_policies_asList = (v) => (Array.isArray(v) ? v : []);
+const network_policies_asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+/** The Services the preview's routes send traffic to: Ingress backends and Gateway API routes' backendRefs. */
+function routeBackends(objects) {
+    const out = [];
+    for (const o of objects) {
+        const spec = network_policies_asObject(o.spec);
+        if (o.kind === 'Ingress') {
+            const add = (b) => {
+                const svc = network_policies_asObject(network_policies_asObject(b).service);
+                if (typeof svc.name === 'string') {
+                    const port = network_policies_asObject(svc.port);
+                    out.push({ service: svc.name, port: port.number ?? port.name });
+                }
+            };
+            add(spec.defaultBackend);
+            for (const r of network_policies_asList(spec.rules))
+                for (const p of network_policies_asList(network_policies_asObject(network_policies_asObject(r).http).paths))
+                    add(network_policies_asObject(p).backend);
+        }
+        if (/^gateway\.networking\.k8s\.io\//.test(o.apiVersion) && /Route$/.test(o.kind))
+            for (const r of network_policies_asList(spec.rules))
+                for (const b of network_policies_asList(network_policies_asObject(r).backendRefs)) {
+                    const ref = network_policies_asObject(b);
+                    if ((ref.kind === undefined || ref.kind === 'Service') &&
+                        ref.namespace === undefined &&
+                        typeof ref.name === 'string')
+                        out.push({ service: ref.name, port: ref.port });
+                }
+    }
+    return out;
+}
+/** For each routed Service of the preview: the pods it selects and the target ports the routes reach. */
+function routedTargets(objects) {
+    const services = new Map(objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1').map((s) => [s.metadata.name, s]));
+    const byService = new Map();
+    for (const b of routeBackends(objects)) {
+        const svc = services.get(b.service);
+        const spec = network_policies_asObject(svc?.spec);
+        const selector = network_policies_asObject(spec.selector);
+        if (!svc || !Object.keys(selector).length)
+            continue; // not the preview's, or no pods behind it
+        const entry = byService.get(b.service) ?? { selector, ports: new Set() };
+        for (const p of network_policies_asList(spec.ports).map(network_policies_asObject))
+            if (b.port === undefined || p.port === b.port || p.name === b.port)
+                entry.ports.add(p.targetPort ?? p.port);
+        byService.set(b.service, entry);
+    }
+    return [...byService].map(([service, e]) => ({ service, selector: e.selector, ports: [...e.ports] }));
+}
+const policy = (name, spec) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name },
+    spec,
+});
+/** `preview-front-door-<service>`, within the 253 characters of an object name. */
+const frontDoorPolicyName = (service) => `${FRONT_DOOR_PREFIX}-${service}`.slice(0, 253);
+function networkPolicies(objects, inputs) {
+    const out = [
+        policy(ISOLATION, {
+            podSelector: {},
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ podSelector: {} }] }],
+        }),
+    ];
+    if (inputs.frontDoorPeers.length)
+        for (const t of routedTargets(objects))
+            out.push(policy(frontDoorPolicyName(t.service), {
+                podSelector: { matchLabels: t.selector },
+                policyTypes: ['Ingress'],
+                ingress: [
+                    { from: inputs.frontDoorPeers, ports: t.ports.map((port) => ({ protocol: 'TCP', port })) },
+                ],
+            }));
+    if (inputs.egressGuard) {
+        const denied = inputs.egressGuard.deniedCidrs;
+        const v4 = denied.filter((c) => !c.includes(':'));
+        const v6 = denied.filter((c) => c.includes(':'));
+        out.push(policy(EGRESS, {
+            podSelector: {},
+            policyTypes: ['Egress'],
+            egress: [
+                {
+                    to: [
+                        { podSelector: {} },
+                        { ipBlock: { cidr: '0.0.0.0/0', except: v4 } },
+                        { ipBlock: { cidr: '::/0', except: v6 } },
+                        // The cluster's DNS, where a network plugin treats ipBlock as outside the cluster only.
+                        {
+                            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+                        },
+                    ],
+                },
+            ],
+        }));
+    }
+    return out;
+}
+/** An address as a one-address CIDR. */
+const hostCidr = (ip) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
 
 ;// CONCATENATED MODULE: ./src/preview/guardrails.ts
 
+
+/**
+ * Who the front door is (the ingress controller's namespace, and the Gateway's when it differs) and what the
+ * egress guard denies. Extra peers (e.g. ipBlocks of cloud load balancers) go into frontDoorPeers.
+ */
+function networkInputs(g, network) {
+    const namespaces = [g.ingressNamespace, ...(g.gateway ? [g.gateway.namespace] : [])];
+    return {
+        frontDoorPeers: [...new Set(namespaces)].map(namespacePeer),
+        egressGuard: g.egressGuard
+            ? { deniedCidrs: [...METADATA_CIDRS, ...network.apiServerAddresses.map(hostCidr)] }
+            : null,
+    };
+}
 const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
+function guardrailObjects(g, owner, rendered = [], network = { apiServerAddresses: [] }) {
     const out = [];
     if (g.resourceQuota) {
         out.push({
@@ -41807,36 +42644,8 @@ function guardrailObjects(g, owner) {
             spec: { limits: [limits] },
         });
     }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
-                // (or the shared Gateway's data plane, in its namespace).
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
-                                ? [
-                                    {
-                                        namespaceSelector: {
-                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
-                                        },
-                                    },
-                                ]
-                                : []),
-                        ],
-                    },
-                ],
-            },
-        });
-    }
+    if (g.networkPolicy)
+        out.push(...networkPolicies(rendered, networkInputs(g, network)));
     return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
 }
 
@@ -41937,11 +42746,17 @@ function renderPreview(plan, o, existingCredentials) {
         helpers: contextHelpers(plan),
         owner,
         allowClusterScoped: o.allowClusterScoped,
-        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+        claims: {
+            domain: plan.domain,
+            unique: plan.names.unique,
+            namespace: plan.namespace,
+            allowServiceTypes: new Set(o.guardrails.allowServiceTypes),
+        },
+        maxObjects: o.guardrails.maxObjects,
     }));
     const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
     const objects = [
-        ...guardrailObjects(o.guardrails, owner),
+        ...guardrailObjects(o.guardrails, owner, rendered.map((r) => r.object), { apiServerAddresses: o.apiServerAddresses ?? [] }),
         ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
         ...registry,
         ...rendered.map((r) => withSecretData(r.object)),
@@ -41954,9 +42769,33 @@ function renderPreview(plan, o, existingCredentials) {
 ;// CONCATENATED MODULE: ./src/modes/deploy/run.ts
 
 
+
+
+/** `values.secretEnv`: the app's secrets (e.g. its master key), which the action knows and so redacts. */
+function secretEnv(values) {
+    const env = values.secretEnv;
+    if (!env || typeof env !== 'object')
+        return {};
+    return Object.fromEntries(Object.entries(env)
+        .filter(([, v]) => v !== null && v !== undefined && String(v).length > 0)
+        .map(([k, v]) => [k, String(v)]));
+}
 /** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
 async function startRun(planned, options, kube, github, log) {
     const deadline = Date.now() + options.timeoutMs;
+    const secrets = new Set();
+    const plain = log;
+    log = {
+        ...plain,
+        secret: (v) => {
+            secrets.add(v);
+            plain.secret(v);
+        },
+    };
+    for (const s of registrySecrets(options.registry ?? null))
+        log.secret(s);
+    for (const v of Object.values(secretEnv(options.values)))
+        log.secret(v);
     const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
         gateway: null,
         ingressClass: '',
@@ -41967,7 +42806,18 @@ async function startRun(planned, options, kube, github, log) {
     const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
     if (options.frontDoor?.basicAuth)
         log.secret(options.frontDoor.basicAuth.password);
-    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
+    const guarded = options.guardrails.networkPolicy && options.guardrails.egressGuard;
+    const apiServer = guarded ? await apiServerAddresses(kube, (m) => log.warning(m)) : [];
+    return {
+        plan,
+        o: { ...options, frontDoor, apiServerAddresses: apiServer },
+        owner: ownerOf(plan),
+        kube,
+        github,
+        log,
+        deadline,
+        secrets,
+    };
 }
 const skipped = (reason) => ({
     status: 'skipped',
@@ -42616,9 +43466,22 @@ function leaseObject(owner, holder, base) {
     };
 }
 const spec = (lease) => lease.spec ?? {};
-function expiresAt(lease) {
-    const s = spec(lease);
-    return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000;
+function expiresAt(lease, now = Date.now()) {
+    return leaseExpiry(spec(lease), now);
+}
+/**
+ * When a lease stops counting (epoch ms). A renewTime that is not a time, lies in the future by more than a
+ * lease's duration (no clock is that far off: it was written to hold the lock forever), or a duration longer than
+ * this action's own, count as expired now or after this action's duration: nobody can wedge a preview with a
+ * Lease it wrote by hand or through a template. Pure.
+ */
+function leaseExpiry(s, now) {
+    const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '');
+    if (!Number.isFinite(renewed) || renewed > now + DURATION_S * 1000)
+        return now - 1;
+    const asked = Number(s.leaseDurationSeconds ?? DURATION_S);
+    const duration = asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S;
+    return renewed + duration * 1000;
 }
 /**
  * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
@@ -42755,8 +43618,13 @@ class ScopeError extends Error {
 async function guardScope(kube, objects, allowed, owner) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
-        // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
-        const resource = resourceFromCrds(objects, o.apiVersion, o.kind) ?? (await kube.resource(o.apiVersion, o.kind));
+        // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
+        // a cluster-wide kind as namespaced); only a kind the cluster does not know yet takes its CRD's word.
+        const resource = (await kube.resource(o.apiVersion, o.kind).catch((e) => {
+            if (resourceFromCrds(objects, o.apiVersion, o.kind) && e.status === 404)
+                return null;
+            throw e;
+        })) ?? resourceFromCrds(objects, o.apiVersion, o.kind);
         if (resource.namespaced)
             return o;
         if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
@@ -42776,7 +43644,64 @@ async function guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/shared/untrusted-text.ts
+// Text written by the PR's code (pod logs, termination messages, events) on its way to the log, the job summary,
+// the PR comment and the deployment status. Pure.
+//
+// - Every secret the action knows is replaced by `***`, also in its base64 and URL-encoded forms.
+// - In the log, the text is printed between `::stop-commands::<token>` and `::<token>::`, so none of its lines is
+//   taken as a workflow command (`::add-mask::`, `::error`, `::set-output`…).
+// - In Markdown, it cannot close a code fence, mention people or teams, or show images; a reason is capped.
+
+const REDACTED = '***';
+/** The forms a secret can take in text: as it is, base64 (standard and URL-safe, with and without padding), URL-encoded. */
+function secretForms(secret) {
+    if (secret.length < 4)
+        return []; // too short to tell from ordinary text (the runner does the same)
+    const b64 = Buffer.from(secret, 'utf8').toString('base64');
+    const forms = new Set([
+        secret,
+        b64,
+        b64.replace(/=+$/, ''),
+        Buffer.from(secret, 'utf8').toString('base64url'),
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+    ]);
+    return [...forms].filter((f) => f.length >= 4);
+}
+/** Replaces every form of every secret; the longest first, so one secret inside another goes whole. */
+function redact(text, secrets) {
+    const forms = [...new Set([...secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const f of forms)
+        out = out.split(f).join(REDACTED);
+    return out;
+}
+/** Lines for the log: between stop-commands markers whose token the text cannot know. */
+function stopCommandsBlock(lines, token = (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+const FENCE = /`{3,}|~{3,}/g;
+/**
+ * Text for inside a Markdown code fence (``` … ```) in the summary: a run of three backticks or tildes cannot
+ * close it.
+ */
+function inFence(text) {
+    return text.replace(FENCE, (m) => m.split('').join('\u200b'));
+}
+/**
+ * Text for Markdown prose or a table cell (the PR comment's reason): no mentions (`@user`, `@org/team`), no images
+ * or links, no HTML, no code spans that could hide the rest; at most `max` characters.
+ */
+function markdownSafe(text, max = 300) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+    return cut.replace(/[\\`*_{}[\]()<>#!|~]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9])/g, '@\u200b');
+}
+
 ;// CONCATENATED MODULE: ./src/github/report.ts
+// What a run tells people: the URLs of the preview's services and the job summary. Pure.
+
 /** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
 const SERVICE_ANNOTATION = 'kube-pr-preview.io/service';
 /**
@@ -42834,7 +43759,7 @@ function summaryMarkdown(s) {
         lines.push('');
     }
     if (s.problems.length)
-        lines.push('<details open><summary>What went wrong</summary>', '', '```', ...s.problems, '```', '</details>', '');
+        lines.push('<details open><summary>What went wrong</summary>', '', '```', ...s.problems.map(inFence), '```', '</details>', '');
     for (const n of s.notes)
         lines.push(`> ${n}`, '');
     return lines.join('\n');
@@ -42892,6 +43817,7 @@ function guardGitHub(github, lock) {
         createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
         setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
         upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        removeLabel: async (n, l) => (lock.check(), github.removeLabel(n, l)),
         deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
     };
 }
@@ -42916,13 +43842,16 @@ const credentialsRef = (plan) => ({
     name: CREDENTIALS_SECRET,
     namespace: plan.namespace,
 });
-/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+/**
+ * Renders with the credentials the preview already has and the ones generated for it now, every one masked
+ * before the render (also on a preview's first deploy): nothing the render does can show them.
+ */
 async function renderWithStoredCredentials(r, namespaceExists) {
-    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
-    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
-    const known = decodeCredentials(secret);
-    maskCredentials(known, r.log);
-    return renderPreview(r.plan, r.o, known);
+    const names = credentialNames(r.o.templates.files);
+    const secret = names.length > 0 && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
+    const credentials = fillCredentials(names, decodeCredentials(secret));
+    maskCredentials(credentials.values, r.log);
+    return { ...renderPreview(r.plan, r.o, credentials.values), credentials };
 }
 /** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
 async function renderFirst(r) {
@@ -42990,7 +43919,6 @@ async function lookAgain(r, namespace) {
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
 async function prepareObjects(r) {
     const rendered = await renderWithStoredCredentials(r, true);
-    maskCredentials(rendered.credentials.values, r.log);
     if (rendered.credentials.generated.length)
         r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
     const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
@@ -43318,6 +44246,7 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
 
 
 
+
 /** The GitHub deployment of this run, in progress. */
 async function startDeployment(r, urls) {
     const { plan, github, log } = r;
@@ -43381,10 +44310,15 @@ async function reportOutcome(r, id, done, applied, waited, objects, urls, url) {
     const diagnoses = await r.log.group('Diagnose', async () => {
         const events = await namespaceEvents(r.kube, plan.namespace);
         const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)));
-        for (const d of found)
-            for (const line of d.details)
-                r.log.info(line);
-        return found;
+        // Pod logs, termination messages and events are the PR's code's words: every known secret is redacted
+        // before they go anywhere, and in the log no line of theirs is read as a workflow command.
+        const clean = found.map((d) => ({
+            headline: redact(d.headline, r.secrets),
+            details: d.details.map((l) => redact(l, r.secrets)),
+        }));
+        for (const line of stopCommandsBlock(clean.flatMap((d) => d.details)))
+            r.log.info(line);
+        return clean;
     });
     const reason = waited.outcome === 'timeout'
         ? `Not ready within ${Math.round(r.o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
@@ -43814,11 +44748,13 @@ function parsePullRequestEvent(eventName, payload) {
         draft: pr.draft === true,
         merged: pr.merged === true,
         labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => event_str(obj(l).name)).filter(Boolean),
+        ...(p.action === 'labeled' && event_str(obj(p.label).name) ? { addedLabel: event_str(obj(p.label).name) } : {}),
         updatedAt: event_str(pr.updated_at),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
+
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
 const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
@@ -43830,7 +44766,7 @@ function deployedComment(plan, outcome, now) {
     const sha = plan.pr.head.sha.slice(0, 7);
     const at = outcome.url ? ` at ${outcome.url}` : '';
     const headline = outcome.status !== 'deployed'
-        ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+        ? `❌ **Not healthy**: ${markdownSafe(outcome.reason)}`
         : outcome.readinessChecked === false
             ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
             : `✅ **Ready**${at}`;
@@ -43851,6 +44787,17 @@ function removedComment(plan, now) {
         '### Preview of this pull request',
         '',
         `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
+    ].join('\n');
+}
+/** A fork's new commits wait for a maintainer's label: what the PR shows until then. */
+function approvalNeededComment(plan, reason, now) {
+    return [
+        commentMarker(plan.environment),
+        '### Preview of this pull request',
+        '',
+        `⏸️ **Not deployed**: ${cell(reason)}`,
+        '',
+        `Commit \`${plan.pr.head.sha.slice(0, 7)}\` · ${stamp(now)} · [run log](${plan.logUrl})`,
     ].join('\n');
 }
 
@@ -48872,6 +49819,15 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 
 
+/**
+ * Whether a comment that carries the action's marker is the action's own: written by a bot account (the
+ * workflow's GITHUB_TOKEN is github-actions[bot], a GitHub App's token its own bot), or by someone with write
+ * access to the repository (a personal access token's user). A marker planted by anyone else is ignored, so a
+ * stranger can neither take the comment over nor suppress it.
+ */
+function isOwnComment(c) {
+    return c.user?.type === 'Bot' || ['OWNER', 'MEMBER', 'COLLABORATOR'].includes(c.author_association ?? '');
+}
 /** GitHub refuses status descriptions over 140 characters. */
 function shortDescription(text) {
     const one = text.replace(/\s+/g, ' ').trim();
@@ -49030,7 +49986,7 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
                 issue_number: number,
                 per_page: 100,
             });
-            const mine = comments.find((c) => c.body?.includes(marker));
+            const mine = comments.find((c) => c.body?.includes(marker) && isOwnComment(c));
             if (mine) {
                 await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
                 return mine.id;
@@ -49038,6 +49994,15 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
             if (!create)
                 return null;
             return (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })).data.id;
+        },
+        async removeLabel(number, name) {
+            try {
+                await octokit.rest.issues.removeLabel({ owner, repo, issue_number: number, name });
+            }
+            catch (e) {
+                if (e.status !== 404)
+                    throw e;
+            }
         },
         async deleteEnvironment(name) {
             try {
@@ -49231,7 +50196,10 @@ onWarning) {
     }
     async function pathOf(ref, withName = true) {
         const r = await resource(ref.apiVersion, ref.kind);
-        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
+        // Never the `default` namespace by accident: a namespaced object always names its namespace.
+        if (r.namespaced && !ref.namespace)
+            throw new Error(`${ref.kind} "${ref.name}" is namespaced in this cluster (${ref.apiVersion}) but has no namespace; nothing was applied`);
+        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
         return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`;
     }
     async function collectionPath(apiVersion, kind, namespace) {
@@ -49334,7 +50302,26 @@ onWarning) {
 
 
 const fromData = (data, file) => data ? Buffer.from(data, 'base64') : file ? (0,external_node_fs_.readFileSync)(file) : undefined;
-async function transportFromKubeconfig(text) {
+async function transportFromKubeconfig(text, secret = () => { }) {
+    const transport = await loadTransport(text);
+    // Whatever the credential turned into on the wire (a token read from a tokenFile, minted by an exec plugin or
+    // an auth provider) is masked before anything could print it.
+    const seen = new Set();
+    return {
+        ...transport,
+        authorize: async (options) => {
+            await transport.authorize(options);
+            const header = options.headers?.authorization ??
+                options.headers?.Authorization;
+            const value = typeof header === 'string' ? header.replace(/^(Bearer|Basic)\s+/i, '') : '';
+            if (value && !seen.has(value)) {
+                seen.add(value);
+                secret(value);
+            }
+        },
+    };
+}
+async function loadTransport(text) {
     let config;
     try {
         config = ((0,dist/* parse */.qg)(text) ?? {});
@@ -49440,15 +50427,56 @@ async function clientNodeTransport(text, server, user) {
         },
     };
 }
-/** Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords. */
-function kubeconfigSecrets(text) {
+/**
+ * Values of the kubeconfig that must never appear in a log, whatever its YAML style: every user's token,
+ * password, client key and certificate, auth-provider settings, exec plugin environment values, and the
+ * contents of a tokenFile (read when it exists); also each line of the whole text. Tokens that exec plugins or
+ * auth providers return are masked when they are first used (see `authorize`).
+ */
+function kubeconfigSecrets(text, readFile = readIfThere) {
     const found = new Set([text.trim()]);
-    const pattern = /^\s*-?\s*(token|client-key-data|client-certificate-data|password|id-token|refresh-token|client-secret|access-token)\s*:\s*["']?([^"'\s]+)["']?\s*$/gm;
-    for (const m of text.matchAll(pattern))
-        if (m[2] && m[2].length >= 6)
-            found.add(m[2]);
+    let config;
+    try {
+        config = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        // not YAML: the whole text and its lines are masked, and loading it fails with its own error
+    }
+    const add = (v) => {
+        if (typeof v === 'string' && v.trim().length >= 6) {
+            found.add(v);
+            found.add(v.trim());
+        }
+    };
+    const walk = (v) => {
+        if (typeof v === 'string')
+            add(v);
+        else if (Array.isArray(v))
+            v.forEach(walk);
+        else if (v && typeof v === 'object')
+            Object.values(v).forEach(walk);
+    };
+    for (const entry of config?.users ?? []) {
+        const user = (entry?.user ?? {});
+        for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data'])
+            add(user[key]);
+        walk(user['auth-provider']);
+        const exec = (user.exec ?? {});
+        for (const e of Array.isArray(exec.env) ? exec.env : [])
+            add(e?.value);
+        if (typeof user.tokenFile === 'string')
+            add(readFile(user.tokenFile));
+    }
     return [...found];
 }
+const readIfThere = (path) => {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/inputs/frontdoor.ts
 // The front-door inputs (gateway, ingress-class, tls-secret, basic-auth), parsed. Pure.
@@ -49578,7 +50606,39 @@ const DEFAULT_QUOTA = {
     'requests.ephemeral-storage': '4Gi',
     'limits.ephemeral-storage': '20Gi',
     pods: '40',
+    // Counts and storage: a loop in a template cannot fill etcd, or order disks, for everyone.
+    services: '20',
+    'count/configmaps': '50',
+    'count/secrets': '50',
+    persistentvolumeclaims: '10',
+    'requests.storage': '50Gi',
 };
+/** Service types a preview may use only when `allow-service-types` names them: they open it past the front door. */
+const OPTIONAL_SERVICE_TYPES = ['LoadBalancer', 'NodePort'];
+/** `allow-service-types`: LoadBalancer and/or NodePort (any case), comma- or newline-separated. */
+function parseServiceTypes(raw) {
+    const out = new Set();
+    for (const item of raw
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const type = OPTIONAL_SERVICE_TYPES.find((t) => t.toLowerCase() === item.toLowerCase());
+        if (!type)
+            throw new InputError('allow-service-types', `"${item}" is not LoadBalancer or NodePort (ClusterIP and ExternalName need no allowance).`);
+        out.add(type);
+    }
+    return [...out];
+}
+/**
+ * The quota's Service-type counts: 0 LoadBalancers and NodePorts unless allowed (only when the quota is the
+ * default, or the user's quota leaves them out).
+ */
+function serviceTypeQuota(allowed) {
+    return {
+        ...(allowed.includes('LoadBalancer') ? {} : { 'services.loadbalancers': '0' }),
+        ...(allowed.includes('NodePort') ? {} : { 'services.nodeports': '0' }),
+    };
+}
 const DEFAULT_LIMITS = {
     default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
     defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
@@ -49685,6 +50745,7 @@ function parseSettings(read) {
     const environment = text('environment');
     if (environment.length > 255)
         throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const allowServiceTypes = parseServiceTypes(read('allow-service-types'));
     const image = text('image');
     if (/\s/.test(image))
         throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
@@ -49710,10 +50771,13 @@ function parseSettings(read) {
         skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
         baseBranches: list(read('base-branches')),
         comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        resourceQuota: withServiceTypeQuota(parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA), allowServiceTypes),
         limitRange: parseLimitRange(read('limit-range')),
         maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
         networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        egressGuard: parseBoolean('egress-guard', read('egress-guard'), true),
+        allowServiceTypes,
+        maxObjects: parseCount('max-objects', read('max-objects')) ?? settings_DEFAULT_MAX_OBJECTS,
         ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
         podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
@@ -49721,6 +50785,12 @@ function parseSettings(read) {
         ...parseFrontDoor(read),
     };
 }
+/** Zero LoadBalancers and NodePorts in the quota unless allowed; a quota that names them itself is kept. */
+function withServiceTypeQuota(quota, allowed) {
+    return quota && { ...serviceTypeQuota(allowed), ...quota };
+}
+/** `max-objects` when the input is empty. */
+const settings_DEFAULT_MAX_OBJECTS = 300;
 
 ;// CONCATENATED MODULE: ./src/modes/sweep.ts
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
@@ -49886,6 +50956,8 @@ function readFolder(input, folder, root) {
     const visit = (dir) => {
         for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const path = (0,external_node_path_.join)(dir, entry.name);
+            if (entry.isSymbolicLink())
+                insideFolder(input, root, path);
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
@@ -49912,6 +50984,22 @@ function readDefaults(input, path, name) {
     if (typeof parsed !== 'object' || Array.isArray(parsed))
         throw new InputError(input, `${name} must be a YAML mapping.`);
     return parsed;
+}
+/**
+ * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
+ * credentials file an earlier step wrote) would put that file's contents into the preview.
+ */
+function insideFolder(input, root, path) {
+    let target;
+    try {
+        target = (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        throw new InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink to nothing; remove it.`);
+    }
+    const base = (0,external_node_fs_.realpathSync)(root);
+    if (target !== base && !target.startsWith(base + external_node_path_.sep))
+        throw new InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -49971,6 +51059,9 @@ async function run() {
                 warning(plan.reason);
             if (plan !== planned)
                 notice(plan.reason);
+            const approval = plan.forkApproval;
+            if (approval.gated && !approval.approved && plan.pr.action !== 'closed')
+                await askForApproval(plan, settings, approval.removeLabels);
             await writeSummary(summaryMarkdown({
                 title: `Preview of PR #${event.number}`,
                 status: `Skipped: ${plan.reason}`,
@@ -49981,7 +51072,7 @@ async function run() {
             }));
             return;
         }
-        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
+        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings), (v) => core_setSecret(v)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
         const github = githubFor(settings, event.repository.owner, event.repository.name);
         if (plan.action === 'destroy') {
             const commentOnPr = settings.comment;
@@ -50081,7 +51172,7 @@ async function runSweep(settings) {
     const [owner, name] = repository.split('/');
     if (!owner || !name)
         throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.');
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings), (v) => core_setSecret(v)));
     const github = githubFor(settings, owner, name);
     const o = {
         repository,
@@ -50110,6 +51201,21 @@ function githubFor(settings, owner, repo) {
     });
 }
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
+/**
+ * A fork's commit that no label approved: a notice, the labels taken off (the PR shows it needs a new approval)
+ * and the PR comment saying so.
+ */
+async function askForApproval(plan, settings, labels) {
+    notice(plan.reason);
+    const repo = plan.pr.repository;
+    const github = githubFor(settings, repo.owner, repo.name);
+    for (const label of labels)
+        await github
+            .removeLabel(plan.pr.number, label)
+            .catch((e) => warning(`Could not remove the label ${label} (${e.message}); remove it by hand: the new commits are not approved. The workflow needs \`permissions: pull-requests: write\`.`));
+    if (settings.comment)
+        await comment(github, plan, approvalNeededComment(plan, plan.reason, new Date()), true);
+}
 async function comment(github, plan, body, create) {
     try {
         await github.upsertComment(plan.pr.number, commentMarker(plan.environment), body, create);
@@ -53133,8 +54239,8 @@ __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 __webpack_unused_export__ = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.tO = identity.isPair;
+exports.jn = identity.isScalar;
 __webpack_unused_export__ = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -53148,7 +54254,7 @@ exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

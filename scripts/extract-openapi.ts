@@ -18,6 +18,7 @@ export const OPERATIONS = [
   'issues/list-comments',
   'issues/create-comment',
   'issues/update-comment',
+  'issues/remove-label',
   'pulls/get',
   'pulls/list',
 ]

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { deploy } from './modes/deploy/deploy.js'
 import { destroy, type DestroyOutcome } from './modes/destroy.js'
 import { parsePullRequestEvent } from './inputs/event.js'
-import { commentMarker, deployedComment, removedComment } from './github/comment.js'
+import { approvalNeededComment, commentMarker, deployedComment, removedComment } from './github/comment.js'
 import { skipForkClose } from './modes/fork-close.js'
 import { createGitHub, GITHUB_RETRY, type GitHub } from './github/client.js'
 import { createKube } from './kube/client.js'
@@ -60,6 +60,9 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'skipped')
       if (plan.reason === FORK_REFUSED) core.warning(plan.reason)
       if (plan !== planned) core.notice(plan.reason)
+      const approval = plan.forkApproval
+      if (approval.gated && !approval.approved && plan.pr.action !== 'closed')
+        await askForApproval(plan, settings, approval.removeLabels)
       await writeSummary(
         summaryMarkdown({
           title: `Preview of PR #${event.number}`,
@@ -231,6 +234,26 @@ function githubFor(settings: Settings, owner: string, repo: string): GitHub {
 }
 
 /** The sticky comment is a courtesy: when GitHub refuses it, the run says so and goes on. */
+/**
+ * A fork's commit that no label approved: a notice, the labels taken off (the PR shows it needs a new approval)
+ * and the PR comment saying so.
+ */
+async function askForApproval(plan: Plan, settings: Settings, labels: string[]): Promise<void> {
+  core.notice(plan.reason)
+  const repo = plan.pr.repository
+  const github = githubFor(settings, repo.owner, repo.name)
+  for (const label of labels)
+    await github
+      .removeLabel(plan.pr.number, label)
+      .catch((e: Error) =>
+        core.warning(
+          `Could not remove the label ${label} (${e.message}); remove it by hand: the new commits are not approved. The workflow needs \`permissions: pull-requests: write\`.`,
+        ),
+      )
+  if (settings.comment)
+    await comment(github, plan, approvalNeededComment(plan, plan.reason, new Date()), true)
+}
+
 async function comment(github: GitHub, plan: Plan, body: string, create: boolean): Promise<void> {
   try {
     await github.upsertComment(plan.pr.number, commentMarker(plan.environment), body, create)

@@ -44,11 +44,22 @@ export interface DeploymentStatus {
   created_at: string
 }
 
+/** Who wrote a comment: the token's own identity (the default), or anyone else a test plants. */
+export interface CommentAuthor {
+  login: string
+  type: 'Bot' | 'User' | 'Organization'
+}
+
+/** The identity a GITHUB_TOKEN writes as. */
+export const ACTIONS_BOT: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' }
+
 export interface IssueComment {
   id: number
   issue_number: number
   repo: string
   body: string
+  /** Absent: written through the double's token (github-actions[bot]). */
+  user?: CommentAuthor
   created_at: string
   updated_at: string
 }
@@ -171,13 +182,33 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environment_url: s.environment_url,
     log_url: s.log_url,
   })
+  const userJson = (u: CommentAuthor) => ({
+    login: u.login,
+    id: u.type === 'Bot' ? 41898282 : 1000 + u.login.length,
+    node_id: `U_${u.login}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/1`,
+    gravatar_id: '',
+    url: `${baseUrl}/users/${encodeURIComponent(u.login)}`,
+    html_url: `https://github.com/${encodeURIComponent(u.login)}`,
+    followers_url: '',
+    following_url: '',
+    gists_url: '',
+    starred_url: '',
+    subscriptions_url: '',
+    organizations_url: '',
+    repos_url: '',
+    events_url: '',
+    received_events_url: '',
+    type: u.type,
+    site_admin: false,
+  })
   const commentJson = (c: IssueComment) => ({
     id: c.id,
     node_id: `IC_${c.id}`,
     url: `${baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
     html_url: `https://github.com/${c.repo}/pull/${c.issue_number}#issuecomment-${c.id}`,
     body: c.body,
-    user: null,
+    user: userJson(c.user ?? ACTIONS_BOT),
     created_at: c.created_at,
     updated_at: c.updated_at,
     issue_url: `${baseUrl}/repos/${c.repo}/issues/${c.issue_number}`,
@@ -376,6 +407,24 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         c.body = body.body as string
         c.updated_at = now()
         return [200, commentJson(c)]
+      }
+      case 'issues/remove-label': {
+        const p = state.pulls.get(repo)?.get(Number(m.params.issue_number))
+        const name = decodeURIComponent(m.params.name!)
+        if (!p || !(p.labels ?? []).includes(name)) return [404, { message: 'Label does not exist' }]
+        p.labels = p.labels!.filter((l) => l !== name)
+        return [
+          200,
+          p.labels.map((l) => ({
+            id: l.length,
+            node_id: `L_${l}`,
+            url: `${baseUrl}/repos/${repo}/labels/${encodeURIComponent(l)}`,
+            name: l,
+            description: null,
+            color: 'ededed',
+            default: false,
+          })),
+        ]
       }
       case 'pulls/get': {
         const p = state.pulls.get(repo)?.get(Number(m.params.pull_number))

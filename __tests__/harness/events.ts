@@ -24,6 +24,8 @@ export interface PullRequestEventOptions {
   draft?: boolean
   merged?: boolean
   labels?: string[]
+  /** For `labeled`: the label the event added (the payload's `label`); default the last of labels. */
+  addedLabel?: string
   title?: string
   /** pull_request.updated_at (default: now); orders runs of one PR. */
   updatedAt?: string
@@ -71,6 +73,10 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
     default: false,
     description: null,
   }))
+  if (o.action === 'labeled') {
+    const name = o.addedLabel ?? o.labels?.at(-1) ?? 'preview'
+    event.label = { ...(event.label ?? {}), name, color: 'ededed', default: false, description: null }
+  } else delete event.label
   pr.html_url = `https://github.com/${repository}/pull/${o.number}`
   pr.head = {
     ...pr.head,

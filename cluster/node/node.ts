@@ -1,5 +1,5 @@
-// The local cluster's real node: containerd + runc, the CNI bridge, a kubelet, kube-proxy and CoreDNS in a
-// network namespace of its own, with images built from Debian packages imported into containerd. The
+// The local cluster's real node: containerd + runc, the CNI bridge, a kubelet, kube-proxy, CoreDNS and
+// kube-network-policies (the NetworkPolicy enforcer) in a network namespace of its own, with images built from Debian packages imported into containerd. The
 // supervisor prepares it while the control plane starts (network, containerd, images), then joins it.
 import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -14,6 +14,7 @@ import {
   corefile,
   kubeletConfig,
   kubeProxyConfig,
+  networkPolicyArgs,
   NODE_LABEL,
   NODE_NAME,
   nodeKubeconfig,
@@ -61,9 +62,9 @@ export function prepareRealNode(
   let forwarder: Server | undefined
 
   const group = { logs, children, stopping: () => stopped, log }
-  function start(name: string, cmd: string, args: string[]): ChildProcess {
+  function start(name: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
     const [c, a] = inNetns(l, cmd, args) as [string, string[]]
-    return startLogged(group, name, c, a)
+    return startLogged(group, name, c, a, env)
   }
 
   const ctr = (...args: string[]) =>
@@ -122,6 +123,13 @@ export function prepareRealNode(
     ])
     start('kube-proxy', join(build.bin, 'kube-proxy'), [`--config=${f.kubeProxyConfig}`, '--v=1'])
     start('coredns', join(build.bin, 'coredns'), ['-conf', f.corefile, '-dns.port', '53'])
+    // NetworkPolicy is enforced, as on a real cluster: the first packet of every connection from or to a pod of
+    // this node goes through a kernel queue to kube-network-policies, which accepts or drops it by the policies.
+    // Fail closed: when the enforcer is not running, pods' new connections are dropped, not let through.
+    start('kube-network-policies', join(build.bin, 'kube-network-policies'), networkPolicyArgs(), {
+      ...process.env,
+      KUBECONFIG: f.kubeconfig,
+    })
     const deadline = Date.now() + 90_000
     while (!(await opts.ready().catch(() => false))) {
       if (Date.now() > deadline)

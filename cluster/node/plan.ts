@@ -249,6 +249,20 @@ iptables:
 }
 
 /**
+ * kube-network-policies in the node netns: the node's name, no NRI (containerd 1.6 has none), no DNS workaround
+ * (a conntrack race fixed in kernel 6.12; this one is newer), its metrics on loopback only.
+ */
+export function networkPolicyArgs(): string[] {
+  return [
+    `--hostname-override=${NODE_NAME}`,
+    '--disable-nri',
+    '--netfilter-bug-1766-fix=false',
+    '--metrics-bind-address=127.0.0.1:9080',
+    '--v=1',
+  ]
+}
+
+/**
  * CoreDNS on the bridge's address (the pods' nameserver): Service and pod names of the cluster; every other
  * name is NXDOMAIN (there is no upstream: nothing leaves the machine).
  */

@@ -42,8 +42,20 @@ export interface GitHub {
    * there was none to update.
    */
   upsertComment(number: number, marker: string, body: string, create: boolean): Promise<number | null>
+  /** Removes a label from the PR (nothing when it is not there). */
+  removeLabel(number: number, name: string): Promise<void>
   /** Deletes a GitHub environment; 'forbidden' when the token lacks administration rights. */
   deleteEnvironment(name: string): Promise<'deleted' | 'absent' | 'forbidden'>
+}
+
+/**
+ * Whether a comment that carries the action's marker is the action's own: written by a bot account (the
+ * workflow's GITHUB_TOKEN is github-actions[bot], a GitHub App's token its own bot), or by someone with write
+ * access to the repository (a personal access token's user). A marker planted by anyone else is ignored, so a
+ * stranger can neither take the comment over nor suppress it.
+ */
+export function isOwnComment(c: { user?: { type?: string } | null; author_association?: string }): boolean {
+  return c.user?.type === 'Bot' || ['OWNER', 'MEMBER', 'COLLABORATOR'].includes(c.author_association ?? '')
 }
 
 /** GitHub refuses status descriptions over 140 characters. */
@@ -241,13 +253,20 @@ export function createGitHub(
         issue_number: number,
         per_page: 100,
       })
-      const mine = comments.find((c) => c.body?.includes(marker))
+      const mine = comments.find((c) => c.body?.includes(marker) && isOwnComment(c))
       if (mine) {
         await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body })
         return mine.id
       }
       if (!create) return null
       return (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })).data.id
+    },
+    async removeLabel(number, name) {
+      try {
+        await octokit.rest.issues.removeLabel({ owner, repo, issue_number: number, name })
+      } catch (e) {
+        if ((e as { status?: number }).status !== 404) throw e
+      }
     },
     async deleteEnvironment(name) {
       try {

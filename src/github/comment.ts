@@ -2,6 +2,7 @@
 // "removed" once the PR is closed. Pure.
 import type { Plan } from '../preview/plan.js'
 import { cell, NOT_CHECKED, workloadRows } from './report.js'
+import { markdownSafe } from '../shared/untrusted-text.js'
 import type { WorkloadStatus } from '../shared/readiness.js'
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
@@ -29,7 +30,7 @@ export function deployedComment(
   const at = outcome.url ? ` at ${outcome.url}` : ''
   const headline =
     outcome.status !== 'deployed'
-      ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+      ? `❌ **Not healthy**: ${markdownSafe(outcome.reason)}`
       : outcome.readinessChecked === false
         ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
         : `✅ **Ready**${at}`
@@ -53,5 +54,17 @@ export function removedComment(plan: Plan, now: Date): string {
     '### Preview of this pull request',
     '',
     `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
+  ].join('\n')
+}
+
+/** A fork's new commits wait for a maintainer's label: what the PR shows until then. */
+export function approvalNeededComment(plan: Plan, reason: string, now: Date): string {
+  return [
+    commentMarker(plan.environment),
+    '### Preview of this pull request',
+    '',
+    `⏸️ **Not deployed**: ${cell(reason)}`,
+    '',
+    `Commit \`${plan.pr.head.sha.slice(0, 7)}\` · ${stamp(now)} · [run log](${plan.logUrl})`,
   ].join('\n')
 }

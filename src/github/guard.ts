@@ -8,6 +8,7 @@ export function guardGitHub(github: GitHub, lock: { check(): void }): GitHub {
     createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
     setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
     upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+    removeLabel: async (n, l) => (lock.check(), github.removeLabel(n, l)),
     deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
   }
 }

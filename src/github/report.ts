@@ -1,4 +1,5 @@
 // What a run tells people: the URLs of the preview's services and the job summary. Pure.
+import { inFence } from '../shared/untrusted-text.js'
 import type { KubeObject } from '../shared/kube-object.js'
 import type { WorkloadStatus } from '../shared/readiness.js'
 
@@ -89,7 +90,7 @@ export function summaryMarkdown(s: SummaryInput): string {
       '<details open><summary>What went wrong</summary>',
       '',
       '```',
-      ...s.problems,
+      ...s.problems.map(inFence),
       '```',
       '</details>',
       '',

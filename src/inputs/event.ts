@@ -14,6 +14,8 @@ export interface PullRequestEvent {
   draft: boolean
   merged: boolean
   labels: string[]
+  /** The label a `labeled` event added. */
+  addedLabel?: string
   /** When the PR last changed (a push moves it): orders runs of one PR. */
   updatedAt: string
 }
@@ -60,6 +62,7 @@ export function parsePullRequestEvent(eventName: string, payload: unknown): Pull
     draft: pr.draft === true,
     merged: pr.merged === true,
     labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => str(obj(l).name)).filter(Boolean),
+    ...(p.action === 'labeled' && str(obj(p.label).name) ? { addedLabel: str(obj(p.label).name) } : {}),
     updatedAt: str(pr.updated_at),
   }
 }

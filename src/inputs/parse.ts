@@ -82,6 +82,45 @@ export const DEFAULT_QUOTA = {
   'requests.ephemeral-storage': '4Gi',
   'limits.ephemeral-storage': '20Gi',
   pods: '40',
+  // Counts and storage: a loop in a template cannot fill etcd, or order disks, for everyone.
+  services: '20',
+  'count/configmaps': '50',
+  'count/secrets': '50',
+  persistentvolumeclaims: '10',
+  'requests.storage': '50Gi',
+}
+
+/** Service types a preview may use only when `allow-service-types` names them: they open it past the front door. */
+export const OPTIONAL_SERVICE_TYPES = ['LoadBalancer', 'NodePort'] as const
+export type OptionalServiceType = (typeof OPTIONAL_SERVICE_TYPES)[number]
+
+/** `allow-service-types`: LoadBalancer and/or NodePort (any case), comma- or newline-separated. */
+export function parseServiceTypes(raw: string): OptionalServiceType[] {
+  const out = new Set<OptionalServiceType>()
+  for (const item of raw
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const type = OPTIONAL_SERVICE_TYPES.find((t) => t.toLowerCase() === item.toLowerCase())
+    if (!type)
+      throw new InputError(
+        'allow-service-types',
+        `"${item}" is not LoadBalancer or NodePort (ClusterIP and ExternalName need no allowance).`,
+      )
+    out.add(type)
+  }
+  return [...out]
+}
+
+/**
+ * The quota's Service-type counts: 0 LoadBalancers and NodePorts unless allowed (only when the quota is the
+ * default, or the user's quota leaves them out).
+ */
+export function serviceTypeQuota(allowed: OptionalServiceType[]): Record<string, string> {
+  return {
+    ...(allowed.includes('LoadBalancer') ? {} : { 'services.loadbalancers': '0' }),
+    ...(allowed.includes('NodePort') ? {} : { 'services.nodeports': '0' }),
+  }
 }
 export const DEFAULT_LIMITS = {
   default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },

@@ -7,6 +7,9 @@ import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 import type { InputReader } from './reader.js'
 import {
   DEFAULT_QUOTA,
+  parseServiceTypes,
+  serviceTypeQuota,
+  type OptionalServiceType,
   decodeKubeconfig,
   list,
   parseBoolean,
@@ -67,6 +70,12 @@ export interface Settings extends FrontDoorSettings {
   limitRange: { default: Record<string, string>; defaultRequest: Record<string, string> } | null
   maxLivePreviews: number | null
   networkPolicy: boolean
+  /** With networkPolicy: pods may not open connections to the cloud metadata address or the API server. */
+  egressGuard: boolean
+  /** Service types templates may use besides ClusterIP and ExternalName (`allow-service-types`). */
+  allowServiceTypes: OptionalServiceType[]
+  /** Most objects one render may produce (`max-objects`). */
+  maxObjects: number
   /** Namespace of the ingress controller, allowed in by the NetworkPolicy. */
   ingressNamespace: string
   /** The Pod Security Standard enforced in preview namespaces (warn and audit are always restricted). */
@@ -109,6 +118,7 @@ export function parseSettings(read: InputReader): Settings {
   const environment = text('environment')
   if (environment.length > 255)
     throw new InputError('environment', 'is longer than GitHub allows (255 characters).')
+  const allowServiceTypes = parseServiceTypes(read('allow-service-types'))
   const image = text('image')
   if (/\s/.test(image)) throw new InputError('image', `"${image}" is not an image reference (it has spaces).`)
 
@@ -136,10 +146,16 @@ export function parseSettings(read: InputReader): Settings {
     skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
     baseBranches: list(read('base-branches')),
     comment: parseBoolean('comment', read('comment'), true),
-    resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+    resourceQuota: withServiceTypeQuota(
+      parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+      allowServiceTypes,
+    ),
     limitRange: parseLimitRange(read('limit-range')),
     maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
     networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+    egressGuard: parseBoolean('egress-guard', read('egress-guard'), true),
+    allowServiceTypes,
+    maxObjects: parseCount('max-objects', read('max-objects')) ?? DEFAULT_MAX_OBJECTS,
     ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
     podSecurity: parsePodSecurity(text('pod-security')),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
@@ -147,3 +163,14 @@ export function parseSettings(read: InputReader): Settings {
     ...parseFrontDoor(read),
   }
 }
+
+/** Zero LoadBalancers and NodePorts in the quota unless allowed; a quota that names them itself is kept. */
+function withServiceTypeQuota(
+  quota: Record<string, string> | null,
+  allowed: OptionalServiceType[],
+): Record<string, string> | null {
+  return quota && { ...serviceTypeQuota(allowed), ...quota }
+}
+
+/** `max-objects` when the input is empty. */
+export const DEFAULT_MAX_OBJECTS = 300

@@ -55,7 +55,12 @@ export function createKube(
 
   async function pathOf(ref: ObjectRef, withName = true): Promise<string> {
     const r = await resource(ref.apiVersion, ref.kind)
-    const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : ''
+    // Never the `default` namespace by accident: a namespaced object always names its namespace.
+    if (r.namespaced && !ref.namespace)
+      throw new Error(
+        `${ref.kind} "${ref.name}" is namespaced in this cluster (${ref.apiVersion}) but has no namespace; nothing was applied`,
+      )
+    const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace!)}` : ''
     return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`
   }
 

@@ -45,7 +45,7 @@ export interface LockOptions {
 /** How often a waiting run asks whether it is still wanted, at most. */
 const ASK_MS = 2_000
 
-interface LeaseSpec {
+export interface LeaseSpec {
   holderIdentity?: string
   leaseDurationSeconds?: number
   acquireTime?: string
@@ -71,9 +71,22 @@ function leaseObject(owner: Owner, holder: string, base?: KubeObject): KubeObjec
 
 const spec = (lease: KubeObject) => (lease as { spec?: LeaseSpec }).spec ?? {}
 
-function expiresAt(lease: KubeObject): number {
-  const s = spec(lease)
-  return Date.parse(s.renewTime ?? s.acquireTime ?? '') + (s.leaseDurationSeconds ?? DURATION_S) * 1000
+function expiresAt(lease: KubeObject, now = Date.now()): number {
+  return leaseExpiry(spec(lease), now)
+}
+
+/**
+ * When a lease stops counting (epoch ms). A renewTime that is not a time, lies in the future by more than a
+ * lease's duration (no clock is that far off: it was written to hold the lock forever), or a duration longer than
+ * this action's own, count as expired now or after this action's duration: nobody can wedge a preview with a
+ * Lease it wrote by hand or through a template. Pure.
+ */
+export function leaseExpiry(s: LeaseSpec, now: number): number {
+  const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '')
+  if (!Number.isFinite(renewed) || renewed > now + DURATION_S * 1000) return now - 1
+  const asked = Number(s.leaseDurationSeconds ?? DURATION_S)
+  const duration = asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S
+  return renewed + duration * 1000
 }
 
 /**

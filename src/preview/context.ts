@@ -21,9 +21,10 @@ export interface TemplateContext {
     name: string
     environment: string
     domain: string
-    /** Host and URL of the web app. */
+    /** Host and URL of the web app, and the URLs' scheme (https or http). */
     host: string
     url: string
+    scheme: string
     /** For a pod's `imagePullSecrets`: the pull Secret of the registry inputs, or an empty list. */
     imagePullSecrets: Array<{ name: string }>
   }
@@ -61,6 +62,7 @@ export function templateContext(
       domain: plan.domain,
       host: plan.host,
       url: plan.url,
+      scheme: plan.scheme,
       imagePullSecrets,
     },
     image: plan.image,

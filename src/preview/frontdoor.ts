@@ -1,6 +1,7 @@
 // The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
 // certificate, and behind which password. Builds what templates see of it from the parsed inputs. Pure.
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { sha512Crypt } from './sha512-crypt.js'
 import type { FrontDoorSettings, ObjectName } from '../inputs/frontdoor.js'
 
 /** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
@@ -18,7 +19,7 @@ export interface FrontDoorContext {
   }
   /** Basic authentication in front of every host; null when the preview is open. */
   auth: {
-    /** One htpasswd line (`user:{SSHA}…`): no password in clear. */
+    /** One htpasswd line (`user:$6$<salt>$…`, SHA-512-crypt): no password in clear. */
     htpasswd: string
     /** Changes when the user or password does, to restart the proxy. */
     checksum: string
@@ -32,23 +33,30 @@ export function frontDoorContext(s: FrontDoorSettings, ingressClass: string, sal
     auth: s.basicAuth
       ? {
           htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
-          checksum: createHash('sha256')
-            .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
-            .digest('hex')
-            .slice(0, 16),
+          checksum: authChecksum(htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt)),
         }
       : null,
   }
 }
 
 /**
- * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
- * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ * `user:$6$<salt>$<hash>`: SHA-512-crypt, salted and slow (5000 rounds), which nginx reads through crypt(3). The
+ * salt is a keyed digest of the preview's namespace under the password: unique per preview, stable from run to
+ * run (so the Secret does not change), and not known to anyone without the password.
  */
 export function htpasswdLine(user: string, password: string, salt: string): string {
-  const s = createHash('sha256').update(salt).digest().subarray(0, 8)
-  const digest = createHash('sha1').update(password).update(s).digest()
-  return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`
+  const alphabet = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  const digest = createHmac('sha256', password).update(`kube-pr-preview salt ${salt}`).digest()
+  const cryptSalt = [...digest.subarray(0, 16)].map((b) => alphabet[b & 63]).join('')
+  return `${user}:${sha512Crypt(password, cryptSalt)}`
+}
+
+/**
+ * What restarts the proxy on a new password: a keyed digest of the htpasswd line (keyed by the line itself, which
+ * only those who can read the preview's Secrets see), so the pod annotation is no offline oracle for the password.
+ */
+export function authChecksum(htpasswd: string): string {
+  return createHmac('sha256', htpasswd).update('kube-pr-preview auth-proxy').digest('hex').slice(0, 16)
 }
 
 /** The context of a preview without a Gateway, TLS or password (the render command's default). */

@@ -1,18 +1,58 @@
 // What the action adds to every preview besides the templates: a ResourceQuota and a LimitRange (so one preview
-// cannot eat the cluster) and a NetworkPolicy (so one preview cannot reach another). Pure.
+// cannot eat the cluster) and NetworkPolicies (so one preview cannot reach another, the front door reaches only
+// the routed pods, and pods cannot reach the cloud metadata address or the API server). Pure.
 import type { Owner } from './ownership.js'
 import { stampOwnership } from './render.js'
 import type { Settings } from '../inputs/settings.js'
 import type { KubeObject } from '../shared/kube-object.js'
+import {
+  hostCidr,
+  METADATA_CIDRS,
+  namespacePeer,
+  networkPolicies,
+  type NetworkPolicyInputs,
+} from './network-policies.js'
 
 export type Guardrails = Pick<
   Settings,
-  'resourceQuota' | 'limitRange' | 'networkPolicy' | 'ingressNamespace' | 'gateway' | 'podSecurity'
+  | 'resourceQuota'
+  | 'limitRange'
+  | 'networkPolicy'
+  | 'egressGuard'
+  | 'ingressNamespace'
+  | 'gateway'
+  | 'podSecurity'
+  | 'allowServiceTypes'
+  | 'maxObjects'
 >
+
+/** What the NetworkPolicies need from the cluster: the addresses pods reach the API server at. */
+export interface ClusterNetwork {
+  apiServerAddresses: string[]
+}
+
+/**
+ * Who the front door is (the ingress controller's namespace, and the Gateway's when it differs) and what the
+ * egress guard denies. Extra peers (e.g. ipBlocks of cloud load balancers) go into frontDoorPeers.
+ */
+export function networkInputs(g: Guardrails, network: ClusterNetwork): NetworkPolicyInputs {
+  const namespaces = [g.ingressNamespace, ...(g.gateway ? [g.gateway.namespace] : [])]
+  return {
+    frontDoorPeers: [...new Set(namespaces)].map(namespacePeer),
+    egressGuard: g.egressGuard
+      ? { deniedCidrs: [...METADATA_CIDRS, ...network.apiServerAddresses.map(hostCidr)] }
+      : null,
+  }
+}
 
 export const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)'
 
-export function guardrailObjects(g: Guardrails, owner: Owner): KubeObject[] {
+export function guardrailObjects(
+  g: Guardrails,
+  owner: Owner,
+  rendered: KubeObject[] = [],
+  network: ClusterNetwork = { apiServerAddresses: [] },
+): KubeObject[] {
   const out: KubeObject[] = []
   if (g.resourceQuota) {
     out.push({
@@ -31,35 +71,6 @@ export function guardrailObjects(g: Guardrails, owner: Owner): KubeObject[] {
       spec: { limits: [limits] },
     })
   }
-  if (g.networkPolicy) {
-    out.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'preview-isolation' },
-      spec: {
-        // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
-        // (or the shared Gateway's data plane, in its namespace).
-        podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [
-              { podSelector: {} },
-              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-              ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
-                ? [
-                    {
-                      namespaceSelector: {
-                        matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
-                      },
-                    },
-                  ]
-                : []),
-            ],
-          },
-        ],
-      },
-    })
-  }
+  if (g.networkPolicy) out.push(...networkPolicies(rendered, networkInputs(g, network)))
   return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE))
 }

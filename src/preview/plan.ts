@@ -2,6 +2,7 @@
 import type { PullRequestEvent } from '../inputs/event.js'
 import { hostName, previewNames, type PreviewNames } from './naming.js'
 import type { Settings } from '../inputs/settings.js'
+import { forkApproval, type ForkApproval } from './fork-approval.js'
 
 export type Action = 'deploy' | 'destroy' | 'skip'
 
@@ -30,6 +31,8 @@ export interface Plan {
   scheme: 'https' | 'http'
   /** GITHUB_RUN_ID: later events of a PR get later runs. */
   runId: string
+  /** For a fork's PR gated by only-labels: whether this event approves a commit (see fork-approval.ts). */
+  forkApproval: ForkApproval
 }
 
 export interface RunOrder {
@@ -84,6 +87,20 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
   // Removing a preview is always allowed; deploying is subject to the filters.
   const filtered = action === 'deploy' ? filterReason(pr, settings) : null
   if (filtered) ({ action, reason } = { action: 'skip', reason: filtered })
+  // A fork's PR gated by a label: only the labelling deploys, and only the commit it was set on.
+  const approval = forkApproval({
+    fork: pr.fork,
+    allowForks: settings.allowForks,
+    onlyLabels: settings.onlyLabels,
+    action: pr.action,
+    addedLabel: pr.addedLabel,
+    labels: pr.labels,
+    headSha: pr.head.sha,
+  })
+  if (action === 'deploy' && approval.gated)
+    ({ action, reason } = approval.approved
+      ? { action, reason: approval.reason }
+      : { action: 'skip', reason: approval.reason })
   const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number)
   const domain = settings.domain || FALLBACK_DOMAIN
   const host = hostName(names, domain)
@@ -104,6 +121,7 @@ export function planPreview(pr: PullRequestEvent, settings: Settings, run: RunIn
     logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
     runId: run.runId,
     scheme,
+    forkApproval: approval,
   }
 }
 

@@ -1,23 +1,37 @@
 // Renders Handlebars templates into Kubernetes objects. Pure.
 //
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+// Structural safety: the YAML structure is the template's alone. Each `{{expression}}` renders as a placeholder,
+// the text is parsed, and only then do the values go into the scalars and keys that hold them (see
+// inserted-values.ts): no value (a branch name, a PR title, a values entry) can add, remove or change structure,
+// in any YAML context. `{{{raw}}}`, `{{& raw}}` and the `log` helper are refused.
 import Handlebars from 'handlebars'
 import { parseAllDocuments } from 'yaml'
-import { claimProblems, type ClaimRules } from './claims.js'
+import { claimProblems } from './claims.js'
+import { crossObjectProblems, tenancyProblems, type TenancyRules } from './tenancy.js'
 import { ownerAnnotations, ownerLabels, ANNOTATION, type Owner } from './ownership.js'
 import type { KubeObject, TemplateFile, RenderedObject } from '../shared/kube-object.js'
 import { TemplateError } from '../shared/errors.js'
-import { lineOfPath, recordSource } from './sources.js'
+import { lineOfPath, recordSource, sourceOf } from './sources.js'
 import { KUBECTL_YAML, yamlScalar } from './yaml-scalar.js'
+import { hasPlaceholderCharacters, insertValues, InsertedValues, shownText } from './inserted-values.js'
+
+/** Where the `{{…}}` of the render under way write their values (renders are synchronous: one at a time). */
+let sink: InsertedValues | undefined
 
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers: Record<string, Handlebars.HelperDelegate>): typeof Handlebars {
   const hb = Handlebars.create()
   // The runtime reads Utils.escapeExpression (one object shared by every Handlebars environment) when a
   // template is instantiated: ours replaces HTML escaping before anything is compiled.
-  hb.Utils.escapeExpression = yamlScalar as (s: string) => string
+  hb.Utils.escapeExpression = ((v: unknown) => (sink ? sink.placeholder(v) : yamlScalar(v))) as (
+    s: string,
+  ) => string
+  // Nothing a template does may write to the log: Handlebars' `log` helper would print any value (a password
+  // before it is masked, or a workflow command).
+  hb.unregisterHelper('log')
+  hb.registerHelper('log', () => {
+    throw new Error("the log helper is not available: a template cannot write to the run's log")
+  })
   hb.registerHelper(BUILTIN_HELPERS)
   hb.registerHelper(helpers)
   return hb
@@ -72,11 +86,22 @@ function parseTemplate(file: TemplateFile): ReturnType<typeof Handlebars.parse> 
     throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`)
   }
   walk(ast, (n) => {
+    const helper = (n.path as { original?: unknown } | undefined)?.original
+    if (
+      ['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
+      helper === 'log' &&
+      ((n.params as unknown[] | undefined)?.length || n.type !== 'MustacheStatement')
+    )
+      throw new TemplateError(
+        file.name,
+        n.loc?.start.line,
+        "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)",
+      )
     if (n.type === 'MustacheStatement' && n.escaped === false) {
       throw new TemplateError(
         file.name,
         n.loc?.start.line,
-        'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as one quoted YAML value.',
+        'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.',
       )
     }
   })
@@ -104,7 +129,9 @@ export interface RenderInput {
   /** Cluster-wide kinds the user allowed (the `allow-cluster-scoped` input); never Namespace. */
   allowClusterScoped?: string[]
   /** The preview's own hosts and namespace: other host names and RoleBinding subjects are template errors. */
-  claims?: ClaimRules
+  claims?: TenancyRules
+  /** Most objects one render may produce (the `max-objects` input); beyond it, or beyond MAX_BYTES, it is refused. */
+  maxObjects?: number
 }
 
 /** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
@@ -136,15 +163,26 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 export function render(input: RenderInput): RenderedObject[] {
   const hb = handlebars(input.helpers ?? {})
   const out: RenderedObject[] = []
+  let bytes = 0
   const seen = new Map<string, string>()
   for (const file of [...input.templates].sort((a, b) => a.name.localeCompare(b.name))) {
     const ast = parseTemplate(file)
+    if (hasPlaceholderCharacters(file.text))
+      throw new TemplateError(
+        file.name,
+        undefined,
+        'holds the private-use characters U+E000 or U+E001; remove them',
+      )
     let text: string
+    const inserted = new InsertedValues()
+    sink = inserted
     try {
       text = hb.compile(ast, { noEscape: false })(input.context, { allowProtoPropertiesByDefault: false })
     } catch (e) {
       const message = (e as Error).message
       throw new TemplateError(file.name, Number(/line (\d+)/.exec(message)?.[1]) || undefined, message)
+    } finally {
+      sink = undefined
     }
     const docs = parseAllDocuments(text, { ...KUBECTL_YAML, uniqueKeys: true, prettyErrors: true })
     if (!Array.isArray(docs)) throw new TemplateError(file.name, undefined, 'could not be read as YAML')
@@ -153,7 +191,9 @@ export function render(input: RenderInput): RenderedObject[] {
       if (error) {
         const line = error.linePos?.[0].line
         const shown = line
-          ? ` — rendered line ${line}: ${text.split('\n')[line - 1]?.trim().slice(0, 160)}`
+          ? ` — rendered line ${line}: ${shownText(text.split('\n')[line - 1] ?? '', inserted)
+              .trim()
+              .slice(0, 160)}`
           : ''
         throw new TemplateError(
           file.name,
@@ -161,11 +201,18 @@ export function render(input: RenderInput): RenderedObject[] {
           `the rendered YAML is invalid: ${error.message.split('\n')[0]}${shown}`,
         )
       }
+      // The structure is the template's alone; now the values go into their scalars.
+      const problem = insertValues(doc, inserted)
+      if (problem) {
+        const at = problem.placeholder ? text.indexOf(problem.placeholder, problem.offset) : -1
+        throw new TemplateError(file.name, lineOf(text, at >= 0 ? at : problem.offset), problem.problem)
+      }
       const value: unknown = doc.toJS({ maxAliasCount: 100 })
       if (value === null || value === undefined) continue
       const line = doc.contents ? lineOf(text, doc.contents.range?.[0] ?? 0) : undefined
       const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []))
-      const claim = input.claims && claimProblems(object, input.claims)[0]
+      const claim =
+        input.claims && (claimProblems(object, input.claims)[0] ?? tenancyProblems(object, input.claims)[0])
       if (claim) throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem)
       const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`
       const earlier = seen.get(key)
@@ -178,9 +225,43 @@ export function render(input: RenderInput): RenderedObject[] {
       seen.set(key, file.name)
       recordSource(object, { template: file.name, line, document: doc, text })
       out.push({ object, template: file.name })
+      bytes += Buffer.byteLength(JSON.stringify(object))
+      checkSize(out, bytes, input.maxObjects ?? DEFAULT_MAX_OBJECTS, file.name, line)
+    }
+  }
+  if (input.claims) {
+    const [cross] = crossObjectProblems(out.map((r) => r.object))
+    if (cross) {
+      const { template } = out.find((r) => r.object === cross.object)!
+      throw new TemplateError(template, fieldLineOf(cross.object, cross.path), cross.problem)
     }
   }
   return out
+}
+
+export const DEFAULT_MAX_OBJECTS = 300
+/** 3 MiB: far more than a stack needs, far less than what fills etcd for every tenant. */
+export const MAX_BYTES = 3 * 1024 * 1024
+
+function checkSize(
+  out: RenderedObject[],
+  bytes: number,
+  max: number,
+  file: string,
+  line: number | undefined,
+) {
+  if (out.length > max)
+    throw new TemplateError(
+      file,
+      line,
+      `the templates render more than ${max} objects (max-objects); a loop over a long list would fill the cluster's storage for everyone. Raise max-objects if the preview really needs them`,
+    )
+  if (bytes > MAX_BYTES)
+    throw new TemplateError(
+      file,
+      line,
+      `the templates render more than 3 MiB of objects; a preview's objects are its configuration, not its data (seed data in a Job, or a volume)`,
+    )
 }
 
 function lineOf(text: string, offset: number): number {
@@ -256,4 +337,10 @@ export function stampOwnership(o: KubeObject, owner: Owner, template: string, na
 
 function stringMap(m: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]))
+}
+
+/** The rendered line of a path of an object this render made. */
+function fieldLineOf(o: KubeObject, path: Array<string | number>): number | undefined {
+  const source = sourceOf(o)
+  return source ? (lineOfPath(source.document, source.text, path) ?? source.line) : undefined
 }

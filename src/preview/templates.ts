@@ -1,8 +1,8 @@
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
 // defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
 // (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { mergeValues } from './context.js'
@@ -77,6 +77,7 @@ function readFolder(input: string, folder: string, root: string): TemplateSet {
       a.name.localeCompare(b.name),
     )) {
       const path = join(dir, entry.name)
+      if (entry.isSymbolicLink()) insideFolder(input, root, path)
       if (entry.isDirectory()) visit(path)
       else if (dir === root && VALUES.test(entry.name))
         defaults = readDefaults(input, path, relative(root, path))
@@ -101,4 +102,23 @@ function readDefaults(input: string, path: string, name: string): Record<string,
   if (typeof parsed !== 'object' || Array.isArray(parsed))
     throw new InputError(input, `${name} must be a YAML mapping.`)
   return parsed as Record<string, unknown>
+}
+
+/**
+ * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
+ * credentials file an earlier step wrote) would put that file's contents into the preview.
+ */
+function insideFolder(input: string, root: string, path: string): void {
+  let target: string
+  try {
+    target = realpathSync(path)
+  } catch {
+    throw new InputError(input, `${relative(root, path)} is a symlink to nothing; remove it.`)
+  }
+  const base = realpathSync(root)
+  if (target !== base && !target.startsWith(base + sep))
+    throw new InputError(
+      input,
+      `${relative(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`,
+    )
 }

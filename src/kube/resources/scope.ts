@@ -27,13 +27,18 @@ export async function guardScope(
   const problems: string[] = []
   const out = await Promise.all(
     objects.map(async (o) => {
-      // A kind defined by a CRD of the same templates is not known to the cluster yet: its CRD says its scope.
+      // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
+      // a cluster-wide kind as namespaced); only a kind the cluster does not know yet takes its CRD's word.
       const fromCrds = resourceFromCrds(objects, o.apiVersion, o.kind)
-      const resource = fromCrds ?? (await kube.resource(o.apiVersion, o.kind))
+      const known = await kube.resource(o.apiVersion, o.kind).catch((e: unknown) => {
+        if (fromCrds && (e as { status?: number }).status === 404) return null
+        throw e
+      })
+      const resource = known ?? fromCrds!
       if (resource.namespaced) {
-        // An object of a kind the same templates define cannot exist yet; the namespace's own default
+        // An object of a kind the cluster does not know yet cannot exist; the namespace's own default
         // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
-        if (!namespaced || fromCrds || isDefaultServiceAccount(o)) return o
+        if (!namespaced || !known || isDefaultServiceAccount(o)) return o
         const live = await kube.get(refOf(o))
         if (live && !isOwnedBy(live, owner)) problems.push(notOurs(o))
         return o

@@ -36,7 +36,7 @@ export interface AccessEnvironment {
 export async function transportFor(access: ClusterAccess, e: AccessEnvironment): Promise<Transport> {
   switch (access.kind) {
     case 'kubeconfig':
-      return transportFromKubeconfig(access.text, access.context)
+      return transportFromKubeconfig(access.text, access.context, 'the kubeconfig input', e.secret)
     case 'oidc':
       return oidcTransport(
         {
@@ -53,7 +53,12 @@ export async function transportFor(access: ClusterAccess, e: AccessEnvironment):
       if (!paths.length) throw new InputError('kubeconfig', NO_ACCESS)
       const text = mergeKubeconfigs(paths.map((path) => ({ path, text: readFileSync(path, 'utf8') })))
       for (const s of kubeconfigSecrets(text)) e.secret(s)
-      return transportFromKubeconfig(text, access.context, `the runner's kubeconfig (${paths.join(', ')})`)
+      return transportFromKubeconfig(
+        text,
+        access.context,
+        `the runner's kubeconfig (${paths.join(', ')})`,
+        e.secret,
+      )
     }
   }
 }

@@ -49,13 +49,35 @@ const fromData = (data: string | undefined, file: string | undefined) =>
 
 /**
  * `contextName`: the context input (empty: the kubeconfig's current context). `source`: where the kubeconfig came
- * from, for messages (the input, or the runner's files).
+ * from, for messages (the input, or the runner's files). `secret`: told every credential as it goes on the wire.
  */
 export async function transportFromKubeconfig(
   text: string,
   contextName = '',
   source = 'the kubeconfig input',
+  secret: (value: string) => void = () => {},
 ): Promise<Transport> {
+  const transport = await loadTransport(text, contextName, source)
+  // Whatever the credential turned into on the wire (a token read from a tokenFile, minted by an exec plugin or
+  // an auth provider) is masked before anything could print it.
+  const seen = new Set<string>()
+  return {
+    ...transport,
+    authorize: async (options) => {
+      await transport.authorize(options)
+      const header =
+        (options.headers as Record<string, unknown> | undefined)?.authorization ??
+        (options.headers as Record<string, unknown> | undefined)?.Authorization
+      const value = typeof header === 'string' ? header.replace(/^(Bearer|Basic)\s+/i, '') : ''
+      if (value && !seen.has(value)) {
+        seen.add(value)
+        secret(value)
+      }
+    },
+  }
+}
+
+async function loadTransport(text: string, contextName: string, source: string): Promise<Transport> {
   let config: Kubeconfig
   try {
     config = (parse(text) ?? {}) as Kubeconfig
@@ -227,29 +249,59 @@ const SECRET_KEYS = [
 ]
 
 /**
- * Values of the kubeconfig that must never appear in a log: tokens, keys, certificates, passwords, also those of
- * auth-provider configs. Found in the parsed document whatever its style (block or flow YAML, JSON), and line by
- * line as well, for a text that does not parse. The whole text is one of them too.
+ * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
+ * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
+ * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
+ * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
+ * (see `transportFromKubeconfig`).
  */
-export function kubeconfigSecrets(text: string): string[] {
+export function kubeconfigSecrets(
+  text: string,
+  readFile: (path: string) => string | undefined = readIfThere,
+): string[] {
   const found = new Set<string>([text.trim()])
-  const keep = (value: unknown) => {
-    if (typeof value === 'string' && value.length >= 6) found.add(value)
+  let config: Kubeconfig | undefined
+  try {
+    config = parse(text) as Kubeconfig
+  } catch {
+    // not YAML: the whole text and the line pattern below find what they can
+  }
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v.trim().length >= 6) {
+      found.add(v)
+      found.add(v.trim())
+    }
+  }
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') add(v)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk)
   }
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit)
     else if (node !== null && typeof node === 'object')
       for (const [key, value] of Object.entries(node)) {
-        if (SECRET_KEYS.includes(key)) keep(value)
+        if (SECRET_KEYS.includes(key)) add(value)
         visit(value)
       }
   }
-  try {
-    visit(parse(text))
-  } catch {
-    // Not YAML: the line pattern below still finds what it can.
+  visit(config)
+  for (const entry of Array.isArray(config?.users) ? config.users : []) {
+    const user = (entry?.user ?? {}) as Record<string, unknown>
+    walk(user['auth-provider'])
+    const exec = (user.exec ?? {}) as { env?: Array<{ value?: unknown }> }
+    for (const e of Array.isArray(exec.env) ? exec.env : []) add(e?.value)
+    if (typeof user.tokenFile === 'string') add(readFile(user.tokenFile))
   }
   const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm')
-  for (const m of text.matchAll(pattern)) keep(m[2])
+  for (const m of text.matchAll(pattern)) add(m[2])
   return [...found]
+}
+
+const readIfThere = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch {
+    return undefined
+  }
 }

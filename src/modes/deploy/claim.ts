@@ -1,6 +1,11 @@
 // The steps of a deploy up to the apply: render with the stored credentials, check the fleet limit, claim the
 // preview (lock, newest commit wins), look again under the lock, and build the objects to apply.
-import { CREDENTIALS_SECRET, decodeCredentials, maskCredentials } from '../../preview/credentials.js'
+import {
+  CREDENTIALS_SECRET,
+  decodeCredentials,
+  fillCredentials,
+  maskCredentials,
+} from '../../preview/credentials.js'
 import { checkFrontDoor } from './frontdoor.js'
 import { currentNamespace } from '../../kube/apply/apply.js'
 import { acquireLock, guardKube, NotWaitingError, type Lock } from '../../kube/lock.js'
@@ -21,13 +26,16 @@ const credentialsRef = (plan: Plan) => ({
   namespace: plan.namespace,
 })
 
-/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+/**
+ * Renders with the credentials the preview already has and the ones generated for it now, every one masked
+ * before the render (also on a preview's first deploy): nothing the render does can show them.
+ */
 async function renderWithStoredCredentials(r: Run, namespaceExists: boolean) {
-  const needsCredentials = credentialNames(r.o.templates.files).length > 0
-  const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null
-  const known = decodeCredentials(secret)
-  maskCredentials(known, r.log)
-  return renderPreview(r.plan, r.o, known)
+  const names = credentialNames(r.o.templates.files)
+  const secret = names.length > 0 && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null
+  const credentials = fillCredentials(names, decodeCredentials(secret))
+  maskCredentials(credentials.values, r.log)
+  return { ...renderPreview(r.plan, r.o, credentials.values), credentials }
 }
 
 /** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
@@ -104,7 +112,6 @@ export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObje
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
 export async function prepareObjects(r: Run) {
   const rendered = await renderWithStoredCredentials(r, true)
-  maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
     r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
   const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {

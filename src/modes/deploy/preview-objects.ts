@@ -25,6 +25,8 @@ export function renderPreview(
   plan: Plan,
   o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails' | 'registry'> & {
     frontDoor?: PreparedFrontDoor
+    /** Where pods reach the API server (the egress guard denies them); read from the cluster. */
+    apiServerAddresses?: string[]
   },
   existingCredentials: Record<string, string>,
 ) {
@@ -42,14 +44,25 @@ export function renderPreview(
       helpers: contextHelpers(plan),
       owner,
       allowClusterScoped: o.allowClusterScoped,
-      claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+      claims: {
+        domain: plan.domain,
+        unique: plan.names.unique,
+        namespace: plan.namespace,
+        allowServiceTypes: new Set(o.guardrails.allowServiceTypes),
+      },
+      maxObjects: o.guardrails.maxObjects,
     }),
   )
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )
   const objects = [
-    ...guardrailObjects(o.guardrails, owner),
+    ...guardrailObjects(
+      o.guardrails,
+      owner,
+      rendered.map((r) => r.object),
+      { apiServerAddresses: o.apiServerAddresses ?? [] },
+    ),
     ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
     ...registry,
     ...rendered.map((r) => withSecretData(r.object)),

@@ -4,6 +4,7 @@ import { tidyEarlierDeployments } from '../../github/deployments.js'
 import { frontDoorNotes } from './frontdoor.js'
 import { applyPreview } from '../../kube/apply/apply.js'
 import { diagnose, namespaceEvents } from '../../kube/diagnosis/diagnose.js'
+import { redact, stopCommandsBlock } from '../../shared/untrusted-text.js'
 import { waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
 import { ANNOTATION, ownerSelector } from '../../preview/ownership.js'
 import { NOT_CHECKED_STATUS } from '../../github/report.js'
@@ -108,8 +109,14 @@ export async function reportOutcome(
   const diagnoses = await r.log.group('Diagnose', async () => {
     const events = await namespaceEvents(r.kube, plan.namespace)
     const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)))
-    for (const d of found) for (const line of d.details) r.log.info(line)
-    return found
+    // Pod logs, termination messages and events are the PR's code's words: every known secret is redacted
+    // before they go anywhere, and in the log no line of theirs is read as a workflow command.
+    const clean = found.map((d) => ({
+      headline: redact(d.headline, r.secrets),
+      details: d.details.map((l) => redact(l, r.secrets)),
+    }))
+    for (const line of stopCommandsBlock(clean.flatMap((d) => d.details))) r.log.info(line)
+    return clean
   })
   const reason =
     waited.outcome === 'timeout'

@@ -1,23 +1,38 @@
 // One deploy run: the plan, the options, the ports and the deadline every step of a deploy is given.
 import type { GitHub } from '../../github/client.js'
 import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.js'
+import { apiServerAddresses } from '../../kube/api-server.js'
 import { type Owner } from '../../preview/ownership.js'
 import { type Plan } from '../../preview/plan.js'
 import { ownerOf } from './preview-objects.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
+import { registrySecrets } from '../../preview/registry.js'
+
+/** `values.secretEnv`: the app's secrets (e.g. its master key), which the action knows and so redacts. */
+function secretEnv(values: Record<string, unknown>): Record<string, string> {
+  const env = values.secretEnv
+  if (!env || typeof env !== 'object') return {}
+  return Object.fromEntries(
+    Object.entries(env as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined && String(v).length > 0)
+      .map(([k, v]) => [k, String(v)]),
+  )
+}
 
 /** One deploy run: what it deploys and with what, the ports it talks through, and when it must be done. */
 export interface Run {
   plan: Plan
-  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor }
+  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor; apiServerAddresses: string[] }
   owner: Owner
   kube: Kube
   github: GitHub
   log: RunLog
   /** Moved on once when the run had to wait for another run's lock. */
   deadline: number
+  /** Every secret value this run knows (all masked): redacted from what the PR's code writes (pod logs, events). */
+  secrets: Set<string>
 }
 
 /** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
@@ -29,6 +44,17 @@ export async function startRun(
   log: RunLog,
 ): Promise<Run> {
   const deadline = Date.now() + options.timeoutMs
+  const secrets = new Set<string>()
+  const plain = log
+  log = {
+    ...plain,
+    secret: (v) => {
+      secrets.add(v)
+      plain.secret(v)
+    },
+  }
+  for (const s of registrySecrets(options.registry ?? null)) log.secret(s)
+  for (const v of Object.values(secretEnv(options.values))) log.secret(v)
   const frontDoor = await prepareFrontDoor(
     kube,
     options.frontDoor ?? {
@@ -44,7 +70,18 @@ export async function startRun(
   )
   const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` }
   if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
-  return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline }
+  const guarded = options.guardrails.networkPolicy && options.guardrails.egressGuard
+  const apiServer = guarded ? await apiServerAddresses(kube, (m) => log.warning(m)) : []
+  return {
+    plan,
+    o: { ...options, frontDoor, apiServerAddresses: apiServer },
+    owner: ownerOf(plan),
+    kube,
+    github,
+    log,
+    deadline,
+    secrets,
+  }
 }
 
 export const skipped = (reason: string): DeployOutcome => ({

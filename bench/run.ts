@@ -13,7 +13,7 @@ import { promisify } from 'node:util'
 import { startGitHubDouble } from '../__tests__/github-double/server.js'
 import { startFaultProxy } from '../__tests__/harness/fault-proxy.js'
 import { runAction } from '../__tests__/harness/run-action.js'
-import { previewNames } from '../src/naming.js'
+import { previewNames } from '../src/preview/naming.js'
 import { clusterCpu, cpuProbe, startToFirstRequest } from './measure.js'
 
 const quick = process.argv.includes('--quick')

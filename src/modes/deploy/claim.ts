@@ -21,20 +21,34 @@ const credentialsRef = (plan: Plan) => ({
   namespace: plan.namespace,
 })
 
-/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
-async function renderWithStoredCredentials(r: Run, namespaceExists: boolean) {
+/** The preview's credentials Secret, when its templates ask for credentials and its namespace exists. */
+async function storedCredentials(r: Run, namespaceExists: boolean): Promise<KubeObject | null> {
   const needsCredentials = credentialNames(r.o.templates.files).length > 0
-  const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null
+  return needsCredentials && namespaceExists ? r.kube.get(credentialsRef(r.plan)) : null
+}
+
+/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+function renderWithCredentials(r: Run, secret: KubeObject | null) {
   const known = decodeCredentials(secret)
   maskCredentials(known, r.log)
   return renderPreview(r.plan, r.o, known)
 }
 
+/** The same Secret, unchanged (or absent both times). */
+const sameObject = (a: KubeObject | null, b: KubeObject | null) =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.metadata.uid === b.metadata.uid &&
+    a.metadata.resourceVersion === b.metadata.resourceVersion)
+
 /** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
 export async function renderFirst(r: Run): Promise<KubeObject | null> {
   return r.log.group('Render', async () => {
     const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log)
-    const rendered = await renderWithStoredCredentials(r, existing !== null)
+    const secret = await storedCredentials(r, existing !== null)
+    const rendered = renderWithCredentials(r, secret)
+    r.firstRender = { rendered, namespace: existing, secret }
     checkFrontDoor(rendered.objects, r.o.frontDoor)
     await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
     r.log.info(
@@ -101,9 +115,23 @@ export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObje
   return stale ?? live
 }
 
+/**
+ * What the preview holds now, under the lock: the render before the lock when it read what is still there. A
+ * namespace nobody wrote since (same resourceVersion: every deploy writes its inventory there before it applies
+ * anything) still has the Secret read then; otherwise the Secret is read again, and the preview rendered again
+ * when it changed.
+ */
+async function renderUnderLock(r: Run, live: KubeObject) {
+  const first = r.firstRender
+  if (first && sameObject(first.namespace, live)) return first.rendered
+  const secret = await storedCredentials(r, true)
+  if (first && sameObject(first.secret, secret)) return first.rendered
+  return renderWithCredentials(r, secret)
+}
+
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-export async function prepareObjects(r: Run) {
-  const rendered = await renderWithStoredCredentials(r, true)
+export async function prepareObjects(r: Run, live: KubeObject) {
+  const rendered = await renderUnderLock(r, live)
   maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
     r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)

@@ -43,7 +43,7 @@ export async function deploy(
   try {
     const live = await lookAgain(run, namespace)
     if (typeof live === 'string') return skipped(live)
-    const { objects, urls, url } = await prepareObjects(run)
+    const { objects, urls, url } = await prepareObjects(run, live)
     const id = (deploymentId = await startDeployment(run, urls))
     const since = Date.now()
     const applied = await applyObjects(run, objects, url, live)

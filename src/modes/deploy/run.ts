@@ -3,7 +3,8 @@ import type { GitHub } from '../../github/client.js'
 import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.js'
 import { type Owner } from '../../preview/ownership.js'
 import { type Plan } from '../../preview/plan.js'
-import { ownerOf } from './preview-objects.js'
+import { ownerOf, type renderPreview } from './preview-objects.js'
+import type { KubeObject } from '../../shared/kube-object.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
@@ -18,6 +19,15 @@ export interface Run {
   log: RunLog
   /** Moved on once when the run had to wait for another run's lock. */
   deadline: number
+  /** The render before the lock, with what it read: reused under the lock when nothing changed (claim.ts). */
+  firstRender?: FirstRender
+}
+
+export interface FirstRender {
+  rendered: ReturnType<typeof renderPreview>
+  /** The preview's namespace and credentials Secret as they were read for it (null: absent). */
+  namespace: KubeObject | null
+  secret: KubeObject | null
 }
 
 /** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */

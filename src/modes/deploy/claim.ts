@@ -97,14 +97,20 @@ export async function claimPreview(r: Run): Promise<Lock | NotWaitingError> {
 
 /**
  * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
- * else can. Returns the live namespace, or why this run skips.
+ * else can. Returns the live namespace, or why this run skips. GitHub is asked again only when the run waited for
+ * the lock: a run that got it at once asked moments ago (lookBeforeClaiming), and a close or push since then has
+ * its own run, which removes or redeploys the preview after this one.
  */
-export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObject | string> {
+export async function lookAgain(
+  r: Run,
+  namespace: KubeObject,
+  waited: boolean,
+): Promise<KubeObject | string> {
   const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
   if (!live || isRemoved(live, namespace)) {
     return 'the preview was removed while this run was starting (the pull request was closed)'
   }
-  const stale = await staleness(r.plan, r.github, live, r.log)
+  const stale = await staleness(r.plan, r.github, live, r.log, waited)
   if (stale === CLOSED) {
     // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
     await r.kube.delete(

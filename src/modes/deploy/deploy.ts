@@ -41,7 +41,7 @@ export async function deploy(
   if (lock instanceof NotWaitingError) return skipped(lock.message)
   let deploymentId: number | null = null
   try {
-    const live = await lookAgain(run, namespace)
+    const live = await lookAgain(run, namespace, lock.waited)
     if (typeof live === 'string') return skipped(live)
     const { objects, urls, url } = await prepareObjects(run, live)
     const id = (deploymentId = await startDeployment(run, urls))

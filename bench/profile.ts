@@ -1,10 +1,12 @@
-// npm run bench -- --profile (or tsx bench/profile.ts): where one deploy of the default stack spends its time,
-// CPU and requests. On a control plane of its own (or the one $KUBECONFIG names, with --reuse), it runs the
-// bundled action for a new PR and then for a push to it, with the action's process under --cpu-prof and its
-// Kubernetes requests through a counting proxy, and prints:
+// npx tsx bench/profile.ts [--reuse] [--start]: where one deploy of the default stack spends its time, CPU and
+// requests. On a control plane of its own (or the one $KUBECONFIG names, with --reuse), it runs the bundled action
+// (ACTION_ENTRY names another bundle) for a new PR and then for a push to it, with the action's process under
+// --cpu-prof and its Kubernetes requests through a counting proxy, and prints:
 //   - every HTTP request (Kubernetes and GitHub) by verb and resource, and the ones made more than once;
-//   - the CPU of the action's process, and where it went (by bundled package), start-up included.
-// The .cpuprofile files stay in the printed folder (open them in Chrome's DevTools).
+//   - the CPU of the action's process, and where it went (by bundled package, after `npm run bundle`);
+//   - the CPU the control plane's processes spent meanwhile.
+// --start needs no cluster: the start of the action up to its first Kubernetes request, profiled.
+// The .cpuprofile files stay in the printed folders (open them in Chrome's DevTools).
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -35,7 +35,7 @@ export async function deploy(
   if (early) return skipped(early)
   await checkLivePreviewLimit(run, existing)
   const namespace = await ensureNamespace(run.kube, run.owner, existing)
-  await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity)
+  await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity, namespace)
 
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)

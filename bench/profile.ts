@@ -85,7 +85,7 @@ function summarize(file: string, marks: Map<string, Array<{ line: number; name: 
       const list = marks.get(path)!
       let name = 'bundle runtime'
       for (const m of list) if (m.line <= f.lineNumber) name = m.name
-      where = `${name} (${path.endsWith('index.js') && !path.includes('/cli/') ? 'main chunk' : 'lazy chunk'})`
+      where = `${name} (${/\/dist\/index\.js$/.test(path) ? 'main chunk' : 'lazy chunk'})`
     } else if (f.url.startsWith('node:')) where = `node: ${f.url.slice(5)}`
     else if (!f.url) where = f.functionName.startsWith('(') ? f.functionName : 'native'
     self.set(where, (self.get(where) ?? 0) + dt)

@@ -1,8 +1,7 @@
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import { deploy } from './modes/deploy/deploy.js'
-import { destroy, type DestroyOutcome } from './modes/destroy.js'
+import type { DestroyOutcome } from './modes/destroy.js'
 import { parsePullRequestEvent } from './inputs/event.js'
 import { approvalNeededComment, commentMarker, deployedComment, removedComment } from './github/comment.js'
 import { skipForkClose } from './modes/fork-close.js'
@@ -15,7 +14,6 @@ import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview
 import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './github/report.js'
 import { parseSettings, type Settings } from './inputs/settings.js'
 import { registrySecrets } from './preview/registry.js'
-import { sweep, sweepSummary } from './modes/sweep.js'
 import { loadTemplates, templatePath } from './preview/templates.js'
 import type { RunLog } from './shared/run-log.js'
 import { TemplateError } from './shared/errors.js'
@@ -80,7 +78,9 @@ export async function run(): Promise<void> {
     )
     const github = githubFor(settings, event.repository.owner, event.repository.name)
 
+    // Each mode's code is loaded when the run takes that mode (its own chunk of the bundle), not at start-up.
     if (plan.action === 'destroy') {
+      const { destroy } = await import('./modes/destroy.js')
       const commentOnPr = settings.comment
       const outcome = await destroy(
         plan,
@@ -102,6 +102,7 @@ export async function run(): Promise<void> {
     }
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
     const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates)
+    const { deploy } = await import('./modes/deploy/deploy.js')
     const outcome = await deploy(
       plan,
       {
@@ -212,6 +213,7 @@ async function runSweep(settings: Settings): Promise<void> {
     logUrl: `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}`,
     now: new Date(),
   }
+  const { sweep, sweepSummary } = await import('./modes/sweep.js')
   const rows = await sweep(o, kube, github, log)
   const removed = rows.filter((r) => r.decision === 'removed')
   core.setOutput('previews', JSON.stringify(rows))

@@ -136,7 +136,25 @@ export function tlsCopy(source: KubeObject): KubeObject {
   }
 }
 
-/** One line per Ingress: whether a controller has taken it (an address in its status). */
+/** One line for an Ingress: whether a controller has taken it (an address in its status). Pure. */
+function pickupLine(i: KubeObject): string {
+  const addresses = (
+    (i as { status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } }).status
+      ?.loadBalancer?.ingress ?? []
+  )
+    .map((a) => a.ip ?? a.hostname ?? '')
+    .filter(Boolean)
+  const cls = (i as { spec?: { ingressClassName?: string } }).spec?.ingressClassName ?? '(default)'
+  return addresses.length
+    ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+    : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`
+}
+
+/**
+ * One line per Ingress: whether a controller has taken it, waiting up to waitMs for every one to be. One list,
+ * then a watch from it (a controller writing an address ends the wait at once); a watch that fails is replaced
+ * by a last list at the end.
+ */
 export async function ingressPickup(
   kube: Kube,
   namespace: string,
@@ -144,21 +162,31 @@ export async function ingressPickup(
   waitMs: number,
 ): Promise<string[]> {
   const deadline = Date.now() + waitMs
-  for (;;) {
-    const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector })
-    const lines = list.items.map((i) => {
-      const addresses = (
-        (i as { status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } }).status
-          ?.loadBalancer?.ingress ?? []
-      )
-        .map((a) => a.ip ?? a.hostname ?? '')
-        .filter(Boolean)
-      const cls = (i as { spec?: { ingressClassName?: string } }).spec?.ingressClassName ?? '(default)'
-      return addresses.length
-        ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
-        : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`
-    })
-    if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline) return lines
-    await new Promise((r) => setTimeout(r, 500))
+  const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector })
+  const lines = new Map(list.items.map((i) => [i.metadata.name, pickupLine(i)]))
+  const done = () => [...lines.values()].every((l) => l.includes('picked up by')) || Date.now() >= deadline
+  if (done()) return [...lines.values()]
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()))
+  try {
+    await kube.watch(
+      'networking.k8s.io/v1',
+      'Ingress',
+      namespace,
+      { labelSelector: selector, resourceVersion: list.metadata.resourceVersion },
+      (e) => {
+        if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return
+        lines.set(e.object.metadata.name, pickupLine(e.object))
+        if (done()) controller.abort()
+      },
+      controller.signal,
+    )
+  } catch {
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))
+    const again = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector })
+    return again.items.map(pickupLine)
+  } finally {
+    clearTimeout(timer)
   }
+  return [...lines.values()]
 }

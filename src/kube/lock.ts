@@ -2,7 +2,7 @@
 // it runs. A run that dies leaves a Lease that expires; the next run takes it over.
 import { ownerLabels, type Owner } from '../preview/ownership.js'
 import type { KubeObject, ObjectRef } from '../shared/kube-object.js'
-import type { Kube } from './port.js'
+import { KubeError, type Kube } from './port.js'
 
 export const LOCK_NAME = 'kube-pr-preview-lock'
 const DURATION_S = 30
@@ -108,14 +108,16 @@ export async function acquireLock(
   }
   let told = false
   let asked = 0
+  let held: KubeObject | null
   for (;;) {
-    const created = await kube.create(leaseObject(owner, holder))
-    if (created) break
+    held = await kube.create(leaseObject(owner, holder))
+    if (held) break
     const current = await kube.get(ref)
     if (!current) continue
     const other = spec(current).holderIdentity ?? ''
     if (other === holder || !other || expiresAt(current) < Date.now()) {
-      if (await kube.replace(leaseObject(owner, holder, current))) break
+      held = await kube.replace(leaseObject(owner, holder, current))
+      if (held) break
       continue
     }
     if (Date.now() > deadline)
@@ -129,7 +131,7 @@ export async function acquireLock(
     }
     await wake(kube, ref, current, deadline)
   }
-  return heldLock(kube, owner, holder, ref, told)
+  return heldLock(kube, owner, holder, ref, held, told)
 }
 
 /** Returns when the holder releases or renews the lease, or when it would expire. */
@@ -160,21 +162,44 @@ async function wake(kube: Kube, ref: ObjectRef, current: KubeObject, deadline: n
 /**
  * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
  * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ * `held` is the lease as this run last wrote it: renewing and releasing write on its resourceVersion, so a lease
+ * that anyone else changed since is read (one request more) before this run decides, and one nobody touched is
+ * renewed or deleted in one request.
  */
-function heldLock(kube: Kube, owner: Owner, holder: string, ref: ObjectRef, waited: boolean): Lock {
+function heldLock(
+  kube: Kube,
+  owner: Owner,
+  holder: string,
+  ref: ObjectRef,
+  held: KubeObject,
+  waited: boolean,
+): Lock {
   let renewedAt = Date.now()
   let lost: string | null = null
   const expired = () => Date.now() - renewedAt > DURATION_S * 1000
+  /** The lease now, when this run still holds it; else null, with `lost` saying why. */
+  const stillMine = async (): Promise<KubeObject | null> => {
+    const current = await kube.get(ref)
+    if (!current) lost = 'its Lease was deleted'
+    else if (spec(current).holderIdentity !== holder)
+      lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`
+    return lost ? null : current
+  }
   const renew = setInterval(() => {
     void (async () => {
-      const current = await kube.get(ref)
-      if (!current) lost = 'its Lease was deleted'
-      else if (spec(current).holderIdentity !== holder)
-        lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`
-      else {
-        const next = leaseObject(owner, holder, current)
-        ;(next.spec as LeaseSpec).acquireTime = spec(current).acquireTime
-        if (await kube.replace(next)) renewedAt = Date.now()
+      const next = leaseObject(owner, holder, held)
+      ;(next.spec as LeaseSpec).acquireTime = spec(held).acquireTime
+      const renewed = await kube.replace(next).catch((e: unknown) => {
+        if (e instanceof KubeError && e.status === 404) return null
+        throw e
+      })
+      if (renewed) {
+        held = renewed
+        renewedAt = Date.now()
+      } else {
+        // Changed or deleted since this run wrote it: by another run, or by a renewal whose answer was lost.
+        const current = await stillMine()
+        if (current) held = current // renewed on the next tick
       }
       if (lost) clearInterval(renew)
     })().catch(() => {
@@ -190,6 +215,13 @@ function heldLock(kube: Kube, owner: Owner, holder: string, ref: ObjectRef, wait
     },
     async release() {
       clearInterval(renew)
+      const version = String(held.metadata.resourceVersion ?? '')
+      const deleted = await kube.delete(ref, { resourceVersion: version }).catch((e: unknown) => {
+        if (e instanceof KubeError && e.status === 409) return 'changed'
+        return 'failed'
+      })
+      if (deleted !== 'changed') return
+      // Someone wrote the lease after this run: delete it only if it still names this run.
       const current = await kube.get(ref).catch(() => null)
       if (current && spec(current).holderIdentity === holder) {
         await kube

@@ -1,13 +1,12 @@
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
 // and everything in it, and every GitHub deployment of its environment marked inactive. Safe to repeat.
-import { ownerOf } from './deploy/deploy.js'
 import type { GitHub } from '../github/client.js'
 import { OwnershipError, waitUntilGone } from '../kube/apply/apply.js'
 import { whyTerminating } from '../kube/apply/terminating.js'
 import { markInactive } from '../github/deployments.js'
 import { clusterWideByLabels } from '../kube/resources/cluster-wide.js'
 import { parseInventory } from '../preview/inventory.js'
-import { ANNOTATION, isOwnedBy, type Owner } from '../preview/ownership.js'
+import { ANNOTATION, isOwnedBy, ownerOf, type Owner } from '../preview/ownership.js'
 import type { Plan } from '../preview/plan.js'
 import type { RunLog } from '../shared/run-log.js'
 import type { KubeObject } from '../shared/kube-object.js'

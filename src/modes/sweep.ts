@@ -1,6 +1,6 @@
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
 // removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
-import { livePreviews } from './deploy/deploy.js'
+import { livePreviews } from './deploy/freshness.js'
 import { removePreview } from './destroy.js'
 import type { GitHub } from '../github/client.js'
 import { readiness } from '../kube/wait/readiness.js'

@@ -1,6 +1,7 @@
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
 import { repositoryHash } from './naming.js'
+import type { Plan } from './plan.js'
 
 export const MANAGER = 'kube-pr-preview'
 const P = 'kube-pr-preview.io'
@@ -75,4 +76,9 @@ export function isOwnedBy(obj: Meta, o: Owner): boolean {
     annotations[ANNOTATION.repository]?.toLowerCase() === o.repository.toLowerCase() &&
     annotations[ANNOTATION.pr] === String(o.pr)
   )
+}
+
+/** Whom a preview's objects belong to: the plan's repository, PR and namespace. */
+export function ownerOf(plan: Plan): Owner {
+  return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace }
 }

@@ -153,16 +153,8 @@ export async function applyPreview(
   const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
   const current = objects.map(refOf)
   // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
-  await kube.apply(
-    namespaceObject(
-      owner,
-      {
-        ...namespaceAnnotations,
-        [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
-      },
-      uid,
-    ),
-  )
+  const recorded = formatInventory(unionInventory(previous, current))
+  await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: recorded }, uid))
 
   // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
   const applied: KubeObject[] = await installCrds(kube, objects.filter(isCrd), deadline, log)
@@ -174,14 +166,11 @@ export async function applyPreview(
   }
 
   const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log)
-  // An object that could not be read or deleted stays in the inventory, so the next run tries again.
-  await kube.apply(
-    namespaceObject(
-      owner,
-      { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory([...current, ...kept]) },
-      uid,
-    ),
-  )
+  // An object that could not be read or deleted stays in the inventory, so the next run tries again. Nothing to
+  // prune (a new preview, most pushes): the inventory recorded first is already the final one.
+  const final = formatInventory([...current, ...kept])
+  if (final !== recorded)
+    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: final }, uid))
   return { applied, pruned }
 }
 

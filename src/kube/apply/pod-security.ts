@@ -2,6 +2,7 @@
 // Standard (baseline by default: no privileged containers, host namespaces or hostPath volumes), so a pull request
 // cannot get root on a node. Warn and audit always use restricted, so the log shows what restricted would refuse.
 import type { Kube } from '../port.js'
+import type { KubeObject } from '../../shared/kube-object.js'
 import type { PodSecurityLevel } from '../../inputs/parse.js'
 
 const PREFIX = 'pod-security.kubernetes.io'
@@ -27,17 +28,23 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
  */
 export const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security'
 
-/** Labels the preview's namespace; done before anything that makes pods is applied. */
+/**
+ * Labels the preview's namespace; done before anything that makes pods is applied. `current`: the namespace as
+ * just read; when it already carries these labels, there is nothing to write.
+ */
 export async function labelPodSecurity(
   kube: Kube,
   namespace: string,
   level: PodSecurityLevel,
+  current?: KubeObject,
 ): Promise<void> {
+  const labels = podSecurityLabels(level)
+  if (current && Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v)) return
   await kube.apply(
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels: podSecurityLabels(level) },
+      metadata: { name: namespace, labels },
     },
     { fieldManager: POD_SECURITY_MANAGER },
   )

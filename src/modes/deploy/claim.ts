@@ -26,23 +26,37 @@ const credentialsRef = (plan: Plan) => ({
   namespace: plan.namespace,
 })
 
+/** The preview's credentials Secret, when its templates ask for credentials and its namespace exists. */
+async function storedCredentials(r: Run, namespaceExists: boolean): Promise<KubeObject | null> {
+  const needsCredentials = credentialNames(r.o.templates.files).length > 0
+  return needsCredentials && namespaceExists ? r.kube.get(credentialsRef(r.plan)) : null
+}
+
 /**
  * Renders with the credentials the preview already has and the ones generated for it now, every one masked
  * before the render (also on a preview's first deploy): nothing the render does can show them.
  */
-async function renderWithStoredCredentials(r: Run, namespaceExists: boolean) {
-  const names = credentialNames(r.o.templates.files)
-  const secret = names.length > 0 && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null
-  const credentials = fillCredentials(names, decodeCredentials(secret))
+function renderWithCredentials(r: Run, secret: KubeObject | null) {
+  const credentials = fillCredentials(credentialNames(r.o.templates.files), decodeCredentials(secret))
   maskCredentials(credentials.values, r.log)
   return { ...renderPreview(r.plan, r.o, credentials.values), credentials }
 }
+
+/** The same Secret, unchanged (or absent both times). */
+const sameObject = (a: KubeObject | null, b: KubeObject | null) =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.metadata.uid === b.metadata.uid &&
+    a.metadata.resourceVersion === b.metadata.resourceVersion)
 
 /** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
 export async function renderFirst(r: Run): Promise<KubeObject | null> {
   return r.log.group('Render', async () => {
     const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log)
-    const rendered = await renderWithStoredCredentials(r, existing !== null)
+    const secret = await storedCredentials(r, existing !== null)
+    const rendered = renderWithCredentials(r, secret)
+    r.firstRender = { rendered, namespace: existing, secret }
     checkFrontDoor(rendered.objects, r.o.frontDoor)
     await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
     r.log.info(
@@ -91,14 +105,20 @@ export async function claimPreview(r: Run): Promise<Lock | NotWaitingError> {
 
 /**
  * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
- * else can. Returns the live namespace, or why this run skips.
+ * else can. Returns the live namespace, or why this run skips. GitHub is asked again only when the run waited for
+ * the lock: a run that got it at once asked moments ago (lookBeforeClaiming), and a close or push since then has
+ * its own run, which removes or redeploys the preview after this one.
  */
-export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObject | string> {
+export async function lookAgain(
+  r: Run,
+  namespace: KubeObject,
+  waited: boolean,
+): Promise<KubeObject | string> {
   const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
   if (!live || isRemoved(live, namespace)) {
     return 'the preview was removed while this run was starting (the pull request was closed)'
   }
-  const stale = await staleness(r.plan, r.github, live, r.log)
+  const stale = await staleness(r.plan, r.github, live, r.log, waited)
   if (stale === CLOSED) {
     // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
     await r.kube.delete(
@@ -109,9 +129,24 @@ export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObje
   return stale ?? live
 }
 
+/**
+ * What the preview holds now, under the lock: the render before the lock when it read what is still there. A
+ * namespace nobody wrote since (same resourceVersion: every deploy writes its inventory there before it applies
+ * anything) still has the Secret read then; otherwise the Secret is read again, and the preview rendered again
+ * when it changed.
+ */
+async function renderUnderLock(r: Run, live: KubeObject) {
+  const first = r.firstRender
+  if (first && sameObject(first.namespace, live)) return first.rendered
+  const secret = await storedCredentials(r, true)
+  if (first && sameObject(first.secret, secret)) return first.rendered
+  return renderWithCredentials(r, secret)
+}
+
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-export async function prepareObjects(r: Run) {
-  const rendered = await renderWithStoredCredentials(r, true)
+export async function prepareObjects(r: Run, live: KubeObject) {
+  const rendered = await renderUnderLock(r, live)
+  maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
     r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
   const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {

@@ -37,16 +37,16 @@ export async function deploy(
   await checkLivePreviewLimit(run, existing)
   const podSecurity = run.o.guardrails.podSecurity
   const namespace = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity))
-  await labelPodSecurity(run.kube, run.plan.namespace, podSecurity)
+  await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace)
   await ensureReadAccess(run.kube, run.owner)
 
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)
   let deploymentId: number | null = null
   try {
-    const live = await lookAgain(run, namespace)
+    const live = await lookAgain(run, namespace, lock.waited)
     if (typeof live === 'string') return skipped(live)
-    const { objects, urls, url } = await prepareObjects(run)
+    const { objects, urls, url } = await prepareObjects(run, live)
     const id = (deploymentId = await startDeployment(run, urls))
     const since = Date.now()
     const applied = await applyObjects(run, objects, url, live)

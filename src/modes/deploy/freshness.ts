@@ -9,12 +9,16 @@ import type { Kube } from '../../kube/port.js'
 
 export const CLOSED = 'the pull request is closed'
 
-/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+/**
+ * Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. `askGitHub`
+ * false: the namespace's record only (GitHub was asked moments ago).
+ */
 export async function staleness(
   plan: Plan,
   github: GitHub,
   namespace: KubeObject | null,
   log: RunLog,
+  askGitHub = true,
 ): Promise<string | null> {
   const a = namespace?.metadata.annotations ?? {}
   const recordedSha = a[ANNOTATION.headSha] ?? ''
@@ -26,6 +30,7 @@ export async function staleness(
   ) {
     return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`
   }
+  if (!askGitHub) return null
   // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
   const pr = await github.pullRequest(plan.pr.number).catch((e: Error) => {
     log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`)

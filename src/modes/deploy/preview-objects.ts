@@ -9,16 +9,14 @@ import { contextHelpers, mergeValues, templateContext } from '../../preview/cont
 import { OPEN_FRONT_DOOR } from '../../preview/frontdoor.js'
 import { guardrailObjects } from '../../preview/guardrails.js'
 import type { PreparedFrontDoor } from '../../kube/frontdoor.js'
-import type { Owner } from '../../preview/ownership.js'
+import { ownerOf } from '../../preview/ownership.js'
 import type { Plan } from '../../preview/plan.js'
 import { imagePullSecrets, registryObjects } from '../../preview/registry.js'
 import { credentialNames, render, stampOwnership } from '../../preview/render.js'
 import { withSecretData } from '../../preview/secret-data.js'
 import type { DeployOptions } from './types.js'
 
-export function ownerOf(plan: Plan): Owner {
-  return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace }
-}
+export { ownerOf }
 
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 export function renderPreview(

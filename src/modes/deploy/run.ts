@@ -4,7 +4,8 @@ import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.j
 import { apiServerAddresses } from '../../kube/api-server.js'
 import { type Owner } from '../../preview/ownership.js'
 import { type Plan } from '../../preview/plan.js'
-import { ownerOf } from './preview-objects.js'
+import { ownerOf, type renderPreview } from './preview-objects.js'
+import type { KubeObject } from '../../shared/kube-object.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
@@ -33,6 +34,15 @@ export interface Run {
   deadline: number
   /** Every secret value this run knows (all masked): redacted from what the PR's code writes (pod logs, events). */
   secrets: Set<string>
+  /** The render before the lock, with what it read: reused under the lock when nothing changed (claim.ts). */
+  firstRender?: FirstRender
+}
+
+export interface FirstRender {
+  rendered: ReturnType<typeof renderPreview>
+  /** The preview's namespace and credentials Secret as they were read for it (null: absent). */
+  namespace: KubeObject | null
+  secret: KubeObject | null
 }
 
 /** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */

@@ -7,6 +7,8 @@ export interface ContainerStateLike {
   message?: string
   exitCode?: number
   signal?: number
+  /** When a running container started (RFC 3339). */
+  startedAt?: string
 }
 
 export interface ContainerStatusLike {

@@ -4,7 +4,7 @@ import { tidyEarlierDeployments } from '../../github/deployments.js'
 import { frontDoorNotes } from './frontdoor.js'
 import { applyPreview } from '../../kube/apply/apply.js'
 import { diagnose, namespaceEvents } from '../../kube/diagnosis/diagnose.js'
-import { waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
+import { waitContext, waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
 import { ANNOTATION, ownerSelector } from '../../preview/ownership.js'
 import { NOT_CHECKED_STATUS } from '../../github/report.js'
 import type { KubeObject } from '../../shared/kube-object.js'
@@ -58,7 +58,7 @@ export async function applyObjects(r: Run, objects: KubeObject[], url: string, l
   })
 }
 
-/** Waits for every workload; FailedCreate events from after `since` fail it at once. */
+/** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
 export async function waitForReadiness(r: Run, applied: KubeObject[], since: number): Promise<WaitResult> {
   return r.log.group('Wait', () =>
     waitForWorkloads(
@@ -68,7 +68,7 @@ export async function waitForReadiness(r: Run, applied: KubeObject[], since: num
       waitedWorkloads(applied),
       r.deadline,
       (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
-      since,
+      waitContext(applied, since),
     ),
   )
 }

@@ -3,6 +3,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { smokeCheck, type HttpProbe, type ProbeRequest } from '../src/smoke/check.js'
 import { declaredSmokePaths, smokeTargets } from '../src/smoke/targets.js'
+import { parseSmokeConnect, parseSmokePaths } from '../src/inputs/smoke.js'
 import { judgeAnswer, type Answer, type AnswerContext } from '../src/smoke/verdict.js'
 
 const ok = (status: number, extra: Partial<Extract<Answer, { kind: 'response' }>> = {}): Answer => ({
@@ -146,5 +147,20 @@ describe('the check', () => {
       outcome: 'fail',
       text: '500 Internal Server Error in 12 ms: PG::ConnectionBad: could not connect',
     })
+  })
+})
+
+describe('inputs', () => {
+  test('smoke-paths: a mapping of service to path; errors name the input', () => {
+    expect(parseSmokePaths('{web: /up, api: /v1/health}')).toEqual({ web: '/up', api: '/v1/health' })
+    expect(parseSmokePaths('')).toEqual({})
+    expect(() => parseSmokePaths('web: up')).toThrow(/smoke-paths.*web: "up" is not a path/)
+    expect(() => parseSmokePaths('[/up]')).toThrow(/smoke-paths.*YAML mapping/)
+  })
+  test('smoke-connect: host:port', () => {
+    expect(parseSmokeConnect('127.0.0.1:8080')).toEqual({ host: '127.0.0.1', port: 8080 })
+    expect(parseSmokeConnect('[::1]:80')).toEqual({ host: '::1', port: 80 })
+    expect(parseSmokeConnect('')).toBeNull()
+    expect(() => parseSmokeConnect('ingress.internal')).toThrow(/smoke-connect.*host:port/)
   })
 })

@@ -10,6 +10,7 @@ import { createGitHub, GITHUB_RETRY, type GitHub } from './github/client.js'
 import { createKube } from './kube/client.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/transport/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
+import { nodeHttpProbe } from './smoke/http.js'
 import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './github/report.js'
 import { parseSettings, requireKubeconfig, type Settings } from './inputs/settings.js'
 import { registrySecrets } from './preview/registry.js'
@@ -110,6 +111,14 @@ export async function run(): Promise<void> {
         holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
         frontDoor: settings,
         registry: settings.registry,
+        smoke: settings.smokeCheck
+          ? {
+              paths: settings.smokePaths,
+              connectTo: settings.smokeConnect,
+              basicAuth: settings.basicAuth,
+              probe: nodeHttpProbe,
+            }
+          : null,
       },
       kube,
       github,
@@ -117,7 +126,12 @@ export async function run(): Promise<void> {
     )
     reportDeploy(plan, outcome)
     if (settings.comment && outcome.status !== 'skipped') {
-      await comment(github, plan, deployedComment(plan, outcome, new Date()), true)
+      await comment(
+        github,
+        plan,
+        deployedComment(plan, { ...outcome, answers: answersOf(outcome) }, new Date()),
+        true,
+      )
     }
     await writeSummary(deploySummary(plan, settings, outcome))
     if (outcome.status === 'failed') core.setFailed(`The preview is not healthy: ${outcome.reason}`)
@@ -126,6 +140,9 @@ export async function run(): Promise<void> {
     fail(error, settings)
   }
 }
+
+/** service → what its URL answered the smoke check. */
+const answersOf = (o: DeployOutcome) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
 
 function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('url', o.url)
@@ -146,7 +163,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
   return summaryMarkdown({
     title: `Preview of PR #${plan.pr.number}`,
     status: deployStatusLine(o, plan.pr.head.sha),
-    rows: workloadRows(o.workloads, o.urls),
+    rows: workloadRows(o.workloads, o.urls, answersOf(o)),
     facts: [
       ['Namespace', plan.namespace],
       ['Environment', plan.environment],

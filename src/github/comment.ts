@@ -1,7 +1,7 @@
 // The one PR comment a preview keeps up to date: its services, URLs and readiness, the commit and the time;
 // "removed" once the PR is closed. Pure.
 import type { Plan } from '../preview/plan.js'
-import { cell, NOT_CHECKED, workloadRows } from './report.js'
+import { cell, NOT_CHECKED, urlCell, workloadRows } from './report.js'
 import type { WorkloadStatus } from '../shared/readiness.js'
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
@@ -22,6 +22,8 @@ export function deployedComment(
     workloads: WorkloadStatus[]
     reason: string
     readinessChecked?: boolean
+    /** service → what its URL answered the smoke check. */
+    answers?: Record<string, string>
   },
   now: Date,
 ): string {
@@ -36,8 +38,8 @@ export function deployedComment(
   const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, '']
   if (outcome.workloads.length) {
     lines.push('| Service | Ready | URL |', '| --- | --- | --- |')
-    for (const r of workloadRows(outcome.workloads, outcome.urls)) {
-      lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`)
+    for (const r of workloadRows(outcome.workloads, outcome.urls, outcome.answers)) {
+      lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${urlCell(r)} |`)
     }
     lines.push('')
   }

@@ -4,6 +4,7 @@ import { InputError } from '../shared/errors.js'
 import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
 import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 import type { InputReader } from './reader.js'
+import { parseSmoke, type SmokeSettings } from './smoke.js'
 import {
   DEFAULT_QUOTA,
   decodeKubeconfig,
@@ -22,7 +23,7 @@ import {
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
-export interface Settings extends FrontDoorSettings {
+export interface Settings extends FrontDoorSettings, SmokeSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
   kubeconfig: string
   githubToken: string
@@ -151,5 +152,6 @@ export function parseSettings(read: InputReader): Settings {
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     ...parseFrontDoor(read),
+    ...parseSmoke(read),
   }
 }

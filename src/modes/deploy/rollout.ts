@@ -11,6 +11,7 @@ import type { KubeObject } from '../../shared/kube-object.js'
 import type { DeployOutcome } from './types.js'
 import { skipped, type Run } from './run.js'
 import { isRemoved } from './freshness.js'
+import { smokeLine, smokeStep } from './smoke.js'
 /** The GitHub deployment of this run, in progress. */
 export async function startDeployment(r: Run, urls: Record<string, string>): Promise<number> {
   const { plan, github, log } = r
@@ -96,10 +97,28 @@ export async function reportOutcome(
     })
   }
   if (waited.outcome === 'ready') {
+    const smoke = await smokeStep(r, objects, urls)
+    const broken = smoke.filter((x) => x.outcome === 'fail')
+    if (broken.length) {
+      // Every pod is ready, but the preview does not answer through its front door: not healthy.
+      const reason = `Smoke check: ${broken.map((x) => `${x.service} ${x.text}`).join('; ')}`
+      await report(r, id, { state: 'failure', description: reason })
+      const details = [
+        'Smoke check (every workload is ready, but a preview URL does not work):',
+        ...broken.map(smokeLine),
+      ]
+      return done('failed', {
+        workloads: waited.workloads,
+        smoke,
+        reason,
+        diagnoses: [{ headline: reason, details }],
+      })
+    }
     const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`
     await report(r, id, { state: 'success', description, environmentUrl: url })
     const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline)
-    return done('deployed', { workloads: waited.workloads, notes })
+    const warned = smoke.filter((x) => x.outcome === 'warn').map((x) => `Smoke check: ${smokeLine(x)}`)
+    return done('deployed', { workloads: waited.workloads, notes: [...notes, ...warned], smoke })
   }
   const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready')
   const failedFirst = [...notReady].sort(

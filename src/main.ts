@@ -8,6 +8,7 @@ import { commentMarker, deployedComment, removedComment } from './github/comment
 import { skipForkClose } from './modes/fork-close.js'
 import { createGitHub, GITHUB_RETRY, type GitHub } from './github/client.js'
 import { createKube } from './kube/client.js'
+import { DEFAULT_RETRY } from './kube/transport/http.js'
 import { kubeconfigSecrets, transportFromKubeconfig } from './kube/transport/kubeconfig.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
 import { nodeHttpProbe } from './smoke/http.js'
@@ -71,7 +72,10 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) =>
+    // A request that fails transiently is retried through an API server restart (up to 90 s), never much past
+    // the run's timeout.
+    const retry = { ...DEFAULT_RETRY, untilMs: Date.now() + settings.timeoutMs + 30_000 }
+    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), retry, (w) =>
       core.info(`kube-apiserver warns: ${w}`),
     )
     const github = githubFor(settings, event.repository.owner, event.repository.name)

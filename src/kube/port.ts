@@ -100,7 +100,14 @@ export interface Transport {
 }
 
 export interface RetryPolicy {
+  /** At least this many tries of a request that failed transiently. */
   attempts: number
   baseMs: number
   maxMs: number
+  /**
+   * Beyond `attempts`, keep trying while the failures last no longer than this (an API server restart takes
+   * 10-60 s), and never past `untilMs` (the run's deadline).
+   */
+  outageMs?: number
+  untilMs?: number
 }

@@ -5,7 +5,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https'
 import { KubeError, type KubeCause, type RetryPolicy, type Transport } from '../port.js'
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 5000 }
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 5000, outageMs: 90_000 }
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504])
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -100,8 +100,15 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
         ? {}
         : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) }
     let last: unknown
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (attempt > 0) await sleep(backoff(retry, attempt, last))
+    const started = Date.now()
+    const until = Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0))
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) {
+        const pause = backoff(retry, attempt, last)
+        // The attempts first; then as long as the outage budget and the run's deadline allow.
+        if (attempt >= retry.attempts && Date.now() + pause > until) break
+        await sleep(pause)
+      }
       let res: Response
       try {
         res = await once(await options(method, path, headers), payload)

@@ -67,6 +67,23 @@ describe('validation errors', () => {
     expect(isImmutableChange(new KubeError(422, 'Invalid', 'spec.ports[0].port: Invalid value'))).toBe(false)
   })
 
+  test('an immutable change beside another error is a refusal: replacing would delete, then fail to create', () => {
+    const selector = {
+      field: 'spec.selector',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: {...}: field is immutable',
+    }
+    const port = {
+      field: 'spec.template.spec.containers[0].ports[0].containerPort',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: 70000: must be between 1 and 65535, inclusive',
+    }
+    const message =
+      'Deployment.apps "web" is invalid: [spec.selector: field is immutable, spec.template…: Invalid value: 70000]'
+    expect(isImmutableChange(new KubeError(422, 'Invalid', message, [selector]))).toBe(true)
+    expect(isImmutableChange(new KubeError(422, 'Invalid', message, [selector, port]))).toBe(false)
+  })
+
   test('kinds a CRD of the same set defines', () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',

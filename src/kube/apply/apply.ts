@@ -242,6 +242,7 @@ async function applyReplacing(
       throw new Error(
         `${describeRef(refOf(obj))}: ${field} cannot change in place, and replacing it would delete its volumes ` +
           '(persistentVolumeClaimRetentionPolicy.whenDeleted: Delete). Undo the change, or close and reopen the pull request for a new preview.',
+        { cause: e },
       )
     return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`)
   }

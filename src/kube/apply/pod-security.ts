@@ -32,12 +32,14 @@ export async function labelPodSecurity(
   kube: Kube,
   namespace: string,
   level: PodSecurityLevel,
+  /** The namespace's uid: a precondition, so that the apply never creates a namespace that was removed. */
+  uid?: string,
 ): Promise<void> {
   await kube.apply(
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels: podSecurityLabels(level) },
+      metadata: { name: namespace, ...(uid ? { uid } : {}), labels: podSecurityLabels(level) },
     },
     { fieldManager: POD_SECURITY_MANAGER },
   )

@@ -15,11 +15,14 @@ import { ensureNamespace } from '../../kube/apply/apply.js'
 import { NotWaitingError } from '../../kube/lock.js'
 import { labelPodSecurity } from '../../kube/apply/pod-security.js'
 import type { Plan } from '../../preview/plan.js'
+import type { KubeObject } from '../../shared/kube-object.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
 
 export { livePreviews } from './freshness.js'
+
+const uidOf = (o: KubeObject) => (typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined)
 export { ownerOf, renderPreview } from './preview-objects.js'
 
 export async function deploy(
@@ -35,7 +38,6 @@ export async function deploy(
   if (early) return skipped(early)
   await checkLivePreviewLimit(run, existing)
   const namespace = await ensureNamespace(run.kube, run.owner, existing)
-  await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity)
 
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)
@@ -43,6 +45,8 @@ export async function deploy(
   try {
     const live = await lookAgain(run, namespace)
     if (typeof live === 'string') return skipped(live)
+    // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
+    await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity, uidOf(namespace))
     const { objects, urls, url } = await prepareObjects(run)
     const id = (deploymentId = await startDeployment(run, urls))
     const since = Date.now()

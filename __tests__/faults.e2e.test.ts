@@ -167,7 +167,9 @@ describe('a failing kube-apiserver', () => {
       { kubeconfig: proxy.kubeconfig },
     )
     expect(r.code).not.toBe(0)
-    expect(r.log).toMatch(/::error::reading Namespace .*lacks RBAC permission/)
+    // Not an RBAC refusal (the proxy's own words): no RBAC hint.
+    expect(r.log).toMatch(/::error::reading Namespace .*injected/)
+    expect(r.log).not.toMatch(/lacks RBAC permission/)
     expect(proxy.seen.slice(before).filter((s) => /\/api\/v1\/namespaces\/[^/]+$/.test(s.path))).toHaveLength(
       1,
     )

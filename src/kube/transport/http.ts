@@ -38,6 +38,8 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     ? new HttpsAgent({ keepAlive: true, maxSockets: 32 })
     : new HttpAgent({ keepAlive: true, maxSockets: 32 })
   const basePath = url.pathname.replace(/\/$/, '')
+  /** The server has answered in this run: a failure now is an outage to ride out, not a wrong address. */
+  let reached = false
 
   async function options(
     method: string,
@@ -101,17 +103,18 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
         : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) }
     let last: unknown
     const started = Date.now()
-    const until = Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0))
+    const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0)
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         const pause = backoff(retry, attempt, last)
         // The attempts first; then as long as the outage budget and the run's deadline allow.
-        if (attempt >= retry.attempts && Date.now() + pause > until) break
+        if (attempt >= retry.attempts && Date.now() + pause > until()) break
         await sleep(pause)
       }
       let res: Response
       try {
         res = await once(await options(method, path, headers), payload)
+        reached = true
       } catch (e) {
         last = e
         if (TRANSIENT_CODES.has((e as NodeJS.ErrnoException).code ?? '')) continue
@@ -164,7 +167,8 @@ export function errorFrom(res: Response, what: string): KubeError {
   const hint =
     res.status === 401
       ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
-      : res.status === 403
+      : // Admission refusals are 403s too (Pod Security, quota, a terminating namespace): RBAC only when it is.
+        res.status === 403 && /cannot [a-z]+ resource/i.test(message)
         ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
         : ''
   return new KubeError(

@@ -1,6 +1,6 @@
 // Pointing a refusal of the API server at the template line of the field it names. Pure parts only.
 import { describe, expect, test } from '@jest/globals'
-import { resourceFromCrds } from '../src/kube/resources/crds.js'
+import { crdRefused, resourceFromCrds } from '../src/kube/resources/crds.js'
 import { isImmutableChange, refusedField } from '../src/kube/apply/validate.js'
 import { render } from '../src/preview/render.js'
 import { KubeError } from '../src/kube/port.js'
@@ -102,5 +102,24 @@ describe('validation errors', () => {
       namespaced: true,
     })
     expect(resourceFromCrds([crd], 'example.test/v2', 'Widget')).toBeUndefined()
+  })
+})
+
+describe('a CRD that will never be Established fails at once (as kstatus has it)', () => {
+  const crd = (conditions: object[]) =>
+    ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'a.b' },
+      status: { conditions },
+    }) as never
+  test('NamesAccepted=False; Established=False other than Installing', () => {
+    expect(
+      crdRefused(
+        crd([{ type: 'NamesAccepted', status: 'False', reason: 'MultipleNamesNotAllowed', message: 'x' }]),
+      ),
+    ).toMatch(/names are not accepted/)
+    expect(crdRefused(crd([{ type: 'Established', status: 'False', reason: 'Installing' }]))).toBeNull()
+    expect(crdRefused(crd([]))).toBeNull()
   })
 })

@@ -8,7 +8,10 @@ export function guardGitHub(github: GitHub, lock: { check(): void; verify(): Pro
     createDeployment: async (d) => (await lock.verify(), github.createDeployment(d)),
     // A status or comment after a close's `inactive` would say a removed preview is up: read the cluster first.
     // (`inactive` never says a preview is up: a deploy that lost the preview to a close may still write it.)
-    setStatus: async (id, st) => (st.state === 'inactive' ? lock.check() : await lock.verify(), github.setStatus(id, st)),
+    setStatus: async (id, st) => (
+      st.state === 'inactive' ? lock.check() : await lock.verify(),
+      github.setStatus(id, st)
+    ),
     upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),
     deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
   }

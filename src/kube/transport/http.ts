@@ -40,6 +40,8 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
   const basePath = url.pathname.replace(/\/$/, '')
   /** The server has answered in this run: a failure now is an outage to ride out, not a wrong address. */
   let reached = false
+  /** The API server's clock minus this machine's, from the last response (ms). */
+  let offset = 0
 
   async function options(
     method: string,
@@ -67,6 +69,9 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
   ): Promise<Response> {
     return new Promise((resolve, reject) => {
       const req = (secure ? httpsRequest : httpRequest)({ ...o, signal }, (res) => {
+        // The server's clock (its Date header has whole seconds: the middle of that second).
+        const date = Date.parse(String(res.headers.date ?? ''))
+        if (Number.isFinite(date)) offset = date + 500 - Date.now()
         if (stream && res.statusCode === 200) {
           stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject)
           return
@@ -135,7 +140,9 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     throw errorFrom(res, what)
   }
 
-  return { options, once, call, ok }
+  /** Now by the API server's clock: what the controllers stamp on conditions and events. */
+  const serverTime = () => Date.now() + offset
+  return { options, once, call, ok, serverTime }
 }
 
 export type Http = ReturnType<typeof createHttp>

@@ -91,6 +91,7 @@ export async function waitForWorkloads(
   const deleted = new Set<string>()
   const watchPods = workloads.some((w) => w.kind !== 'Job' && w.kind !== 'HTTPRoute')
 
+  const now = () => kube.serverTime?.() ?? Date.now()
   const factsOf = (o: KubeObject): ReadinessFacts => {
     const newReplicaSet =
       o.kind === 'Deployment' ? currentReplicaSet(o, [...replicaSets.values()]) : undefined
@@ -99,7 +100,7 @@ export async function waitForWorkloads(
       createFailure: uid ? refusals.get(uid) : undefined,
       newReplicaSet,
       since: context.since,
-      now: Date.now(),
+      now: now(),
       serviceAccounts: context.serviceAccounts,
       previewPods: context.previewPods,
       pods: watchPods
@@ -152,7 +153,7 @@ export async function waitForWorkloads(
   const onEvent = (item: KubeObject) => {
     const r = refusalOf(item, from)
     if (!r) return
-    refusals.set(r.uid, { message: r.message, firstSeen: refusals.get(r.uid)?.firstSeen ?? Date.now() })
+    refusals.set(r.uid, { message: r.message, firstSeen: refusals.get(r.uid)?.firstSeen ?? now() })
     again()
   }
   const keep =

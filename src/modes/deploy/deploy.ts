@@ -49,7 +49,8 @@ export async function deploy(
     await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity, uidOf(namespace))
     const { objects, urls, url } = await prepareObjects(run)
     const id = (deploymentId = await startDeployment(run, urls))
-    const since = Date.now()
+    // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
+    const since = run.kube.serverTime?.() ?? Date.now()
     const applied = await applyObjects(run, objects, url, live)
     const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null
     const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`)

@@ -87,6 +87,14 @@ export function containerProblem(
       previousLog: true,
     }
   }
+  if (running && c.ready && count > 0) {
+    // Ready without a probe in the moment it runs: its restarts say it does not stay up.
+    const lastExit = exitText(last)
+    return {
+      summary: `restarting: ${restarts(count)}${lastExit ? `; last ${lastExit}` : ''} (it does not stay up)`,
+      previousLog: true,
+    }
+  }
   if (running) {
     const lastExit = exitText(last)
     const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : ''

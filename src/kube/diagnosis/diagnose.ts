@@ -89,16 +89,17 @@ export async function diagnose(
   const failing = pods.filter(
     (p) =>
       !podProblem(p) &&
-      [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(
-        (c) => !c.ready,
-      ),
+      [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(troubled),
   )
   for (const pod of failing.slice(0, 3)) {
     const init = (pod.status?.initContainerStatuses ?? []).filter((c) => !c.ready && !doneInit(c))
     // A pod runs its containers only after every init container succeeded: while one fails, it is the cause.
     const containers: Array<[ContainerStatusLike, string]> = init.length
       ? init.slice(0, 1).map((c) => [c, 'init container'])
-      : (pod.status?.containerStatuses ?? []).filter((c) => !c.ready).map((c) => [c, 'container'])
+      : [
+          ...(pod.status?.containerStatuses ?? []).filter((c) => !c.ready),
+          ...(pod.status?.containerStatuses ?? []).filter((c) => c.ready && troubled(c)),
+        ].map((c) => [c, 'container'])
     for (const [c, what] of containers) {
       const backingOff = events.some(
         (e) =>
@@ -133,6 +134,13 @@ export async function diagnose(
     details,
   }
 }
+
+/**
+ * Not ready, or ready but restarted after it exited: a container without a readiness probe counts as ready in the
+ * moment it runs between two crashes.
+ */
+const troubled = (c: ContainerStatusLike) =>
+  !c.ready || ((c.restartCount ?? 0) > 0 && c.lastState?.terminated !== undefined)
 
 /** An init container that finished with 0 (a sidecar, restartPolicy Always, is done once it runs and is started). */
 const doneInit = (c: ContainerStatusLike) => c.state?.terminated?.exitCode === 0

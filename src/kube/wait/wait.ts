@@ -143,7 +143,9 @@ export async function waitForWorkloads(
     const obj = { ...item, apiVersion, kind }
     const key = refKey(refOf(obj))
     if (type === 'DELETED') {
-      // Only the very object the wait started with (its uid): a replacement of it is a new one.
+      // A waited object deleted during the wait (the namespace of a closed PR going) ends it at once; one that
+      // was ready already (a finished Job removed by its ttlSecondsAfterFinished) stays ready.
+      if (latest.get(key)?.readiness.state === 'ready') return
       if (latest.has(key)) deleted.add(key)
     } else deleted.delete(key)
     update(key, obj)

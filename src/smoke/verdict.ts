@@ -61,10 +61,15 @@ const ERROR_TEXT: Record<Extract<Answer, { kind: 'error' }>['code'], string> = {
 
 export function judgeAnswer(a: Answer, c: AnswerContext): Verdict {
   if (a.kind === 'error') {
+    if (a.code === 'unresolved')
+      return {
+        outcome: 'warn',
+        text: `not checked: ${new URL(c.url).hostname} does not resolve from this runner (${a.message}); the preview may still work for people on another network. Set smoke-connect to the front door's host:port to check it from here`,
+      }
     const text = `${ERROR_TEXT[a.code]} after ${Math.round(a.ms)} ms (${a.message})`
     // The preview may be fine for people on another network (a wildcard record the runner's DNS does not see).
     // A certificate this runner does not trust may be trusted where people open it (a company CA): a warning.
-    if (a.code === 'unresolved' || a.code === 'tls') return { outcome: 'warn', text }
+    if (a.code === 'tls') return { outcome: 'warn', text }
     return { outcome: 'retry', text }
   }
   const s = a.status

@@ -124,6 +124,7 @@ describe('waiting heals it: the run waits', () => {
 
     // The image build finishes; the workflow is re-run: same commit, same templates, same ReplicaSet.
     pushToRealNode(image)
+    await new Promise((r) => setTimeout(r, 2000))
     const rerun = await push(repo, 13, 'v1', files, { timeout: '120s' }, 2)
     expect(explain(rerun)).toBe('')
     expect(rerun.outputs.status).toBe('deployed')

@@ -177,8 +177,11 @@ function replicaSetFailure(facts: ReadinessFacts): ReadinessFacts['createFailure
   return { message: c.message, firstSeen: at }
 }
 
-/** Times before this are an earlier run's (Kubernetes times have whole seconds). */
-const stale = (facts: ReadinessFacts) => Math.floor((facts.since ?? 0) / 1000) * 1000 - 1000
+/**
+ * Times before this are an earlier run's. Kubernetes times have whole seconds: a time in this run's first second
+ * counts as this run's. (`since` is by the API server's clock, so clock skew shifts nothing.)
+ */
+const stale = (facts: ReadinessFacts) => Math.floor((facts.since ?? 0) / 1000) * 1000
 
 function podsWanted(o: Obj): number {
   if (o.kind === 'Job') return Math.max(1, num(o.spec?.parallelism) || 1)

@@ -150,8 +150,8 @@ export async function waitForWorkloads(
     } else deleted.delete(key)
     update(key, obj)
   }
-  // Event times have whole seconds; an event of this run's first second must count (and a second of clock skew).
-  const from = Math.floor(context.since / 1000) * 1000 - 1000
+  // Event times have whole seconds; an event of this run's first second must count.
+  const from = Math.floor(context.since / 1000) * 1000
   const onEvent = (item: KubeObject) => {
     const r = refusalOf(item, from)
     if (!r) return

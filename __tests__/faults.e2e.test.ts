@@ -307,7 +307,7 @@ test('a close while the deploy waits: inactive is the last status of every deplo
   const repo = 'acme/close-while-waiting'
   const head = sha(repo)
   // A pod no node can take: the deploy sits in its Wait phase until the close.
-  const web = webApp('      nodeSelector: {disktype: none-has-this}\n')
+  const web = webApp('      nodeSelector: {disktype: none-has-this}\n').split('\n---\n')[0]!
   const deploying = runPreview(
     { repository: repo, number: 15, sha: head, action: 'opened' },
     { templates: 'preview', image: 'nginx:1' },

@@ -97,7 +97,7 @@ export function finalVerdict(last: Verdict, a: Answer | undefined, c: AnswerCont
   if (a?.kind === 'response' && a.status === 404 && !c.declared)
     return {
       outcome: 'warn',
-      text: `${last.text}: nothing at this path (declare the path that answers in smoke-paths, e.g. {${'service'}: /health})`,
+      text: `${last.text}: nothing at this path (declare a path that answers in smoke-paths)`,
     }
   return { outcome: 'fail', text: last.text }
 }

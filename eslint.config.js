@@ -11,10 +11,11 @@ const LAYERS = [
   ['preview', 'the preview model (pure)'],
   ['github', 'the GitHub port'],
   ['kube', 'the Kubernetes port'],
+  ['smoke', 'the smoke check port (HTTP requests to the preview URLs)'],
   ['modes', 'the run modes'],
 ]
-// The two ports are side by side: neither imports the other.
-const PEERS = { github: ['kube'], kube: ['github'] }
+// The ports are side by side: none imports another.
+const PEERS = { github: ['kube', 'smoke'], kube: ['github', 'smoke'], smoke: ['github', 'kube'] }
 
 const layerZones = LAYERS.map(([name, what], i) => {
   const allowed = LAYERS.slice(0, i + 1).map(([n]) => n)

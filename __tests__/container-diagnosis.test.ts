@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { containerProblem, lastLogLine } from '../src/kube/diagnosis/container-diagnosis.js'
+import { podProblem } from '../src/kube/diagnosis/pod-problems.js'
 
 describe('containerProblem', () => {
   it('names a crash loop with its restart count and last exit code, and asks for the crashed log', () => {
@@ -90,5 +91,41 @@ describe('lastLogLine', () => {
     expect(lastLogLine('a\nb\n\n  \n')).toBe('b')
     expect(lastLogLine('')).toBe('')
     expect(lastLogLine('x'.repeat(200), 10)).toBe('xxxxxxxxx…')
+  })
+})
+
+describe("a pod's own status, before its containers", () => {
+  it('evicted is said as such, not as a crash loop', () => {
+    const evicted = {
+      metadata: { name: 'web-1' },
+      status: {
+        phase: 'Failed',
+        reason: 'Evicted',
+        message: 'Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.',
+      },
+    }
+    expect(podProblem(evicted)).toBe(
+      'evicted: Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.',
+    )
+  })
+  it("not scheduled: which resource and how much, in the scheduler's words", () => {
+    const pending = {
+      metadata: { name: 'web-1' },
+      status: {
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/3 nodes are available: 3 Insufficient cpu.',
+          },
+        ],
+      },
+    }
+    expect(podProblem(pending)).toBe(
+      'not scheduled (Unschedulable): 0/3 nodes are available: 3 Insufficient cpu.',
+    )
+    expect(podProblem({ metadata: { name: 'x' }, status: { phase: 'Running' } })).toBeNull()
   })
 })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js'
 import { eventually, sha } from './harness/kube.js'
 import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
+import { webApp, workspaceWith } from './harness/workspace.js'
 
 const { kube, gh, run: runPreview, latestStates } = previewHarness({ action: 'synchronize', timeout: '2m' })
 const run = (event: PreviewEvent, inputs: Record<string, string> = {}, runId = 1) =>
@@ -199,7 +200,9 @@ describe('a failing kube-apiserver', () => {
       { kubeconfig: proxy.kubeconfig },
     )
     expect(r.code).not.toBe(0)
-    expect(r.log).toMatch(/::error::reading Namespace .*lacks RBAC permission/)
+    // Not an RBAC refusal (the proxy's own words): no RBAC hint.
+    expect(r.log).toMatch(/::error::reading Namespace .*injected/)
+    expect(r.log).not.toMatch(/lacks RBAC permission/)
     expect(proxy.seen.slice(before).filter((s) => /\/api\/v1\/namespaces\/[^/]+$/.test(s.path))).toHaveLength(
       1,
     )
@@ -289,3 +292,43 @@ describe('a failing GitHub API', () => {
     expect(gh.statusesOf(Number(again.outputs['deployment-id'])).at(-1)?.state).toBe('success')
   }, 120_000)
 })
+
+test('a close while the deploy waits: inactive is the last status of every deployment, and nothing after it', async () => {
+  const repo = 'acme/close-while-waiting'
+  const head = sha(repo)
+  // A pod no node can take: the deploy sits in its Wait phase until the close.
+  const web = webApp('      nodeSelector: {disktype: none-has-this}\n').split('\n---\n')[0]!
+  const deploying = runPreview(
+    { repository: repo, number: 15, sha: head, action: 'opened' },
+    { templates: 'preview', image: 'nginx:1' },
+    { workspace: workspaceWith({ 'web.yaml': web }) },
+  )
+  const namespace = await eventually(
+    'the deploy to be waiting',
+    async () => {
+      const d = gh.deployments.find((x) => x.repo === repo)
+      const ns = (d?.payload as { namespace?: string } | undefined)?.namespace
+      if (!ns) return ''
+      const deps = await kube.apps.listNamespacedDeployment({ namespace: ns })
+      return deps.items.length ? ns : ''
+    },
+    (ns) => ns !== '',
+  )
+  gh.pulls.set(
+    repo,
+    new Map([[15, { number: 15, state: 'closed', head: { ref: 'x', sha: head }, base: { ref: 'main' } }]]),
+  )
+  const closed = await run({ repository: repo, number: 15, sha: head, action: 'closed' })
+  expect(closed.outputs.status).toBe('destroyed')
+  expect(closed.outputs.namespace).toBe(namespace)
+  const late = await deploying
+  expect(late.outputs.status).toBe('skipped')
+  await sleep(1000)
+  for (const d of gh.deployments.filter((x) => x.repo === repo)) {
+    const states = gh.statusesOf(d.id).map((s) => s.state)
+    expect(states.at(-1)).toBe('inactive')
+    expect(states.slice(states.indexOf('inactive'))).toEqual(
+      states.slice(states.indexOf('inactive')).map(() => 'inactive'),
+    )
+  }
+}, 180_000)

@@ -24,7 +24,13 @@ describe('inventory', () => {
 })
 
 const obj = (kind: string, spec: object, status: object, generation = 1): KubeObject =>
-  ({ apiVersion: 'apps/v1', kind, metadata: { name: 'x', generation }, spec, status }) as KubeObject
+  ({
+    apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
+    kind,
+    metadata: { name: 'x', generation },
+    spec,
+    status,
+  }) as KubeObject
 
 describe('readiness', () => {
   test('Deployment', () => {

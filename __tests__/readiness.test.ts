@@ -1,6 +1,6 @@
 // Readiness rules as tables: the scenarios `kubectl rollout status` and kstatus tell apart, one row each.
 import { describe, expect, test } from '@jest/globals'
-import { createFailureMessage, isLastingCreateFailure, readiness } from '../src/kube/wait/readiness.js'
+import { createFailureMessage, readiness } from '../src/kube/wait/readiness.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
 
 type Row = [string, object, object, string, RegExp?]
@@ -85,7 +85,7 @@ describe('Deployment', () => {
       /1\/2 updated replicas available/,
     ],
     [
-      'quota refuses the pods',
+      "quota refuses the pods: the Deployment's ReplicaFailure may be an old ReplicaSet's, so it is not read",
       { replicas: 1 },
       {
         observedGeneration: 1,
@@ -99,8 +99,8 @@ describe('Deployment', () => {
           },
         ],
       },
-      'failed',
-      /exceeded quota: preview-quota/,
+      'progressing',
+      /0\/1 updated/,
     ],
     [
       'quota not computed yet is transient',
@@ -240,13 +240,13 @@ describe('StatefulSet', () => {
     [
       'OnDelete, never changed',
       { replicas: 1, updateStrategy: { type: 'OnDelete' } },
-      { observedGeneration: 1, readyReplicas: 1 },
+      { observedGeneration: 1, readyReplicas: 1, updatedReplicas: 1 },
       'ready',
     ],
     [
-      'OnDelete, changed: never rolls out',
+      'OnDelete, changed: the pods keep the old revision',
       { replicas: 1, updateStrategy: { type: 'OnDelete' }, generation: 2 },
-      { observedGeneration: 2, readyReplicas: 1 },
+      { observedGeneration: 2, replicas: 1, readyReplicas: 1, currentRevision: 'a', updateRevision: 'b' },
       'failed',
       /OnDelete/,
     ],
@@ -283,11 +283,17 @@ describe('DaemonSet', () => {
     [
       'not all updated',
       {},
-      { observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 1, numberAvailable: 2 },
+      {
+        observedGeneration: 1,
+        desiredNumberScheduled: 2,
+        updatedNumberScheduled: 1,
+        numberAvailable: 2,
+        numberReady: 2,
+      },
       'progressing',
       /1\/2 updated/,
     ],
-    ['no node runs it', {}, { observedGeneration: 1, desiredNumberScheduled: 0 }, 'ready'],
+    ['no node runs it', {}, { observedGeneration: 1, desiredNumberScheduled: 0, numberReady: 0 }, 'ready'],
     [
       'stale',
       { generation: 2 },
@@ -297,7 +303,13 @@ describe('DaemonSet', () => {
     [
       'OnDelete, changed',
       { updateStrategy: { type: 'OnDelete' }, generation: 2 },
-      { observedGeneration: 2, desiredNumberScheduled: 1, numberAvailable: 1 },
+      {
+        observedGeneration: 2,
+        desiredNumberScheduled: 1,
+        currentNumberScheduled: 1,
+        numberAvailable: 1,
+        numberReady: 1,
+      },
       'failed',
       /OnDelete/,
     ],
@@ -347,12 +359,12 @@ describe('Job', () => {
 })
 
 describe('create failures from events', () => {
-  const sts = object('StatefulSet', 'apps/v1', 1, { replicas: 1 }, { observedGeneration: 1 })
+  const sts = object('StatefulSet', 'apps/v1', 1, { replicas: 2 }, { observedGeneration: 1 })
   const rows: Array<[string, string, RegExp | null]> = [
     [
-      'create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: q, requested: pods=1',
+      'create Pod db-1 in StatefulSet db failed error: pods "db-1" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1',
       'failed',
-      /^cannot create pods: pods "db-0" is forbidden: exceeded quota/,
+      /^cannot create pods: pods "db-1" is forbidden: exceeded quota/,
     ],
     [
       'Error creating: admission webhook "deny.example.com" denied the request: no',
@@ -377,13 +389,12 @@ describe('create failures from events', () => {
   ]
   for (const [message, state, shown] of rows) {
     test(message, () => {
-      const r = readiness(sts, { createFailure: message })
+      const r = readiness(sts, { createFailure: { message, firstSeen: Date.now() } })
       expect(r.state).toBe(state)
       if (shown) expect(r.message).toMatch(shown)
     })
   }
   test('helpers', () => {
-    expect(isLastingCreateFailure('exceeded quota')).toBe(true)
     expect(createFailureMessage('Error creating: x')).toBe('x')
   })
 })

@@ -1,6 +1,6 @@
 // Pointing a refusal of the API server at the template line of the field it names. Pure parts only.
 import { describe, expect, test } from '@jest/globals'
-import { resourceFromCrds } from '../src/kube/resources/crds.js'
+import { crdRefused, resourceFromCrds } from '../src/kube/resources/crds.js'
 import { isImmutableChange, refusedField } from '../src/kube/apply/validate.js'
 import { render } from '../src/preview/render.js'
 import { KubeError } from '../src/kube/port.js'
@@ -67,6 +67,23 @@ describe('validation errors', () => {
     expect(isImmutableChange(new KubeError(422, 'Invalid', 'spec.ports[0].port: Invalid value'))).toBe(false)
   })
 
+  test('an immutable change beside another error is a refusal: replacing would delete, then fail to create', () => {
+    const selector = {
+      field: 'spec.selector',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: {...}: field is immutable',
+    }
+    const port = {
+      field: 'spec.template.spec.containers[0].ports[0].containerPort',
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: 70000: must be between 1 and 65535, inclusive',
+    }
+    const message =
+      'Deployment.apps "web" is invalid: [spec.selector: field is immutable, spec.template…: Invalid value: 70000]'
+    expect(isImmutableChange(new KubeError(422, 'Invalid', message, [selector]))).toBe(true)
+    expect(isImmutableChange(new KubeError(422, 'Invalid', message, [selector, port]))).toBe(false)
+  })
+
   test('kinds a CRD of the same set defines', () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
@@ -85,5 +102,24 @@ describe('validation errors', () => {
       namespaced: true,
     })
     expect(resourceFromCrds([crd], 'example.test/v2', 'Widget')).toBeUndefined()
+  })
+})
+
+describe('a CRD that will never be Established fails at once (as kstatus has it)', () => {
+  const crd = (conditions: object[]) =>
+    ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'a.b' },
+      status: { conditions },
+    }) as never
+  test('NamesAccepted=False; Established=False other than Installing', () => {
+    expect(
+      crdRefused(
+        crd([{ type: 'NamesAccepted', status: 'False', reason: 'MultipleNamesNotAllowed', message: 'x' }]),
+      ),
+    ).toMatch(/names are not accepted/)
+    expect(crdRefused(crd([{ type: 'Established', status: 'False', reason: 'Installing' }]))).toBeNull()
+    expect(crdRefused(crd([]))).toBeNull()
   })
 })

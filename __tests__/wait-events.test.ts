@@ -1,10 +1,8 @@
 // Which workload a FailedCreate event is about, and when it happened. Pure parts of the wait.
 import { describe, expect, test } from '@jest/globals'
-import { eventTime, eventWorkloadKey } from '../src/kube/wait/wait.js'
+import { eventTime, refusalOf } from '../src/kube/wait/wait.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
 
-const w = (kind: string, name: string, uid?: string) =>
-  ({ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name, uid } }) as KubeObject
 const event = (kind: string, name: string, extra: object = {}) =>
   ({
     apiVersion: 'v1',
@@ -15,19 +13,21 @@ const event = (kind: string, name: string, extra: object = {}) =>
   }) as KubeObject
 
 describe('FailedCreate events', () => {
-  const workloads = [w('Deployment', 'web'), w('StatefulSet', 'db', 'u1'), w('Job', 'migrate-abc1234')]
-  test.each([
-    ['ReplicaSet', 'web-5f4495797b', 'apps/Deployment/web'],
-    ['StatefulSet', 'db', 'apps/StatefulSet/db'],
-    ['Job', 'migrate-abc1234', 'batch/Job/migrate-abc1234'],
-    ['ReplicaSet', 'worker-5f4495797b', undefined],
-    ['Pod', 'web-5f4495797b-x', undefined],
-  ])('%s %s', (kind, name, key) => {
-    expect(eventWorkloadKey(event(kind, name) as never, workloads)).toBe(key)
+  const from = Date.parse('2026-01-01T00:00:00Z')
+  const failed = (extra: object) =>
+    event('ReplicaSet', 'web-5f4495797b', { reason: 'FailedCreate', message: 'Error creating: no', ...extra })
+  test('the refused controller is named by its uid, whatever its name', () => {
+    const e = failed({ involvedObject: { kind: 'ReplicaSet', name: 'web-5f4495797b', uid: 'rs2' } })
+    expect(refusalOf(e, from)).toEqual({ uid: 'rs2', message: 'Error creating: no' })
   })
-  test('an event about an earlier object of the same name is not this one', () => {
-    const e = event('StatefulSet', 'db', { involvedObject: { kind: 'StatefulSet', name: 'db', uid: 'u0' } })
-    expect(eventWorkloadKey(e as never, workloads)).toBeUndefined()
+  test("an event without a uid, of another reason, or from before this run is not this run's refusal", () => {
+    expect(refusalOf(failed({}), from)).toBeNull()
+    const old = {
+      involvedObject: { kind: 'ReplicaSet', name: 'x', uid: 'rs1' },
+      lastTimestamp: '2025-12-31T23:59:00Z',
+    }
+    expect(refusalOf(failed(old), from)).toBeNull()
+    expect(refusalOf(failed({ reason: 'SuccessfulCreate', involvedObject: { uid: 'rs1' } }), from)).toBeNull()
   })
   test('the last time a repeated event happened', () => {
     expect(eventTime(event('Job', 'x', { lastTimestamp: '2026-01-01T00:00:05Z' }) as never)).toBe(

@@ -10,7 +10,9 @@ import { createKube } from './kube/client.js'
 import { homedir } from 'node:os'
 import { transportFor } from './kube/transport/access.js'
 import { kubeconfigSecrets } from './kube/transport/kubeconfig.js'
+import { DEFAULT_RETRY } from './kube/transport/http.js'
 import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
+import { nodeHttpProbe } from './smoke/http.js'
 import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './github/report.js'
 import { parseSettings, type Settings } from './inputs/settings.js'
 import { registrySecrets } from './preview/registry.js'
@@ -73,7 +75,10 @@ export async function run(): Promise<void> {
       )
       return
     }
-    const kube = createKube(await clusterTransport(settings), undefined, (w) =>
+    // A request that fails transiently is retried through an API server restart (up to 90 s), never much past
+    // the run's timeout.
+    const retry = { ...DEFAULT_RETRY, untilMs: Date.now() + settings.timeoutMs + 30_000 }
+    const kube = createKube(await clusterTransport(settings), retry, (w) =>
       core.info(`kube-apiserver warns: ${w}`),
     )
     const github = githubFor(settings, event.repository.owner, event.repository.name)
@@ -116,6 +121,14 @@ export async function run(): Promise<void> {
         holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
         frontDoor: settings,
         registry: settings.registry,
+        smoke: settings.smokeCheck
+          ? {
+              paths: settings.smokePaths,
+              connectTo: settings.smokeConnect,
+              basicAuth: settings.basicAuth,
+              probe: nodeHttpProbe,
+            }
+          : null,
       },
       kube,
       github,
@@ -123,7 +136,12 @@ export async function run(): Promise<void> {
     )
     reportDeploy(plan, outcome)
     if (settings.comment && outcome.status !== 'skipped') {
-      await comment(github, plan, deployedComment(plan, outcome, new Date()), true)
+      await comment(
+        github,
+        plan,
+        deployedComment(plan, { ...outcome, answers: answersOf(outcome) }, new Date()),
+        true,
+      )
     }
     await writeSummary(deploySummary(plan, settings, outcome))
     if (outcome.status === 'failed') core.setFailed(`The preview is not healthy: ${outcome.reason}`)
@@ -132,6 +150,9 @@ export async function run(): Promise<void> {
     fail(error, settings)
   }
 }
+
+/** service → what its URL answered the smoke check. */
+const answersOf = (o: DeployOutcome) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
 
 function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('url', o.url)
@@ -152,7 +173,7 @@ function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string
   return summaryMarkdown({
     title: `Preview of PR #${plan.pr.number}`,
     status: deployStatusLine(o, plan.pr.head.sha),
-    rows: workloadRows(o.workloads, o.urls),
+    rows: workloadRows(o.workloads, o.urls, answersOf(o)),
     facts: [
       ['Namespace', plan.namespace],
       ['Environment', plan.environment],

@@ -1,8 +1,10 @@
 // Test-side helpers for the local cluster's real node (cluster/node/): its name and tools image, as
 // `cluster:up` printed them, and templates that place pods on it.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { testKubeconfigPath } from '../setup/cluster.js'
 
 /** The real node of this run's cluster; a clear error when the cluster has none. */
 export function realNode(): { name: string; toolsImage: string } {
@@ -46,4 +48,30 @@ export function realNodeWorkspace(
       writeFileSync(path, onRealNode(readFileSync(path, 'utf8'), name))
     }
   return workspace
+}
+
+/**
+ * "Pushes" an image to the real node: tags the tools image under another name in the node's containerd (what a
+ * registry push followed by the kubelet's pull would give; the node has no registry to pull from).
+ */
+export function pushToRealNode(image: string): void {
+  const info = JSON.parse(readFileSync(join(dirname(testKubeconfigPath()), 'real-node.json'), 'utf8')) as {
+    slot: number
+  }
+  const r = spawnSync(
+    'ctr',
+    [
+      '--address',
+      `/run/preview-node/${info.slot}/containerd.sock`,
+      '--namespace',
+      'k8s.io',
+      'images',
+      'tag',
+      '--force',
+      realNode().toolsImage,
+      image,
+    ],
+    { encoding: 'utf8' },
+  )
+  if (r.status !== 0) throw new Error(`ctr images tag ${image}: ${r.stderr.trim()}`)
 }

@@ -1,7 +1,7 @@
 // The one PR comment a preview keeps up to date: its services, URLs and readiness, the commit and the time;
 // "removed" once the PR is closed. Pure.
 import type { Plan } from '../preview/plan.js'
-import { cell, NOT_CHECKED, workloadRows } from './report.js'
+import { cell, NOT_CHECKED, urlCell, workloadRows } from './report.js'
 import { markdownSafe } from '../shared/untrusted-text.js'
 import type { WorkloadStatus } from '../shared/readiness.js'
 
@@ -23,6 +23,8 @@ export function deployedComment(
     workloads: WorkloadStatus[]
     reason: string
     readinessChecked?: boolean
+    /** service → what its URL answered the smoke check. */
+    answers?: Record<string, string>
   },
   now: Date,
 ): string {
@@ -37,8 +39,8 @@ export function deployedComment(
   const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, '']
   if (outcome.workloads.length) {
     lines.push('| Service | Ready | URL |', '| --- | --- | --- |')
-    for (const r of workloadRows(outcome.workloads, outcome.urls)) {
-      lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`)
+    for (const r of workloadRows(outcome.workloads, outcome.urls, outcome.answers)) {
+      lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${urlCell(r)} |`)
     }
     lines.push('')
   }

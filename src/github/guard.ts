@@ -2,13 +2,18 @@
 import type { GitHub } from './client.js'
 
 /** The same GitHub port, but every write first checks that the run still holds its lock. */
-export function guardGitHub(github: GitHub, lock: { check(): void }): GitHub {
+export function guardGitHub(github: GitHub, lock: { check(): void; verify(): Promise<void> }): GitHub {
   return {
     ...github,
-    createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
-    setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
-    upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
-    removeLabel: async (n, l) => (lock.check(), github.removeLabel(n, l)),
+    createDeployment: async (d) => (await lock.verify(), github.createDeployment(d)),
+    // A status or comment after a close's `inactive` would say a removed preview is up: read the cluster first.
+    // (`inactive` never says a preview is up: a deploy that lost the preview to a close may still write it.)
+    setStatus: async (id, st) => (
+      st.state === 'inactive' ? lock.check() : await lock.verify(),
+      github.setStatus(id, st)
+    ),
+    upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),
+    removeLabel: async (n, l) => (await lock.verify(), github.removeLabel(n, l)),
     deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
   }
 }

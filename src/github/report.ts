@@ -63,7 +63,8 @@ export function deployStatusLine(
 export interface SummaryInput {
   title: string
   status: string
-  rows: Array<{ name: string; kind: string; ready: string; url: string }>
+  /** `answer`: what the service's URL answered the smoke check (`200 OK in 84 ms`), when it ran. */
+  rows: Array<{ name: string; kind: string; ready: string; url: string; answer?: string }>
   facts: Array<[string, string]>
   problems: string[]
   notes: string[]
@@ -76,8 +77,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   const lines = [`### ${s.title}`, '', `**${s.status}**`, '']
   if (s.rows.length) {
     lines.push('| Service | Kind | Ready | URL |', '| --- | --- | --- | --- |')
-    for (const r of s.rows)
-      lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`)
+    for (const r of s.rows) lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${urlCell(r)} |`)
     lines.push('')
   }
   if (s.facts.length) {
@@ -99,9 +99,15 @@ export function summaryMarkdown(s: SummaryInput): string {
   return lines.join('\n')
 }
 
+/** The URL, and what it answered the smoke check: `<https://pr-7.example.com> · 200 OK in 84 ms`. */
+export const urlCell = (r: { url: string; answer?: string }) =>
+  r.url ? `<${r.url}>${r.answer ? ` · ${cell(r.answer)}` : ''}` : ''
+
+/** `answers`: service → what its URL answered the smoke check. */
 export function workloadRows(
   workloads: WorkloadStatus[],
   urls: Record<string, string>,
+  answers: Record<string, string> = {},
 ): SummaryInput['rows'] {
   const icon = (state: string) => (state === 'ready' ? '✅' : state === 'failed' ? '❌' : '⏳')
   return workloads.map((w) => ({
@@ -109,5 +115,6 @@ export function workloadRows(
     kind: w.object.kind,
     ready: `${icon(w.readiness.state)} ${w.readiness.message}`,
     url: urls[w.object.metadata.name] ?? '',
+    ...(answers[w.object.metadata.name] ? { answer: answers[w.object.metadata.name] } : {}),
   }))
 }

@@ -5,6 +5,7 @@ import { parseClusterAccess, type ClusterAccess } from './access.js'
 import { parseFrontDoor, type FrontDoorSettings } from './frontdoor.js'
 import { parseRegistryLogin, type RegistryLogin } from './registry.js'
 import type { InputReader } from './reader.js'
+import { parseSmoke, type SmokeSettings } from './smoke.js'
 import {
   DEFAULT_QUOTA,
   parseServiceTypes,
@@ -26,7 +27,7 @@ import {
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
 
-export interface Settings extends FrontDoorSettings {
+export interface Settings extends FrontDoorSettings, SmokeSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
   kubeconfig: string
   /** How the run reaches the cluster: the kubeconfig input, GitHub OIDC, or the runner's kubeconfig. */
@@ -161,6 +162,7 @@ export function parseSettings(read: InputReader): Settings {
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     ...parseFrontDoor(read),
+    ...parseSmoke(read),
   }
 }
 

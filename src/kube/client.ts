@@ -27,7 +27,7 @@ export function createKube(
 ): Kube {
   const warned = new Set<string>()
   const discovered = new Map<string, Promise<unknown>>()
-  const { options, once, call, ok } = createHttp(transport, retry)
+  const { options, once, call, ok, serverTime } = createHttp(transport, retry)
 
   async function resource(apiVersion: string, kind: string): Promise<Resource> {
     const known = knownResource(apiVersion, kind)
@@ -84,6 +84,7 @@ export function createKube(
 
   return {
     server: transport.server,
+    serverTime,
     resource,
     forgetDiscovery: () => discovered.clear(),
     async apply(obj, o = {}) {

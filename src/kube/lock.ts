@@ -13,6 +13,12 @@ export interface Lock {
   readonly waited: boolean
   /** Throws LockLostError once the lease is lost (renewal failed, or another run took it over). */
   check(): void
+  /**
+   * check(), and reads the Lease and the namespace now: throws LockLostError when the Lease is gone or another
+   * run's, or the namespace is being deleted (a close). Before a GitHub status: a deploy that lost the preview to
+   * a close writes nothing after the close's `inactive`.
+   */
+  verify(): Promise<void>
   release(): Promise<void>
 }
 
@@ -213,6 +219,19 @@ function heldLock(
       if (!lost && expired()) lost = `it was not renewed for ${DURATION_S}s`
       if (lost) throw new LockLostError(lost)
     },
+    async verify() {
+      this.check()
+      const [lease, namespace] = await Promise.all([
+        kube.get(ref),
+        kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace }),
+      ])
+      if (!namespace || namespace.metadata.deletionTimestamp)
+        lost = `namespace ${owner.namespace} is being deleted (the pull request was closed)`
+      else if (!lease) lost = 'its Lease was deleted'
+      else if (spec(lease).holderIdentity !== holder)
+        lost = `${spec(lease).holderIdentity ?? 'another run'} holds it now`
+      this.check()
+    },
     async release() {
       clearInterval(renew)
       const version = String(held.metadata.resourceVersion ?? '')
@@ -247,6 +266,7 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
     ),
     create: checked((o: KubeObject) => kube.create(o)),
     replace: checked((o: KubeObject) => kube.replace(o)),
-    delete: checked((r: ObjectRef, p?: { uid?: string; resourceVersion?: string }) => kube.delete(r, p)),
+    // Every argument passed on: a replacement deletes in the foreground (its pods first).
+    delete: checked((...a: Parameters<Kube['delete']>) => kube.delete(...a)),
   }
 }

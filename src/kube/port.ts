@@ -23,6 +23,11 @@ export interface ListOptions {
 export interface Kube {
   /** The API server URL, for messages. */
   readonly server: string
+  /**
+   * Now by the API server's clock (this machine's, corrected by the Date header of the last response): what
+   * conditions and events are compared with, so that clock skew shifts nothing. Absent: this machine's clock.
+   */
+  serverTime?(): number
   resource(apiVersion: string, kind: string): Promise<Resource>
   /**
    * Server-side apply, forcing conflicts, as the action's field manager (or another one of its own);
@@ -107,7 +112,14 @@ export interface Transport {
 }
 
 export interface RetryPolicy {
+  /** At least this many tries of a request that failed transiently. */
   attempts: number
   baseMs: number
   maxMs: number
+  /**
+   * Beyond `attempts`, keep trying while the failures last no longer than this (an API server restart takes
+   * 10-60 s), and never past `untilMs` (the run's deadline).
+   */
+  outageMs?: number
+  untilMs?: number
 }

@@ -141,6 +141,15 @@ export async function removePreview(
         )
       })
       log.info(`namespace ${plan.namespace} is gone`)
+      // A deploy that was writing when the close began may have posted its status after the first pass; with the
+      // namespace gone none can write any more, so this pass leaves `inactive` last on every deployment.
+      const late = (await github.listDeployments(plan.environment)).filter(
+        (d) => d.latestState !== 'inactive',
+      )
+      if (late.length) {
+        inactivated.push(...(await markInactive(github, late, `Preview removed: ${target.why}`, plan.logUrl)))
+        log.info(`marked ${late.length} deployment(s) inactive that a deploy reported on during the close`)
+      }
     })
   return { removed: removing, inactivated, environment }
 }

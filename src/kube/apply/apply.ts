@@ -230,6 +230,15 @@ async function applyReplacing(
   } catch (e) {
     if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind)) throw e
     const field = e.causes.find((c) => c.field)?.field ?? 'a field'
+    // Deleting this StatefulSet would delete its volume claims (and their data) with it.
+    const retention = (obj as { spec?: { persistentVolumeClaimRetentionPolicy?: { whenDeleted?: string } } })
+      .spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted
+    if (obj.kind === 'StatefulSet' && retention === 'Delete')
+      throw new Error(
+        `${describeRef(refOf(obj))}: ${field} cannot change in place, and replacing it would delete its volumes ` +
+          '(persistentVolumeClaimRetentionPolicy.whenDeleted: Delete). Undo the change, or close and reopen the pull request for a new preview.',
+        { cause: e },
+      )
     return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`)
   }
   if (obj.kind === 'Job' && readiness(result).state === 'failed')

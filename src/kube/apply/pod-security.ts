@@ -36,15 +36,18 @@ export async function labelPodSecurity(
   kube: Kube,
   namespace: string,
   level: PodSecurityLevel,
+  /** The namespace as last read: the apply is skipped when it carries the labels, and its uid is a precondition
+   * (the apply never re-creates a namespace that was removed meanwhile). */
   current?: KubeObject,
 ): Promise<void> {
   const labels = podSecurityLabels(level)
   if (current && Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v)) return
+  const uid = current?.metadata.uid as string | undefined
   await kube.apply(
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels },
+      metadata: { name: namespace, ...(uid ? { uid } : {}), labels },
     },
     { fieldManager: POD_SECURITY_MANAGER },
   )

@@ -11,13 +11,17 @@ import { fieldLine, sourceOf } from '../../preview/sources.js'
  * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
 export const REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet'])
 
-/** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
+const IMMUTABLE = /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i
+
+/**
+ * An update Kubernetes refuses only because fields cannot change: the object is replaced instead (apply.ts). The
+ * API server lists every problem of one update in one 422: when any cause is something else (an invalid port
+ * beside a changed selector), creating the object again would fail too, so it is a refusal, not a replacement.
+ */
 export function isImmutableChange(e: unknown): e is KubeError {
-  return (
-    e instanceof KubeError &&
-    e.status === 422 &&
-    /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i.test(e.message)
-  )
+  if (!(e instanceof KubeError) || e.status !== 422) return false
+  if (e.causes.length) return e.causes.every((c) => IMMUTABLE.test(`${c.message ?? ''} ${c.reason ?? ''}`))
+  return IMMUTABLE.test(e.message)
 }
 
 export class ValidationError extends TemplateError {

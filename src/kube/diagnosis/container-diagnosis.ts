@@ -7,6 +7,8 @@ export interface ContainerStateLike {
   message?: string
   exitCode?: number
   signal?: number
+  /** When a running container started (RFC 3339). */
+  startedAt?: string
 }
 
 export interface ContainerStatusLike {
@@ -82,6 +84,14 @@ export function containerProblem(
     const lastExit = exitText(last)
     return {
       summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+      previousLog: true,
+    }
+  }
+  if (running && c.ready && count > 0) {
+    // Ready without a probe in the moment it runs: its restarts say it does not stay up.
+    const lastExit = exitText(last)
+    return {
+      summary: `restarting: ${restarts(count)}${lastExit ? `; last ${lastExit}` : ''} (it does not stay up)`,
       previousLog: true,
     }
   }

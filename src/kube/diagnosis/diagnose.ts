@@ -1,26 +1,17 @@
-// Why a workload is not ready: its conditions, the recent events about it and its pods, and the last lines of
-// the logs of its failing pods. Read only when a wait fails.
+// Why a workload is not ready: its conditions, the recent events about it, its ReplicaSets, its pods and their
+// volume claims, and the last lines of the logs of its failing containers (init containers first: a pod whose
+// init container fails never starts the others). Read only when a wait fails.
+import type { Kube } from '../port.js'
 import { containerProblem, lastLogLine, type ContainerStatusLike } from './container-diagnosis.js'
 import type { KubeObject } from '../../shared/kube-object.js'
 import type { WorkloadStatus } from '../../shared/readiness.js'
-import type { Kube } from '../port.js'
+import { podProblem, type PodLike } from './pod-problems.js'
 
 export interface Diagnosis {
   /** `Job migrate-abc1234: failed: BackoffLimitExceeded` — short, for the deployment status. */
   headline: string
   /** Conditions, events and log tails, for the log and the job summary. */
   details: string[]
-}
-
-interface PodLike {
-  metadata: { name: string }
-  spec?: { restartPolicy?: string }
-  status?: {
-    phase?: string
-    reason?: string
-    message?: string
-    containerStatuses?: ContainerStatusLike[]
-  }
 }
 
 interface EventLike {
@@ -30,6 +21,7 @@ interface EventLike {
   count?: number
   lastTimestamp?: string
   eventTime?: string
+  series?: { lastObservedTime?: string }
   involvedObject?: { kind?: string; name?: string }
   metadata: { creationTimestamp?: string }
 }
@@ -44,6 +36,9 @@ export async function namespaceEvents(kube: Kube, namespace: string): Promise<Ku
     .catch(() => [])
 }
 
+/** Conditions worth showing: the ones not True, and the True ones that say something failed. */
+const FAILING_WHEN_TRUE = new Set(['Failed', 'FailureTarget', 'ReplicaFailure'])
+
 export async function diagnose(
   kube: Kube,
   namespace: string,
@@ -55,31 +50,57 @@ export async function diagnose(
   const details: string[] = [headline]
   const conditions = (
     (o as { status?: { conditions?: Array<Record<string, string>> } }).status?.conditions ?? []
-  ).filter((c) => c.status !== 'True' || c.type === 'Failed')
+  ).filter((c) => c.status !== 'True' || FAILING_WHEN_TRUE.has(c.type ?? ''))
   for (const c of conditions)
     details.push(
       `  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`,
     )
 
-  const pods = await podsOf(kube, namespace, o).catch(() => [] as PodLike[])
-  const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name)])
-  const events = (allEvents as unknown as EventLike[]).filter((e) => names.has(e.involvedObject?.name ?? ''))
+  const pods = newestFirst(await podsOf(kube, namespace, o).catch(() => [] as PodLike[]))
+  const claims = pods.flatMap((p) =>
+    (p.spec?.volumes ?? []).flatMap((v) =>
+      v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+    ),
+  )
+  const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name), ...claims])
+  // A Deployment's pods are created by its ReplicaSets (`<name>-<hash>`): their FailedCreate says why there are none.
+  const ownEvent = (e: EventLike) =>
+    names.has(e.involvedObject?.name ?? '') ||
+    (o.kind === 'Deployment' &&
+      e.involvedObject?.kind === 'ReplicaSet' &&
+      /^[a-z0-9]+$/.test((e.involvedObject.name ?? '').slice(o.metadata.name.length + 1)) &&
+      (e.involvedObject.name ?? '').startsWith(`${o.metadata.name}-`))
+  const events = (allEvents as unknown as EventLike[]).filter(ownEvent)
   const recent = events
     .sort((a, b) => time(a).localeCompare(time(b)))
-    .slice(-8)
+    .slice(-10)
     .map(
       (e) =>
         `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`,
     )
   details.push(...recent)
 
-  const failing = pods.filter(
-    (p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready),
-  )
   let firstProblem = ''
+  const problems = pods.map((p) => ({ pod: p, problem: podProblem(p) })).filter((x) => x.problem)
+  for (const { pod, problem } of problems.slice(0, 3)) {
+    details.push(`  pod ${pod.metadata.name}: ${problem}`)
+    firstProblem ||= `pod ${pod.metadata.name} ${problem}`
+  }
+  const failing = pods.filter(
+    (p) =>
+      !podProblem(p) &&
+      [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(troubled),
+  )
   for (const pod of failing.slice(0, 3)) {
-    for (const c of pod.status?.containerStatuses ?? []) {
-      if (c.ready) continue
+    const init = (pod.status?.initContainerStatuses ?? []).filter((c) => !c.ready && !doneInit(c))
+    // A pod runs its containers only after every init container succeeded: while one fails, it is the cause.
+    const containers: Array<[ContainerStatusLike, string]> = init.length
+      ? init.slice(0, 1).map((c) => [c, 'init container'])
+      : [
+          ...(pod.status?.containerStatuses ?? []).filter((c) => !c.ready),
+          ...(pod.status?.containerStatuses ?? []).filter((c) => c.ready && troubled(c)),
+        ].map((c) => [c, 'container'])
+    for (const [c, what] of containers) {
       const backingOff = events.some(
         (e) =>
           e.reason === 'BackOff' &&
@@ -87,7 +108,7 @@ export async function diagnose(
           (e.message ?? '').includes(`restarting failed container ${c.name} `),
       )
       const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff)
-      details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`)
+      details.push(`  pod ${pod.metadata.name} ${what} ${c.name}: ${problem.summary}`)
       // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
       const read = (previous: boolean) =>
         kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '')
@@ -102,7 +123,7 @@ export async function diagnose(
         )
       if (!firstProblem) {
         const line = lastLogLine(logs)
-        firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`
+        firstProblem = `${what} ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`
       }
     }
   }
@@ -114,7 +135,27 @@ export async function diagnose(
   }
 }
 
-const time = (e: EventLike) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''
+/**
+ * Not ready, or ready but restarted after it exited: a container without a readiness probe counts as ready in the
+ * moment it runs between two crashes.
+ */
+const troubled = (c: ContainerStatusLike) =>
+  !c.ready || ((c.restartCount ?? 0) > 0 && c.lastState?.terminated !== undefined)
+
+/** An init container that finished with 0 (a sidecar, restartPolicy Always, is done once it runs and is started). */
+const doneInit = (c: ContainerStatusLike) => c.state?.terminated?.exitCode === 0
+
+/** The pods being deleted last, and the newest first: the current ReplicaSet's, not old evicted ones. */
+function newestFirst(pods: PodLike[]): PodLike[] {
+  return [...pods].sort(
+    (a, b) =>
+      Number(Boolean(a.metadata.deletionTimestamp)) - Number(Boolean(b.metadata.deletionTimestamp)) ||
+      String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')),
+  )
+}
+
+const time = (e: EventLike) =>
+  e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''
 
 /** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
 async function podsOf(kube: Kube, namespace: string, o: KubeObject): Promise<PodLike[]> {

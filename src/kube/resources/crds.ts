@@ -42,6 +42,23 @@ function isEstablished(crd: KubeObject): boolean {
 }
 
 /**
+ * Why a CRD will never become Established (kstatus fails these too): its names conflict with another CRD's
+ * (NamesAccepted=False), or Established=False for a reason other than Installing. Null while it may still come.
+ * Pure.
+ */
+export function crdRefused(crd: KubeObject): string | null {
+  const conditions =
+    (crd as { status?: { conditions?: Array<Record<string, string>> } }).status?.conditions ?? []
+  const names = conditions.find((c) => c.type === 'NamesAccepted')
+  if (names?.status === 'False')
+    return `its names are not accepted (${names.reason ?? ''}): ${names.message ?? ''}`
+  const established = conditions.find((c) => c.type === 'Established')
+  if (established?.status === 'False' && established.reason && established.reason !== 'Installing')
+    return `not Established (${established.reason}): ${established.message ?? ''}`
+  return null
+}
+
+/**
  * Applies the templates' CRDs, waits until each is Established, then refreshes discovery so that the objects of
  * their kinds can be applied. Returns the applied CRDs.
  */
@@ -58,6 +75,8 @@ export async function installCrds(
       let current: KubeObject | null = crd
       let pause = 50
       while (!current || !isEstablished(current)) {
+        const refused = current && crdRefused(current)
+        if (refused) throw new Error(`${describeRef(refOf(crd))}: ${refused}`)
         if (Date.now() > deadline)
           throw new Error(`${describeRef(refOf(crd))} was not Established when the timeout ran out`)
         await new Promise((r) => setTimeout(r, pause))

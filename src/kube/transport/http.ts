@@ -5,7 +5,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https'
 import { KubeError, type KubeCause, type RetryPolicy, type Transport } from '../port.js'
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 5000 }
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 5000, outageMs: 90_000 }
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504])
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -38,6 +38,10 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     ? new HttpsAgent({ keepAlive: true, maxSockets: 32 })
     : new HttpAgent({ keepAlive: true, maxSockets: 32 })
   const basePath = url.pathname.replace(/\/$/, '')
+  /** The server has answered in this run: a failure now is an outage to ride out, not a wrong address. */
+  let reached = false
+  /** The API server's clock minus this machine's, from the last response (ms). */
+  let offset = 0
 
   async function options(
     method: string,
@@ -65,6 +69,9 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
   ): Promise<Response> {
     return new Promise((resolve, reject) => {
       const req = (secure ? httpsRequest : httpRequest)({ ...o, signal }, (res) => {
+        // The server's clock (its Date header has whole seconds: the middle of that second).
+        const date = Date.parse(String(res.headers.date ?? ''))
+        if (Number.isFinite(date)) offset = date + 500 - Date.now()
         if (stream && res.statusCode === 200) {
           stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject)
           return
@@ -101,11 +108,19 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
         : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) }
     let last: unknown
     let renewed = false
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (attempt > 0) await sleep(backoff(retry, attempt, last))
+    const started = Date.now()
+    const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0)
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) {
+        const pause = backoff(retry, attempt, last)
+        // The attempts first; then as long as the outage budget and the run's deadline allow.
+        if (attempt >= retry.attempts && Date.now() + pause > until()) break
+        await sleep(pause)
+      }
       let res: Response
       try {
         res = await once(await options(method, path, headers), payload)
+        reached = true
       } catch (e) {
         last = e
         if (TRANSIENT_CODES.has((e as NodeJS.ErrnoException).code ?? '')) continue
@@ -135,7 +150,9 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     throw errorFrom(res, what, transport)
   }
 
-  return { options, once, call, ok }
+  /** Now by the API server's clock: what the controllers stamp on conditions and events. */
+  const serverTime = () => Date.now() + offset
+  return { options, once, call, ok, serverTime }
 }
 
 export type Http = ReturnType<typeof createHttp>
@@ -168,14 +185,15 @@ export function errorFrom(
     status = { message: res.body.slice(0, 300) }
   }
   const message = status.message ?? `HTTP ${res.status}`
-  const explained =
-    res.status === 401 || res.status === 403 ? transport?.explainRefusal?.(res.status) : undefined
+  // Admission refusals are 403s too (Pod Security, quota, a terminating namespace): RBAC only when it is.
+  const rbac = res.status === 403 && /cannot [a-z]+ resource/i.test(message)
+  const explained = res.status === 401 || rbac ? transport?.explainRefusal?.(res.status as 401 | 403) : undefined
   const hint = explained
     ? ` — ${explained}`
     : res.status === 401
       ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
-      : res.status === 403
-        ? ' — the user lacks RBAC permission for this (or an admission policy refused it); run `npx kube-pr-preview init` (README, "Least privilege: init")'
+      : rbac
+        ? ' — the user lacks RBAC permission for this; run `npx kube-pr-preview init` (README, "Least privilege: init")'
         : ''
   return new KubeError(
     res.status,

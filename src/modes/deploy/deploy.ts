@@ -21,6 +21,7 @@ import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
 
 export { livePreviews } from './freshness.js'
+
 export { ownerOf, renderPreview } from './preview-objects.js'
 
 export async function deploy(
@@ -37,7 +38,6 @@ export async function deploy(
   await checkLivePreviewLimit(run, existing)
   const podSecurity = run.o.guardrails.podSecurity
   const namespace = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity))
-  await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace)
   await ensureReadAccess(run.kube, run.owner)
 
   const lock = await claimPreview(run)
@@ -46,9 +46,12 @@ export async function deploy(
   try {
     const live = await lookAgain(run, namespace, lock.waited)
     if (typeof live === 'string') return skipped(live)
+    // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
+    await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace)
     const { objects, urls, url } = await prepareObjects(run, live)
     const id = (deploymentId = await startDeployment(run, urls))
-    const since = Date.now()
+    // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
+    const since = run.kube.serverTime?.() ?? Date.now()
     const applied = await applyObjects(run, objects, url, live)
     const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null
     const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`)

@@ -5,13 +5,14 @@ import { frontDoorNotes } from './frontdoor.js'
 import { applyPreview } from '../../kube/apply/apply.js'
 import { diagnose, namespaceEvents } from '../../kube/diagnosis/diagnose.js'
 import { redact, stopCommandsBlock } from '../../shared/untrusted-text.js'
-import { waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
+import { waitContext, waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
 import { ANNOTATION, ownerSelector } from '../../preview/ownership.js'
 import { NOT_CHECKED_STATUS } from '../../github/report.js'
 import type { KubeObject } from '../../shared/kube-object.js'
 import type { DeployOutcome } from './types.js'
 import { skipped, type Run } from './run.js'
 import { isRemoved } from './freshness.js'
+import { smokeLine, smokeStep } from './smoke.js'
 /** The GitHub deployment of this run, in progress. */
 export async function startDeployment(r: Run, urls: Record<string, string>): Promise<number> {
   const { plan, github, log } = r
@@ -59,7 +60,7 @@ export async function applyObjects(r: Run, objects: KubeObject[], url: string, l
   })
 }
 
-/** Waits for every workload; FailedCreate events from after `since` fail it at once. */
+/** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
 export async function waitForReadiness(r: Run, applied: KubeObject[], since: number): Promise<WaitResult> {
   return r.log.group('Wait', () =>
     waitForWorkloads(
@@ -69,7 +70,7 @@ export async function waitForReadiness(r: Run, applied: KubeObject[], since: num
       waitedWorkloads(applied),
       r.deadline,
       (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
-      since,
+      waitContext(applied, since),
     ),
   )
 }
@@ -97,10 +98,28 @@ export async function reportOutcome(
     })
   }
   if (waited.outcome === 'ready') {
+    const smoke = await smokeStep(r, objects, urls)
+    const broken = smoke.filter((x) => x.outcome === 'fail')
+    if (broken.length) {
+      // Every pod is ready, but the preview does not answer through its front door: not healthy.
+      const reason = `Smoke check: ${broken.map((x) => `${x.service} ${x.text}`).join('; ')}`
+      await report(r, id, { state: 'failure', description: reason })
+      const details = [
+        'Smoke check (every workload is ready, but a preview URL does not work):',
+        ...broken.map(smokeLine),
+      ]
+      return done('failed', {
+        workloads: waited.workloads,
+        smoke,
+        reason,
+        diagnoses: [{ headline: reason, details }],
+      })
+    }
     const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`
     await report(r, id, { state: 'success', description, environmentUrl: url })
     const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline)
-    return done('deployed', { workloads: waited.workloads, notes })
+    const warned = smoke.filter((x) => x.outcome === 'warn').map((x) => `Smoke check: ${smokeLine(x)}`)
+    return done('deployed', { workloads: waited.workloads, notes: [...notes, ...warned], smoke })
   }
   const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready')
   const failedFirst = [...notReady].sort(

@@ -5,6 +5,7 @@ import type { FrontDoorSettings } from '../../inputs/frontdoor.js'
 import type { RegistryLogin } from '../../inputs/registry.js'
 import type { WorkloadStatus } from '../../shared/readiness.js'
 import type { Diagnosis } from '../../kube/diagnosis/diagnose.js'
+import type { HttpProbe, ProbeRequest, SmokeResult } from '../../smoke/check.js'
 export interface DeployOptions {
   templates: TemplateSet
   values: Record<string, unknown>
@@ -20,6 +21,14 @@ export interface DeployOptions {
   frontDoor?: FrontDoorSettings & { urlScheme: string }
   /** Login for pulling `image` (registry-username / registry-password). */
   registry?: RegistryLogin | null
+  /** After the wait, request every preview URL through the front door (smoke-*); absent or null: do not. */
+  smoke?: {
+    /** service → path, over the paths the templates declare. */
+    paths: Record<string, string>
+    connectTo: ProbeRequest['connectTo']
+    basicAuth: ProbeRequest['basicAuth']
+    probe: HttpProbe
+  } | null
 }
 
 export interface DeployOutcome {
@@ -36,4 +45,6 @@ export interface DeployOutcome {
   notes?: string[]
   /** False with `wait: false`: the preview was applied and its readiness not checked. */
   readinessChecked: boolean
+  /** What each preview URL answered (empty when the smoke check did not run). */
+  smoke?: SmokeResult[]
 }

@@ -1,0 +1,44 @@
+// A Deployment's current ReplicaSet: the one it owns whose pod template is the Deployment's, ignoring the
+// pod-template-hash label (the deployment controller's own rule, FindNewReplicaSet). Pure.
+import type { KubeObject } from '../../shared/kube-object.js'
+
+const HASH = 'pod-template-hash'
+
+interface TemplateHolder {
+  spec?: { template?: { metadata?: { labels?: Record<string, string> } } }
+  metadata: { ownerReferences?: Array<{ uid?: string; controller?: boolean }>; creationTimestamp?: string }
+}
+
+/** JSON with sorted keys, for comparing objects whatever order the API wrote their fields in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  return JSON.stringify(v) ?? 'null'
+}
+
+function templateWithoutHash(o: TemplateHolder): string {
+  const t = structuredClone(o.spec?.template ?? {})
+  if (t.metadata?.labels) {
+    delete t.metadata.labels[HASH]
+    if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels
+  }
+  return canonical(t)
+}
+
+export function currentReplicaSet(deployment: KubeObject, replicaSets: KubeObject[]): KubeObject | undefined {
+  const uid = deployment.metadata.uid
+  if (!uid) return undefined
+  const want = templateWithoutHash(deployment as TemplateHolder)
+  return replicaSets
+    .filter((rs) =>
+      (rs as TemplateHolder).metadata.ownerReferences?.some((r) => r.controller && r.uid === uid),
+    )
+    .filter((rs) => templateWithoutHash(rs as TemplateHolder) === want)
+    .sort((a, b) =>
+      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')),
+    )[0]
+}

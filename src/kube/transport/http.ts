@@ -187,7 +187,8 @@ export function errorFrom(
   const message = status.message ?? `HTTP ${res.status}`
   // Admission refusals are 403s too (Pod Security, quota, a terminating namespace): RBAC only when it is.
   const rbac = res.status === 403 && /cannot [a-z]+ resource/i.test(message)
-  const explained = res.status === 401 || rbac ? transport?.explainRefusal?.(res.status as 401 | 403) : undefined
+  const explained =
+    res.status === 401 || rbac ? transport?.explainRefusal?.(res.status as 401 | 403) : undefined
   const hint = explained
     ? ` — ${explained}`
     : res.status === 401

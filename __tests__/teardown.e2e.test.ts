@@ -5,7 +5,7 @@ import { previewNames } from '../src/naming.js'
 import { previewHarness } from './harness/preview.js'
 import type { RunOptions } from './harness/run-action.js'
 
-type Event = RunOptions['event']
+type Event = NonNullable<RunOptions['event']>
 
 const { kube, gh, run: runPreview, namespaceExists, latestStates } = previewHarness()
 const run = (

@@ -2,7 +2,19 @@
 // request that does not match GitHub's OpenAPI description, and records every request for assertions.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import {
+  ACTIONS_BOT,
+  handleConversation,
+  newConversation,
+  userJson,
+  type Account,
+  type Conversation,
+  type Issue,
+  type RepositoryRole,
+} from './conversation.js'
 import { validateRequest, type MatchedRequest } from './validator.js'
+
+export type { Account, Issue, Reaction, RepositoryRole } from './conversation.js'
 
 export interface RecordedRequest {
   method: string
@@ -51,6 +63,8 @@ export interface IssueComment {
   body: string
   created_at: string
   updated_at: string
+  /** Who wrote it (default: the token's identity). */
+  user?: Account
 }
 
 export interface PullRequestState {
@@ -61,6 +75,9 @@ export interface PullRequestState {
   head: { ref: string; sha: string }
   base: { ref: string }
   labels?: string[]
+  title?: string
+  /** The PR's author (default octocat). */
+  author?: string
 }
 
 /** A canned failure, or a delay, for the next matching requests (rate limits, 5xx, slow answers). */
@@ -86,6 +103,8 @@ export interface GitHubDoubleOptions {
   token?: string
   /** Whether the token may delete environments (repository administration); otherwise 403. */
   canDeleteEnvironments?: boolean
+  /** Who the token is (default github-actions[bot], the job's GITHUB_TOKEN): author of what the action writes. */
+  identity?: Account
 }
 
 export interface GitHubDouble {
@@ -98,6 +117,16 @@ export interface GitHubDouble {
   environments: Map<string, Set<string>>
   pulls: Map<string, Map<number, PullRequestState>>
   faults: Fault[]
+  /** Issues (not PRs), reactions, repository roles and the search index's lag. */
+  conversation: Conversation
+  /** Gives a login a repository role (what the collaborator permission API answers). */
+  setRole(login: string, role: RepositoryRole): void
+  /** A comment written by someone else (a user typing a command); returns it. */
+  addComment(repo: string, issueNumber: number, body: string, user: Account): IssueComment
+  /** Issues of a repository (not PRs). */
+  issuesOf(repo: string): Issue[]
+  /** Reactions on a comment, by content. */
+  reactionsOn(commentId: number): string[]
   /** Requests being answered right now, and the most at once (reset max to measure a stretch). */
   concurrency: { now: number; max: number }
   options: Required<GitHubDoubleOptions>
@@ -113,9 +142,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const opts: Required<GitHubDoubleOptions> = {
     token: options.token ?? 'ghs_double_token_0123456789abcdef',
     canDeleteEnvironments: options.canDeleteEnvironments ?? false,
+    identity: options.identity ?? ACTIONS_BOT,
   }
   let nextId = 1000
-  const state: Omit<GitHubDouble, 'url' | 'close' | 'rejected' | 'statusesOf'> = {
+  const state: Omit<
+    GitHubDouble,
+    'url' | 'close' | 'rejected' | 'statusesOf' | 'setRole' | 'addComment' | 'issuesOf' | 'reactionsOn'
+  > = {
     token: opts.token,
     requests: [],
     deployments: [],
@@ -124,6 +157,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environments: new Map(),
     pulls: new Map(),
     faults: [],
+    conversation: newConversation(),
     concurrency: { now: 0, max: 0 },
     options: opts,
   }
@@ -175,7 +209,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     url: `${baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
     html_url: `https://github.com/${c.repo}/pull/${c.issue_number}#issuecomment-${c.id}`,
     body: c.body,
-    user: null,
+    user: userJson(baseUrl, c.user ?? opts.identity),
     created_at: c.created_at,
     updated_at: c.updated_at,
     issue_url: `${baseUrl}/repos/${c.repo}/issues/${c.issue_number}`,
@@ -186,6 +220,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     state: p.state,
     draft: p.draft ?? false,
     merged: p.merged ?? false,
+    title: p.title ?? `PR ${p.number}`,
+    user: userJson(baseUrl, { login: p.author ?? 'octocat', type: 'User' }),
     head: { ref: p.head.ref, sha: p.head.sha },
     base: { ref: p.base.ref },
     labels: (p.labels ?? []).map((name) => ({ name })),
@@ -364,9 +400,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
           body: body.body as string,
           created_at: now(),
           updated_at: now(),
+          user: opts.identity,
         }
         state.comments.push(c)
         return [201, commentJson(c)]
+      }
+      case 'issues/get-comment': {
+        const c = state.comments.find((x) => x.repo === repo && x.id === Number(m.params.comment_id))
+        return c ? [200, commentJson(c)] : [404, { message: 'Not Found' }]
       }
       case 'issues/update-comment': {
         const c = state.comments.find((x) => x.repo === repo && x.id === Number(m.params.comment_id))
@@ -387,7 +428,18 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         return [200, paged(res, path, q, all).map((p) => pullJson(repo, p))]
       }
       default:
-        return [501, { message: `the double does not implement ${m.operationId}` }]
+        return (
+          handleConversation(m, path, res, state.conversation, {
+            baseUrl: () => baseUrl,
+            nextId: () => nextId++,
+            now,
+            identity: opts.identity,
+            pull: (r, n) => state.pulls.get(r)?.get(n),
+            pullNumbers: (r) => [...(state.pulls.get(r)?.keys() ?? [])],
+            comment: (r, id) => state.comments.find((x) => x.repo === r && x.id === id),
+            paged,
+          }) ?? [501, { message: `the double does not implement ${m.operationId}` }]
+        )
     }
   }
 
@@ -457,6 +509,23 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       state.requests
         .filter((r) => r.status === 404 || r.status === 422)
         .filter((r) => r.error && !r.error.startsWith('injected')),
+    setRole: (login, role) => void state.conversation.roles.set(login.toLowerCase(), role),
+    addComment: (repo, issueNumber, body, user) => {
+      const c: IssueComment = {
+        id: nextId++,
+        repo,
+        issue_number: issueNumber,
+        body,
+        created_at: now(),
+        updated_at: now(),
+        user,
+      }
+      state.comments.push(c)
+      return c
+    },
+    issuesOf: (repo) => state.conversation.issues.filter((i) => i.repo === repo),
+    reactionsOn: (id) =>
+      state.conversation.reactions.filter((r) => r.comment_id === id).map((r) => r.content),
     statusesOf: (id: number) =>
       state.statuses.filter((s) => s.deployment_id === id).sort((a, b) => a.id - b.id),
     close: () =>

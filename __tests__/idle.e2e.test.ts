@@ -42,20 +42,28 @@ async function deployedAgo(namespace: string, ms: number) {
   })
 }
 
-/** Every Deployment and StatefulSet of the namespace: name → [spec.replicas, replicas kept by sleep]. */
-async function workloads(namespace: string) {
+interface Workload {
+  replicas: number | undefined
+  kept: string | undefined
+  ready: number
+}
+
+/** Every Deployment and StatefulSet of the namespace: `Kind/name` → replicas, replicas kept by sleep, ready. */
+async function workloads(namespace: string): Promise<Record<string, Workload>> {
   const [d, s] = await Promise.all([
     kube.apps.listNamespacedDeployment({ namespace }),
     kube.apps.listNamespacedStatefulSet({ namespace }),
   ])
-  const entry = (kind: string) => (w: (typeof d.items)[number] | (typeof s.items)[number]) => [
-    `${kind}/${w.metadata!.name}`,
-    {
-      replicas: w.spec!.replicas,
-      kept: w.metadata!.annotations?.[REPLICAS_BEFORE_SLEEP],
-      ready: w.status?.readyReplicas ?? 0,
-    },
-  ]
+  const entry =
+    (kind: string) =>
+    (w: (typeof d.items)[number] | (typeof s.items)[number]): [string, Workload] => [
+      `${kind}/${w.metadata!.name}`,
+      {
+        replicas: w.spec!.replicas,
+        kept: w.metadata!.annotations?.[REPLICAS_BEFORE_SLEEP],
+        ready: w.status?.readyReplicas ?? 0,
+      },
+    ]
   return Object.fromEntries([...d.items.map(entry('Deployment')), ...s.items.map(entry('StatefulSet'))])
 }
 

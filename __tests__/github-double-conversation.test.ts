@@ -189,6 +189,21 @@ describe('repository roles (the collaborator permission API)', () => {
   })
 })
 
+describe('a PR as the pulls API has it', () => {
+  test('title, author, head and base repositories (a fork), updated_at: what a webhook payload carries', async () => {
+    openPr('octo/pulls', 11)
+    gh.pulls.get('octo/pulls')!.get(11)!.headRepository = 'forker/pulls'
+    const pr = (await call('GET', '/repos/octo/pulls/pulls/11')).json
+    expect(pr).toMatchObject({
+      title: 'Feature 11',
+      user: { login: 'mona' },
+      head: { sha: 'c'.repeat(40), repo: { full_name: 'forker/pulls', fork: true } },
+      base: { ref: 'main', repo: { full_name: 'octo/pulls' } },
+    })
+    expect(Date.parse(pr.updated_at)).not.toBeNaN()
+  })
+})
+
 describe('who the token is', () => {
   test("GET /user is refused for the job's token (an installation), answered for a person's token", async () => {
     expect((await call('GET', '/user')).status).toBe(403)

@@ -78,6 +78,9 @@ export interface PullRequestState {
   title?: string
   /** The PR's author (default octocat). */
   author?: string
+  /** owner/name the head branch lives in (default: the repository itself; another one is a fork). */
+  headRepository?: string
+  updatedAt?: string
 }
 
 /** A canned failure, or a delay, for the next matching requests (rate limits, 5xx, slow answers). */
@@ -222,8 +225,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     merged: p.merged ?? false,
     title: p.title ?? `PR ${p.number}`,
     user: userJson(baseUrl, { login: p.author ?? 'octocat', type: 'User' }),
-    head: { ref: p.head.ref, sha: p.head.sha },
-    base: { ref: p.base.ref },
+    updated_at: p.updatedAt ?? now(),
+    head: {
+      ref: p.head.ref,
+      sha: p.head.sha,
+      repo: { full_name: p.headRepository ?? repo, fork: (p.headRepository ?? repo) !== repo },
+    },
+    base: { ref: p.base.ref, repo: { full_name: repo, fork: false } },
     labels: (p.labels ?? []).map((name) => ({ name })),
     html_url: `https://github.com/${repo}/pull/${p.number}`,
   })

@@ -9,5 +9,6 @@ export function guardGitHub(github: GitHub, lock: { check(): void }): GitHub {
     setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
     upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
     deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+    reply: async (n, body) => (lock.check(), github.reply(n, body)),
   }
 }

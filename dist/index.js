@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4588);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4776);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4588:
+/***/ 4776:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41458,6 +41458,18 @@ const ANNOTATION = {
     /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
     environment: `${P}/environment`,
     url: `${P}/url`,
+    /** On the namespace only: since when the preview sleeps (absent: awake). See preview/idle.ts. */
+    asleepSince: `${P}/asleep-since`,
+    /** On the namespace only: the last wake; sleep-after counts from it or the last deploy, whichever is later. */
+    wokenAt: `${P}/woken-at`,
+    /** On the namespace only: `true` after `/preview keep`: never put to sleep nor removed for its TTL. */
+    keep: `${P}/keep`,
+    /** On the namespace only: the deployed-at whose TTL notice was given (one notice per deploy). */
+    ttlWarnedFor: `${P}/ttl-warned-for`,
+    /** On a Deployment or StatefulSet put to sleep: the replicas it had. */
+    replicasBeforeSleep: `${P}/replicas-before-sleep`,
+    /** On a CronJob sleep suspended (one the user suspended has no mark and stays suspended). */
+    suspendedBySleep: `${P}/suspended-by-sleep`,
 };
 function ownerLabels(o) {
     return {
@@ -42893,6 +42905,7 @@ function guardGitHub(github, lock) {
         setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
         upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
         deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+        reply: async (n, body) => (lock.check(), github.reply(n, body)),
     };
 }
 
@@ -43473,6 +43486,497 @@ async function labelPodSecurity(kube, namespace, level) {
     }, { fieldManager: POD_SECURITY_MANAGER });
 }
 
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+/** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
+const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
+const stamp = (now) => now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+function deployedComment(plan, outcome, now) {
+    const sha = plan.pr.head.sha.slice(0, 7);
+    const at = outcome.url ? ` at ${outcome.url}` : '';
+    const headline = outcome.status !== 'deployed'
+        ? `❌ **Not healthy**: ${cell(outcome.reason)}`
+        : outcome.readinessChecked === false
+            ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
+            : `✅ **Ready**${at}`;
+    const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
+    if (outcome.workloads.length) {
+        lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
+        for (const r of workloadRows(outcome.workloads, outcome.urls)) {
+            lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
+        }
+        lines.push('');
+    }
+    lines.push(`Commit \`${sha}\` · updated ${stamp(now)} · namespace \`${plan.namespace}\` · [run log](${plan.logUrl})`);
+    return lines.join('\n');
+}
+function removedComment(plan, now, why = 'the pull request was closed') {
+    return [
+        commentMarker(plan.environment),
+        '### Preview of this pull request',
+        '',
+        `🗑️ **Removed** ${stamp(now)}: ${why}; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/preview/idle.ts
+
+const annotations = (o) => o.metadata?.annotations ?? {};
+function isAsleep(namespace) {
+    return Boolean(annotations(namespace)[ANNOTATION.asleepSince]);
+}
+/** The last deploy or wake: what `sleep-after` counts from. */
+function lastActive(namespace) {
+    const a = annotations(namespace);
+    const times = [
+        a[ANNOTATION.deployedAt],
+        a[ANNOTATION.wokenAt],
+        String(namespace.metadata.creationTimestamp ?? ''),
+    ]
+        .map((t) => Date.parse(t ?? ''))
+        .filter(Number.isFinite);
+    return times.length ? Math.max(...times) : Number.NaN;
+}
+/** Kept: by `/preview keep` (the namespace's keep annotation) or by the PR's keep-label. */
+function isKept(namespace, prLabels, keepLabel) {
+    return (annotations(namespace)[ANNOTATION.keep] === 'true' || (keepLabel !== '' && prLabels.includes(keepLabel)));
+}
+/** Why the sweep puts the preview to sleep now, or null. */
+function sleepReason(namespace, o) {
+    if (o.sleepAfterMs === null || o.kept || isAsleep(namespace))
+        return null;
+    const idle = o.now.getTime() - lastActive(namespace);
+    if (!Number.isFinite(idle) || idle <= o.sleepAfterMs)
+        return null;
+    return `idle for ${humanAge(idle)} (sleep-after ${humanAge(o.sleepAfterMs)})`;
+}
+/**
+ * The TTL notice is due once per deploy: after `ttl − ttl-warning` since the deploy, before the TTL itself, for
+ * a preview that is not kept and was not warned for this deploy already. Returns when the preview goes, or null.
+ */
+function ttlNoticeDue(namespace, o) {
+    if (o.ttlMs === null || o.kept)
+        return null;
+    const a = annotations(namespace);
+    const deployedAt = a[ANNOTATION.deployedAt] ?? String(namespace.metadata.creationTimestamp ?? '');
+    const deployed = Date.parse(deployedAt);
+    if (!Number.isFinite(deployed))
+        return null;
+    if (a[ANNOTATION.ttlWarnedFor] === deployedAt)
+        return null;
+    const goes = deployed + o.ttlMs;
+    const now = o.now.getTime();
+    return now >= goes - o.warningMs && now < goes ? new Date(goes) : null;
+}
+const SCALED = new Set(['Deployment', 'StatefulSet']);
+const replicasOf = (o) => {
+    const r = o.spec?.replicas;
+    return typeof r === 'number' ? r : 1; // the API server's default
+};
+function withAnnotations(o, change) {
+    const copy = structuredClone(o);
+    const a = { ...(copy.metadata.annotations ?? {}) };
+    change(a);
+    copy.metadata.annotations = a;
+    return copy;
+}
+/**
+ * The workload as sleep leaves it, or null when sleep changes nothing: Deployments and StatefulSets at 0 with
+ * their replicas kept in a mark; CronJobs suspended and marked (one the user had suspended stays unmarked).
+ */
+function asleep(o) {
+    const a = annotations(o);
+    if (SCALED.has(o.kind)) {
+        const marked = a[ANNOTATION.replicasBeforeSleep] !== undefined;
+        // At 0 already: asleep (marked), or 0 by its own template (nothing to remember, nothing to restore).
+        if (replicasOf(o) === 0)
+            return null;
+        const out = withAnnotations(o, (x) => {
+            if (!marked)
+                x[ANNOTATION.replicasBeforeSleep] = String(replicasOf(o));
+        });
+        out.spec.replicas = 0;
+        return out;
+    }
+    if (o.kind === 'CronJob') {
+        if (o.spec?.suspend === true)
+            return null;
+        const out = withAnnotations(o, (x) => (x[ANNOTATION.suspendedBySleep] = 'true'));
+        out.spec.suspend = true;
+        return out;
+    }
+    return null;
+}
+/** The workload as wake leaves it (its replicas back, unsuspended), or null when it was not put to sleep. */
+function awake(o) {
+    const a = annotations(o);
+    if (SCALED.has(o.kind) && a[ANNOTATION.replicasBeforeSleep] !== undefined) {
+        const n = Number(a[ANNOTATION.replicasBeforeSleep]);
+        const out = withAnnotations(o, (x) => delete x[ANNOTATION.replicasBeforeSleep]);
+        out.spec.replicas = Number.isSafeInteger(n) && n >= 0 ? n : 1;
+        return out;
+    }
+    if (o.kind === 'CronJob' && a[ANNOTATION.suspendedBySleep] !== undefined) {
+        const out = withAnnotations(o, (x) => delete x[ANNOTATION.suspendedBySleep]);
+        out.spec.suspend = false;
+        return out;
+    }
+    return null;
+}
+/** Labels the job controller writes on a Job it selects for itself: a Job created again must not carry them. */
+const GENERATED = [
+    'controller-uid',
+    'batch.kubernetes.io/controller-uid',
+    'job-name',
+    'batch.kubernetes.io/job-name',
+];
+/** A finished Job as it must be created again to run again (its data did not survive the sleep). */
+function jobToRunAgain(job) {
+    const spec = structuredClone((job.spec ?? {}));
+    const template = (spec.template ?? {});
+    if (spec.manualSelector !== true) {
+        delete spec.selector;
+        for (const l of GENERATED)
+            delete template.metadata?.labels?.[l];
+    }
+    const labels = { ...(job.metadata.labels ?? {}) };
+    for (const l of GENERATED)
+        delete labels[l];
+    return {
+        apiVersion: job.apiVersion,
+        kind: job.kind,
+        metadata: {
+            name: job.metadata.name,
+            namespace: job.metadata.namespace,
+            labels,
+            annotations: { ...(job.metadata.annotations ?? {}) },
+        },
+        spec,
+    };
+}
+function humanAge(ms) {
+    const m = Math.floor(ms / 60_000);
+    if (m < 60)
+        return `${m}m`;
+    const h = Math.floor(m / 60);
+    return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
+}
+const idle_stamp = (d) => d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+/** The inactive status's description (≤ 140 characters) and the comment's line for a sleeping preview. */
+function asleepDescription(since) {
+    return `Asleep since ${idle_stamp(since)}: comment /preview wake, or push a commit, to wake it`;
+}
+
+;// CONCATENATED MODULE: ./src/github/idle-comments.ts
+// What the sticky PR comment and the replies say about sleep, wake, commands and the TTL. Pure.
+
+
+
+function asleepComment(environment, namespace, since, logUrl) {
+    return [
+        commentMarker(environment),
+        '### Preview of this pull request',
+        '',
+        `💤 **Asleep** since ${idle_stamp(since)}: its workloads are stopped; its URL, Services, Secrets and volumes stay.`,
+        '',
+        'Comment `/preview wake` to wake it (or push a commit: any deploy wakes it).',
+        '',
+        `Namespace \`${namespace}\` · [run log](${logUrl})`,
+    ].join('\n');
+}
+function wokenComment(environment, o, namespace, now, logUrl) {
+    const headline = o.status === 'ready'
+        ? `✅ **Awake and ready**${o.url ? ` at ${o.url}` : ''}`
+        : `❌ **Woken, not healthy**: ${cell(o.reason)}`;
+    return [
+        commentMarker(environment),
+        '### Preview of this pull request',
+        '',
+        headline,
+        '',
+        `Woken ${idle_stamp(now)} · namespace \`${namespace}\` · [run log](${logUrl})`,
+    ].join('\n');
+}
+const ttlMarker = (environment) => `<!-- kube-pr-preview:ttl:${environment} -->`;
+function ttlNotice(environment, goes, keepLabel) {
+    return [
+        ttlMarker(environment),
+        `⏳ This preview will be removed at ${idle_stamp(goes)} (the \`ttl\` of the preview workflow).`,
+        '',
+        `To keep it, comment \`/preview keep\`${keepLabel ? ` or add the label \`${keepLabel}\`` : ''}; a push also starts the time again.`,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/kube/apply/sleep.ts
+// Putting a preview's workloads to sleep and waking them, on the cluster: each Deployment and StatefulSet scaled
+// to 0 with its replicas kept on it, each CronJob suspended; and back. Writes are replaces guarded by the
+// object's resourceVersion (a conflict reads again), never creates: sleep and wake change only what exists, and
+// only what this preview owns. What changes is decided by the pure asleep() / awake() of preview/idle.ts.
+
+
+
+
+const SLEEPING_KINDS = [
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['batch/v1', 'CronJob'],
+];
+async function listKinds(kube, namespace, kinds) {
+    const lists = await Promise.all(kinds.map(([v, k]) => kube.list(v, k, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v, kind: k })))));
+    return lists.flat();
+}
+/**
+ * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). One in its namespace that the preview
+ * does not own stops everything before any change: sleep must not leave a half-stopped preview it cannot wake.
+ */
+async function sleepingKinds(kube, owner) {
+    const all = await listKinds(kube, owner.namespace, SLEEPING_KINDS);
+    const foreign = all.filter((o) => !isOwnedBy(o, owner));
+    if (foreign.length) {
+        throw new OwnershipError(`${foreign.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${owner.namespace} ` +
+            `${foreign.length === 1 ? 'was' : 'were'} not created by this action for ${owner.repository}#${owner.pr}; ` +
+            'sleep and wake touch only what the action deployed. Remove it, or keep the preview awake (/preview keep).');
+    }
+    return all;
+}
+/** Replaces the object with change(current), reading it again after a conflict; null from change: no write. */
+async function update(kube, first, change) {
+    let current = first;
+    for (let attempt = 0; attempt < 5 && current; attempt++) {
+        const next = change(current);
+        if (!next)
+            return null;
+        const stored = await kube.replace(next);
+        if (stored)
+            return stored;
+        const fresh = await kube.get(refOf(current));
+        current = fresh ? { ...fresh, apiVersion: first.apiVersion, kind: first.kind } : null;
+    }
+    if (!current)
+        return null; // gone meanwhile (a close): nothing to change
+    throw new Error(`${first.kind} ${first.metadata.name} kept changing under this run; try again`);
+}
+/** Sleep: every workload at 0 (its replicas kept on it), every CronJob suspended. Returns what it changed. */
+async function putWorkloadsToSleep(kube, owner, log) {
+    const changed = [];
+    for (const o of await sleepingKinds(kube, owner)) {
+        const stored = await update(kube, o, asleep);
+        if (stored) {
+            changed.push(stored);
+            log.info(`${o.kind} ${o.metadata.name}: asleep (had ${o.kind === 'CronJob' ? 'its schedule' : `${o.spec.replicas ?? 1} replicas`})`);
+        }
+    }
+    return changed;
+}
+/** Wake: every marked workload back to its kept replicas, every CronJob sleep suspended running again. */
+async function wakeWorkloads(kube, owner, log) {
+    const changed = [];
+    for (const o of await sleepingKinds(kube, owner)) {
+        const stored = await update(kube, o, awake);
+        if (stored) {
+            changed.push({ ...stored, apiVersion: o.apiVersion, kind: o.kind });
+            log.info(`${o.kind} ${o.metadata.name}: awake`);
+        }
+    }
+    return changed;
+}
+/** Sets (or, with null, removes) annotations of the preview's namespace. */
+async function annotateNamespace(kube, namespace, annotations) {
+    return update(kube, { ...namespace, apiVersion: 'v1', kind: 'Namespace' }, (ns) => {
+        const copy = structuredClone(ns);
+        const a = { ...(copy.metadata.annotations ?? {}) };
+        for (const [k, v] of Object.entries(annotations)) {
+            if (v === null)
+                delete a[k];
+            else
+                a[k] = v;
+        }
+        copy.metadata.annotations = a;
+        return copy;
+    });
+}
+/** True when the preview keeps data in volumes that outlive its pods (PersistentVolumeClaims). */
+async function hasPersistentData(kube, owner) {
+    const claims = await kube.list('v1', 'PersistentVolumeClaim', owner.namespace);
+    return claims.items.length > 0;
+}
+/**
+ * The preview's finished Jobs created again, so that they run again (the migrate Job, after the databases lost
+ * their data with their pods). Returns the new Jobs.
+ */
+async function runJobsAgain(kube, owner, deadline, log, rerun) {
+    const jobs = (await listKinds(kube, owner.namespace, [['batch/v1', 'Job']])).filter((j) => isOwnedBy(j, owner) && rerun(j));
+    const again = [];
+    for (const job of jobs) {
+        const fresh = jobToRunAgain(job);
+        await kube.delete(refOf(job), { uid: String(job.metadata.uid ?? '') || undefined }, 'Foreground');
+        await waitUntilGone(kube, refOf(job), deadline);
+        const created = await kube.create(fresh);
+        if (created)
+            again.push({ ...created, apiVersion: 'batch/v1', kind: 'Job' });
+        log.info(`Job ${job.metadata.name}: runs again (the data it prepared did not survive the sleep)`);
+    }
+    return again;
+}
+/** Waits until the preview's pods are gone, except those of Jobs (finished, they stay). */
+async function podsGone(kube, namespace, deadline) {
+    for (;;) {
+        const pods = await kube.list('v1', 'Pod', namespace);
+        const left = pods.items.filter((p) => !(p.metadata.ownerReferences ?? []).some((r) => r.kind === 'Job'));
+        if (left.length === 0 || Date.now() > deadline)
+            return left.length;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/idle/target.ts
+
+
+
+
+/** The preview's namespace when it is live (not being deleted); throws when it is not this preview's. */
+async function liveNamespace(kube, owner) {
+    const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
+    if (!ns)
+        return null;
+    if (!isOwnedBy(ns, owner))
+        throw new OwnershipError(`namespace ${owner.namespace} exists but was not created by this action for ${owner.repository}#${owner.pr}; refusing to touch it.`);
+    return ns.metadata.deletionTimestamp ? null : ns;
+}
+const environmentOf = (t, ns) => t.environment || ns.metadata.annotations?.[ANNOTATION.environment] || `preview/pr-${t.owner.pr}`;
+/** The preview's lock, as a deploy takes it; the ports returned write only while this run holds it. */
+async function holdPreview(t, kube, github, log, deadline) {
+    const lock = await acquireLock(kube, t.owner, t.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish with this preview`),
+    });
+    return { lock, kube: guardKube(kube, lock), github: guardGitHub(github, lock) };
+}
+
+;// CONCATENATED MODULE: ./src/modes/idle/wake.ts
+// mode: wake and `/preview wake`: the replicas back as they were, then the wait of a deploy (same readiness rules,
+// timeout and diagnosis), then a success status with the URL. Waking a preview that is awake changes nothing. A
+// wake never brings back a closed PR's preview: it only changes objects that exist, after checking under the lock
+// that the namespace is live and the PR open.
+
+
+
+
+
+
+
+
+
+const outcome = (status, reason, url = '') => ({
+    status,
+    url,
+    workloads: [],
+    diagnoses: [],
+    reason,
+});
+/**
+ * The preview's sleeping workloads restored, its Jobs run again when its data did not survive, and the namespace
+ * marked awake. Used by a wake and, before its apply, by every deploy. Returns what must become ready, or null
+ * when nothing was asleep.
+ */
+async function restoreFromSleep(kube, owner, ns, deadline, log, 
+/** Which of the preview's Jobs may run again (a deploy: only those it applies again). */
+rerun = () => true) {
+    const woken = await wakeWorkloads(kube, owner, log);
+    if (!isAsleep(ns) && woken.length === 0)
+        return null;
+    const jobs = isAsleep(ns) && !(await hasPersistentData(kube, owner))
+        ? await runJobsAgain(kube, owner, deadline, log, rerun)
+        : [];
+    await annotateNamespace(kube, ns, {
+        [ANNOTATION.asleepSince]: null,
+        [ANNOTATION.wokenAt]: new Date().toISOString(),
+    });
+    return [...woken, ...jobs];
+}
+async function wakePreview(t, kube, github, log) {
+    const deadline = Date.now() + t.timeoutMs;
+    const closed = async () => (await github.pullRequest(t.owner.pr))?.state === 'closed';
+    if (!(await liveNamespace(kube, t.owner)))
+        return outcome('absent', 'there is no preview to wake');
+    if (await closed())
+        return outcome('closed', 'the pull request is closed; its preview is not woken');
+    const held = await holdPreview(t, kube, github, log, deadline);
+    try {
+        const ns = await liveNamespace(held.kube, t.owner);
+        if (!ns)
+            return outcome('absent', 'the preview was removed while this run waited');
+        if (await closed())
+            return outcome('closed', 'the pull request was closed while this run waited');
+        const url = ns.metadata.annotations?.[ANNOTATION.url] ?? '';
+        const since = Date.now();
+        const restored = await restoreFromSleep(held.kube, t.owner, ns, deadline, log);
+        if (!restored)
+            return outcome('already awake', 'the preview is awake', url);
+        const woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log);
+        if (t.comment)
+            await held.github
+                .upsertComment(t.owner.pr, commentMarker(environmentOf(t, ns)), wokenComment(environmentOf(t, ns), woken, t.owner.namespace, new Date(), t.logUrl), true)
+                .catch((e) => log.warning(`Could not update the PR comment (${e.message})`));
+        return woken;
+    }
+    finally {
+        await held.lock.release();
+    }
+}
+/** The deploy's wait on every workload of the preview, then success (with the URL) or failure (diagnosed). */
+async function waitAndReport(t, environment, url, restored, since, deadline, held, log) {
+    const workloads = await everyWorkload(held.kube, t.owner, restored);
+    const waited = await log.group('Wait', () => waitForWorkloads(held.kube, t.owner.namespace, ownerSelector(t.owner), waitedWorkloads(workloads), deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+    const [latest] = await held.github.listDeployments(environment, 1);
+    if (waited.outcome === 'ready') {
+        if (latest) {
+            await held.github.setStatus(latest.id, {
+                state: 'success',
+                description: 'Awake and ready',
+                environmentUrl: url,
+                logUrl: t.logUrl,
+            });
+            await tidyEarlierDeployments(held.github, environment, latest.id, true, t.logUrl).catch(() => []);
+        }
+        return { status: 'ready', url, workloads: waited.workloads, diagnoses: [], reason: 'awake and ready' };
+    }
+    const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
+    const events = await namespaceEvents(held.kube, t.owner.namespace);
+    const diagnoses = await Promise.all([...notReady]
+        .sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'))
+        .map((w) => diagnose(held.kube, t.owner.namespace, w, events)));
+    for (const d of diagnoses)
+        for (const line of d.details)
+            log.info(line);
+    const reason = waited.outcome === 'timeout'
+        ? `Not ready within ${Math.round(t.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+        : (diagnoses[0]?.headline ?? 'a workload failed');
+    if (latest)
+        await held.github.setStatus(latest.id, { state: 'failure', description: reason, logUrl: t.logUrl });
+    return { status: 'failed', url, workloads: waited.workloads, diagnoses, reason };
+}
+/** Every Deployment and StatefulSet of the preview (the woken ones as stored), and the Jobs that run again. */
+async function everyWorkload(kube, owner, restored) {
+    const byKey = new Map();
+    for (const [v, k] of [
+        ['apps/v1', 'Deployment'],
+        ['apps/v1', 'StatefulSet'],
+    ]) {
+        const list = await kube.list(v, k, owner.namespace, { labelSelector: ownerSelector(owner) });
+        for (const i of list.items)
+            byKey.set(`${k}/${i.metadata.name}`, { ...i, apiVersion: v, kind: k });
+    }
+    for (const r of restored)
+        byKey.set(`${r.kind}/${r.metadata.name}`, r);
+    return [...byKey.values()];
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
 // GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
@@ -43484,6 +43988,12 @@ async function labelPodSecurity(kube, namespace, level) {
 
 
 
+
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects) => {
+    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
+    return (job) => names.has(job.metadata.name);
+};
 async function deploy(plan, options, kube, github, log) {
     const run = await startRun(plan, options, kube, github, log);
     const existing = await renderFirst(run);
@@ -43504,6 +44014,8 @@ async function deploy(plan, options, kube, github, log) {
         const { objects, urls, url } = await prepareObjects(run);
         const id = (deploymentId = await startDeployment(run, urls));
         const since = Date.now();
+        // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+        await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
         const applied = await applyObjects(run, objects, url, live);
         const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
@@ -43816,42 +44328,6 @@ function parsePullRequestEvent(eventName, payload) {
         labels: (Array.isArray(pr.labels) ? pr.labels : []).map((l) => event_str(obj(l).name)).filter(Boolean),
         updatedAt: event_str(pr.updated_at),
     };
-}
-
-;// CONCATENATED MODULE: ./src/github/comment.ts
-
-/** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
-const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
-const stamp = (now) => now
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/:\d\d\.\d+Z$/, ' UTC');
-function deployedComment(plan, outcome, now) {
-    const sha = plan.pr.head.sha.slice(0, 7);
-    const at = outcome.url ? ` at ${outcome.url}` : '';
-    const headline = outcome.status !== 'deployed'
-        ? `❌ **Not healthy**: ${cell(outcome.reason)}`
-        : outcome.readinessChecked === false
-            ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
-            : `✅ **Ready**${at}`;
-    const lines = [commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
-    if (outcome.workloads.length) {
-        lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
-        for (const r of workloadRows(outcome.workloads, outcome.urls)) {
-            lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
-        }
-        lines.push('');
-    }
-    lines.push(`Commit \`${sha}\` · updated ${stamp(now)} · namespace \`${plan.namespace}\` · [run log](${plan.logUrl})`);
-    return lines.join('\n');
-}
-function removedComment(plan, now) {
-    return [
-        commentMarker(plan.environment),
-        '### Preview of this pull request',
-        '',
-        `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
-    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/modes/fork-close.ts
@@ -48937,6 +49413,26 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
             }
         }
     });
+    let me;
+    /**
+     * Who the token is: a person's login (a personal token), or null for an app's installation token (the job's
+     * GITHUB_TOKEN, a GitHub App's), for which GitHub refuses GET /user: what it writes is then authored by a bot
+     * account (type Bot), which only the repository's admins (installing an app) or workflows can write as.
+     */
+    async function identity() {
+        if (me !== undefined)
+            return me;
+        try {
+            me = (await octokit.rest.users.getAuthenticated()).data.login;
+        }
+        catch (e) {
+            const status = e.status;
+            if (status !== 403 && status !== 401)
+                throw e;
+            me = null;
+        }
+        return me;
+    }
     /** The deployment a failed attempt may have created after all, found by the request id in its payload. */
     async function createdBy(environment, request) {
         const recent = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 });
@@ -48947,7 +49443,15 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
         async pullRequest(number) {
             try {
                 const res = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
-                return { state: res.data.state === 'closed' ? 'closed' : 'open', headSha: res.data.head.sha };
+                return {
+                    state: res.data.state === 'closed' ? 'closed' : 'open',
+                    headSha: res.data.head.sha,
+                    labels: (res.data.labels ?? []).map((l) => l.name ?? '').filter(Boolean),
+                    title: res.data.title ?? '',
+                    author: res.data.user?.login ?? '',
+                    htmlUrl: res.data.html_url ?? '',
+                    raw: res.data,
+                };
             }
             catch (e) {
                 const status = e.status;
@@ -49038,6 +49542,44 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
             if (!create)
                 return null;
             return (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })).data.id;
+        },
+        async reply(number, body) {
+            await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+        },
+        async permissionOf(login) {
+            try {
+                const res = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+                // role_name says maintain where permission says write; either is enough to be obeyed.
+                return res.data.role_name === 'maintain' ? 'maintain' : res.data.permission;
+            }
+            catch (e) {
+                if (e.status === 404)
+                    return null;
+                throw e;
+            }
+        },
+        async react(commentId, content) {
+            await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
+        },
+        async upsertIssue(marker, title, body) {
+            const me = await identity();
+            // Listed, not searched: the search index lags, and two quick sweeps would each make an issue.
+            const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+                owner,
+                repo,
+                ...(me ? { creator: me } : {}),
+                state: 'open',
+                per_page: 100,
+            });
+            const mine = issues
+                .filter((i) => !i.pull_request && i.body?.includes(marker))
+                .filter((i) => (me ? i.user?.login === me : i.user?.type === 'Bot'))
+                .sort((a, b) => a.number - b.number)[0];
+            if (mine) {
+                await octokit.rest.issues.update({ owner, repo, issue_number: mine.number, title, body });
+                return mine.number;
+            }
+            return (await octokit.rest.issues.create({ owner, repo, title, body })).data.number;
         },
         async deleteEnvironment(name) {
             try {
@@ -49656,6 +50198,7 @@ function parseKinds(input, raw) {
 
 
 
+const MODES = ['auto', 'deploy', 'destroy', 'sweep', 'sleep', 'wake', 'command'];
 /** The kubeconfig, for runs that talk to the cluster. */
 function requireKubeconfig(settings) {
     if (!settings.kubeconfig) {
@@ -49676,9 +50219,15 @@ function parseSettings(read) {
         throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
     }
     const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    if (!MODES.includes(mode)) {
+        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy, sweep, sleep, wake or command.`);
     }
+    const pr = parseCount('pr', read('pr'));
+    if ((mode === 'sleep' || mode === 'wake') && pr === null)
+        throw new InputError('pr', `is required with mode: ${mode}: the number of the pull request, e.g. pr: 42.`);
+    const keepLabel = text('keep-label') || 'preview-keep';
+    if (keepLabel.length > 50)
+        throw new InputError('keep-label', 'is longer than a GitHub label may be (50 characters).');
     const scheme = text('url-scheme').toLowerCase();
     if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
         throw new InputError('url-scheme', 'use https or http (or leave it empty).');
@@ -49717,14 +50266,142 @@ function parseSettings(read) {
         ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
         podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        ttlWarningMs: parseDuration('ttl-warning', text('ttl-warning') || '24h'),
+        sleepAfterMs: text('sleep-after') ? parseDuration('sleep-after', text('sleep-after')) : null,
+        pr,
+        keepLabel,
+        dashboard: parseBoolean('dashboard', read('dashboard'), false),
+        dashboardTitle: text('dashboard-title') || 'Preview environments',
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
         ...parseFrontDoor(read),
     };
 }
 
+;// CONCATENATED MODULE: ./src/modes/idle/sleep.ts
+// mode: sleep, `/preview sleep`, and the sweep's sleep-after: the preview's workloads at 0 and its CronJobs
+// suspended, under the preview's lock; Services, routes, Secrets and volumes stay. The GitHub deployment gets an
+// inactive status that says since when it sleeps and how to wake it, and the PR comment says so too.
+
+
+
+
+
+
+async function sleepPreview(t, kube, github, log, now = new Date()) {
+    const deadline = Date.now() + t.timeoutMs;
+    const absent = { status: 'absent', since: '', stopped: [], podsLeft: 0 };
+    if (!(await liveNamespace(kube, t.owner)))
+        return absent;
+    const held = await holdPreview(t, kube, github, log, deadline);
+    try {
+        // Under the lock: a close may have removed it while this run waited.
+        const ns = await liveNamespace(held.kube, t.owner);
+        if (!ns)
+            return absent;
+        const already = isAsleep(ns);
+        const since = already ? ns.metadata.annotations[ANNOTATION.asleepSince] : now.toISOString();
+        // Always (also when already asleep): repairs a sleep that stopped half-way.
+        const stopped = await putWorkloadsToSleep(held.kube, t.owner, log);
+        if (!already)
+            await annotateNamespace(held.kube, ns, { [ANNOTATION.asleepSince]: since });
+        const podsLeft = await podsGone(held.kube, t.owner.namespace, deadline);
+        if (!already || stopped.length)
+            await reportAsleep(t, environmentOf(t, ns), new Date(since), held.github, log);
+        return {
+            status: already && stopped.length === 0 ? 'already asleep' : 'asleep',
+            since,
+            stopped: stopped.map((o) => `${o.kind} ${o.metadata.name}`),
+            podsLeft,
+        };
+    }
+    finally {
+        await held.lock.release();
+    }
+}
+/** The latest deployment inactive, saying since when and how to wake it; the sticky comment the same. */
+async function reportAsleep(t, environment, since, github, log) {
+    const [latest] = await github.listDeployments(environment, 1);
+    if (latest)
+        await github.setStatus(latest.id, {
+            state: 'inactive',
+            description: asleepDescription(since),
+            logUrl: t.logUrl,
+        });
+    if (t.comment) {
+        await github
+            .upsertComment(t.owner.pr, commentMarker(environment), asleepComment(environment, t.owner.namespace, since, t.logUrl), true)
+            .catch((e) => log.warning(`Could not update the PR comment (${e.message})`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/requests.ts
+
+const SUFFIX = {
+    m: 1e-3,
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    Pi: 1024 ** 5,
+    Ei: 1024 ** 6,
+};
+/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`) as a number; NaN when it is not one. */
+function quantity(text) {
+    if (typeof text === 'number')
+        return text;
+    const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec((text ?? '').trim());
+    if (!m)
+        return Number.NaN;
+    return Number(m[1] + (m[2] ?? '')) * SUFFIX[m[3] ?? ''];
+}
+function podRequests(workload, defaults) {
+    const pod = workload.spec?.template
+        ?.spec;
+    let cpu = 0;
+    let memory = 0;
+    for (const c of pod?.containers ?? []) {
+        const r = c.resources?.requests ?? {};
+        cpu += quantity(r.cpu ?? defaults.cpu ?? 0) * 1000 || 0;
+        memory += quantity(r.memory ?? defaults.memory ?? 0) || 0;
+    }
+    return { cpu, memory };
+}
+/** Requested now (at the replicas the workloads have) and if all were awake. */
+function requestedBy(workloads, defaults = {}) {
+    const now = { cpu: 0, memory: 0 };
+    const awake = { cpu: 0, memory: 0 };
+    for (const w of workloads) {
+        if (w.kind !== 'Deployment' && w.kind !== 'StatefulSet')
+            continue;
+        const one = podRequests(w, defaults);
+        const replicas = w.spec?.replicas ?? 1;
+        const kept = Number(w.metadata.annotations?.[ANNOTATION.replicasBeforeSleep] ?? replicas);
+        now.cpu += one.cpu * replicas;
+        now.memory += one.memory * replicas;
+        awake.cpu += one.cpu * (Number.isFinite(kept) ? kept : replicas);
+        awake.memory += one.memory * (Number.isFinite(kept) ? kept : replicas);
+    }
+    return { now, awake };
+}
+const formatCpu = (milli) => milli >= 1000 ? `${(milli / 1000).toFixed(2)} CPU` : `${Math.round(milli)}m CPU`;
+const formatMemory = (bytes) => bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+
 ;// CONCATENATED MODULE: ./src/modes/sweep.ts
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
-// removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
+// removed (its PR is closed, or it was not deployed for longer than the TTL), put to sleep when idle longer than
+// sleep-after, warned before its TTL; with a fleet view of what is live (the summary, and the dashboard issue).
+
+
+
+
+
 
 
 
@@ -49739,13 +50416,6 @@ function sweepReason(prState, deployedAt, ttlMs, now) {
     if (ttlMs !== null && Number.isFinite(age) && age > ttlMs)
         return `not deployed for ${humanAge(age)} (ttl ${humanAge(ttlMs)})`;
     return null;
-}
-function humanAge(ms) {
-    const m = Math.floor(ms / 60_000);
-    if (m < 60)
-        return `${m}m`;
-    const h = Math.floor(m / 60);
-    return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
 }
 /** How many previews the sweep handles at once (each makes a few GitHub calls). */
 const SWEEP_PARALLEL = 2;
@@ -49763,9 +50433,20 @@ async function sweep(o, kube, github, log) {
         const ns = previews[i];
         const why = r.reason?.message ?? String(r.reason);
         log.warning(`PR #${ns.metadata.labels?.[LABEL.pr] ?? '?'} ${ns.metadata.name}: ${why}`);
-        return { ...describe(ns), ready: 'unknown', decision: 'failed', why };
+        return {
+            ...describe(ns),
+            ...unknownPr,
+            ready: 'unknown',
+            state: 'failed',
+            kept: false,
+            decision: 'failed',
+            why,
+        };
     });
 }
+const NOTHING = { cpu: 0, memory: 0 };
+const unknownPr = { title: '', author: '', prUrl: '', requested: { now: NOTHING, awake: NOTHING } };
+
 /** What the namespace's labels and annotations say about its preview. */
 function describe(ns) {
     const a = ns.metadata.annotations ?? {};
@@ -49775,26 +50456,74 @@ function describe(ns) {
         deployedAt: a[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
         sha: (a[ANNOTATION.headSha] ?? '').slice(0, 7),
         url: a[ANNOTATION.url] ?? '',
+        createdAt: String(ns.metadata.creationTimestamp ?? ''),
     };
 }
 async function sweepOne(ns, o, kube, github, log) {
     const known = describe(ns);
     const { pr } = known;
     const environment = ns.metadata.annotations?.[ANNOTATION.environment] ?? `preview/pr-${pr}`;
-    const state = (await github.pullRequest(pr))?.state ?? null;
-    const why = sweepReason(state, known.deployedAt, o.ttlMs, o.now);
-    const row = {
-        ...known,
-        ready: await workloadsReady(kube, ns.metadata.name),
-        why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+    const found = await github.pullRequest(pr);
+    const state = found?.state ?? null;
+    const kept = isKept(ns, found?.labels ?? [], o.keepLabel);
+    // A kept preview is exempt from the TTL; a closed PR's preview goes all the same.
+    const why = sweepReason(state, known.deployedAt, kept ? null : o.ttlMs, o.now);
+    const pull = { title: found?.title ?? '', author: found?.author ?? '', prUrl: found?.htmlUrl ?? '' };
+    /** The row as the preview is now: its readiness, state and requests read after the decision was carried out. */
+    const row = async (decision, reason, asleep = isAsleep(ns)) => {
+        const w = await workloadsReady(kube, ns.metadata.name);
+        return {
+            ...known,
+            ...pull,
+            ready: w.ready,
+            state: asleep ? 'asleep' : w.allReady ? 'ready' : 'failed',
+            kept,
+            decision,
+            why: reason,
+            requested: requestedBy(w.workloads, o.defaultRequests),
+        };
     };
-    if (!why)
-        return { ...row, decision: 'kept' };
+    if (why) {
+        if (o.dryRun)
+            return row('would be removed', why);
+        const before = await row('removed', why);
+        const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
+        await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
+        return before;
+    }
+    if (state === 'open')
+        await warnBeforeTtl(ns, o, kept, environment, pr, kube, github, log);
+    const sleepy = state === 'open' ? sleepReason(ns, { sleepAfterMs: o.sleepAfterMs, kept, now: o.now }) : null;
+    const keptWhy = kept
+        ? 'kept (/preview keep or the keep label)'
+        : state === 'open'
+            ? 'its pull request is open'
+            : 'recently deployed';
+    if (!sleepy)
+        return row('kept', keptWhy);
     if (o.dryRun)
-        return { ...row, decision: 'would be removed' };
-    const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
-    await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
-    return { ...row, decision: 'removed' };
+        return row('would sleep', sleepy);
+    const slept = await sleepPreview({
+        owner: { repository: o.repository, pr, namespace: ns.metadata.name },
+        environment,
+        logUrl: o.logUrl,
+        holder: `${o.holder} (sweep: sleep)`,
+        timeoutMs: o.timeoutMs,
+        comment: o.comment,
+    }, kube, github, log, o.now);
+    if (slept.status === 'absent')
+        return row('kept', 'removed while the sweep ran', false);
+    return row('put to sleep', sleepy, true);
+}
+/** The TTL notice, once per deploy, from ttl − ttl-warning on: when the preview goes and how to keep it. */
+async function warnBeforeTtl(ns, o, kept, environment, pr, kube, github, log) {
+    const goes = ttlNoticeDue(ns, { ttlMs: o.ttlMs, warningMs: o.ttlWarningMs, kept, now: o.now });
+    if (!goes || o.dryRun)
+        return;
+    await github.reply(pr, ttlNotice(environment, goes, o.keepLabel));
+    const deployedAt = ns.metadata.annotations?.[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
+    await annotateNamespace(kube, ns, { [ANNOTATION.ttlWarnedFor]: deployedAt });
+    log.info(`PR #${pr}: told that its preview goes at ${goes.toISOString()}`);
 }
 async function workloadsReady(kube, namespace) {
     const lists = await Promise.all([
@@ -49802,24 +50531,29 @@ async function workloadsReady(kube, namespace) {
         ['apps/v1', 'StatefulSet'],
     ].map(([v, k]) => kube.list(v, k, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v, kind: k }))))).catch(() => null);
     if (!lists)
-        return 'unknown';
+        return { ready: 'unknown', allReady: false, workloads: [] };
     const all = lists.flat();
-    return `${all.filter((w) => readiness(w).state === 'ready').length}/${all.length} ready`;
+    const ready = all.filter((w) => readiness(w).state === 'ready').length;
+    return { ready: `${ready}/${all.length} ready`, allReady: ready === all.length, workloads: all };
 }
+const slept = (rows, o) => {
+    const n = rows.filter((r) => r.decision === 'put to sleep' || r.decision === 'would sleep').length;
+    return n ? `, ${n} ${o.dryRun ? 'would sleep' : 'put to sleep'}` : '';
+};
 function sweepSummary(rows, o) {
     const lines = [
         `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
         '',
-        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${slept(rows, o)}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}${o.sleepAfterMs ? ` · sleep-after ${humanAge(o.sleepAfterMs)}` : ''}`,
         '',
     ];
     if (rows.length) {
-        lines.push('| PR | Age | Commit | URL | Ready | Decision | Why |', '| --- | --- | --- | --- | --- | --- | --- |');
+        lines.push('| PR | Age | Commit | URL | Ready | Decision | Why | State |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
         for (const r of [...rows].sort((a, b) => a.pr - b.pr)) {
             const age = Number.isFinite(Date.parse(r.deployedAt))
                 ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
                 : '?';
-            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${cell(r.why)} |`);
+            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${cell(r.why)} | ${r.state}${r.kept ? ', kept' : ''} |`);
         }
     }
     return lines.join('\n') + '\n';
@@ -49914,8 +50648,349 @@ function readDefaults(input, path, name) {
     return parsed;
 }
 
+;// CONCATENATED MODULE: ./src/github/dashboard.ts
+// The fleet dashboard, pure: one issue the action keeps up to date on every sweep, found again by its marker in
+// an issue the action's own identity wrote. One row per live preview and the totals.
+
+
+
+/** Hidden in the issue's body; only an issue written by the action's identity counts. */
+const dashboardMarker = (repository) => `<!-- kube-pr-preview:dashboard:${repository.toLowerCase()} -->`;
+function dashboardBody(repository, rows, now, logUrl) {
+    const sum = (pick) => rows.reduce((t, r) => t + pick(r), 0);
+    const asleep = rows.filter((r) => r.state === 'asleep').length;
+    const ago = (t) => Number.isFinite(Date.parse(t)) ? `${humanAge(now.getTime() - Date.parse(t))} ago` : '?';
+    const lines = [
+        dashboardMarker(repository),
+        `Preview environments of ${repository}, as the last sweep found them (${idle_stamp(now)}, [run log](${logUrl})).`,
+        '',
+        `**${rows.length} live** · ${rows.length - asleep} awake · ${asleep} asleep · requested now ` +
+            `${formatCpu(sum((r) => r.requested.now.cpu))}, ${formatMemory(sum((r) => r.requested.now.memory))} ` +
+            `(if all were awake: ${formatCpu(sum((r) => r.requested.awake.cpu))}, ${formatMemory(sum((r) => r.requested.awake.memory))})`,
+        '',
+    ];
+    if (rows.length === 0) {
+        lines.push('No previews are live.');
+        return lines.join('\n') + '\n';
+    }
+    lines.push('| PR | Author | State | URL | Last deploy | Age | CPU | Memory |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of [...rows].sort((a, b) => a.pr - b.pr)) {
+        const state = `${{ ready: '✅ ready', failed: '❌ failed', asleep: '💤 asleep' }[r.state]}${r.kept ? ' · 📌 kept' : ''}`;
+        const pr = r.prUrl ? `[#${r.pr}](${r.prUrl}) ${cell(r.title)}` : `#${r.pr} ${cell(r.title)}`;
+        lines.push(`| ${pr} | ${r.author ? `@${cell(r.author)}` : ''} | ${state} | ${r.url ? `<${r.url}>` : ''} | ${ago(r.deployedAt)} | ${ago(r.createdAt).replace(/ ago$/, '')} | ${formatCpu(r.requested.now.cpu)} | ${formatMemory(r.requested.now.memory)} |`);
+    }
+    return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/comment-event.ts
+// Reads an issue_comment event payload into the facts a command needs. Pure.
+const comment_event_obj = (v) => (v !== null && typeof v === 'object' ? v : {});
+const comment_event_str = (v) => (typeof v === 'string' ? v : '');
+function parseCommentEvent(payload) {
+    const p = comment_event_obj(payload);
+    const issue = comment_event_obj(p.issue);
+    const comment = comment_event_obj(p.comment);
+    const user = comment_event_obj(comment.user);
+    const fullName = comment_event_str(comment_event_obj(p.repository).full_name);
+    const [owner, name] = fullName.split('/');
+    const number = Number(issue.number);
+    const id = Number(comment.id);
+    if (!owner || !name || !Number.isSafeInteger(number) || !Number.isSafeInteger(id)) {
+        throw new Error('The event payload is not an issue_comment payload (no repository, issue number or comment id).');
+    }
+    return {
+        action: comment_event_str(p.action),
+        number,
+        onPullRequest: p.issue !== undefined && issue.pull_request !== undefined && issue.pull_request !== null,
+        state: issue.state === 'closed' ? 'closed' : 'open',
+        repository: { owner, name, fullName },
+        comment: { id, body: comment_event_str(comment.body), author: comment_event_str(user.login), authorType: comment_event_str(user.type) },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/preview/commands.ts
+// Commands in PR comments, pure: `/preview wake` and its siblings, read from the first line of a comment, and who
+// may give them. Anything else (a quote, a code block, a mention mid-sentence) is not a command.
+const COMMANDS = ['wake', 'sleep', 'redeploy', 'destroy', 'keep', 'unkeep'];
+/**
+ * A command is the comment's first non-empty line, `/preview <command>` and nothing else (case and surrounding
+ * spaces do not matter). A quoted line (`> /preview destroy`) or one in a code block is not a command.
+ */
+function parseCommand(body) {
+    const first = body.split(/\r?\n/).find((line) => line.trim() !== '');
+    if (first === undefined)
+        return { kind: 'none' };
+    const m = /^\s*\/preview(?:\s+(\S+))?\s*$/i.exec(first);
+    if (!m)
+        return { kind: 'none' };
+    const word = (m[1] ?? '').toLowerCase();
+    return COMMANDS.includes(word)
+        ? { kind: 'command', command: word }
+        : { kind: 'unknown', word };
+}
+/**
+ * Obeyed: a commenter whose repository permission is write, maintain or admin. GitHub's permission API says
+ * `write` for maintain (and for custom roles based on write) and `admin` for admin.
+ */
+function mayCommand(permission) {
+    return permission === 'admin' || permission === 'write' || permission === 'maintain';
+}
+const COMMAND_HELP = 'Commands: `/preview wake`, `/preview sleep`, `/preview redeploy`, `/preview destroy`, `/preview keep`, `/preview unkeep`.';
+
+;// CONCATENATED MODULE: ./src/modes/idle/commands.ts
+
+
+
+
+
+
+async function runCommand(event, command, target, kube, github, runs, log) {
+    const who = event.comment.author;
+    const permission = await github.permissionOf(who);
+    if (!mayCommand(permission)) {
+        log.info(`@${who} has ${permission ?? 'no'} permission on ${event.repository.fullName}: not obeyed`);
+        await github.reply(event.number, `@${who} \`/preview ${command}\` is only obeyed from people with write access to this repository; nothing was changed.`);
+        return {
+            ok: false,
+            status: 'refused',
+            message: `@${who} may not run /preview commands (permission: ${permission ?? 'none'})`,
+        };
+    }
+    await github
+        .react(event.comment.id, 'eyes')
+        .catch((e) => log.warning(`could not react: ${e.message}`));
+    let result;
+    try {
+        result = await execute(command, target, await kube(), github, runs, log);
+    }
+    catch (e) {
+        result = { ok: false, status: 'failed', message: e.message };
+    }
+    await github
+        .react(event.comment.id, result.ok ? 'rocket' : 'confused')
+        .catch((e) => log.warning(`could not react: ${e.message}`));
+    return result;
+}
+async function execute(command, target, kube, github, runs, log) {
+    switch (command) {
+        case 'wake': {
+            const o = await wakePreview(target, kube, github, log);
+            const ok = o.status === 'ready' || o.status === 'already awake';
+            return {
+                ok,
+                status: o.status,
+                message: o.status === 'ready' ? `awake and ready at ${o.url}` : o.reason,
+            };
+        }
+        case 'sleep': {
+            const o = await sleepPreview(target, kube, github, log);
+            return {
+                ok: o.status !== 'absent',
+                status: o.status,
+                message: o.status === 'absent' ? 'there is no preview to put to sleep' : `asleep since ${o.since}`,
+            };
+        }
+        case 'redeploy':
+            return runs.redeploy();
+        case 'destroy':
+            return runs.destroy();
+        case 'keep':
+        case 'unkeep': {
+            const ns = await liveNamespace(kube, target.owner);
+            if (!ns)
+                return { ok: false, status: 'absent', message: 'there is no preview to keep' };
+            await annotateNamespace(kube, ns, { [ANNOTATION.keep]: command === 'keep' ? 'true' : null });
+            const message = command === 'keep'
+                ? 'kept: the sweep will neither put it to sleep nor remove it for its TTL (`/preview unkeep` undoes it)'
+                : 'no longer kept: the sweep may put it to sleep and remove it for its TTL again';
+            await github.reply(target.owner.pr, `📌 Preview ${message}.`);
+            return { ok: true, status: command === 'keep' ? 'kept' : 'unkept', message };
+        }
+    }
+}
+
+
+;// CONCATENATED MODULE: ./src/preview/fork-approval.ts
+/** Whether this fork PR's commit is the one approved; a PR from the repository itself needs no approval. */
+function commitApproved(pr, approvedSha) {
+    return !pr.fork || pr.head.sha.toLowerCase() === approvedSha.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/main-idle.ts
+// The action's entry for idle previews (issue 25): the runs as the workflow sees them (inputs, outputs, summary): mode sleep and wake for one PR, a
+// `/preview` command from an issue_comment event, and the dashboard issue after a sweep. main.ts hands in what
+// it shares with the other runs (the log, the ports, the deploy-or-remove of a plan).
+
+
+
+
+
+
+
+
+
+
+
+
+function target(settings, repository, pr, io, what) {
+    const run = io.runInfo();
+    return {
+        owner: { repository, pr, namespace: previewNames(settings.namespacePrefix, repository, pr).namespace },
+        environment: settings.environment,
+        logUrl: `${run.serverUrl}/${repository}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        holder: `${io.holder()} (${what})`,
+        timeoutMs: settings.timeoutMs,
+        comment: settings.comment,
+    };
+}
+function repositoryOf() {
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    const [owner, name] = repository.split('/');
+    if (!owner || !name)
+        throw new Error('GITHUB_REPOSITORY is not set: this mode runs inside a GitHub workflow.');
+    return { repository, owner, name };
+}
+/** mode: sleep / wake with `pr`. */
+async function runIdleMode(settings, mode, io) {
+    const { repository, owner, name } = repositoryOf();
+    const t = target(settings, repository, settings.pr, io, mode);
+    setOutput('namespace', t.owner.namespace);
+    const github = io.githubFor(settings, owner, name);
+    const kube = await io.kubeFor(settings);
+    if (mode === 'sleep') {
+        const o = await sleepPreview(t, kube, github, io.log);
+        setOutput('status', o.status);
+        const line = o.status === 'absent'
+            ? `PR #${t.owner.pr} has no preview to put to sleep`
+            : `Asleep since ${o.since}${o.stopped.length ? `: stopped ${o.stopped.join(', ')}` : ''}`;
+        info(line);
+        await io.writeSummary(idleSummary(t, line, o.podsLeft ? [`${o.podsLeft} pods were still stopping when the timeout ran out`] : []));
+        return;
+    }
+    const o = await wakePreview(t, kube, github, io.log);
+    setOutput('status', o.status);
+    if (o.url)
+        setOutput('url', o.url);
+    info(`PR #${t.owner.pr}: ${o.status} (${o.reason})`);
+    await io.writeSummary(idleSummary(t, `${o.status}: ${o.reason}`, o.diagnoses.flatMap((d) => d.details)));
+    if (o.status === 'failed')
+        setFailed(`The woken preview is not healthy: ${o.reason}`);
+}
+function idleSummary(t, status, problems) {
+    return summaryMarkdown({
+        title: `Preview of PR #${t.owner.pr}`,
+        status,
+        rows: [],
+        facts: [['Namespace', t.owner.namespace]],
+        problems,
+        notes: [],
+    });
+}
+/**
+ * An issue_comment event: a command is run, anything else is ignored at once, before any client is made (no
+ * GitHub call, no cluster): an edit, a comment on an issue, a comment that is not a command, a bot's comment.
+ */
+async function runCommandEvent(settings, payload, io) {
+    const event = parseCommentEvent(payload);
+    const parsed = parseCommand(event.comment.body);
+    const ignored = event.action !== 'created'
+        ? `the comment was ${event.action || 'changed'}, not created (edits are not commands)`
+        : !event.onPullRequest
+            ? 'the comment is on an issue, not a pull request'
+            : parsed.kind === 'none'
+                ? 'the comment is not a /preview command'
+                : event.comment.authorType === 'Bot'
+                    ? 'the comment was written by a bot'
+                    : null;
+    if (ignored) {
+        setOutput('status', 'ignored');
+        info(`Nothing to do: ${ignored}.`);
+        return;
+    }
+    const { fullName, owner, name } = event.repository;
+    const github = io.githubFor(settings, owner, name);
+    if (parsed.kind === 'unknown') {
+        setOutput('status', 'ignored');
+        await github.reply(event.number, `@${event.comment.author} \`/preview ${parsed.word}\` is not a command. ${COMMAND_HELP}`);
+        return;
+    }
+    if (parsed.kind !== 'command')
+        return;
+    const command = parsed.command;
+    const t = target(settings, fullName, event.number, io, `/preview ${command}`);
+    setOutput('namespace', t.owner.namespace);
+    info(`PR #${event.number}: /preview ${command} by @${event.comment.author}`);
+    const result = await runCommand(event, command, t, () => io.kubeFor(settings), github, pullRequestRuns(settings, event.number, github, io), io.log);
+    setOutput('status', result.status);
+    info(`/preview ${command}: ${result.status} (${result.message})`);
+    if (result.status !== 'refused' && !result.ok)
+        setFailed(`/preview ${command}: ${result.message}`);
+}
+/** `/preview redeploy` and `/preview destroy`: the PR as GitHub has it now, planned and run like its events. */
+function pullRequestRuns(settings, number, github, io) {
+    const planFor = async (mode) => {
+        const pr = await github.pullRequest(number);
+        if (!pr)
+            return { ok: false, status: 'failed', message: `could not read pull request #${number} from GitHub` };
+        const raw = pr.raw;
+        const event = parsePullRequestEvent('pull_request', {
+            action: mode === 'deploy' ? 'synchronize' : 'closed',
+            pull_request: raw,
+            repository: raw.base?.repo,
+        });
+        if (mode === 'deploy' && pr.state === 'closed')
+            return {
+                ok: false,
+                status: 'skipped',
+                message: 'the pull request is closed; a closed PR gets no preview',
+            };
+        // A writer's redeploy approves the head commit as read now (a fork PR's; see preview/fork-approval.ts).
+        const approved = event.head.sha;
+        const allowForks = settings.allowForks || commitApproved(event, approved);
+        return planPreview(event, { ...settings, mode, allowForks }, io.runInfo());
+    };
+    const run = async (mode, why) => {
+        const plan = await planFor(mode);
+        if (!('action' in plan))
+            return plan;
+        if (plan.action === 'skip')
+            return { ok: false, status: 'skipped', message: plan.reason };
+        return io.runPlan(plan, settings, github, why);
+    };
+    return {
+        redeploy: () => run('deploy'),
+        destroy: () => run('destroy', 'removed by `/preview destroy`'),
+    };
+}
+/** The dashboard issue after a sweep: one row per live preview. A GitHub refusal is a warning, not a failure. */
+async function updateDashboard(settings, rows, logUrl, github, log) {
+    const { repository } = repositoryOf();
+    const live = rows
+        .filter((r) => r.decision !== 'removed')
+        .map((r) => ({
+        pr: r.pr,
+        title: r.title,
+        author: r.author,
+        prUrl: r.prUrl,
+        state: r.state,
+        kept: r.kept,
+        url: r.url,
+        deployedAt: r.deployedAt,
+        createdAt: r.createdAt,
+        requested: r.requested,
+    }));
+    try {
+        const number = await github.upsertIssue(dashboardMarker(repository), settings.dashboardTitle, dashboardBody(repository, live, new Date(), logUrl));
+        log.info(`dashboard: issue #${number}`);
+    }
+    catch (e) {
+        log.warning(`Could not update the dashboard issue (${e.message}); the workflow needs \`permissions: issues: write\`.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
+
 
 
 
@@ -49954,13 +51029,15 @@ async function run() {
             core_setSecret(secret);
         if (settings.mode === 'sweep')
             return await runSweep(settings);
+        if (settings.mode === 'sleep' || settings.mode === 'wake')
+            return await runIdleMode(settings, settings.mode, io);
+        const eventName = process.env.GITHUB_EVENT_NAME ?? '';
         const eventPath = process.env.GITHUB_EVENT_PATH ?? '';
-        const event = parsePullRequestEvent(process.env.GITHUB_EVENT_NAME ?? '', eventPath ? JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')) : {});
-        const planned = planPreview(event, settings, {
-            serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
-            runId: process.env.GITHUB_RUN_ID ?? '0',
-            runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
-        });
+        const payload = eventPath ? JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')) : {};
+        if (settings.mode === 'command' || (settings.mode === 'auto' && eventName === 'issue_comment'))
+            return await runCommandEvent(settings, payload, io);
+        const event = parsePullRequestEvent(eventName, payload);
+        const planned = planPreview(event, settings, runInfo());
         const plan = skipForkClose(planned, settings);
         info(`PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`);
         setOutput('namespace', plan.namespace);
@@ -49981,49 +51058,79 @@ async function run() {
             }));
             return;
         }
-        const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
         const github = githubFor(settings, event.repository.owner, event.repository.name);
-        if (plan.action === 'destroy') {
-            const commentOnPr = settings.comment;
-            const outcome = await destroy(plan, {
-                timeoutMs: settings.timeoutMs,
-                deleteEnvironment: settings.deleteEnvironment,
-                allowClusterScoped: settings.allowClusterScoped,
-            }, kube, github, log, async () => {
-                if (commentOnPr)
-                    await comment(github, plan, removedComment(plan, new Date()), false);
-            });
-            setOutput('status', 'destroyed');
-            await writeSummary(destroySummary(plan, outcome));
-            return;
-        }
-        const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-        const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates);
-        const outcome = await deploy(plan, {
-            templates,
-            values: settings.values,
-            wait: settings.wait,
-            timeoutMs: settings.timeoutMs,
-            allowClusterScoped: settings.allowClusterScoped,
-            guardrails: settings,
-            maxLivePreviews: settings.maxLivePreviews,
-            holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
-            frontDoor: settings,
-            registry: settings.registry,
-        }, kube, github, log);
-        reportDeploy(plan, outcome);
-        if (settings.comment && outcome.status !== 'skipped') {
-            await comment(github, plan, deployedComment(plan, outcome, new Date()), true);
-        }
-        await writeSummary(deploySummary(plan, settings, outcome));
-        if (outcome.status === 'failed')
-            setFailed(`The preview is not healthy: ${outcome.reason}`);
+        const done = await runPlan(plan, settings, github);
+        if (!done.ok)
+            setFailed(done.message);
     }
     catch (error) {
         setOutput('status', 'failed');
         fail(error, settings);
     }
 }
+/** Deploys or removes the planned preview, with the comment, outputs and summary of either. */
+async function runPlan(plan, settings, github, why) {
+    const kube = await kubeFor(settings);
+    if (plan.action === 'destroy') {
+        const commentOnPr = settings.comment;
+        const outcome = await destroy(plan, {
+            timeoutMs: settings.timeoutMs,
+            deleteEnvironment: settings.deleteEnvironment,
+            allowClusterScoped: settings.allowClusterScoped,
+        }, kube, github, log, async () => {
+            if (commentOnPr)
+                await comment(github, plan, removedComment(plan, new Date(), why), false);
+        });
+        setOutput('status', 'destroyed');
+        await writeSummary(destroySummary(plan, outcome));
+        return { ok: true, status: 'destroyed', message: `removed namespace ${plan.namespace}` };
+    }
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates);
+    const outcome = await deploy(plan, {
+        templates,
+        values: settings.values,
+        wait: settings.wait,
+        timeoutMs: settings.timeoutMs,
+        allowClusterScoped: settings.allowClusterScoped,
+        guardrails: settings,
+        maxLivePreviews: settings.maxLivePreviews,
+        holder: holder(),
+        frontDoor: settings,
+        registry: settings.registry,
+    }, kube, github, log);
+    reportDeploy(plan, outcome);
+    if (settings.comment && outcome.status !== 'skipped') {
+        await comment(github, plan, deployedComment(plan, outcome, new Date()), true);
+    }
+    await writeSummary(deploySummary(plan, settings, outcome));
+    if (outcome.status === 'failed')
+        return { ok: false, status: 'failed', message: `The preview is not healthy: ${outcome.reason}` };
+    return {
+        ok: true,
+        status: outcome.status,
+        message: outcome.status === 'skipped' ? outcome.reason : `deployed at ${outcome.url}`,
+    };
+}
+const runInfo = () => ({
+    serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+    runId: process.env.GITHUB_RUN_ID ?? '0',
+    runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
+});
+const holder = () => `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+async function kubeFor(settings) {
+    return createKube(await transportFromKubeconfig(requireKubeconfig(settings)), undefined, (w) => info(`kube-apiserver warns: ${w}`));
+}
+/** What the runs of main-idle.ts use from here. */
+const io = {
+    log,
+    githubFor: (settings, owner, repo) => githubFor(settings, owner, repo),
+    kubeFor: (settings) => kubeFor(settings),
+    writeSummary: (markdown) => writeSummary(markdown),
+    runPlan: (plan, settings, github, why) => runPlan(plan, settings, github, why),
+    runInfo,
+    holder,
+};
 function reportDeploy(plan, o) {
     setOutput('url', o.url);
     setOutput('urls', JSON.stringify(o.urls));
@@ -50081,11 +51188,17 @@ async function runSweep(settings) {
     const [owner, name] = repository.split('/');
     if (!owner || !name)
         throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.');
-    const kube = createKube(await transportFromKubeconfig(requireKubeconfig(settings)));
+    const kube = await kubeFor(settings);
     const github = githubFor(settings, owner, name);
     const o = {
         repository,
         ttlMs: settings.ttlMs,
+        ttlWarningMs: settings.ttlWarningMs,
+        sleepAfterMs: settings.sleepAfterMs,
+        keepLabel: settings.keepLabel,
+        comment: settings.comment,
+        holder: holder(),
+        defaultRequests: settings.limitRange?.defaultRequest ?? {},
         dryRun: settings.dryRun,
         timeoutMs: settings.timeoutMs,
         logUrl: `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}`,
@@ -50097,8 +51210,10 @@ async function runSweep(settings) {
     const failed = rows.filter((r) => r.decision === 'failed');
     setOutput('status', failed.length ? 'failed' : removed.length ? 'destroyed' : 'skipped');
     for (const r of rows)
-        info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`);
+        info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why}); ${r.state}`);
     await writeSummary(sweepSummary(rows, o));
+    if (settings.dashboard && !settings.dryRun)
+        await updateDashboard(settings, rows, o.logUrl, github, log);
     if (failed.length)
         setFailed(`${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`);
 }

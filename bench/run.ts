@@ -2,6 +2,7 @@
 // median of several repetitions, printed as a ratio against a baseline measured in the same run.
 //   npm run bench            full run (about ten minutes on 2 cores)
 //   npm run bench -- --quick fewer repetitions and previews, as a smoke test
+//   npm run bench -- --idle  only figures 7 and 8 (wake time, the fortnight of sleep)
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
@@ -22,6 +23,8 @@ import { parseAllDocuments } from 'yaml'
 import { fortnightFigure } from './fortnight.js'
 
 const quick = process.argv.includes('--quick')
+/** `--idle`: only the figures of idle previews (7, 8). */
+const idleOnly = process.argv.includes('--idle')
 const REPS = quick ? 2 : 5
 const LIVE_PREVIEWS = quick ? 10 : 100
 const CONCURRENT = quick ? 10 : 50
@@ -116,114 +119,127 @@ async function main(): Promise<void> {
     console.error(`  ${label}: ${r.toFixed(2)}×`)
   }
 
-  // 1. event → every workload ready
-  console.error('1. deploy the default stack')
-  const a1: number[] = [],
-    k1: number[] = [],
-    k1s: number[] = []
-  for (let i = 0; i < REPS; i++) {
-    a1.push(await time(() => action(++pr, 'opened', sha(pr))))
-    k1.push(await time(() => kubectlDeploy(++pr, sha(pr))))
-    k1s.push(await time(() => kubectlDeploySequential(++pr, sha(pr))))
-  }
-  ratio('1. deploy, event → all ready, vs kubectl apply + parallel rollout status', a1, k1, '≤ 0.5×')
-  // What neither can go below: a Job's pod completing, counted by the job controller (which batches pod
-  // updates for about a second), is part of "every workload ready".
-  const floor: number[] = []
-  for (let i = 0; i < REPS; i++) {
-    const job = `floor-${i}`
-    floor.push(
-      await time(async () => {
-        await kubectl('create', 'job', job, '--image=example.test/x:1')
-        await kubectl('wait', '--for=condition=complete', `job/${job}`, '--timeout=60s')
-      }),
-    )
-  }
-  const f = median(floor)
-  results.push([
-    '   floor: one Job, kubectl create → Complete',
-    `${(f / 1000).toFixed(2)} s; above the floor: ${((median(a1) - f) / 1000).toFixed(2)} s vs ${((median(k1) - f) / 1000).toFixed(2)} s = ${((median(a1) - f) / (median(k1) - f)).toFixed(2)}×`,
-    'bounds goal 1',
-  ])
-  ratio('   … vs kubectl apply + rollout status one by one', a1, k1s, '≤ 0.5×')
+  if (!idleOnly) {
+    // 1. event → every workload ready
+    console.error('1. deploy the default stack')
+    const a1: number[] = [],
+      k1: number[] = [],
+      k1s: number[] = []
+    for (let i = 0; i < REPS; i++) {
+      a1.push(await time(() => action(++pr, 'opened', sha(pr))))
+      k1.push(await time(() => kubectlDeploy(++pr, sha(pr))))
+      k1s.push(await time(() => kubectlDeploySequential(++pr, sha(pr))))
+    }
+    ratio('1. deploy, event → all ready, vs kubectl apply + parallel rollout status', a1, k1, '≤ 0.5×')
+    // What neither can go below: a Job's pod completing, counted by the job controller (which batches pod
+    // updates for about a second), is part of "every workload ready".
+    const floor: number[] = []
+    for (let i = 0; i < REPS; i++) {
+      const job = `floor-${i}`
+      floor.push(
+        await time(async () => {
+          await kubectl('create', 'job', job, '--image=example.test/x:1')
+          await kubectl('wait', '--for=condition=complete', `job/${job}`, '--timeout=60s')
+        }),
+      )
+    }
+    const f = median(floor)
+    results.push([
+      '   floor: one Job, kubectl create → Complete',
+      `${(f / 1000).toFixed(2)} s; above the floor: ${((median(a1) - f) / 1000).toFixed(2)} s vs ${((median(k1) - f) / 1000).toFixed(2)} s = ${((median(a1) - f) / (median(k1) - f)).toFixed(2)}×`,
+      'bounds goal 1',
+    ])
+    ratio('   … vs kubectl apply + rollout status one by one', a1, k1s, '≤ 0.5×')
 
-  // 2. synchronize with a new image
-  console.error('2. synchronize with a new image')
-  const a2: number[] = [],
-    k2: number[] = []
-  const actionPr = ++pr,
-    kubectlPr = ++pr
-  await action(actionPr, 'opened', sha(1))
-  await kubectlDeploy(kubectlPr, sha(1))
-  for (let i = 0; i < REPS; i++) {
-    a2.push(await time(() => action(actionPr, 'synchronize', sha(100 + i))))
-    k2.push(await time(() => kubectlDeploy(kubectlPr, sha(100 + i))))
-  }
-  ratio('2. synchronize, new image → rolled out, vs kubectl', a2, k2, '≤ 0.5×')
+    // 2. synchronize with a new image
+    console.error('2. synchronize with a new image')
+    const a2: number[] = [],
+      k2: number[] = []
+    const actionPr = ++pr,
+      kubectlPr = ++pr
+    await action(actionPr, 'opened', sha(1))
+    await kubectlDeploy(kubectlPr, sha(1))
+    for (let i = 0; i < REPS; i++) {
+      a2.push(await time(() => action(actionPr, 'synchronize', sha(100 + i))))
+      k2.push(await time(() => kubectlDeploy(kubectlPr, sha(100 + i))))
+    }
+    ratio('2. synchronize, new image → rolled out, vs kubectl', a2, k2, '≤ 0.5×')
 
-  // 3. teardown
-  console.error('3. teardown')
-  const a3: number[] = [],
-    k3: number[] = []
-  for (let i = 0; i < REPS; i++) {
-    const mine = ++pr,
-      theirs = ++pr
-    await action(mine, 'opened', sha(mine))
-    await kubectlDeploy(theirs, sha(theirs))
-    a3.push(await time(() => action(mine, 'closed', sha(mine))))
-    k3.push(
-      await time(() =>
-        kubectl('delete', 'namespace', previewNames('preview', 'bench/shop', theirs).namespace, '--wait'),
-      ),
-    )
-  }
-  ratio('3. teardown → namespace gone, vs kubectl delete namespace --wait', a3, k3, '≤ 1.1×')
-
-  // 4. one deploy with many live previews on the cluster
-  console.error(`4. one deploy with ${LIVE_PREVIEWS} live previews`)
-  const before: number[] = []
-  for (let i = 0; i < REPS; i++) before.push(await time(() => action(++pr, 'opened', sha(pr))))
-  const fill = Array.from({ length: LIVE_PREVIEWS }, () => ++pr)
-  for (let i = 0; i < fill.length; i += 10) {
-    await Promise.all(
-      fill
-        .slice(i, i + 10)
-        .map(async (n) =>
-          kubectl('apply', '--server-side', '--field-manager=bench', '-f', await manifests(n, sha(n))),
+    // 3. teardown
+    console.error('3. teardown')
+    const a3: number[] = [],
+      k3: number[] = []
+    for (let i = 0; i < REPS; i++) {
+      const mine = ++pr,
+        theirs = ++pr
+      await action(mine, 'opened', sha(mine))
+      await kubectlDeploy(theirs, sha(theirs))
+      a3.push(await time(() => action(mine, 'closed', sha(mine))))
+      k3.push(
+        await time(() =>
+          kubectl('delete', 'namespace', previewNames('preview', 'bench/shop', theirs).namespace, '--wait'),
         ),
-    )
-  }
-  const after: number[] = []
-  for (let i = 0; i < REPS; i++) after.push(await time(() => action(++pr, 'opened', sha(pr))))
-  ratio(`4. deploy with ${LIVE_PREVIEWS} live previews vs none`, after, before, '≤ 1.2×')
+      )
+    }
+    ratio('3. teardown → namespace gone, vs kubectl delete namespace --wait', a3, k3, '≤ 1.1×')
 
-  // 5. concurrent deploys
-  console.error(`5. ${CONCURRENT} concurrent deploys`)
-  const single = median(after)
-  // The CPU one deploy costs the whole machine (the action, kube-apiserver, etcd, the controllers, kwok): with
-  // everything on these few cores, N deploys at once cannot finish sooner than N times that, spread over them.
-  const cpu: number[] = []
-  for (let i = 0; i < REPS; i++) {
-    const before = busyCpuSeconds()
-    await action(++pr, 'opened', sha(pr))
-    cpu.push(busyCpuSeconds() - before)
+    // 4. one deploy with many live previews on the cluster
+    console.error(`4. one deploy with ${LIVE_PREVIEWS} live previews`)
+    const before: number[] = []
+    for (let i = 0; i < REPS; i++) before.push(await time(() => action(++pr, 'opened', sha(pr))))
+    const fill = Array.from({ length: LIVE_PREVIEWS }, () => ++pr)
+    for (let i = 0; i < fill.length; i += 10) {
+      await Promise.all(
+        fill
+          .slice(i, i + 10)
+          .map(async (n) =>
+            kubectl('apply', '--server-side', '--field-manager=bench', '-f', await manifests(n, sha(n))),
+          ),
+      )
+    }
+    const after: number[] = []
+    for (let i = 0; i < REPS; i++) after.push(await time(() => action(++pr, 'opened', sha(pr))))
+    ratio(`4. deploy with ${LIVE_PREVIEWS} live previews vs none`, after, before, '≤ 1.2×')
+
+    // 5. concurrent deploys
+    console.error(`5. ${CONCURRENT} concurrent deploys`)
+    const single = median(after)
+    // The CPU one deploy costs the whole machine (the action, kube-apiserver, etcd, the controllers, kwok): with
+    // everything on these few cores, N deploys at once cannot finish sooner than N times that, spread over them.
+    const cpu: number[] = []
+    for (let i = 0; i < REPS; i++) {
+      const before = busyCpuSeconds()
+      await action(++pr, 'opened', sha(pr))
+      cpu.push(busyCpuSeconds() - before)
+    }
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: CONCURRENT }, () => ++pr).map((n) => time(() => action(n, 'opened', sha(n)))),
+    )
+    const failures = outcomes.filter((o) => o.status === 'rejected').length
+    const times = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+    results.push([
+      `5. ${CONCURRENT} concurrent deploys`,
+      `${failures} failures; p95 ${(p95(times) / 1000).toFixed(2)} s = ${(p95(times) / single).toFixed(2)}× a single deploy`,
+      '0 failures, ≤ 2×',
+    ])
+    const cores = cpus().length
+    results.push([
+      '   bound: CPU of one deploy, whole machine',
+      `${median(cpu).toFixed(2)} CPU-s; ${CONCURRENT} deploys on ${cores} cores need ≥ ${((CONCURRENT * median(cpu)) / cores).toFixed(1)} s`,
+      'bounds goal 5 here',
+    ])
+
+    // 6. process start → first API request
+    console.error('6. start to first API request')
+    const first: number[] = []
+    for (let i = 0; i < REPS * 2; i++) first.push(await startToFirstRequest(kubeconfig, gh.url, gh.token))
+    const noop = await time(() => run(process.execPath, ['-e', '0']))
+    results.push([
+      '6. node dist/index.js start → first API request',
+      `${median(first).toFixed(0)} ms (a bare node start: ${noop.toFixed(0)} ms)`,
+      '≤ 300 ms',
+    ])
   }
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: CONCURRENT }, () => ++pr).map((n) => time(() => action(n, 'opened', sha(n)))),
-  )
-  const failures = outcomes.filter((o) => o.status === 'rejected').length
-  const times = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
-  results.push([
-    `5. ${CONCURRENT} concurrent deploys`,
-    `${failures} failures; p95 ${(p95(times) / 1000).toFixed(2)} s = ${(p95(times) / single).toFixed(2)}× a single deploy`,
-    '0 failures, ≤ 2×',
-  ])
-  const cores = cpus().length
-  results.push([
-    '   bound: CPU of one deploy, whole machine',
-    `${median(cpu).toFixed(2)} CPU-s; ${CONCURRENT} deploys on ${cores} cores need ≥ ${((CONCURRENT * median(cpu)) / cores).toFixed(1)} s`,
-    'bounds goal 5 here',
-  ])
 
   // 7. wake (asleep → every workload ready) vs a first deploy of the same stack
   console.error('7. wake vs a first deploy')
@@ -263,17 +279,6 @@ async function main(): Promise<void> {
     '8. a fortnight of one PR, sleep-after 2h, sweeps every 30 min: memory-hours vs always on',
     `${fortnight.median.sleepingGiBh.toFixed(0)} vs ${fortnight.median.alwaysOnGiBh.toFixed(0)} GiB·h = ${fortnight.median.ratio.toFixed(2)}× (4 pushes a weekday; a push every hour 09–18: ${fortnight.bound.ratio.toFixed(2)}×; ${(perPreview.memory / 2 ** 30).toFixed(1)} GiB, ${(perPreview.cpu / 1000).toFixed(2)} CPU requested awake)`,
     '≤ 0.35×',
-  ])
-
-  // 6. process start → first API request
-  console.error('6. start to first API request')
-  const first: number[] = []
-  for (let i = 0; i < REPS * 2; i++) first.push(await startToFirstRequest(kubeconfig, gh.url, gh.token))
-  const noop = await time(() => run(process.execPath, ['-e', '0']))
-  results.push([
-    '6. node dist/index.js start → first API request',
-    `${median(first).toFixed(0)} ms (a bare node start: ${noop.toFixed(0)} ms)`,
-    '≤ 300 ms',
   ])
 
   await gh.close()

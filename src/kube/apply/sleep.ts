@@ -29,12 +29,14 @@ async function listKinds(
 }
 
 /**
- * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). One in its namespace that the preview
- * does not own stops everything before any change: sleep must not leave a half-stopped preview it cannot wake.
+ * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). For a sleep (`strict`), one in its
+ * namespace that the preview does not own stops everything before any change: a preview whose pods are not all
+ * the action's cannot be put to sleep. A wake (or a deploy) leaves such an object alone.
  */
-export async function sleepingKinds(kube: Kube, owner: Owner): Promise<KubeObject[]> {
+export async function sleepingKinds(kube: Kube, owner: Owner, strict: boolean): Promise<KubeObject[]> {
   const all = await listKinds(kube, owner.namespace, SLEEPING_KINDS)
   const foreign = all.filter((o) => !isOwnedBy(o, owner))
+  if (!strict) return all.filter((o) => isOwnedBy(o, owner))
   if (foreign.length) {
     throw new OwnershipError(
       `${foreign.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${owner.namespace} ` +
@@ -67,7 +69,7 @@ async function update(
 /** Sleep: every workload at 0 (its replicas kept on it), every CronJob suspended. Returns what it changed. */
 export async function putWorkloadsToSleep(kube: Kube, owner: Owner, log: Log): Promise<KubeObject[]> {
   const changed: KubeObject[] = []
-  for (const o of await sleepingKinds(kube, owner)) {
+  for (const o of await sleepingKinds(kube, owner, true)) {
     const stored = await update(kube, o, asleep)
     if (stored) {
       changed.push(stored)
@@ -82,7 +84,7 @@ export async function putWorkloadsToSleep(kube: Kube, owner: Owner, log: Log): P
 /** Wake: every marked workload back to its kept replicas, every CronJob sleep suspended running again. */
 export async function wakeWorkloads(kube: Kube, owner: Owner, log: Log): Promise<KubeObject[]> {
   const changed: KubeObject[] = []
-  for (const o of await sleepingKinds(kube, owner)) {
+  for (const o of await sleepingKinds(kube, owner, false)) {
     const stored = await update(kube, o, awake)
     if (stored) {
       changed.push({ ...stored, apiVersion: o.apiVersion, kind: o.kind })

@@ -20,6 +20,7 @@ import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
 import type { KubeObject } from '../../shared/kube-object.js'
 import { restoreFromSleep } from '../idle/wake.js'
+import { isAsleep } from '../../preview/idle.js'
 
 export { livePreviews } from './freshness.js'
 export { ownerOf, renderPreview } from './preview-objects.js'
@@ -55,7 +56,8 @@ export async function deploy(
     const id = (deploymentId = await startDeployment(run, urls))
     const since = Date.now()
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
-    await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects))
+    if (isAsleep(live))
+      await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects))
     const applied = await applyObjects(run, objects, url, live)
     const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null
     const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`)

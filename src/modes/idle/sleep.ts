@@ -5,7 +5,7 @@ import { commentMarker } from '../../github/comment.js'
 import type { GitHub } from '../../github/client.js'
 import { asleepComment } from '../../github/idle-comments.js'
 import type { Kube } from '../../kube/port.js'
-import { annotateNamespace, podsGone, putWorkloadsToSleep } from '../../kube/apply/sleep.js'
+import { annotateNamespace, podsGone, putWorkloadsToSleep, sleepingKinds } from '../../kube/apply/sleep.js'
 import { asleepDescription, isAsleep } from '../../preview/idle.js'
 import { ANNOTATION } from '../../preview/ownership.js'
 import type { RunLog } from '../../shared/run-log.js'
@@ -38,9 +38,11 @@ export async function sleepPreview(
     if (!ns) return absent
     const already = isAsleep(ns)
     const since = already ? ns.metadata.annotations![ANNOTATION.asleepSince]! : now.toISOString()
-    // Always (also when already asleep): repairs a sleep that stopped half-way.
-    const stopped = await putWorkloadsToSleep(held.kube, t.owner, log)
+    // The namespace says asleep first: a sleep that stops half-way is then finished by the next sleep, or undone
+    // by the next wake or deploy. The workloads always (also when already asleep): that repairs such a sleep.
+    await sleepingKinds(held.kube, t.owner, true) // refuses, before any change, a namespace with foreign workloads
     if (!already) await annotateNamespace(held.kube, ns, { [ANNOTATION.asleepSince]: since })
+    const stopped = await putWorkloadsToSleep(held.kube, t.owner, log)
     const podsLeft = await podsGone(held.kube, t.owner.namespace, deadline)
     if (!already || stopped.length)
       await reportAsleep(t, environmentOf(t, ns), new Date(since), held.github, log)

@@ -4,6 +4,14 @@ import { dashboardBody, dashboardMarker, type FleetRow } from '../src/github/das
 import { ANNOTATION } from '../src/preview/ownership.js'
 import { quantity, requestedBy } from '../src/preview/requests.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
+import { tmpdir } from 'node:os'
+import { renderPreview } from '../src/modes/deploy/deploy.js'
+import { parsePullRequestEvent } from '../src/inputs/event.js'
+import { DEFAULT_LIMITS } from '../src/inputs/parse.js'
+import { parseSettings } from '../src/inputs/settings.js'
+import { planPreview } from '../src/preview/plan.js'
+import { loadTemplates } from '../src/preview/templates.js'
+import { pullRequestEvent } from './harness/events.js'
 
 const workload = (
   kind: string,
@@ -42,6 +50,36 @@ describe('requested resources', () => {
     )
     expect(r.now).toEqual({ cpu: 300, memory: 2 * (256 + 64) * 1024 ** 2 })
     expect(r.awake).toEqual({ cpu: 1300, memory: 2 * (256 + 64) * 1024 ** 2 + 1024 ** 3 })
+  })
+})
+
+describe("the default stack's requests (the README: about 0.5 CPU and 4.3 GiB per awake preview)", () => {
+  test('as a deploy renders it, with the LimitRange defaults', () => {
+    const settings = parseSettings((n) => ({ domain: 'pr.example.com' })[n] ?? '')
+    const event = parsePullRequestEvent(
+      'pull_request',
+      pullRequestEvent({ action: 'opened', number: 4, repository: 'acme/shop', sha: 'b'.repeat(40) }),
+    )
+    const plan = planPreview(event, settings, {
+      serverUrl: 'https://github.com',
+      runId: '1',
+      runAttempt: '1',
+    })
+    const { objects } = renderPreview(
+      plan,
+      {
+        templates: loadTemplates('', tmpdir(), ''),
+        values: {},
+        allowClusterScoped: [],
+        guardrails: settings,
+        registry: null,
+      },
+      {},
+    )
+    const r = requestedBy(objects, DEFAULT_LIMITS.defaultRequest)
+    expect(r.now).toEqual(r.awake)
+    expect(r.now.cpu).toBe(520)
+    expect((r.now.memory / 1024 ** 3).toFixed(1)).toBe('4.3')
   })
 })
 

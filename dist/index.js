@@ -43732,12 +43732,15 @@ async function listKinds(kube, namespace, kinds) {
     return lists.flat();
 }
 /**
- * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). One in its namespace that the preview
- * does not own stops everything before any change: sleep must not leave a half-stopped preview it cannot wake.
+ * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). For a sleep (`strict`), one in its
+ * namespace that the preview does not own stops everything before any change: a preview whose pods are not all
+ * the action's cannot be put to sleep. A wake (or a deploy) leaves such an object alone.
  */
-async function sleepingKinds(kube, owner) {
+async function sleepingKinds(kube, owner, strict) {
     const all = await listKinds(kube, owner.namespace, SLEEPING_KINDS);
     const foreign = all.filter((o) => !isOwnedBy(o, owner));
+    if (!strict)
+        return all.filter((o) => isOwnedBy(o, owner));
     if (foreign.length) {
         throw new OwnershipError(`${foreign.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${owner.namespace} ` +
             `${foreign.length === 1 ? 'was' : 'were'} not created by this action for ${owner.repository}#${owner.pr}; ` +
@@ -43765,7 +43768,7 @@ async function update(kube, first, change) {
 /** Sleep: every workload at 0 (its replicas kept on it), every CronJob suspended. Returns what it changed. */
 async function putWorkloadsToSleep(kube, owner, log) {
     const changed = [];
-    for (const o of await sleepingKinds(kube, owner)) {
+    for (const o of await sleepingKinds(kube, owner, true)) {
         const stored = await update(kube, o, asleep);
         if (stored) {
             changed.push(stored);
@@ -43777,7 +43780,7 @@ async function putWorkloadsToSleep(kube, owner, log) {
 /** Wake: every marked workload back to its kept replicas, every CronJob sleep suspended running again. */
 async function wakeWorkloads(kube, owner, log) {
     const changed = [];
-    for (const o of await sleepingKinds(kube, owner)) {
+    for (const o of await sleepingKinds(kube, owner, false)) {
         const stored = await update(kube, o, awake);
         if (stored) {
             changed.push({ ...stored, apiVersion: o.apiVersion, kind: o.kind });
@@ -43989,6 +43992,7 @@ async function everyWorkload(kube, owner, restored) {
 
 
 
+
 /** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
 const jobsOf = (objects) => {
     const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
@@ -44015,7 +44019,8 @@ async function deploy(plan, options, kube, github, log) {
         const id = (deploymentId = await startDeployment(run, urls));
         const since = Date.now();
         // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
-        await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
+        if (isAsleep(live))
+            await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
         const applied = await applyObjects(run, objects, url, live);
         const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
@@ -50300,10 +50305,12 @@ async function sleepPreview(t, kube, github, log, now = new Date()) {
             return absent;
         const already = isAsleep(ns);
         const since = already ? ns.metadata.annotations[ANNOTATION.asleepSince] : now.toISOString();
-        // Always (also when already asleep): repairs a sleep that stopped half-way.
-        const stopped = await putWorkloadsToSleep(held.kube, t.owner, log);
+        // The namespace says asleep first: a sleep that stops half-way is then finished by the next sleep, or undone
+        // by the next wake or deploy. The workloads always (also when already asleep): that repairs such a sleep.
+        await sleepingKinds(held.kube, t.owner, true); // refuses, before any change, a namespace with foreign workloads
         if (!already)
             await annotateNamespace(held.kube, ns, { [ANNOTATION.asleepSince]: since });
+        const stopped = await putWorkloadsToSleep(held.kube, t.owner, log);
         const podsLeft = await podsGone(held.kube, t.owner.namespace, deadline);
         if (!already || stopped.length)
             await reportAsleep(t, environmentOf(t, ns), new Date(since), held.github, log);

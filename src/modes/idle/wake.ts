@@ -78,9 +78,20 @@ export async function wakePreview(
     if (await closed()) return outcome('closed', 'the pull request was closed while this run waited')
     const url = ns.metadata.annotations?.[ANNOTATION.url] ?? ''
     const since = Date.now()
-    const restored = await restoreFromSleep(held.kube, t.owner, ns, deadline, log)
-    if (!restored) return outcome('already awake', 'the preview is awake', url)
-    const woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log)
+    // A close while it wakes wins: once the namespace is going, the wake stops and reports nothing on GitHub.
+    const removed = async () => !(await liveNamespace(kube, t.owner).catch(() => null))
+    const CLOSED_MEANWHILE =
+      'the preview was removed while it woke (the pull request was closed); it stays removed'
+    let woken: WakeOutcome
+    try {
+      const restored = await restoreFromSleep(held.kube, t.owner, ns, deadline, log)
+      if (!restored) return outcome('already awake', 'the preview is awake', url)
+      woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log, removed)
+    } catch (e) {
+      if (await removed()) return outcome('closed', CLOSED_MEANWHILE)
+      throw e
+    }
+    if (woken.status === 'closed') return outcome('closed', CLOSED_MEANWHILE)
     if (t.comment)
       await held.github
         .upsertComment(
@@ -106,6 +117,7 @@ async function waitAndReport(
   deadline: number,
   held: { kube: Kube; github: GitHub },
   log: RunLog,
+  removed: () => Promise<boolean>,
 ): Promise<WakeOutcome> {
   const workloads = await everyWorkload(held.kube, t.owner, restored)
   const waited = await log.group('Wait', () =>
@@ -119,6 +131,7 @@ async function waitAndReport(
       since,
     ),
   )
+  if (await removed()) return outcome('closed', 'removed while it woke')
   const [latest] = await held.github.listDeployments(environment, 1)
   if (waited.outcome === 'ready') {
     if (latest) {

@@ -19921,10 +19921,23 @@ async function wakePreview(t, kube, github, log) {
             return outcome('closed', 'the pull request was closed while this run waited');
         const url = ns.metadata.annotations?.[ANNOTATION.url] ?? '';
         const since = Date.now();
-        const restored = await wake_restoreFromSleep(held.kube, t.owner, ns, deadline, log);
-        if (!restored)
-            return outcome('already awake', 'the preview is awake', url);
-        const woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log);
+        // A close while it wakes wins: once the namespace is going, the wake stops and reports nothing on GitHub.
+        const removed = async () => !(await liveNamespace(kube, t.owner).catch(() => null));
+        const CLOSED_MEANWHILE = 'the preview was removed while it woke (the pull request was closed); it stays removed';
+        let woken;
+        try {
+            const restored = await wake_restoreFromSleep(held.kube, t.owner, ns, deadline, log);
+            if (!restored)
+                return outcome('already awake', 'the preview is awake', url);
+            woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log, removed);
+        }
+        catch (e) {
+            if (await removed())
+                return outcome('closed', CLOSED_MEANWHILE);
+            throw e;
+        }
+        if (woken.status === 'closed')
+            return outcome('closed', CLOSED_MEANWHILE);
         if (t.comment)
             await held.github
                 .upsertComment(t.owner.pr, commentMarker(environmentOf(t, ns)), wokenComment(environmentOf(t, ns), woken, t.owner.namespace, new Date(), t.logUrl), true)
@@ -19936,9 +19949,11 @@ async function wakePreview(t, kube, github, log) {
     }
 }
 /** The deploy's wait on every workload of the preview, then success (with the URL) or failure (diagnosed). */
-async function waitAndReport(t, environment, url, restored, since, deadline, held, log) {
+async function waitAndReport(t, environment, url, restored, since, deadline, held, log, removed) {
     const workloads = await everyWorkload(held.kube, t.owner, restored);
     const waited = await log.group('Wait', () => waitForWorkloads(held.kube, t.owner.namespace, ownerSelector(t.owner), waitedWorkloads(workloads), deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+    if (await removed())
+        return outcome('closed', 'removed while it woke');
     const [latest] = await held.github.listDeployments(environment, 1);
     if (waited.outcome === 'ready') {
         if (latest) {

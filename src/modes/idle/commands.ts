@@ -62,6 +62,10 @@ export async function runCommand(
   await github
     .react(event.comment.id, result.ok ? 'rocket' : 'confused')
     .catch((e: Error) => log.warning(`could not react: ${e.message}`))
+  if (!result.ok)
+    await github
+      .reply(event.number, `😕 \`/preview ${command}\`: ${result.message} ([run log](${target.logUrl}))`)
+      .catch((e: Error) => log.warning(`could not reply: ${e.message}`))
   return result
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { mayCommand, parseCommand } from '../src/preview/commands.js'
 import { parseCommentEvent } from '../src/inputs/comment-event.js'
-import { commitApproved } from '../src/preview/fork-approval.js'
+import { redeployEvent } from '../src/preview/command-approval.js'
 import { issueCommentEvent } from './harness/events.js'
 import type { PullRequestEvent } from '../src/inputs/event.js'
 
@@ -86,12 +86,18 @@ describe('the issue_comment payload', () => {
   })
 })
 
-describe('a redeploy approves the head commit of a fork PR', () => {
-  const pr = (fork: boolean, sha: string) =>
-    ({ fork, head: { sha, ref: 'x', repository: 'f/x' } }) as PullRequestEvent
-  test('that commit, not a later one; a PR from the repository itself needs none', () => {
-    expect(commitApproved(pr(true, 'a'.repeat(40)), 'a'.repeat(40))).toBe(true)
-    expect(commitApproved(pr(true, 'b'.repeat(40)), 'a'.repeat(40))).toBe(false)
-    expect(commitApproved(pr(false, 'b'.repeat(40)), 'a'.repeat(40))).toBe(true)
+describe('a redeploy approves the head commit of a fork PR, as a label does', () => {
+  const pr = {
+    fork: true,
+    action: 'issue_comment',
+    head: { sha: 'a'.repeat(40), ref: 'x', repository: 'f/x' },
+  }
+  test('planned as the labeled event of that commit, with the first only-label', () => {
+    expect(redeployEvent(pr as PullRequestEvent, ['preview', 'deploy-me'])).toEqual({
+      ...pr,
+      action: 'labeled',
+      addedLabel: 'preview',
+    })
+    expect(redeployEvent(pr as PullRequestEvent, [])).toEqual({ ...pr, action: 'labeled' })
   })
 })

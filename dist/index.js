@@ -50482,70 +50482,84 @@ function describe(ns) {
     };
 }
 async function sweepOne(ns, o, kube, github, log) {
-    const known = describe(ns);
-    const { pr } = known;
-    const environment = ns.metadata.annotations?.[ANNOTATION.environment] ?? `preview/pr-${pr}`;
-    const found = await github.pullRequest(pr);
-    const state = found?.state ?? null;
-    const kept = isKept(ns, found?.labels ?? [], o.keepLabel);
+    const p = await look(ns, o, kube, github);
     // A kept preview is exempt from the TTL; a closed PR's preview goes all the same.
-    const why = sweepReason(state, known.deployedAt, kept ? null : o.ttlMs, o.now);
+    const why = sweepReason(p.state, p.known.deployedAt, p.kept ? null : o.ttlMs, o.now);
+    if (why)
+        return removeDue(p, why, o, kube, github, log);
+    if (p.state === 'open')
+        await warnBeforeTtl(p, o, kube, github, log);
+    return sleepIfIdle(p, o, kube, github, log);
+}
+async function look(ns, o, kube, github) {
+    const known = describe(ns);
+    const found = await github.pullRequest(known.pr);
+    const kept = isKept(ns, found?.labels ?? [], o.keepLabel);
     const pull = { title: found?.title ?? '', author: found?.author ?? '', prUrl: found?.htmlUrl ?? '' };
-    /** The row as the preview is now: its readiness, state and requests read after the decision was carried out. */
-    const row = async (decision, reason, asleep = isAsleep(ns)) => {
-        const w = await workloadsReady(kube, ns.metadata.name);
-        return {
-            ...known,
-            ...pull,
-            ready: w.ready,
-            state: asleep ? 'asleep' : w.allReady ? 'ready' : 'failed',
-            kept,
-            decision,
-            why: reason,
-            requested: requestedBy(w.workloads, o.defaultRequests),
-        };
+    return {
+        ns,
+        known,
+        environment: ns.metadata.annotations?.[ANNOTATION.environment] ?? `preview/pr-${known.pr}`,
+        state: found?.state ?? null,
+        kept,
+        pull,
+        async row(decision, why, asleep = isAsleep(ns)) {
+            const w = await workloadsReady(kube, ns.metadata.name);
+            return {
+                ...known,
+                ...pull,
+                ready: w.ready,
+                state: asleep ? 'asleep' : w.allReady ? 'ready' : 'failed',
+                kept,
+                decision,
+                why,
+                requested: requestedBy(w.workloads, o.defaultRequests),
+            };
+        },
     };
-    if (why) {
-        if (o.dryRun)
-            return row('would be removed', why);
-        const before = await row('removed', why);
-        const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
-        await removePreview({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
-        return before;
-    }
-    if (state === 'open')
-        await warnBeforeTtl(ns, o, kept, environment, pr, kube, github, log);
-    const sleepy = state === 'open' ? sleepReason(ns, { sleepAfterMs: o.sleepAfterMs, kept, now: o.now }) : null;
-    const keptWhy = kept
-        ? 'kept (/preview keep or the keep label)'
-        : state === 'open'
-            ? 'its pull request is open'
-            : 'recently deployed';
-    if (!sleepy)
-        return row('kept', keptWhy);
+}
+async function removeDue(p, why, o, kube, github, log) {
     if (o.dryRun)
-        return row('would sleep', sleepy);
+        return p.row('would be removed', why);
+    const before = await p.row('removed', why);
+    const owner = { repository: o.repository, pr: p.known.pr, namespace: p.known.namespace };
+    await removePreview({ owner, environment: p.environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
+    return before;
+}
+/** Put to sleep when idle longer than sleep-after (an open PR's preview that is not kept); else kept as it is. */
+async function sleepIfIdle(p, o, kube, github, log) {
+    const idle = p.state === 'open' ? sleepReason(p.ns, { sleepAfterMs: o.sleepAfterMs, kept: p.kept, now: o.now }) : null;
+    if (!idle) {
+        const why = p.kept
+            ? 'kept (/preview keep or the keep label)'
+            : p.state === 'open'
+                ? 'its pull request is open'
+                : 'recently deployed';
+        return p.row('kept', why);
+    }
+    if (o.dryRun)
+        return p.row('would sleep', idle);
     const slept = await sleepPreview({
-        owner: { repository: o.repository, pr, namespace: ns.metadata.name },
-        environment,
+        owner: { repository: o.repository, pr: p.known.pr, namespace: p.known.namespace },
+        environment: p.environment,
         logUrl: o.logUrl,
         holder: `${o.holder} (sweep: sleep)`,
         timeoutMs: o.timeoutMs,
         comment: o.comment,
     }, kube, github, log, o.now);
     if (slept.status === 'absent')
-        return row('kept', 'removed while the sweep ran', false);
-    return row('put to sleep', sleepy, true);
+        return p.row('kept', 'removed while the sweep ran', false);
+    return p.row('put to sleep', idle, true);
 }
 /** The TTL notice, once per deploy, from ttl − ttl-warning on: when the preview goes and how to keep it. */
-async function warnBeforeTtl(ns, o, kept, environment, pr, kube, github, log) {
-    const goes = ttlNoticeDue(ns, { ttlMs: o.ttlMs, warningMs: o.ttlWarningMs, kept, now: o.now });
+async function warnBeforeTtl(p, o, kube, github, log) {
+    const goes = ttlNoticeDue(p.ns, { ttlMs: o.ttlMs, warningMs: o.ttlWarningMs, kept: p.kept, now: o.now });
     if (!goes || o.dryRun)
         return;
-    await github.reply(pr, ttlNotice(environment, goes, o.keepLabel));
-    const deployedAt = ns.metadata.annotations?.[ANNOTATION.deployedAt] ?? String(ns.metadata.creationTimestamp ?? '');
-    await annotateNamespace(kube, ns, { [ANNOTATION.ttlWarnedFor]: deployedAt });
-    log.info(`PR #${pr}: told that its preview goes at ${goes.toISOString()}`);
+    await github.reply(p.known.pr, ttlNotice(p.environment, goes, o.keepLabel));
+    const deployedAt = p.ns.metadata.annotations?.[ANNOTATION.deployedAt] ?? String(p.ns.metadata.creationTimestamp ?? '');
+    await annotateNamespace(kube, p.ns, { [ANNOTATION.ttlWarnedFor]: deployedAt });
+    log.info(`PR #${p.known.pr}: told that its preview goes at ${goes.toISOString()}`);
 }
 async function workloadsReady(kube, namespace) {
     const lists = await Promise.all([
@@ -50791,6 +50805,10 @@ async function runCommand(event, command, target, kube, github, runs, log) {
     await github
         .react(event.comment.id, result.ok ? 'rocket' : 'confused')
         .catch((e) => log.warning(`could not react: ${e.message}`));
+    if (!result.ok)
+        await github
+            .reply(event.number, `😕 \`/preview ${command}\`: ${result.message} ([run log](${target.logUrl}))`)
+            .catch((e) => log.warning(`could not reply: ${e.message}`));
     return result;
 }
 async function execute(command, target, kube, github, runs, log) {

@@ -15,7 +15,7 @@ import type { IdleTarget } from './modes/idle/target.js'
 import { wakePreview } from './modes/idle/wake.js'
 import type { SweepRow } from './modes/sweep.js'
 import { COMMAND_HELP, parseCommand } from './preview/commands.js'
-import { commitApproved } from './preview/fork-approval.js'
+import { redeployEvent } from './preview/command-approval.js'
 import { previewNames } from './preview/naming.js'
 import { planPreview, type Plan, type RunInfo } from './preview/plan.js'
 import type { RunLog } from './shared/run-log.js'
@@ -173,10 +173,9 @@ function pullRequestRuns(settings: Settings, number: number, github: GitHub, io:
         status: 'skipped',
         message: 'the pull request is closed; a closed PR gets no preview',
       }
-    // A writer's redeploy approves the head commit as read now (a fork PR's; see preview/fork-approval.ts).
-    const approved = event.head.sha
-    const allowForks = settings.allowForks || commitApproved(event, approved)
-    return planPreview(event, { ...settings, mode, allowForks }, io.runInfo())
+    // A writer's redeploy approves the head commit as read now, as a label does (preview/command-approval.ts).
+    const planned = mode === 'deploy' ? redeployEvent(event, settings.onlyLabels) : event
+    return planPreview(planned, { ...settings, mode }, io.runInfo())
   }
   const run = async (mode: 'deploy' | 'destroy', why?: string): Promise<CommandResult> => {
     const plan = await planFor(mode)

@@ -18,7 +18,7 @@ const HOUR = 3_600_000
 const ns = (annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Namespace',
-  metadata: { name: 'preview-x-pr-1', annotations, creationTimestamp: '2026-12-01T00:00:00Z' },
+  metadata: { name: 'preview-x-pr-1', annotations, creationTimestamp: '2026-12-06T11:59:00Z' },
 })
 const deployment = (replicas: number | undefined, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -19,13 +19,9 @@ export function isAsleep(namespace: KubeObject): boolean {
 /** The last deploy or wake: what `sleep-after` counts from. */
 export function lastActive(namespace: KubeObject): number {
   const a = annotations(namespace)
-  const times = [
-    a[ANNOTATION.deployedAt],
-    a[ANNOTATION.wokenAt],
-    String(namespace.metadata.creationTimestamp ?? ''),
-  ]
-    .map((t) => Date.parse(t ?? ''))
-    .filter(Number.isFinite)
+  // The namespace's creation only stands in for a deploy that recorded no time.
+  const deployed = a[ANNOTATION.deployedAt] ?? String(namespace.metadata.creationTimestamp ?? '')
+  const times = [deployed, a[ANNOTATION.wokenAt] ?? ''].map((t) => Date.parse(t)).filter(Number.isFinite)
   return times.length ? Math.max(...times) : Number.NaN
 }
 

@@ -9,7 +9,7 @@ import { eventually, sha } from './harness/kube.js'
 import { previewHarness } from './harness/preview.js'
 import type { RunOptions } from './harness/run-action.js'
 
-type Event = RunOptions['event']
+type Event = NonNullable<RunOptions['event']>
 
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
 const WORKLOADS = ['web', 'worker', 'redis', 'rabbitmq', 'mongodb', 'mariadb', 'elasticsearch', 'kibana']

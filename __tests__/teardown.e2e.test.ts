@@ -7,7 +7,7 @@ import { previewHarness } from './harness/preview.js'
 import type { RunOptions } from './harness/run-action.js'
 import { webApp, workspaceWith } from './harness/workspace.js'
 
-type Event = RunOptions['event']
+type Event = NonNullable<RunOptions['event']>
 
 const { kube, gh, run: runPreview, namespaceExists, latestStates } = previewHarness()
 // Teardown does not depend on what the preview holds: one small web app (the default stack's close is in

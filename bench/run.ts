@@ -14,6 +14,11 @@ import { startGitHubDouble } from '../__tests__/github-double/server.js'
 import { startFaultProxy } from '../__tests__/harness/fault-proxy.js'
 import { runAction } from '../__tests__/harness/run-action.js'
 import { previewNames } from '../src/preview/naming.js'
+import { requestedBy } from '../src/preview/requests.js'
+import { DEFAULT_LIMITS } from '../src/inputs/parse.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
+import { parseAllDocuments } from 'yaml'
+import { fortnightFigure } from './fortnight.js'
 import { clusterCpu, cpuProbe, startToFirstRequest } from './measure.js'
 
 const quick = process.argv.includes('--quick')
@@ -291,6 +296,46 @@ async function main(): Promise<void> {
     '6. node dist/index.js start → first API request',
     `${median(first).toFixed(0)} ms (a bare node start: ${noop.toFixed(0)} ms)`,
     '≤ 150 ms',
+  ])
+
+  // 7. wake (asleep → every workload ready) vs a first deploy of the same stack
+  console.error('7. wake vs a first deploy')
+  const idle = async (number: number, mode: 'sleep' | 'wake') => {
+    const r = await runAction({
+      apiUrl: gh.url,
+      event: { action: 'synchronize', number, repository: 'bench/shop', sha: sha(number) },
+      eventName: 'workflow_dispatch',
+      inputs: {
+        kubeconfig,
+        'github-token': gh.token,
+        domain: 'bench.test',
+        timeout: '5m',
+        mode,
+        pr: String(number),
+      },
+    })
+    if (r.code !== 0) throw new Error(`${mode} failed for PR ${number}:\n${r.log.slice(-3000)}`)
+  }
+  const firstDeploy: number[] = [],
+    wake: number[] = []
+  for (let i = 0; i < REPS; i++) {
+    const n = ++pr
+    firstDeploy.push(await time(() => action(n, 'opened', sha(n))))
+    await idle(n, 'sleep')
+    wake.push(await time(() => idle(n, 'wake')))
+  }
+  ratio('7. wake, asleep → all ready, vs a first deploy of the same stack', wake, firstDeploy, '≤ 0.5×')
+
+  // 8. a simulated fortnight of one PR (pure): memory-hours requested with sleep-after 2h vs always on
+  const rendered = parseAllDocuments(readFileSync(await manifests(++pr, sha(pr)), 'utf8'))
+    .map((d) => d.toJS() as KubeObject)
+    .filter(Boolean)
+  const perPreview = requestedBy(rendered, DEFAULT_LIMITS.defaultRequest).now
+  const fortnight = fortnightFigure(perPreview.memory / 2 ** 30)
+  results.push([
+    '8. a fortnight of one PR, sleep-after 2h, sweeps every 30 min: memory-hours vs always on',
+    `${fortnight.median.sleepingGiBh.toFixed(0)} vs ${fortnight.median.alwaysOnGiBh.toFixed(0)} GiB·h = ${fortnight.median.ratio.toFixed(2)}× (4 pushes a weekday; a push every hour 09–18: ${fortnight.bound.ratio.toFixed(2)}×; ${(perPreview.memory / 2 ** 30).toFixed(1)} GiB, ${(perPreview.cpu / 1000).toFixed(2)} CPU requested awake)`,
+    '≤ 0.35×',
   ])
 
   await gh.close()

@@ -21,6 +21,21 @@ export const OPERATIONS = [
   'issues/remove-label',
   'pulls/get',
   'pulls/list',
+  // Issue 25: commands in PR comments, the dashboard issue, the keep label.
+  'issues/create',
+  'issues/get',
+  'issues/update',
+  'issues/list-for-repo',
+  'issues/get-comment',
+  'issues/list-labels-on-issue',
+  'issues/add-labels',
+  'issues/remove-label',
+  'search/issues-and-pull-requests',
+  'reactions/create-for-issue-comment',
+  'reactions/list-for-issue-comment',
+  'reactions/delete-for-issue-comment',
+  'repos/get-collaborator-permission-level',
+  'users/get-authenticated',
 ]
 
 interface Parameter {

@@ -20,6 +20,8 @@ import { loadTemplates, templatePath } from './preview/templates.js'
 import type { RunLog } from './shared/run-log.js'
 import { TemplateError } from './shared/errors.js'
 import type { DeployOutcome } from './modes/deploy/types.js'
+import { runCommandEvent, runIdleMode, updateDashboard, type ActionIo } from './main-idle.js'
+import type { Kube } from './kube/port.js'
 
 const log: RunLog = {
   info: (m) => core.info(m),
@@ -39,16 +41,15 @@ export async function run(): Promise<void> {
     for (const secret of registrySecrets(settings.registry)) core.setSecret(secret)
 
     if (settings.mode === 'sweep') return await runSweep(settings)
+    if (settings.mode === 'sleep' || settings.mode === 'wake')
+      return await runIdleMode(settings, settings.mode, io)
+    const eventName = process.env.GITHUB_EVENT_NAME ?? ''
     const eventPath = process.env.GITHUB_EVENT_PATH ?? ''
-    const event = parsePullRequestEvent(
-      process.env.GITHUB_EVENT_NAME ?? '',
-      eventPath ? JSON.parse(readFileSync(eventPath, 'utf8')) : {},
-    )
-    const planned = planPreview(event, settings, {
-      serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
-      runId: process.env.GITHUB_RUN_ID ?? '0',
-      runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
-    })
+    const payload: unknown = eventPath ? JSON.parse(readFileSync(eventPath, 'utf8')) : {}
+    if (settings.mode === 'command' || (settings.mode === 'auto' && eventName === 'issue_comment'))
+      return await runCommandEvent(settings, payload, io)
+    const event = parsePullRequestEvent(eventName, payload)
+    const planned = planPreview(event, settings, runInfo())
     const plan = skipForkClose(planned, settings)
     core.info(
       `PR #${event.number} of ${event.repository.fullName}: ${plan.action} (${plan.reason}); namespace ${plan.namespace}`,
@@ -75,76 +76,9 @@ export async function run(): Promise<void> {
       )
       return
     }
-    // A request that fails transiently is retried through an API server restart (up to 90 s), never much past
-    // the run's timeout.
-    const retry = { ...DEFAULT_RETRY, untilMs: Date.now() + settings.timeoutMs + 30_000 }
-    const kube = createKube(await clusterTransport(settings), retry, (w) =>
-      core.info(`kube-apiserver warns: ${w}`),
-    )
     const github = githubFor(settings, event.repository.owner, event.repository.name)
-
-    // Each mode's code is loaded when the run takes that mode (its own chunk of the bundle), not at start-up.
-    if (plan.action === 'destroy') {
-      const { destroy } = await import('./modes/destroy.js')
-      const commentOnPr = settings.comment
-      const outcome = await destroy(
-        plan,
-        {
-          timeoutMs: settings.timeoutMs,
-          deleteEnvironment: settings.deleteEnvironment,
-          allowClusterScoped: settings.allowClusterScoped,
-        },
-        kube,
-        github,
-        log,
-        async () => {
-          if (commentOnPr) await comment(github, plan, removedComment(plan, new Date()), false)
-        },
-      )
-      core.setOutput('status', 'destroyed')
-      await writeSummary(destroySummary(plan, outcome))
-      return
-    }
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-    const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates)
-    const { deploy } = await import('./modes/deploy/deploy.js')
-    const outcome = await deploy(
-      plan,
-      {
-        templates,
-        values: settings.values,
-        wait: settings.wait,
-        timeoutMs: settings.timeoutMs,
-        allowClusterScoped: settings.allowClusterScoped,
-        guardrails: settings,
-        maxLivePreviews: settings.maxLivePreviews,
-        holder: `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
-        frontDoor: settings,
-        registry: settings.registry,
-        smoke: settings.smokeCheck
-          ? {
-              paths: settings.smokePaths,
-              connectTo: settings.smokeConnect,
-              basicAuth: settings.basicAuth,
-              probe: nodeHttpProbe,
-            }
-          : null,
-      },
-      kube,
-      github,
-      log,
-    )
-    reportDeploy(plan, outcome)
-    if (settings.comment && outcome.status !== 'skipped') {
-      await comment(
-        github,
-        plan,
-        deployedComment(plan, { ...outcome, answers: answersOf(outcome) }, new Date()),
-        true,
-      )
-    }
-    await writeSummary(deploySummary(plan, settings, outcome))
-    if (outcome.status === 'failed') core.setFailed(`The preview is not healthy: ${outcome.reason}`)
+    const done = await runPlan(plan, settings, github)
+    if (!done.ok) core.setFailed(done.message)
   } catch (error) {
     core.setOutput('status', 'failed')
     fail(error, settings)
@@ -153,6 +87,111 @@ export async function run(): Promise<void> {
 
 /** service → what its URL answered the smoke check. */
 const answersOf = (o: DeployOutcome) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
+
+/** Deploys or removes the planned preview, with the comment, outputs and summary of either. */
+async function runPlan(
+  plan: Plan,
+  settings: Settings,
+  github: GitHub,
+  why?: string,
+): Promise<{ ok: boolean; status: string; message: string }> {
+  const kube = await kubeFor(settings)
+  // Each mode's code is loaded when the run takes that mode (its own chunk of the bundle), not at start-up.
+  if (plan.action === 'destroy') {
+    const { destroy } = await import('./modes/destroy.js')
+    const commentOnPr = settings.comment
+    const outcome = await destroy(
+      plan,
+      {
+        timeoutMs: settings.timeoutMs,
+        deleteEnvironment: settings.deleteEnvironment,
+        allowClusterScoped: settings.allowClusterScoped,
+      },
+      kube,
+      github,
+      log,
+      async () => {
+        if (commentOnPr) await comment(github, plan, removedComment(plan, new Date(), why), false)
+      },
+    )
+    core.setOutput('status', 'destroyed')
+    await writeSummary(destroySummary(plan, outcome))
+    return { ok: true, status: 'destroyed', message: `removed namespace ${plan.namespace}` }
+  }
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates)
+  const { deploy } = await import('./modes/deploy/deploy.js')
+  const outcome = await deploy(
+    plan,
+    {
+      templates,
+      values: settings.values,
+      wait: settings.wait,
+      timeoutMs: settings.timeoutMs,
+      allowClusterScoped: settings.allowClusterScoped,
+      guardrails: settings,
+      maxLivePreviews: settings.maxLivePreviews,
+      holder: holder(),
+      frontDoor: settings,
+      registry: settings.registry,
+      smoke: settings.smokeCheck
+        ? {
+            paths: settings.smokePaths,
+            connectTo: settings.smokeConnect,
+            basicAuth: settings.basicAuth,
+            probe: nodeHttpProbe,
+          }
+        : null,
+    },
+    kube,
+    github,
+    log,
+  )
+  reportDeploy(plan, outcome)
+  if (settings.comment && outcome.status !== 'skipped') {
+    await comment(
+      github,
+      plan,
+      deployedComment(plan, { ...outcome, answers: answersOf(outcome) }, new Date()),
+      true,
+    )
+  }
+  await writeSummary(deploySummary(plan, settings, outcome))
+  if (outcome.status === 'failed')
+    return { ok: false, status: 'failed', message: `The preview is not healthy: ${outcome.reason}` }
+  return {
+    ok: true,
+    status: outcome.status,
+    message: outcome.status === 'skipped' ? outcome.reason : `deployed at ${outcome.url}`,
+  }
+}
+
+const runInfo = () => ({
+  serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+  runId: process.env.GITHUB_RUN_ID ?? '0',
+  runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
+})
+
+const holder = () =>
+  `run ${process.env.GITHUB_RUN_ID ?? '?'} attempt ${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
+
+async function kubeFor(settings: Settings): Promise<Kube> {
+  // A request that fails transiently is retried through an API server restart (up to 90 s), never much past
+  // the run's timeout.
+  const retry = { ...DEFAULT_RETRY, untilMs: Date.now() + settings.timeoutMs + 30_000 }
+  return createKube(await clusterTransport(settings), retry, (w) => core.info(`kube-apiserver warns: ${w}`))
+}
+
+/** What the runs of main-idle.ts use from here. */
+const io: ActionIo = {
+  log,
+  githubFor: (settings, owner, repo) => githubFor(settings, owner, repo),
+  kubeFor: (settings) => kubeFor(settings),
+  writeSummary: (markdown) => writeSummary(markdown),
+  runPlan: (plan, settings, github, why) => runPlan(plan, settings, github, why),
+  runInfo,
+  holder,
+}
 
 function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('url', o.url)
@@ -224,11 +263,17 @@ async function runSweep(settings: Settings): Promise<void> {
   const [owner, name] = repository.split('/')
   if (!owner || !name)
     throw new Error('GITHUB_REPOSITORY is not set: mode: sweep runs inside a GitHub workflow.')
-  const kube = createKube(await clusterTransport(settings))
+  const kube = await kubeFor(settings)
   const github = githubFor(settings, owner, name)
   const o = {
     repository,
     ttlMs: settings.ttlMs,
+    ttlWarningMs: settings.ttlWarningMs,
+    sleepAfterMs: settings.sleepAfterMs,
+    keepLabel: settings.keepLabel,
+    comment: settings.comment,
+    holder: holder(),
+    defaultRequests: settings.limitRange?.defaultRequest ?? {},
     dryRun: settings.dryRun,
     timeoutMs: settings.timeoutMs,
     logUrl: `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}`,
@@ -240,8 +285,9 @@ async function runSweep(settings: Settings): Promise<void> {
   core.setOutput('previews', JSON.stringify(rows))
   const failed = rows.filter((r) => r.decision === 'failed')
   core.setOutput('status', failed.length ? 'failed' : removed.length ? 'destroyed' : 'skipped')
-  for (const r of rows) core.info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why})`)
+  for (const r of rows) core.info(`PR #${r.pr} ${r.namespace}: ${r.decision} (${r.why}); ${r.state}`)
   await writeSummary(sweepSummary(rows, o))
+  if (settings.dashboard && !settings.dryRun) await updateDashboard(settings, rows, o.logUrl, github, log)
   if (failed.length)
     core.setFailed(
       `${failed.length} of ${rows.length} previews could not be swept: ${failed.map((r) => `${r.namespace} (${r.why})`).join('; ')}`,

@@ -2,7 +2,19 @@
 // request that does not match GitHub's OpenAPI description, and records every request for assertions.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import {
+  ACTIONS_BOT,
+  handleConversation,
+  newConversation,
+  userJson,
+  type Account,
+  type Conversation,
+  type Issue,
+  type RepositoryRole,
+} from './conversation.js'
 import { validateRequest, type MatchedRequest } from './validator.js'
+
+export type { Account, Issue, Reaction, RepositoryRole } from './conversation.js'
 
 export interface RecordedRequest {
   method: string
@@ -45,23 +57,17 @@ export interface DeploymentStatus {
 }
 
 /** Who wrote a comment: the token's own identity (the default), or anyone else a test plants. */
-export interface CommentAuthor {
-  login: string
-  type: 'Bot' | 'User' | 'Organization'
-}
-
-/** The identity a GITHUB_TOKEN writes as. */
-export const ACTIONS_BOT: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' }
+export type CommentAuthor = Account
 
 export interface IssueComment {
   id: number
   issue_number: number
   repo: string
   body: string
-  /** Absent: written through the double's token (github-actions[bot]). */
-  user?: CommentAuthor
   created_at: string
   updated_at: string
+  /** Who wrote it (default: the token's identity). */
+  user?: Account
 }
 
 export interface PullRequestState {
@@ -72,6 +78,12 @@ export interface PullRequestState {
   head: { ref: string; sha: string }
   base: { ref: string }
   labels?: string[]
+  title?: string
+  /** The PR's author (default octocat). */
+  author?: string
+  /** owner/name the head branch lives in (default: the repository itself; another one is a fork). */
+  headRepository?: string
+  updatedAt?: string
 }
 
 /** A canned failure, or a delay, for the next matching requests (rate limits, 5xx, slow answers). */
@@ -99,6 +111,8 @@ export interface GitHubDoubleOptions {
   token?: string
   /** Whether the token may delete environments (repository administration); otherwise 403. */
   canDeleteEnvironments?: boolean
+  /** Who the token is (default github-actions[bot], the job's GITHUB_TOKEN): author of what the action writes. */
+  identity?: Account
 }
 
 export interface GitHubDouble {
@@ -111,6 +125,16 @@ export interface GitHubDouble {
   environments: Map<string, Set<string>>
   pulls: Map<string, Map<number, PullRequestState>>
   faults: Fault[]
+  /** Issues (not PRs), reactions, repository roles and the search index's lag. */
+  conversation: Conversation
+  /** Gives a login a repository role (what the collaborator permission API answers). */
+  setRole(login: string, role: RepositoryRole): void
+  /** A comment written by someone else (a user typing a command); returns it. */
+  addComment(repo: string, issueNumber: number, body: string, user: Account): IssueComment
+  /** Issues of a repository (not PRs). */
+  issuesOf(repo: string): Issue[]
+  /** Reactions on a comment, by content. */
+  reactionsOn(commentId: number): string[]
   /** Requests being answered right now, and the most at once (reset max to measure a stretch). */
   concurrency: { now: number; max: number }
   options: Required<GitHubDoubleOptions>
@@ -126,9 +150,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const opts: Required<GitHubDoubleOptions> = {
     token: options.token ?? 'ghs_double_token_0123456789abcdef',
     canDeleteEnvironments: options.canDeleteEnvironments ?? false,
+    identity: options.identity ?? ACTIONS_BOT,
   }
   let nextId = 1000
-  const state: Omit<GitHubDouble, 'url' | 'close' | 'rejected' | 'statusesOf'> = {
+  const state: Omit<
+    GitHubDouble,
+    'url' | 'close' | 'rejected' | 'statusesOf' | 'setRole' | 'addComment' | 'issuesOf' | 'reactionsOn'
+  > = {
     token: opts.token,
     requests: [],
     deployments: [],
@@ -137,6 +165,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environments: new Map(),
     pulls: new Map(),
     faults: [],
+    conversation: newConversation(),
     concurrency: { now: 0, max: 0 },
     options: opts,
   }
@@ -182,33 +211,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     environment_url: s.environment_url,
     log_url: s.log_url,
   })
-  const userJson = (u: CommentAuthor) => ({
-    login: u.login,
-    id: u.type === 'Bot' ? 41898282 : 1000 + u.login.length,
-    node_id: `U_${u.login}`,
-    avatar_url: `https://avatars.githubusercontent.com/u/1`,
-    gravatar_id: '',
-    url: `${baseUrl}/users/${encodeURIComponent(u.login)}`,
-    html_url: `https://github.com/${encodeURIComponent(u.login)}`,
-    followers_url: '',
-    following_url: '',
-    gists_url: '',
-    starred_url: '',
-    subscriptions_url: '',
-    organizations_url: '',
-    repos_url: '',
-    events_url: '',
-    received_events_url: '',
-    type: u.type,
-    site_admin: false,
-  })
   const commentJson = (c: IssueComment) => ({
     id: c.id,
     node_id: `IC_${c.id}`,
     url: `${baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
     html_url: `https://github.com/${c.repo}/pull/${c.issue_number}#issuecomment-${c.id}`,
     body: c.body,
-    user: userJson(c.user ?? ACTIONS_BOT),
+    user: userJson(baseUrl, c.user ?? opts.identity),
     created_at: c.created_at,
     updated_at: c.updated_at,
     issue_url: `${baseUrl}/repos/${c.repo}/issues/${c.issue_number}`,
@@ -219,8 +228,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     state: p.state,
     draft: p.draft ?? false,
     merged: p.merged ?? false,
-    head: { ref: p.head.ref, sha: p.head.sha },
-    base: { ref: p.base.ref },
+    title: p.title ?? `PR ${p.number}`,
+    user: userJson(baseUrl, { login: p.author ?? 'octocat', type: 'User' }),
+    updated_at: p.updatedAt ?? now(),
+    head: {
+      ref: p.head.ref,
+      sha: p.head.sha,
+      repo: { full_name: p.headRepository ?? repo, fork: (p.headRepository ?? repo) !== repo },
+    },
+    base: { ref: p.base.ref, repo: { full_name: repo, fork: false } },
     labels: (p.labels ?? []).map((name) => ({ name })),
     html_url: `https://github.com/${repo}/pull/${p.number}`,
   })
@@ -397,9 +413,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
           body: body.body as string,
           created_at: now(),
           updated_at: now(),
+          user: opts.identity,
         }
         state.comments.push(c)
         return [201, commentJson(c)]
+      }
+      case 'issues/get-comment': {
+        const c = state.comments.find((x) => x.repo === repo && x.id === Number(m.params.comment_id))
+        return c ? [200, commentJson(c)] : [404, { message: 'Not Found' }]
       }
       case 'issues/update-comment': {
         const c = state.comments.find((x) => x.repo === repo && x.id === Number(m.params.comment_id))
@@ -438,7 +459,18 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         return [200, paged(res, path, q, all).map((p) => pullJson(repo, p))]
       }
       default:
-        return [501, { message: `the double does not implement ${m.operationId}` }]
+        return (
+          handleConversation(m, path, res, state.conversation, {
+            baseUrl: () => baseUrl,
+            nextId: () => nextId++,
+            now,
+            identity: opts.identity,
+            pull: (r, n) => state.pulls.get(r)?.get(n),
+            pullNumbers: (r) => [...(state.pulls.get(r)?.keys() ?? [])],
+            comment: (r, id) => state.comments.find((x) => x.repo === r && x.id === id),
+            paged,
+          }) ?? [501, { message: `the double does not implement ${m.operationId}` }]
+        )
     }
   }
 
@@ -509,6 +541,23 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       state.requests
         .filter((r) => r.status === 404 || r.status === 422)
         .filter((r) => r.error && !r.error.startsWith('injected')),
+    setRole: (login, role) => void state.conversation.roles.set(login.toLowerCase(), role),
+    addComment: (repo, issueNumber, body, user) => {
+      const c: IssueComment = {
+        id: nextId++,
+        repo,
+        issue_number: issueNumber,
+        body,
+        created_at: now(),
+        updated_at: now(),
+        user,
+      }
+      state.comments.push(c)
+      return c
+    },
+    issuesOf: (repo) => state.conversation.issues.filter((i) => i.repo === repo),
+    reactionsOn: (id) =>
+      state.conversation.reactions.filter((r) => r.comment_id === id).map((r) => r.content),
     statusesOf: (id: number) =>
       state.statuses.filter((s) => s.deployment_id === id).sort((a, b) => a.id - b.id),
     close: () =>

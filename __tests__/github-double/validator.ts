@@ -55,6 +55,26 @@ function closeTopLevel(schema: object): object {
   return schema
 }
 
+/**
+ * OpenAPI 3.0's `nullable` next to `oneOf`/`anyOf` without a `type` (as in issues/update's title and milestone)
+ * is not JSON Schema: ajv refuses it. It means "or null", which is what this writes, everywhere in the schema.
+ */
+export function nullableToJsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullableToJsonSchema)
+  if (!schema || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(schema)) out[k] = nullableToJsonSchema(v)
+  if (out.nullable === true && out.type === undefined) {
+    delete out.nullable
+    const alternatives = (out.oneOf ?? out.anyOf) as unknown[] | undefined
+    if (alternatives) {
+      const key = out.oneOf ? 'oneOf' : 'anyOf'
+      out[key] = [...alternatives, { type: 'null' }]
+    }
+  } else if (out.nullable === false && out.type === undefined) delete out.nullable
+  return out
+}
+
 const compiled: CompiledOperation[] = extract.operations.map((op) => {
   const pathNames: string[] = []
   const pattern = new RegExp(
@@ -72,7 +92,9 @@ const compiled: CompiledOperation[] = extract.operations.map((op) => {
     const validate = paramAjv.compile({ type: 'object', properties: { v: p.schema } })
     params.set(`${p.in}:${p.name}`, { required: p.required, validate })
   }
-  const body = op.requestBody ? bodyAjv.compile(closeTopLevel(op.requestBody.schema)) : null
+  const body = op.requestBody
+    ? bodyAjv.compile(closeTopLevel(nullableToJsonSchema(op.requestBody.schema) as object))
+    : null
   return { op, pattern, pathNames, params, body }
 })
 

@@ -88,3 +88,84 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
   pr.base = { ...pr.base, ref: o.baseBranch ?? 'main', repo: event.repository }
   return event
 }
+
+export type IssueCommentAction = 'created' | 'edited' | 'deleted'
+
+export interface IssueCommentEventOptions {
+  action: IssueCommentAction
+  /** The PR (or issue) number the comment is on. */
+  number: number
+  body: string
+  /** Who wrote the comment (also the sender). */
+  login?: string
+  /** The comment's id: the one the double holds, so that reactions to it land (see GitHubDouble.addComment). */
+  commentId?: number
+  repository?: string
+  /** false: a comment on a plain issue (no `issue.pull_request`). */
+  onPullRequest?: boolean
+  title?: string
+  /** issue.state of the PR. */
+  state?: 'open' | 'closed'
+  labels?: string[]
+  /** For `edited`: the body before the edit. */
+  previousBody?: string
+}
+
+/**
+ * issue_comment payloads from GitHub's examples. GitHub sends them for comments on issues and on PRs alike; on a
+ * PR, `issue.pull_request` holds the PR's URLs (the examples are all on issues, so it is added here). The payload
+ * carries no head commit: the action asks the API for it.
+ */
+export function issueCommentEvent(o: IssueCommentEventOptions): Json {
+  const all = examples.find((e) => e.name === 'issue_comment')!.examples
+  const example = all.find((e) => e.action === o.action) ?? all[0]!
+  const event = structuredClone(example) as Json
+  const repository = o.repository ?? 'Codertocat/Hello-World'
+  const login = o.login ?? 'Codertocat'
+  const issue = event.issue as Json
+  const comment = event.comment as Json
+  const user = { ...comment.user, login, html_url: `https://github.com/${login}`, type: 'User' }
+  event.action = o.action
+  event.repository = repositoryJson(event.repository, repository, false)
+  event.sender = { ...event.sender, login, type: 'User' }
+  delete event.installation
+  delete event.organization
+  issue.number = o.number
+  issue.title = o.title ?? issue.title
+  issue.state = o.state ?? 'open'
+  issue.html_url = `https://github.com/${repository}/${o.onPullRequest === false ? 'issues' : 'pull'}/${o.number}`
+  issue.url = `https://api.github.com/repos/${repository}/issues/${o.number}`
+  issue.labels = (o.labels ?? []).map((name, i) => ({
+    id: i + 1,
+    node_id: `LA_${i}`,
+    url: '',
+    name,
+    color: 'ededed',
+    default: false,
+    description: null,
+  }))
+  if (o.onPullRequest === false) delete issue.pull_request
+  else
+    issue.pull_request = {
+      url: `https://api.github.com/repos/${repository}/pulls/${o.number}`,
+      html_url: `https://github.com/${repository}/pull/${o.number}`,
+      diff_url: `https://github.com/${repository}/pull/${o.number}.diff`,
+      patch_url: `https://github.com/${repository}/pull/${o.number}.patch`,
+      merged_at: null,
+    }
+  const id = o.commentId ?? comment.id
+  event.comment = {
+    ...comment,
+    id,
+    body: o.body,
+    user,
+    author_association: 'NONE',
+    html_url: `${issue.html_url}#issuecomment-${id}`,
+    url: `https://api.github.com/repos/${repository}/issues/comments/${id}`,
+    issue_url: issue.url,
+    updated_at: new Date().toISOString(),
+  }
+  if (o.action === 'edited') event.changes = { body: { from: o.previousBody ?? '' } }
+  else delete event.changes
+  return event
+}

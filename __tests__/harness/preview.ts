@@ -5,7 +5,7 @@ import { startGitHubDouble, type GitHubDouble } from '../github-double/server.js
 import { sha, testKube } from './kube.js'
 import { runAction, type RunOptions } from './run-action.js'
 
-type Event = RunOptions['event']
+type Event = NonNullable<RunOptions['event']>
 export type PreviewEvent = Partial<Event> & { repository: string; number: number }
 
 /** Whether a recorded GitHub request is the create-deployment call for the given head commit. */

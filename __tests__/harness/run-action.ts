@@ -6,14 +6,22 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { pullRequestEvent, type PullRequestEventOptions } from './events.js'
+import {
+  issueCommentEvent,
+  pullRequestEvent,
+  type IssueCommentEventOptions,
+  type PullRequestEventOptions,
+} from './events.js'
 
 /** The bundle; ACTION_ENTRY in the environment names another (the benchmark compares a saved bundle with this one). */
 export const ACTION_ENTRY =
   process.env.ACTION_ENTRY ?? fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 
 export interface RunOptions {
-  event: PullRequestEventOptions
+  /** A pull_request payload; or set `comment` for an issue_comment run. */
+  event?: PullRequestEventOptions
+  /** An issue_comment payload (a command in a PR comment); the event name defaults to issue_comment. */
+  comment?: IssueCommentEventOptions
   inputs: Record<string, string>
   /** URL of the GitHub API double. */
   apiUrl: string
@@ -74,7 +82,17 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 export async function runAction(o: RunOptions): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
-  const event = pullRequestEvent(o.event)
+  if (!o.event === !o.comment) throw new Error('runAction: give either event or comment')
+  const event = o.comment ? issueCommentEvent(o.comment) : pullRequestEvent(o.event!)
+  const number = o.comment ? o.comment.number : o.event!.number
+  // On issue_comment, GitHub runs the default branch's workflow: GITHUB_REF is that branch, no HEAD/BASE_REF.
+  const refs: Record<string, string> = o.comment
+    ? { GITHUB_REF: 'refs/heads/main' }
+    : {
+        GITHUB_REF: `refs/pull/${number}/merge`,
+        GITHUB_HEAD_REF: event.pull_request.head.ref,
+        GITHUB_BASE_REF: event.pull_request.base.ref,
+      }
   const eventPath = join(dir, 'event.json')
   const outputPath = join(dir, 'output')
   const summaryPath = join(dir, 'summary.md')
@@ -87,20 +105,18 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
     HOME: process.env.HOME ?? dir,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: o.eventName ?? 'pull_request',
+    GITHUB_EVENT_NAME: o.eventName ?? (o.comment ? 'issue_comment' : 'pull_request'),
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_REPOSITORY: repository,
     GITHUB_REPOSITORY_OWNER: repository.split('/')[0]!,
     GITHUB_SHA: 'a'.repeat(40), // the merge commit on pull_request, not the head
-    GITHUB_REF: `refs/pull/${o.event.number}/merge`,
-    GITHUB_HEAD_REF: event.pull_request.head.ref,
-    GITHUB_BASE_REF: event.pull_request.base.ref,
+    ...refs,
     GITHUB_RUN_ID: String(o.runId ?? 4242),
     GITHUB_RUN_ATTEMPT: String(o.runAttempt ?? 1),
     GITHUB_RUN_NUMBER: '7',
     GITHUB_WORKFLOW: 'preview',
     GITHUB_JOB: 'preview',
-    GITHUB_ACTOR: 'Codertocat',
+    GITHUB_ACTOR: o.comment?.login ?? 'Codertocat',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: o.apiUrl,
     GITHUB_GRAPHQL_URL: `${o.apiUrl}/graphql`,

@@ -18461,6 +18461,18 @@ const ownership_ANNOTATION = {
     /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
     environment: `${P}/environment`,
     url: `${P}/url`,
+    /** On the namespace only: since when the preview sleeps (absent: awake). See preview/idle.ts. */
+    asleepSince: `${P}/asleep-since`,
+    /** On the namespace only: the last wake; sleep-after counts from it or the last deploy, whichever is later. */
+    wokenAt: `${P}/woken-at`,
+    /** On the namespace only: `true` after `/preview keep`: never put to sleep nor removed for its TTL. */
+    keep: `${P}/keep`,
+    /** On the namespace only: the deployed-at whose TTL notice was given (one notice per deploy). */
+    ttlWarnedFor: `${P}/ttl-warned-for`,
+    /** On a Deployment or StatefulSet put to sleep: the replicas it had. */
+    replicasBeforeSleep: `${P}/replicas-before-sleep`,
+    /** On a CronJob sleep suspended (one the user suspended has no mark and stays suspended). */
+    suspendedBySleep: `${P}/suspended-by-sleep`,
 };
 function ownership_ownerLabels(o) {
     return {
@@ -19574,7 +19586,7 @@ const CONFIGURATION_KINDS = new Set([
     'LimitRange',
     'PodDisruptionBudget',
 ]);
-class OwnershipError extends Error {
+class apply_OwnershipError extends Error {
     constructor(message) {
         super(message);
         this.name = 'OwnershipError';
@@ -19604,12 +19616,12 @@ async function apply_currentNamespace(kube, owner, deadline, log) {
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: owner.namespace };
     let ns = await kube.get(ref);
     if (ns && !isOwnedBy(ns, owner)) {
-        throw new OwnershipError(`namespace ${owner.namespace} exists but was not created by this action for ${owner.repository}#${owner.pr} ` +
+        throw new apply_OwnershipError(`namespace ${owner.namespace} exists but was not created by this action for ${owner.repository}#${owner.pr} ` +
             '(its ownership labels differ); refusing to touch it. Remove or rename it, or choose another namespace-prefix.');
     }
     if (ns && isTerminating(ns)) {
         log.info(`namespace ${owner.namespace} is still being deleted; waiting for it to go`);
-        ns = await waitUntilGone(kube, ref, deadline);
+        ns = await apply_waitUntilGone(kube, ref, deadline);
     }
     return ns;
 }
@@ -19622,11 +19634,11 @@ async function apply_ensureNamespace(kube, owner, existing) {
         return created;
     const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
     if (!raced || !isOwnedBy(raced, owner))
-        throw new OwnershipError(`namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`);
+        throw new apply_OwnershipError(`namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`);
     return raced;
 }
 /** Watches one object until it is deleted (or the deadline passes). */
-async function waitUntilGone(kube, ref, deadline) {
+async function apply_waitUntilGone(kube, ref, deadline) {
     while (Date.now() < deadline) {
         const obj = await kube.get(ref);
         if (!obj)
@@ -19733,10 +19745,10 @@ async function replace(kube, owner, obj, deadline, log, why) {
     const live = await kube.get(ref);
     if (live) {
         if (!isOwnedBy(live, owner))
-            throw new OwnershipError(`${describeRef(ref)} must be replaced (${why}) but is not this preview's`);
+            throw new apply_OwnershipError(`${describeRef(ref)} must be replaced (${why}) but is not this preview's`);
         log.info(`replacing ${describeRef(ref)}: ${why}; deleting it (and its pods) first`);
         await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
-        await waitUntilGone(kube, ref, deadline);
+        await apply_waitUntilGone(kube, ref, deadline);
     }
     return kube.apply(obj);
 }
@@ -20491,6 +20503,479 @@ async function report(r, id, status) {
 }
 /** The namespaces of every live preview of a repository on the cluster. */
 
+;// CONCATENATED MODULE: ./src/preview/idle.ts
+
+const annotations = (o) => o.metadata?.annotations ?? {};
+function idle_isAsleep(namespace) {
+    return Boolean(annotations(namespace)[ANNOTATION.asleepSince]);
+}
+/** The last deploy or wake: what `sleep-after` counts from. */
+function lastActive(namespace) {
+    const a = annotations(namespace);
+    const times = [
+        a[ANNOTATION.deployedAt],
+        a[ANNOTATION.wokenAt],
+        String(namespace.metadata.creationTimestamp ?? ''),
+    ]
+        .map((t) => Date.parse(t ?? ''))
+        .filter(Number.isFinite);
+    return times.length ? Math.max(...times) : Number.NaN;
+}
+/** Kept: by `/preview keep` (the namespace's keep annotation) or by the PR's keep-label. */
+function isKept(namespace, prLabels, keepLabel) {
+    return (annotations(namespace)[ANNOTATION.keep] === 'true' || (keepLabel !== '' && prLabels.includes(keepLabel)));
+}
+/** Why the sweep puts the preview to sleep now, or null. */
+function sleepReason(namespace, o) {
+    if (o.sleepAfterMs === null || o.kept || idle_isAsleep(namespace))
+        return null;
+    const idle = o.now.getTime() - lastActive(namespace);
+    if (!Number.isFinite(idle) || idle <= o.sleepAfterMs)
+        return null;
+    return `idle for ${humanAge(idle)} (sleep-after ${humanAge(o.sleepAfterMs)})`;
+}
+/**
+ * The TTL notice is due once per deploy: after `ttl − ttl-warning` since the deploy, before the TTL itself, for
+ * a preview that is not kept and was not warned for this deploy already. Returns when the preview goes, or null.
+ */
+function ttlNoticeDue(namespace, o) {
+    if (o.ttlMs === null || o.kept)
+        return null;
+    const a = annotations(namespace);
+    const deployedAt = a[ANNOTATION.deployedAt] ?? String(namespace.metadata.creationTimestamp ?? '');
+    const deployed = Date.parse(deployedAt);
+    if (!Number.isFinite(deployed))
+        return null;
+    if (a[ANNOTATION.ttlWarnedFor] === deployedAt)
+        return null;
+    const goes = deployed + o.ttlMs;
+    const now = o.now.getTime();
+    return now >= goes - o.warningMs && now < goes ? new Date(goes) : null;
+}
+const SCALED = new Set(['Deployment', 'StatefulSet']);
+const replicasOf = (o) => {
+    const r = o.spec?.replicas;
+    return typeof r === 'number' ? r : 1; // the API server's default
+};
+function withAnnotations(o, change) {
+    const copy = structuredClone(o);
+    const a = { ...(copy.metadata.annotations ?? {}) };
+    change(a);
+    copy.metadata.annotations = a;
+    return copy;
+}
+/**
+ * The workload as sleep leaves it, or null when sleep changes nothing: Deployments and StatefulSets at 0 with
+ * their replicas kept in a mark; CronJobs suspended and marked (one the user had suspended stays unmarked).
+ */
+function idle_asleep(o) {
+    const a = annotations(o);
+    if (SCALED.has(o.kind)) {
+        const marked = a[ANNOTATION.replicasBeforeSleep] !== undefined;
+        // At 0 already: asleep (marked), or 0 by its own template (nothing to remember, nothing to restore).
+        if (replicasOf(o) === 0)
+            return null;
+        const out = withAnnotations(o, (x) => {
+            if (!marked)
+                x[ANNOTATION.replicasBeforeSleep] = String(replicasOf(o));
+        });
+        out.spec.replicas = 0;
+        return out;
+    }
+    if (o.kind === 'CronJob') {
+        if (o.spec?.suspend === true)
+            return null;
+        const out = withAnnotations(o, (x) => (x[ANNOTATION.suspendedBySleep] = 'true'));
+        out.spec.suspend = true;
+        return out;
+    }
+    return null;
+}
+/** The workload as wake leaves it (its replicas back, unsuspended), or null when it was not put to sleep. */
+function idle_awake(o) {
+    const a = annotations(o);
+    if (SCALED.has(o.kind) && a[ANNOTATION.replicasBeforeSleep] !== undefined) {
+        const n = Number(a[ANNOTATION.replicasBeforeSleep]);
+        const out = withAnnotations(o, (x) => delete x[ANNOTATION.replicasBeforeSleep]);
+        out.spec.replicas = Number.isSafeInteger(n) && n >= 0 ? n : 1;
+        return out;
+    }
+    if (o.kind === 'CronJob' && a[ANNOTATION.suspendedBySleep] !== undefined) {
+        const out = withAnnotations(o, (x) => delete x[ANNOTATION.suspendedBySleep]);
+        out.spec.suspend = false;
+        return out;
+    }
+    return null;
+}
+/** Labels the job controller writes on a Job it selects for itself: a Job created again must not carry them. */
+const GENERATED = (/* unused pure expression or super */ null && ([
+    'controller-uid',
+    'batch.kubernetes.io/controller-uid',
+    'job-name',
+    'batch.kubernetes.io/job-name',
+]));
+/** A finished Job as it must be created again to run again (its data did not survive the sleep). */
+function idle_jobToRunAgain(job) {
+    const spec = structuredClone((job.spec ?? {}));
+    const template = (spec.template ?? {});
+    if (spec.manualSelector !== true) {
+        delete spec.selector;
+        for (const l of GENERATED)
+            delete template.metadata?.labels?.[l];
+    }
+    const labels = { ...(job.metadata.labels ?? {}) };
+    for (const l of GENERATED)
+        delete labels[l];
+    return {
+        apiVersion: job.apiVersion,
+        kind: job.kind,
+        metadata: {
+            name: job.metadata.name,
+            namespace: job.metadata.namespace,
+            labels,
+            annotations: { ...(job.metadata.annotations ?? {}) },
+        },
+        spec,
+    };
+}
+function humanAge(ms) {
+    const m = Math.floor(ms / 60_000);
+    if (m < 60)
+        return `${m}m`;
+    const h = Math.floor(m / 60);
+    return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
+}
+const idle_stamp = (d) => d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+/** The inactive status's description (≤ 140 characters) and the comment's line for a sleeping preview. */
+function asleepDescription(since) {
+    return `Asleep since ${idle_stamp(since)}: comment /preview wake, or push a commit, to wake it`;
+}
+
+;// CONCATENATED MODULE: ./src/github/idle-comments.ts
+// What the sticky PR comment and the replies say about sleep, wake, commands and the TTL. Pure.
+
+
+
+function asleepComment(environment, namespace, since, logUrl) {
+    return [
+        commentMarker(environment),
+        '### Preview of this pull request',
+        '',
+        `💤 **Asleep** since ${stamp(since)}: its workloads are stopped; its URL, Services, Secrets and volumes stay.`,
+        '',
+        'Comment `/preview wake` to wake it (or push a commit: any deploy wakes it).',
+        '',
+        `Namespace \`${namespace}\` · [run log](${logUrl})`,
+    ].join('\n');
+}
+function idle_comments_wokenComment(environment, o, namespace, now, logUrl) {
+    const headline = o.status === 'ready'
+        ? `✅ **Awake and ready**${o.url ? ` at ${o.url}` : ''}`
+        : `❌ **Woken, not healthy**: ${cell(o.reason)}`;
+    return [
+        commentMarker(environment),
+        '### Preview of this pull request',
+        '',
+        headline,
+        '',
+        `Woken ${stamp(now)} · namespace \`${namespace}\` · [run log](${logUrl})`,
+    ].join('\n');
+}
+const ttlMarker = (environment) => `<!-- kube-pr-preview:ttl:${environment} -->`;
+function ttlNotice(environment, goes, keepLabel) {
+    return [
+        ttlMarker(environment),
+        `⏳ This preview will be removed at ${stamp(goes)} (the \`ttl\` of the preview workflow).`,
+        '',
+        `To keep it, comment \`/preview keep\`${keepLabel ? ` or add the label \`${keepLabel}\`` : ''}; a push also starts the time again.`,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/kube/apply/sleep.ts
+// Putting a preview's workloads to sleep and waking them, on the cluster: each Deployment and StatefulSet scaled
+// to 0 with its replicas kept on it, each CronJob suspended; and back. Writes are replaces guarded by the
+// object's resourceVersion (a conflict reads again), never creates: sleep and wake change only what exists, and
+// only what this preview owns. What changes is decided by the pure asleep() / awake() of preview/idle.ts.
+
+
+
+
+const SLEEPING_KINDS = (/* unused pure expression or super */ null && ([
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['batch/v1', 'CronJob'],
+]));
+async function listKinds(kube, namespace, kinds) {
+    const lists = await Promise.all(kinds.map(([v, k]) => kube.list(v, k, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v, kind: k })))));
+    return lists.flat();
+}
+/**
+ * The preview's workloads that sleep (Deployments, StatefulSets, CronJobs). For a sleep (`strict`), one in its
+ * namespace that the preview does not own stops everything before any change: a preview whose pods are not all
+ * the action's cannot be put to sleep. A wake (or a deploy) leaves such an object alone.
+ */
+async function sleepingKinds(kube, owner, strict) {
+    const all = await listKinds(kube, owner.namespace, SLEEPING_KINDS);
+    const foreign = all.filter((o) => !isOwnedBy(o, owner));
+    if (!strict)
+        return all.filter((o) => isOwnedBy(o, owner));
+    if (foreign.length) {
+        throw new OwnershipError(`${foreign.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${owner.namespace} ` +
+            `${foreign.length === 1 ? 'was' : 'were'} not created by this action for ${owner.repository}#${owner.pr}; ` +
+            'sleep and wake touch only what the action deployed. Remove it, or keep the preview awake (/preview keep).');
+    }
+    return all;
+}
+/** Replaces the object with change(current), reading it again after a conflict; null from change: no write. */
+async function update(kube, first, change) {
+    let current = first;
+    for (let attempt = 0; attempt < 5 && current; attempt++) {
+        const next = change(current);
+        if (!next)
+            return null;
+        const stored = await kube.replace(next);
+        if (stored)
+            return stored;
+        const fresh = await kube.get(refOf(current));
+        current = fresh ? { ...fresh, apiVersion: first.apiVersion, kind: first.kind } : null;
+    }
+    if (!current)
+        return null; // gone meanwhile (a close): nothing to change
+    throw new Error(`${first.kind} ${first.metadata.name} kept changing under this run; try again`);
+}
+/** Sleep: every workload at 0 (its replicas kept on it), every CronJob suspended. Returns what it changed. */
+async function putWorkloadsToSleep(kube, owner, log) {
+    const changed = [];
+    for (const o of await sleepingKinds(kube, owner, true)) {
+        const stored = await update(kube, o, asleep);
+        if (stored) {
+            changed.push(stored);
+            log.info(`${o.kind} ${o.metadata.name}: asleep (had ${o.kind === 'CronJob' ? 'its schedule' : `${o.spec.replicas ?? 1} replicas`})`);
+        }
+    }
+    return changed;
+}
+/** Wake: every marked workload back to its kept replicas, every CronJob sleep suspended running again. */
+async function sleep_wakeWorkloads(kube, owner, log) {
+    const changed = [];
+    for (const o of await sleepingKinds(kube, owner, false)) {
+        const stored = await update(kube, o, awake);
+        if (stored) {
+            changed.push({ ...stored, apiVersion: o.apiVersion, kind: o.kind });
+            log.info(`${o.kind} ${o.metadata.name}: awake`);
+        }
+    }
+    return changed;
+}
+/** Sets (or, with null, removes) annotations of the preview's namespace. */
+async function sleep_annotateNamespace(kube, namespace, annotations) {
+    return update(kube, { ...namespace, apiVersion: 'v1', kind: 'Namespace' }, (ns) => {
+        const copy = structuredClone(ns);
+        const a = { ...(copy.metadata.annotations ?? {}) };
+        for (const [k, v] of Object.entries(annotations)) {
+            if (v === null)
+                delete a[k];
+            else
+                a[k] = v;
+        }
+        copy.metadata.annotations = a;
+        return copy;
+    });
+}
+/** True when the preview keeps data in volumes that outlive its pods (PersistentVolumeClaims). */
+async function sleep_hasPersistentData(kube, owner) {
+    const claims = await kube.list('v1', 'PersistentVolumeClaim', owner.namespace);
+    return claims.items.length > 0;
+}
+/**
+ * The preview's finished Jobs created again, so that they run again (the migrate Job, after the databases lost
+ * their data with their pods). Returns the new Jobs.
+ */
+async function sleep_runJobsAgain(kube, owner, deadline, log, rerun) {
+    const jobs = (await listKinds(kube, owner.namespace, [['batch/v1', 'Job']])).filter((j) => isOwnedBy(j, owner) && rerun(j));
+    const again = [];
+    for (const job of jobs) {
+        const fresh = jobToRunAgain(job);
+        await kube.delete(refOf(job), { uid: String(job.metadata.uid ?? '') || undefined }, 'Foreground');
+        await waitUntilGone(kube, refOf(job), deadline);
+        const created = await kube.create(fresh);
+        if (created)
+            again.push({ ...created, apiVersion: 'batch/v1', kind: 'Job' });
+        log.info(`Job ${job.metadata.name}: runs again (the data it prepared did not survive the sleep)`);
+    }
+    return again;
+}
+/** Waits until the preview's pods are gone, except those of Jobs (finished, they stay). */
+async function podsGone(kube, namespace, deadline) {
+    for (;;) {
+        const pods = await kube.list('v1', 'Pod', namespace);
+        const left = pods.items.filter((p) => !(p.metadata.ownerReferences ?? []).some((r) => r.kind === 'Job'));
+        if (left.length === 0 || Date.now() > deadline)
+            return left.length;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/idle/target.ts
+
+
+
+
+/** The preview's namespace when it is live (not being deleted); throws when it is not this preview's. */
+async function target_liveNamespace(kube, owner) {
+    const ns = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
+    if (!ns)
+        return null;
+    if (!isOwnedBy(ns, owner))
+        throw new OwnershipError(`namespace ${owner.namespace} exists but was not created by this action for ${owner.repository}#${owner.pr}; refusing to touch it.`);
+    return ns.metadata.deletionTimestamp ? null : ns;
+}
+const target_environmentOf = (t, ns) => t.environment || ns.metadata.annotations?.[ANNOTATION.environment] || `preview/pr-${t.owner.pr}`;
+/** The preview's lock, as a deploy takes it; the ports returned write only while this run holds it. */
+async function target_holdPreview(t, kube, github, log, deadline) {
+    const lock = await acquireLock(kube, t.owner, t.holder, deadline, {
+        onWait: (other) => log.info(`waiting for another run (${other}) to finish with this preview`),
+    });
+    return { lock, kube: guardKube(kube, lock), github: guardGitHub(github, lock) };
+}
+
+;// CONCATENATED MODULE: ./src/modes/idle/wake.ts
+// mode: wake and `/preview wake`: the replicas back as they were, then the wait of a deploy (same readiness rules,
+// timeout and diagnosis), then a success status with the URL. Waking a preview that is awake changes nothing. A
+// wake never brings back a closed PR's preview: it only changes objects that exist, after checking under the lock
+// that the namespace is live and the PR open.
+
+
+
+
+
+
+
+
+
+const outcome = (status, reason, url = '') => ({
+    status,
+    url,
+    workloads: [],
+    diagnoses: [],
+    reason,
+});
+/**
+ * The preview's sleeping workloads restored, its Jobs run again when its data did not survive, and the namespace
+ * marked awake. Used by a wake and, before its apply, by every deploy. Returns what must become ready, or null
+ * when nothing was asleep.
+ */
+async function wake_restoreFromSleep(kube, owner, ns, deadline, log, 
+/** Which of the preview's Jobs may run again (a deploy: only those it applies again). */
+rerun = () => true) {
+    const woken = await wakeWorkloads(kube, owner, log);
+    if (!isAsleep(ns) && woken.length === 0)
+        return null;
+    const jobs = isAsleep(ns) && !(await hasPersistentData(kube, owner))
+        ? await runJobsAgain(kube, owner, deadline, log, rerun)
+        : [];
+    await annotateNamespace(kube, ns, {
+        [ANNOTATION.asleepSince]: null,
+        [ANNOTATION.wokenAt]: new Date().toISOString(),
+    });
+    return [...woken, ...jobs];
+}
+async function wakePreview(t, kube, github, log) {
+    const deadline = Date.now() + t.timeoutMs;
+    const closed = async () => (await github.pullRequest(t.owner.pr))?.state === 'closed';
+    if (!(await liveNamespace(kube, t.owner)))
+        return outcome('absent', 'there is no preview to wake');
+    if (await closed())
+        return outcome('closed', 'the pull request is closed; its preview is not woken');
+    const held = await holdPreview(t, kube, github, log, deadline);
+    try {
+        const ns = await liveNamespace(held.kube, t.owner);
+        if (!ns)
+            return outcome('absent', 'the preview was removed while this run waited');
+        if (await closed())
+            return outcome('closed', 'the pull request was closed while this run waited');
+        const url = ns.metadata.annotations?.[ANNOTATION.url] ?? '';
+        const since = Date.now();
+        // A close while it wakes wins: once the namespace is going, the wake stops and reports nothing on GitHub.
+        const removed = async () => !(await liveNamespace(kube, t.owner).catch(() => null));
+        const CLOSED_MEANWHILE = 'the preview was removed while it woke (the pull request was closed); it stays removed';
+        let woken;
+        try {
+            const restored = await wake_restoreFromSleep(held.kube, t.owner, ns, deadline, log);
+            if (!restored)
+                return outcome('already awake', 'the preview is awake', url);
+            woken = await waitAndReport(t, environmentOf(t, ns), url, restored, since, deadline, held, log, removed);
+        }
+        catch (e) {
+            if (await removed())
+                return outcome('closed', CLOSED_MEANWHILE);
+            throw e;
+        }
+        if (woken.status === 'closed')
+            return outcome('closed', CLOSED_MEANWHILE);
+        if (t.comment)
+            await held.github
+                .upsertComment(t.owner.pr, commentMarker(environmentOf(t, ns)), wokenComment(environmentOf(t, ns), woken, t.owner.namespace, new Date(), t.logUrl), true)
+                .catch((e) => log.warning(`Could not update the PR comment (${e.message})`));
+        return woken;
+    }
+    finally {
+        await held.lock.release();
+    }
+}
+/** The deploy's wait on every workload of the preview, then success (with the URL) or failure (diagnosed). */
+async function waitAndReport(t, environment, url, restored, since, deadline, held, log, removed) {
+    const workloads = await everyWorkload(held.kube, t.owner, restored);
+    const waited = await log.group('Wait', () => waitForWorkloads(held.kube, t.owner.namespace, ownerSelector(t.owner), waitedWorkloads(workloads), deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+    if (await removed())
+        return outcome('closed', 'removed while it woke');
+    const [latest] = await held.github.listDeployments(environment, 1);
+    if (waited.outcome === 'ready') {
+        if (latest) {
+            await held.github.setStatus(latest.id, {
+                state: 'success',
+                description: 'Awake and ready',
+                environmentUrl: url,
+                logUrl: t.logUrl,
+            });
+            await tidyEarlierDeployments(held.github, environment, latest.id, true, t.logUrl).catch(() => []);
+        }
+        return { status: 'ready', url, workloads: waited.workloads, diagnoses: [], reason: 'awake and ready' };
+    }
+    const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
+    const events = await namespaceEvents(held.kube, t.owner.namespace);
+    const diagnoses = await Promise.all([...notReady]
+        .sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'))
+        .map((w) => diagnose(held.kube, t.owner.namespace, w, events)));
+    for (const d of diagnoses)
+        for (const line of d.details)
+            log.info(line);
+    const reason = waited.outcome === 'timeout'
+        ? `Not ready within ${Math.round(t.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+        : (diagnoses[0]?.headline ?? 'a workload failed');
+    if (latest)
+        await held.github.setStatus(latest.id, { state: 'failure', description: reason, logUrl: t.logUrl });
+    return { status: 'failed', url, workloads: waited.workloads, diagnoses, reason };
+}
+/** Every Deployment and StatefulSet of the preview (the woken ones as stored), and the Jobs that run again. */
+async function everyWorkload(kube, owner, restored) {
+    const byKey = new Map();
+    for (const [v, k] of [
+        ['apps/v1', 'Deployment'],
+        ['apps/v1', 'StatefulSet'],
+    ]) {
+        const list = await kube.list(v, k, owner.namespace, { labelSelector: ownerSelector(owner) });
+        for (const i of list.items)
+            byKey.set(`${k}/${i.metadata.name}`, { ...i, apiVersion: v, kind: k });
+    }
+    for (const r of restored)
+        byKey.set(`${r.kind}/${r.metadata.name}`, r);
+    return [...byKey.values()];
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
 // GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
@@ -20502,6 +20987,13 @@ async function report(r, id, status) {
 
 
 
+
+
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects) => {
+    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
+    return (job) => names.has(job.metadata.name);
+};
 async function deploy(plan, options, kube, github, log) {
     const run = await startRun(plan, options, kube, github, log);
     const existing = await renderFirst(run);
@@ -20522,6 +21014,9 @@ async function deploy(plan, options, kube, github, log) {
         const { objects, urls, url } = await prepareObjects(run);
         const id = (deploymentId = await startDeployment(run, urls));
         const since = Date.now();
+        // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+        if (isAsleep(live))
+            await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
         const applied = await applyObjects(run, objects, url, live);
         const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
@@ -20812,6 +21307,7 @@ function parseKinds(input, raw) {
 
 
 
+const MODES = ['auto', 'deploy', 'destroy', 'sweep', 'sleep', 'wake', 'command'];
 /** The kubeconfig, for runs that talk to the cluster. */
 function requireKubeconfig(settings) {
     if (!settings.kubeconfig) {
@@ -20832,9 +21328,15 @@ function parseSettings(read) {
         throw new errors_InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
     }
     const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new errors_InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    if (!MODES.includes(mode)) {
+        throw new errors_InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy, sweep, sleep, wake or command.`);
     }
+    const pr = parseCount('pr', read('pr'));
+    if ((mode === 'sleep' || mode === 'wake') && pr === null)
+        throw new errors_InputError('pr', `is required with mode: ${mode}: the number of the pull request, e.g. pr: 42.`);
+    const keepLabel = text('keep-label') || 'preview-keep';
+    if (keepLabel.length > 50)
+        throw new errors_InputError('keep-label', 'is longer than a GitHub label may be (50 characters).');
     const scheme = text('url-scheme').toLowerCase();
     if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
         throw new errors_InputError('url-scheme', 'use https or http (or leave it empty).');
@@ -20877,6 +21379,12 @@ function parseSettings(read) {
         ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
         podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        ttlWarningMs: parseDuration('ttl-warning', text('ttl-warning') || '24h'),
+        sleepAfterMs: text('sleep-after') ? parseDuration('sleep-after', text('sleep-after')) : null,
+        pr,
+        keepLabel,
+        dashboard: parseBoolean('dashboard', read('dashboard'), false),
+        dashboardTitle: text('dashboard-title') || 'Preview environments',
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
         ...parseFrontDoor(read),
     };

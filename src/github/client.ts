@@ -28,7 +28,16 @@ export interface DeploymentSummary {
 export interface PullRequestState {
   state: 'open' | 'closed'
   headSha: string
+  labels: string[]
+  title: string
+  author: string
+  htmlUrl: string
+  /** The pulls API's answer as is: the same shape as a pull_request event's `pull_request` (for a redeploy). */
+  raw: unknown
 }
+
+/** GitHub's reactions the action uses on a command comment. */
+export type Reaction = 'eyes' | 'rocket' | 'confused'
 
 export interface GitHub {
   /** The PR as GitHub has it now; null when the token may not read it. */
@@ -46,6 +55,16 @@ export interface GitHub {
   removeLabel(number: number, name: string): Promise<void>
   /** Deletes a GitHub environment; 'forbidden' when the token lacks administration rights. */
   deleteEnvironment(name: string): Promise<'deleted' | 'absent' | 'forbidden'>
+  /** A new comment on the PR (a reply to a command, the TTL notice). */
+  reply(number: number, body: string): Promise<void>
+  /** A login's repository permission (admin, write, read, none; maintain reads as write); null: no such user. */
+  permissionOf(login: string): Promise<string | null>
+  react(commentId: number, content: Reaction): Promise<void>
+  /**
+   * Updates the open issue that holds the marker and was written by the token's own identity, or creates it;
+   * returns its number. Issues with the marker by anyone else are ignored.
+   */
+  upsertIssue(marker: string, title: string, body: string): Promise<number>
 }
 
 /**
@@ -162,6 +181,24 @@ export function createGitHub(
     }
   })
 
+  let me: string | null | undefined
+  /**
+   * Who the token is: a person's login (a personal token), or null for an app's installation token (the job's
+   * GITHUB_TOKEN, a GitHub App's), for which GitHub refuses GET /user: what it writes is then authored by a bot
+   * account (type Bot), which only the repository's admins (installing an app) or workflows can write as.
+   */
+  async function identity(): Promise<string | null> {
+    if (me !== undefined) return me
+    try {
+      me = (await octokit.rest.users.getAuthenticated()).data.login
+    } catch (e) {
+      const status = (e as { status?: number }).status
+      if (status !== 403 && status !== 401) throw e
+      me = null
+    }
+    return me
+  }
+
   /** The deployment a failed attempt may have created after all, found by the request id in its payload. */
   async function createdBy(environment: string, request: string): Promise<number | null> {
     const recent = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 })
@@ -172,7 +209,15 @@ export function createGitHub(
     async pullRequest(number) {
       try {
         const res = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
-        return { state: res.data.state === 'closed' ? 'closed' : 'open', headSha: res.data.head.sha }
+        return {
+          state: res.data.state === 'closed' ? 'closed' : 'open',
+          headSha: res.data.head.sha,
+          labels: (res.data.labels ?? []).map((l) => l.name ?? '').filter(Boolean),
+          title: res.data.title ?? '',
+          author: res.data.user?.login ?? '',
+          htmlUrl: res.data.html_url ?? '',
+          raw: res.data,
+        }
       } catch (e) {
         const status = (e as { status?: number }).status
         if (status === 403 || status === 404) return null
@@ -267,6 +312,42 @@ export function createGitHub(
       } catch (e) {
         if ((e as { status?: number }).status !== 404) throw e
       }
+    },
+    async reply(number, body) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })
+    },
+    async permissionOf(login) {
+      try {
+        const res = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login })
+        // role_name says maintain where permission says write; either is enough to be obeyed.
+        return res.data.role_name === 'maintain' ? 'maintain' : res.data.permission
+      } catch (e) {
+        if ((e as { status?: number }).status === 404) return null
+        throw e
+      }
+    },
+    async react(commentId, content) {
+      await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content })
+    },
+    async upsertIssue(marker, title, body) {
+      const me = await identity()
+      // Listed, not searched: the search index lags, and two quick sweeps would each make an issue.
+      const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+        owner,
+        repo,
+        ...(me ? { creator: me } : {}),
+        state: 'open',
+        per_page: 100,
+      })
+      const mine = issues
+        .filter((i) => !i.pull_request && i.body?.includes(marker))
+        .filter((i) => (me ? i.user?.login === me : i.user?.type === 'Bot'))
+        .sort((a, b) => a.number - b.number)[0]
+      if (mine) {
+        await octokit.rest.issues.update({ owner, repo, issue_number: mine.number, title, body })
+        return mine.number
+      }
+      return (await octokit.rest.issues.create({ owner, repo, title, body })).data.number
     },
     async deleteEnvironment(name) {
       try {

@@ -50,12 +50,12 @@ export function deployedComment(
   return lines.join('\n')
 }
 
-export function removedComment(plan: Plan, now: Date): string {
+export function removedComment(plan: Plan, now: Date, why = 'the pull request was closed'): string {
   return [
     commentMarker(plan.environment),
     '### Preview of this pull request',
     '',
-    `🗑️ **Removed** ${stamp(now)}: the pull request was closed; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
+    `🗑️ **Removed** ${stamp(now)}: ${why}; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
   ].join('\n')
 }
 

@@ -25,7 +25,8 @@ import {
   type PodSecurityLevel,
 } from './parse.js'
 
-export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep'
+export const MODES = ['auto', 'deploy', 'destroy', 'sweep', 'sleep', 'wake', 'command'] as const
+export type Mode = (typeof MODES)[number]
 
 export interface Settings extends FrontDoorSettings, SmokeSettings {
   /** The kubeconfig as YAML text (decoded when it was given as base64). Secret. */
@@ -83,6 +84,17 @@ export interface Settings extends FrontDoorSettings, SmokeSettings {
   podSecurity: PodSecurityLevel
   /** Sweep: remove previews not deployed for this long; null: only closed PRs. */
   ttlMs: number | null
+  /** Sweep: with ttl, comment once this long before a preview's TTL. */
+  ttlWarningMs: number
+  /** Sweep: put previews to sleep whose last deploy or wake is older than this; null: never. */
+  sleepAfterMs: number | null
+  /** Mode sleep / wake: the PR whose preview sleeps or wakes; null: not given. */
+  pr: number | null
+  /** A PR with this label is never put to sleep nor removed for its TTL (empty: no label keeps). */
+  keepLabel: string
+  /** Sweep: keep the dashboard issue up to date. */
+  dashboard: boolean
+  dashboardTitle: string
   dryRun: boolean
 }
 
@@ -106,13 +118,19 @@ export function parseSettings(read: InputReader): Settings {
       `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`,
     )
   }
-  const mode = (text('mode') || 'auto').toLowerCase()
-  if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+  const mode = (text('mode') || 'auto').toLowerCase() as Mode
+  if (!MODES.includes(mode)) {
     throw new InputError(
       'mode',
-      `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`,
+      `"${mode}" is not a mode: use auto (from the event), deploy, destroy, sweep, sleep, wake or command.`,
     )
   }
+  const pr = parseCount('pr', read('pr'))
+  if ((mode === 'sleep' || mode === 'wake') && pr === null)
+    throw new InputError('pr', `is required with mode: ${mode}: the number of the pull request, e.g. pr: 42.`)
+  const keepLabel = text('keep-label') || 'preview-keep'
+  if (keepLabel.length > 50)
+    throw new InputError('keep-label', 'is longer than a GitHub label may be (50 characters).')
   const scheme = text('url-scheme').toLowerCase()
   if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
     throw new InputError('url-scheme', 'use https or http (or leave it empty).')
@@ -160,6 +178,12 @@ export function parseSettings(read: InputReader): Settings {
     ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
     podSecurity: parsePodSecurity(text('pod-security')),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+    ttlWarningMs: parseDuration('ttl-warning', text('ttl-warning') || '24h'),
+    sleepAfterMs: text('sleep-after') ? parseDuration('sleep-after', text('sleep-after')) : null,
+    pr,
+    keepLabel,
+    dashboard: parseBoolean('dashboard', read('dashboard'), false),
+    dashboardTitle: text('dashboard-title') || 'Preview environments',
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     ...parseFrontDoor(read),
     ...parseSmoke(read),

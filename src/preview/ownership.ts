@@ -29,6 +29,18 @@ export const ANNOTATION = {
   /** On the namespace only: the GitHub environment and the web app's URL, for the sweep. */
   environment: `${P}/environment`,
   url: `${P}/url`,
+  /** On the namespace only: since when the preview sleeps (absent: awake). See preview/idle.ts. */
+  asleepSince: `${P}/asleep-since`,
+  /** On the namespace only: the last wake; sleep-after counts from it or the last deploy, whichever is later. */
+  wokenAt: `${P}/woken-at`,
+  /** On the namespace only: `true` after `/preview keep`: never put to sleep nor removed for its TTL. */
+  keep: `${P}/keep`,
+  /** On the namespace only: the deployed-at whose TTL notice was given (one notice per deploy). */
+  ttlWarnedFor: `${P}/ttl-warned-for`,
+  /** On a Deployment or StatefulSet put to sleep: the replicas it had. */
+  replicasBeforeSleep: `${P}/replicas-before-sleep`,
+  /** On a CronJob sleep suspended (one the user suspended has no mark and stays suspended). */
+  suspendedBySleep: `${P}/suspended-by-sleep`,
 } as const
 
 export interface Owner {

@@ -19,10 +19,19 @@ import type { Plan } from '../../preview/plan.js'
 import type { RunLog } from '../../shared/run-log.js'
 import type { DeployOptions, DeployOutcome } from './types.js'
 import type { Kube } from '../../kube/port.js'
+import type { KubeObject } from '../../shared/kube-object.js'
+import { restoreFromSleep } from '../idle/wake.js'
+import { isAsleep } from '../../preview/idle.js'
 
 export { livePreviews } from './freshness.js'
 
 export { ownerOf, renderPreview } from './preview-objects.js'
+
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects: KubeObject[]) => {
+  const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name))
+  return (job: KubeObject) => names.has(job.metadata.name)
+}
 
 export async function deploy(
   plan: Plan,
@@ -52,6 +61,9 @@ export async function deploy(
     const id = (deploymentId = await startDeployment(run, urls))
     // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
     const since = run.kube.serverTime?.() ?? Date.now()
+    // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+    if (isAsleep(live))
+      await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects))
     const applied = await applyObjects(run, objects, url, live)
     const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null
     const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`)

@@ -51,7 +51,7 @@ describe('the bundled stack, adapted', () => {
         'registry-username': 'preview-bot',
         'registry-password': password,
         'extra-templates': 'preview',
-        values: 'kibana:\n  enabled: false\nelasticsearch:\n  enabled: false\n',
+        values: 'elasticsearch:\n  enabled: false\nworker:\n  enabled: true\n',
       },
       { workspace },
     )
@@ -98,7 +98,7 @@ describe('the bundled stack, adapted', () => {
       {
         image: 'ghcr.io/acme/private-shop:1.2.4',
         'extra-templates': 'preview',
-        values: 'kibana:\n  enabled: false\nelasticsearch:\n  enabled: false\n',
+        values: 'elasticsearch:\n  enabled: false\nworker:\n  enabled: true\n',
       },
       { workspace },
     )

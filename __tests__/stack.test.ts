@@ -2,10 +2,12 @@
 // images' documented health checks with real timeouts, Rails' conventions, capped disk, Pod Security "baseline",
 // private registries, switching services off and replacing single files.
 import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
 import { stringify } from 'yaml'
 import { renderPreview } from '../src/deploy.js'
 import { parsePullRequestEvent } from '../src/event.js'
+import { frontDoorContext } from '../src/frontdoor.js'
 import { planPreview } from '../src/plan.js'
 import { dockerConfigJson, registryOf, type RegistryLogin } from '../src/registry.js'
 import type { KubeObject } from '../src/render.js'
@@ -46,6 +48,12 @@ function renderStack(
       allowClusterScoped: [],
       guardrails: settings,
       registry: o.registry ?? null,
+      frontDoor: {
+        context: frontDoorContext(settings, settings.ingressClass, plan.namespace),
+        objects: [],
+        scheme: plan.scheme,
+        ingressProblem: null,
+      },
     },
     o.credentials ?? {},
   ).objects as Obj[]
@@ -556,6 +564,26 @@ describe('private images', () => {
 })
 
 describe('extra-templates', () => {
+  test("the GKE example: health checks on Rails' /up (the proxy's /healthz with basic-auth), Kibana's /api/status", () => {
+    const workspace = fileURLToPath(new URL('..', import.meta.url))
+    const extra = 'examples/gke/preview'
+    const policy = (r: Obj[], name: string) => get(r, 'HealthCheckPolicy', name).spec
+    const plain = renderStack({ workspace, extra })
+    expect(policy(plain, 'web').targetRef).toEqual({ group: '', kind: 'Service', name: 'web' })
+    expect(policy(plain, 'web').default.config.httpHealthCheck).toEqual({ requestPath: '/up' })
+    expect(find(plain, 'HealthCheckPolicy', 'kibana')).toBeUndefined()
+    const kibana = renderStack({ workspace, extra, values: 'kibana: {enabled: true, public: true}' })
+    expect(policy(kibana, 'kibana').default.config.httpHealthCheck).toEqual({ requestPath: '/api/status' })
+    const locked = renderStack({ workspace, extra, inputs: { 'basic-auth': 'qa:pw' } })
+    expect(policy(locked, 'web').targetRef.name).toBe('auth-proxy')
+    const check = policy(locked, 'web').default.config.httpHealthCheck
+    expect(check).toEqual({ portSpecification: 'USE_FIXED_PORT', port: 8090, requestPath: '/healthz' })
+    // The port and path the proxy answers without a password.
+    const proxy = containers(get(locked, 'Deployment', 'auth-proxy'))[0]!
+    expect(proxy.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' })
+    expect(proxy.ports).toContainEqual({ name: 'health', containerPort: 8090 })
+  })
+
   test('a file of the same name replaces the bundled one, an empty one removes it, new ones are added', () => {
     const workspace = workspaceWith({
       'worker.yaml':

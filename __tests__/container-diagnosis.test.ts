@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { containerProblem, lastLogLine } from '../src/kube/container-diagnosis.js'
+import { containerProblem, lastLogLine } from '../src/kube/diagnosis/container-diagnosis.js'
 
 describe('containerProblem', () => {
   it('names a crash loop with its restart count and last exit code, and asks for the crashed log', () => {

@@ -1,14 +1,15 @@
 // Pure parts of the hardening: host claims, RoleBinding subjects, pod security labels, credentials never echoed,
 // GitHub retry timing and bounded parallelism.
 import { describe, expect, test } from '@jest/globals'
-import { claimProblems, isOwnHost } from '../src/claims.js'
-import { redactCredentials, renderHidingCredentials } from '../src/credentials.js'
-import { retryDelay } from '../src/github.js'
-import { apiWarnings } from '../src/kube/client.js'
-import { podSecurityLabels } from '../src/kube/pod-security.js'
-import { mapLimit } from '../src/limit.js'
-import { render, TemplateError } from '../src/render.js'
-import { parseSettings } from '../src/settings.js'
+import { claimProblems, isOwnHost } from '../src/preview/claims.js'
+import { redactCredentials, renderHidingCredentials } from '../src/preview/credentials.js'
+import { retryDelay } from '../src/github/client.js'
+import { podSecurityLabels } from '../src/kube/apply/pod-security.js'
+import { mapLimit } from '../src/shared/limit.js'
+import { render } from '../src/preview/render.js'
+import { parseSettings } from '../src/inputs/settings.js'
+import { TemplateError } from '../src/shared/errors.js'
+import { apiWarnings } from '../src/kube/transport/http.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
 const claims = { domain: 'preview.example.com', unique: 'abc123-pr-7', namespace: owner.namespace }

@@ -2,14 +2,15 @@
 // thousands of generated hostile strings, through the default stack's own templates.
 import { describe, expect, test } from '@jest/globals'
 import { parse } from 'yaml'
-import { renderPreview } from '../src/deploy.js'
-import { parsePullRequestEvent } from '../src/event.js'
-import { planPreview } from '../src/plan.js'
-import { render, yamlScalar } from '../src/render.js'
-import { parseSettings } from '../src/settings.js'
-import { loadTemplates } from '../src/templates.js'
+import { renderPreview } from '../src/modes/deploy/deploy.js'
+import { parsePullRequestEvent } from '../src/inputs/event.js'
+import { planPreview } from '../src/preview/plan.js'
+import { render } from '../src/preview/render.js'
+import { parseSettings } from '../src/inputs/settings.js'
+import { loadTemplates } from '../src/preview/templates.js'
 import { pullRequestEvent } from './harness/events.js'
 import { hostileStrings } from './harness/hostile.js'
+import { yamlScalar } from '../src/preview/yaml-scalar.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
 

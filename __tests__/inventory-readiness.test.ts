@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { formatInventory, parseInventory, pruneCandidates, unionInventory } from '../src/inventory.js'
-import { readiness } from '../src/kube/readiness.js'
-import type { KubeObject } from '../src/render.js'
+import { formatInventory, parseInventory, pruneCandidates, unionInventory } from '../src/preview/inventory.js'
+import { readiness } from '../src/kube/wait/readiness.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
 
 const ref = (kind: string, name: string, apiVersion = 'v1') => ({ apiVersion, kind, name, namespace: 'ns' })
 

@@ -1,6 +1,6 @@
 // The kubeconfig fast path never ignores a field it does not understand: such kubeconfigs go through client-node.
 import { describe, expect, test } from '@jest/globals'
-import { fastPathUnderstands, impersonationHeaders } from '../src/kube/kubeconfig.js'
+import { fastPathUnderstands, impersonationHeaders } from '../src/kube/transport/kubeconfig.js'
 
 const cluster = { server: 'https://k', 'certificate-authority-data': 'Q0E=' }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { fitLabel, hostName, previewNames, slug } from '../src/naming.js'
+import { fitLabel, hostName, previewNames, slug } from '../src/preview/naming.js'
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 const odd = [
@@ -58,8 +58,8 @@ describe('preview names', () => {
 
 describe('names derived from a long repository name', () => {
   test('every name and label value fits 63 characters, stays unique and readable', async () => {
-    const { previewName, previewNames, hostName } = await import('../src/naming.js')
-    const { ownerLabels } = await import('../src/ownership.js')
+    const { previewName, previewNames, hostName } = await import('../src/preview/naming.js')
+    const { ownerLabels } = await import('../src/preview/ownership.js')
     const long = `acme/${'a-very-long-repository-name-that-goes-on-'.repeat(3)}and-on`
     const other = `${long}-2`
     for (const pr of [1, 123456]) {
@@ -88,8 +88,8 @@ describe('names derived from varied repository names', () => {
     ['acme/ünïcode-repo', 12],
     ['acme/a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f', 5],
   ])('%s #%d: every name fits a DNS label, every label value is valid', async (repository, pr) => {
-    const { previewName, previewNames, hostName } = await import('../src/naming.js')
-    const { ownerLabels } = await import('../src/ownership.js')
+    const { previewName, previewNames, hostName } = await import('../src/preview/naming.js')
+    const { ownerLabels } = await import('../src/preview/ownership.js')
     const names = previewNames('preview', repository, pr)
     for (const v of [
       names.namespace,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { parsePullRequestEvent } from '../src/event.js'
-import { decideAction, planPreview } from '../src/plan.js'
-import { parseSettings } from '../src/settings.js'
+import { parsePullRequestEvent } from '../src/inputs/event.js'
+import { decideAction, planPreview } from '../src/preview/plan.js'
+import { parseSettings } from '../src/inputs/settings.js'
 import { pullRequestEvent } from './harness/events.js'
 
 const settings = (inputs: Record<string, string> = {}) =>
@@ -61,7 +61,7 @@ describe('plan', () => {
 
 describe('run order', () => {
   test('by updated_at, then by run id when that ties or is unknown', async () => {
-    const { isNewer } = await import('../src/plan.js')
+    const { isNewer } = await import('../src/preview/plan.js')
     expect(
       isNewer(
         { updatedAt: '2026-01-02T00:00:00Z', runId: '1' },

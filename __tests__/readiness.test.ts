@@ -1,7 +1,7 @@
 // Readiness rules as tables: the scenarios `kubectl rollout status` and kstatus tell apart, one row each.
 import { describe, expect, test } from '@jest/globals'
-import { createFailureMessage, isLastingCreateFailure, readiness } from '../src/kube/readiness.js'
-import type { KubeObject } from '../src/render.js'
+import { createFailureMessage, isLastingCreateFailure, readiness } from '../src/kube/wait/readiness.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
 
 type Row = [string, object, object, string, RegExp?]
 

@@ -1,7 +1,7 @@
 // Manifests parse exactly as `kubectl apply -f` parses them (YAML 1.1), while values inserted by `{{…}}` stay the
 // strings they are.
 import { describe, expect, test } from '@jest/globals'
-import { render } from '../src/render.js'
+import { render } from '../src/preview/render.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
 const data = (body: string, context: Record<string, unknown> = {}) =>

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { parse } from 'yaml'
-import { credentialNames, render, TemplateError, yamlScalar } from '../src/render.js'
+import { credentialNames, render } from '../src/preview/render.js'
+import { TemplateError } from '../src/shared/errors.js'
+import { yamlScalar } from '../src/preview/yaml-scalar.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
 const one = (text: string, context: Record<string, unknown> = {}) =>

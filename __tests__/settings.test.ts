@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import { decodeKubeconfig, parseDuration, parseSettings, requireKubeconfig } from '../src/settings.js'
+import { parseSettings, requireKubeconfig } from '../src/inputs/settings.js'
+import { decodeKubeconfig, parseDuration } from '../src/inputs/parse.js'
 
 const KUBECONFIG = 'apiVersion: v1\nclusters:\n- name: c\n  cluster: {server: "https://k"}\n'
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''

@@ -5,17 +5,19 @@ import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
 import { stringify } from 'yaml'
-import { renderPreview } from '../src/deploy.js'
-import { parsePullRequestEvent } from '../src/event.js'
-import { frontDoorContext } from '../src/frontdoor.js'
-import { planPreview } from '../src/plan.js'
-import { dockerConfigJson, registryOf, type RegistryLogin } from '../src/registry.js'
-import type { KubeObject } from '../src/render.js'
-import { withSecretData } from '../src/secret-data.js'
-import { DEFAULT_QUOTA, parseSettings } from '../src/settings.js'
-import { loadTemplates, templatePath } from '../src/templates.js'
+import { renderPreview } from '../src/modes/deploy/deploy.js'
+import { parsePullRequestEvent } from '../src/inputs/event.js'
+import { frontDoorContext } from '../src/preview/frontdoor.js'
+import { planPreview } from '../src/preview/plan.js'
+import { dockerConfigJson, registryOf } from '../src/preview/registry.js'
+import { withSecretData } from '../src/preview/secret-data.js'
+import { parseSettings } from '../src/inputs/settings.js'
+import { loadTemplates, templatePath } from '../src/preview/templates.js'
 import { pullRequestEvent } from './harness/events.js'
 import { workspaceWith } from './harness/workspace.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
+import type { RegistryLogin } from '../src/inputs/registry.js'
+import { DEFAULT_QUOTA } from '../src/inputs/parse.js'
 
 type Obj = KubeObject & Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 type Container = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -71,7 +73,7 @@ const workloads = (objects: Obj[]) => objects.filter((o) => WORKLOAD_KINDS.inclu
 const podSpec = (o: Obj) => o.spec.template.spec as Container
 const containers = (o: Obj): Container[] => podSpec(o).containers
 const allContainers = (o: Obj): Container[] => [...(podSpec(o).initContainers ?? []), ...containers(o)]
-/** A Secret's values, as the pod sees them (Secrets are applied as `data`, see src/secret-data.ts). */
+/** A Secret's values, as the pod sees them (Secrets are applied as `data`, see src/preview/secret-data.ts). */
 const decoded = (secret: Obj): Record<string, string> => {
   expect(secret.stringData).toBeUndefined()
   return Object.fromEntries(

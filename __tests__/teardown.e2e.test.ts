@@ -1,7 +1,7 @@
 // Teardown on close, repeated closes, reopen while the namespace is still terminating, and scope: other
 // repositories' previews and look-alike namespaces are never touched.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { previewNames } from '../src/naming.js'
+import { previewNames } from '../src/preview/naming.js'
 import { previewHarness } from './harness/preview.js'
 import type { RunOptions } from './harness/run-action.js'
 

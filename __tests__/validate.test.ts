@@ -1,9 +1,10 @@
 // Pointing a refusal of the API server at the template line of the field it names. Pure parts only.
 import { describe, expect, test } from '@jest/globals'
-import { KubeError } from '../src/kube/client.js'
-import { resourceFromCrds } from '../src/kube/crds.js'
-import { isImmutableChange, refusedField } from '../src/kube/validate.js'
-import { fieldLine, fieldPath, render } from '../src/render.js'
+import { resourceFromCrds } from '../src/kube/resources/crds.js'
+import { isImmutableChange, refusedField } from '../src/kube/apply/validate.js'
+import { render } from '../src/preview/render.js'
+import { KubeError } from '../src/kube/port.js'
+import { fieldLine, fieldPath } from '../src/preview/sources.js'
 
 const owner = { repository: 'acme/shop', pr: 7, namespace: 'preview-shop-abc123-pr-7' }
 

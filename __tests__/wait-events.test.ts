@@ -1,7 +1,7 @@
 // Which workload a FailedCreate event is about, and when it happened. Pure parts of the wait.
 import { describe, expect, test } from '@jest/globals'
-import { eventTime, eventWorkloadKey } from '../src/kube/wait.js'
-import type { KubeObject } from '../src/render.js'
+import { eventTime, eventWorkloadKey } from '../src/kube/wait/wait.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
 
 const w = (kind: string, name: string, uid?: string) =>
   ({ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name, uid } }) as KubeObject

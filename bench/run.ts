@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { startGitHubDouble } from '../__tests__/github-double/server.js'
 import { ACTION_ENTRY, runAction } from '../__tests__/harness/run-action.js'
-import { previewNames } from '../src/naming.js'
+import { previewNames } from '../src/preview/naming.js'
 
 const quick = process.argv.includes('--quick')
 const REPS = quick ? 2 : 5

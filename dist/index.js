@@ -37894,7 +37894,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2016);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4588);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37903,7 +37903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2016:
+/***/ 4588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40861,12 +40861,498 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/preview/frontdoor.ts
+// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
+// certificate, and behind which password. Builds what templates see of it from the parsed inputs. Pure.
+
+/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
+const TLS_SECRET = 'preview-tls';
+function frontDoorContext(s, ingressClass, salt) {
+    return {
+        gateway: s.gateway,
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? TLS_SECRET : '' },
+        auth: s.basicAuth
+            ? {
+                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
+                checksum: (0,external_node_crypto_.createHash)('sha256')
+                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
+                    .digest('hex')
+                    .slice(0, 16),
+            }
+            : null,
+    };
+}
+/**
+ * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
+ * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ */
+function htpasswdLine(user, password, salt) {
+    const s = (0,external_node_crypto_.createHash)('sha256').update(salt).digest().subarray(0, 8);
+    const digest = (0,external_node_crypto_.createHash)('sha1').update(password).update(s).digest();
+    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+}
+/** The context of a preview without a Gateway, TLS or password (the render command's default). */
+const OPEN_FRONT_DOOR = {
+    gateway: null,
+    ingress: { className: '', tlsSecret: '' },
+    auth: null,
+};
+
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+// The errors every layer may throw: a bad input (named by the input) and a bad template (named by file and line).
+// Both mean "the user must change something"; the action reports them without a stack trace.
+class InputError extends Error {
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.name = 'InputError';
+    }
+}
+class TemplateError extends Error {
+    file;
+    line;
+    constructor(file, line, problem) {
+        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
+        this.name = 'TemplateError';
+        this.file = file;
+        this.line = line;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/port.ts
+class KubeError extends Error {
+    status;
+    reason;
+    causes;
+    constructor(status, reason, message, causes = []) {
+        super(message);
+        this.name = 'KubeError';
+        this.status = status;
+        this.reason = reason;
+        this.causes = causes;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+
+
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+function listenerMatches(listener, host) {
+    const h = listener.hostname;
+    if (!h)
+        return true;
+    if (h.startsWith('*.'))
+        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
+    return h === host;
+}
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+function gatewayScheme(gateway, host) {
+    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
+    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
+}
+/** The IngressClass to use, or why there is none. Pure. */
+function chooseIngressClass(classes, wanted) {
+    const names = classes.map((c) => c.metadata.name).sort();
+    const listed = names.length
+        ? `the cluster has: ${names.join(', ')}`
+        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
+    if (wanted) {
+        if (names.includes(wanted))
+            return { className: wanted, problem: null };
+        return {
+            className: wanted,
+            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+        };
+    }
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    if (defaults.length === 1)
+        return { className: defaults[0].metadata.name, problem: null };
+    if (defaults.length > 1) {
+        return {
+            className: '',
+            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+        };
+    }
+    return {
+        className: '',
+        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+    };
+}
+async function prepareFrontDoor(kube, s, host, salt, warn) {
+    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
+    let className = '';
+    let ingressProblem = null;
+    if (s.gateway) {
+        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
+        const gateway = await kube.get(ref).catch((e) => {
+            if (e instanceof KubeError && e.status === 404)
+                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
+            throw e;
+        });
+        if (!gateway)
+            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
+        if (!s.urlScheme)
+            scheme = gatewayScheme(gateway, host);
+    }
+    else {
+        try {
+            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
+            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+        }
+        catch (e) {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+            className = s.ingressClass;
+            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
+        }
+    }
+    const objects = [];
+    if (s.tlsSecret) {
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        if (!source)
+            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
+        objects.push(tlsCopy(source));
+        if (!s.urlScheme)
+            scheme = 'https';
+    }
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+}
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+function tlsCopy(source) {
+    const { type, data } = source;
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: TLS_SECRET,
+            annotations: {
+                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+            },
+        },
+        type: type ?? 'kubernetes.io/tls',
+        data: data ?? {},
+    };
+}
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+async function ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        const lines = list.items.map((i) => {
+            const addresses = (i.status
+                ?.loadBalancer?.ingress ?? [])
+                .map((a) => a.ip ?? a.hostname ?? '')
+                .filter(Boolean);
+            const cls = i.spec?.ingressClassName ?? '(default)';
+            return addresses.length
+                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
+        });
+        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
+            return lines;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+
+
+const CREDENTIALS_SECRET = 'preview-credentials';
+function decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
+    }
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
+    }
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
+    }
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/naming.ts
+// Names of a preview: the namespace and host names, valid DNS-1123 labels (lowercase, at most 63 characters),
+// unique per repository and PR, and the same on every run. Pure.
+
+const MAX_LABEL = 63;
+/** Lowercase letters, digits and single dashes; no dash at either end. */
+function slug(text) {
+    return text
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '') // accents split off by NFKD
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** Six hex characters that tell two repositories apart even when their slugs collide or are cut short. */
+function repositoryHash(fullName) {
+    return (0,external_node_crypto_.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
+}
+/**
+ * `<head>-<middle>-<tail>` in at most 63 characters: the middle (a readable name) is shortened first, then the
+ * head; the tail (what makes the label unique) is always kept whole.
+ */
+function fitLabel(head, middle, tail) {
+    let room = MAX_LABEL - tail.length;
+    const h = cutSlug(head, Math.min(head.length, room - 1));
+    room -= h ? h.length + 1 : 0;
+    const m = cutSlug(middle, room - 1);
+    return [h, m, tail].filter(Boolean).join('-');
+}
+function cutSlug(text, max) {
+    return text.slice(0, Math.max(0, max)).replace(/-+$/, '');
+}
+/**
+ * The hash covers the full owner/name, so two repositories never share names even when their readable parts
+ * match or are cut short.
+ */
+function previewNames(prefix, repositoryFullName, pr) {
+    const repo = slug(repositoryFullName.split('/')[1] ?? repositoryFullName) || 'repo';
+    const unique = `${repositoryHash(repositoryFullName)}-pr-${pr}`;
+    return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
+}
+/**
+ * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
+ * DNS label and most object names, and stays unique through the hash.
+ */
+function previewName(names) {
+    return fitLabel('', names.repo, names.unique);
+}
+/** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
+function hostName(names, domain, service) {
+    return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
+}
+
+;// CONCATENATED MODULE: ./src/preview/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    const scheme = schemeOf(settings);
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${scheme}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme,
+    };
+}
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/preview/context.ts
+
+
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: previewName(plan.names),
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+            imagePullSecrets,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
 var lib = __nccwpck_require__(8508);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/claims.ts
+;// CONCATENATED MODULE: ./src/preview/claims.ts
 /** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
 function isOwnHost(host, rules) {
     const h = host.toLowerCase().replace(/\.$/, '');
@@ -40943,70 +41429,8 @@ function subjectProblems(o, rules) {
 function claimProblems(o, rules) {
     return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
 }
-/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
-function lineOfPath(doc, text, path) {
-    for (let n = path.length; n > 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true);
-        if (node?.range)
-            return text.slice(0, node.range[0]).split('\n').length;
-    }
-    return undefined;
-}
 
-;// CONCATENATED MODULE: ./src/naming.ts
-// Names of a preview: the namespace and host names, valid DNS-1123 labels (lowercase, at most 63 characters),
-// unique per repository and PR, and the same on every run. Pure.
-
-const MAX_LABEL = 63;
-/** Lowercase letters, digits and single dashes; no dash at either end. */
-function slug(text) {
-    return text
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '') // accents split off by NFKD
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** Six hex characters that tell two repositories apart even when their slugs collide or are cut short. */
-function repositoryHash(fullName) {
-    return (0,external_node_crypto_.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
-}
-/**
- * `<head>-<middle>-<tail>` in at most 63 characters: the middle (a readable name) is shortened first, then the
- * head; the tail (what makes the label unique) is always kept whole.
- */
-function fitLabel(head, middle, tail) {
-    let room = MAX_LABEL - tail.length;
-    const h = cutSlug(head, Math.min(head.length, room - 1));
-    room -= h ? h.length + 1 : 0;
-    const m = cutSlug(middle, room - 1);
-    return [h, m, tail].filter(Boolean).join('-');
-}
-function cutSlug(text, max) {
-    return text.slice(0, Math.max(0, max)).replace(/-+$/, '');
-}
-/**
- * The hash covers the full owner/name, so two repositories never share names even when their readable parts
- * match or are cut short.
- */
-function previewNames(prefix, repositoryFullName, pr) {
-    const repo = slug(repositoryFullName.split('/')[1] ?? repositoryFullName) || 'repo';
-    const unique = `${repositoryHash(repositoryFullName)}-pr-${pr}`;
-    return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
-}
-/**
- * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
- * DNS label and most object names, and stays unique through the hash.
- */
-function previewName(names) {
-    return fitLabel('', names.repo, names.unique);
-}
-/** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
-function hostName(names, domain, service) {
-    return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
-}
-
-;// CONCATENATED MODULE: ./src/ownership.ts
+;// CONCATENATED MODULE: ./src/preview/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
 
@@ -41066,17 +41490,12 @@ function isOwnedBy(obj, o) {
         annotations[ANNOTATION.pr] === String(o.pr));
 }
 
-;// CONCATENATED MODULE: ./src/render.ts
-// Renders Handlebars templates into Kubernetes objects. Pure.
-//
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
-
-
-
-
+;// CONCATENATED MODULE: ./src/preview/sources.ts
 const sources = new WeakMap();
+/** Remembers where a rendered object came from (render does, for every object). */
+function recordSource(o, source) {
+    sources.set(o, source);
+}
 /** The template and document an object was rendered from (undefined for objects the action adds itself). */
 function sourceOf(o) {
     return sources.get(o);
@@ -41101,16 +41520,17 @@ function fieldLine(o, field) {
         return undefined;
     return lineOfPath(source.document, source.text, fieldPath(field)) ?? source.line;
 }
-class TemplateError extends Error {
-    file;
-    line;
-    constructor(file, line, problem) {
-        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
-        this.name = 'TemplateError';
-        this.file = file;
-        this.line = line;
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
     }
+    return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/preview/yaml-scalar.ts
 // Characters that YAML (1.1 or 1.2) or a terminal could read as structure or line breaks: always escaped.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
@@ -41143,6 +41563,20 @@ const KUBECTL_YAML = {
     customTags: (tags) => tags.filter((t) => typeof t === 'string' ||
         (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
 };
+
+;// CONCATENATED MODULE: ./src/preview/render.ts
+// Renders Handlebars templates into Kubernetes objects. Pure.
+//
+// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
+// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
+// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
+
+
+
+
+
+
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers) {
     const hb = lib_default().create();
@@ -41285,7 +41719,7 @@ function render(input) {
             if (earlier)
                 throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
             seen.set(key, file.name);
-            sources.set(object, { template: file.name, line, document: doc, text });
+            recordSource(object, { template: file.name, line, document: doc, text });
             out.push({ object, template: file.name });
         }
     }
@@ -41351,146 +41785,63 @@ function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+;// CONCATENATED MODULE: ./src/preview/guardrails.ts
 
-
-const CREDENTIALS_SECRET = 'preview-credentials';
-function decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-}
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
     }
-    return out;
-}
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
     }
-    return { values, generated };
-}
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
-}
-/** Hides every known credential in later log lines: called before the first render that uses them. */
-function maskCredentials(values, log) {
-    for (const value of Object.values(values))
-        if (value)
-            log.secret(value);
-}
-/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
-function redactCredentials(text, values) {
-    const forms = Object.values(values)
-        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
-        .filter((v) => v.length >= 3)
-        .sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const form of forms)
-        out = out.split(form).join('***');
-    return out;
-}
-/**
- * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
- * reported as the same render with placeholders in place of the credentials would report it, and with any
- * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
- */
-function renderHidingCredentials(values, render) {
-    try {
-        return render(values);
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
     }
-    catch (e) {
-        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
-            throw e;
-        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
-        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
-        try {
-            render(placeholders);
-        }
-        catch (again) {
-            if (again instanceof TemplateError)
-                shown = again;
-        }
-        shown.message = redactCredentials(shown.message, values);
-        throw shown;
-    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
 }
 
-;// CONCATENATED MODULE: ./src/limit.ts
-// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
-// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-    return results;
-}
-/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
-function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
-}
-/** How many GitHub calls a run makes at once at most. */
-const GITHUB_PARALLEL = 4;
-
-;// CONCATENATED MODULE: ./src/deployments.ts
-
-const FINAL = ['success', 'failure', 'error', 'inactive'];
-/**
- * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
- * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
- * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
- */
-async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
-    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
-    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
-    return markInactive(github, stale, 'Superseded by a later deploy', logUrl);
-}
-/** Marks the deployments inactive, a few GitHub calls at a time; returns their ids. */
-async function markInactive(github, deployments, description, logUrl) {
-    await mapLimit(deployments, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description, logUrl }));
-    return deployments.map((d) => d.id);
-}
-
-;// CONCATENATED MODULE: ./src/registry.ts
-
+;// CONCATENATED MODULE: ./src/preview/registry.ts
 const PULL_SECRET = 'preview-registry';
-/** Both inputs or neither. */
-function parseRegistryLogin(username, password) {
-    const pw = password.trim();
-    if (!username && !pw)
-        return null;
-    if (!username || !pw) {
-        throw new InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
-    }
-    return { username, password: pw };
-}
 const DOCKER_HUB = 'https://index.docker.io/v1/';
 /**
  * The registry host of an image reference, as container runtimes read it: the first path component when it has a
@@ -41546,776 +41897,91 @@ function imagePullSecrets(login) {
     return login ? [{ name: PULL_SECRET }] : [];
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
-// throws an error naming the input and what it expects.
-
-
-
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.name = 'InputError';
-    }
-}
-/**
- * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
- * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
- */
-function decodeKubeconfig(raw) {
-    const text = raw.trim();
-    if (text === '')
-        return '';
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (/clusters\s*:/.test(decoded))
-            return decoded;
-        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
-    }
-    if (!/clusters\s*:/.test(text)) {
-        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
-    }
-    return text;
-}
-/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
-function parseDuration(input, raw) {
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (!m || text === '')
-        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
-    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
-    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-    if (ms <= 0)
-        throw new InputError(input, 'must be longer than zero.');
-    return ms;
-}
-function parseBoolean(input, raw, fallback) {
-    const text = raw.trim().toLowerCase();
-    if (text === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(text))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(text))
-        return false;
-    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
-}
-function parseValues(raw) {
-    if (raw.trim() === '')
-        return {};
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
-    }
-    return parsed;
-}
-/** Comma- or line-separated words. */
-const list = (raw) => raw
-    .split(/[\n,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const DEFAULT_QUOTA = {
-    'requests.cpu': '4',
-    'requests.memory': '8Gi',
-    'limits.memory': '16Gi',
-    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
-    'requests.ephemeral-storage': '4Gi',
-    'limits.ephemeral-storage': '20Gi',
-    pods: '40',
-};
-const DEFAULT_LIMITS = {
-    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
-    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-};
-const OFF = ['none', 'off', 'false'];
-/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
-function parseQuantities(input, raw, fallback) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return fallback;
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw);
-    }
-    catch {
-        parsed = null;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
-    }
-    const out = {};
-    for (const [k, v] of Object.entries(parsed)) {
-        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
-            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
-        out[k] = String(v);
-    }
-    return out;
-}
-function parseLimitRange(raw) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return DEFAULT_LIMITS;
-    const parsed = parseValues(raw);
-    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
-        {};
-    return { default: section('default'), defaultRequest: section('defaultRequest') };
-}
-function parseCount(input, raw) {
-    if (!raw.trim())
-        return null;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0)
-        throw new InputError(input, `"${raw}" is not a positive whole number.`);
-    return n;
-}
-function parseIngressNamespace(name) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
-    return name;
-}
-function parsePodSecurity(raw) {
-    const level = (raw || 'baseline').toLowerCase();
-    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
-        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
-    return level;
-}
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
-/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
-function parseKinds(input, raw) {
-    const kinds = raw.split(/[\s,]+/).filter(Boolean);
-    for (const kind of kinds) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
-            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
-        if (kind === 'Namespace')
-            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
-    }
-    return kinds;
-}
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-function parseSettings(read) {
-    const text = (name) => read(name).trim();
-    const prefix = text('namespace-prefix') || 'preview';
-    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
-        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
-    }
-    const domain = text('domain').toLowerCase().replace(/\.$/, '');
-    if (domain && !DOMAIN.test(domain)) {
-        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
-    }
-    const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
-    }
-    const scheme = text('url-scheme').toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
-        throw new InputError('url-scheme', 'use https or http (or leave it empty).');
-    const environment = text('environment');
-    if (environment.length > 255)
-        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
-    const image = text('image');
-    if (/\s/.test(image))
-        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
-    return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
-        githubToken: text('github-token'),
-        domain,
-        templates: text('templates'),
-        extraTemplates: text('extra-templates'),
-        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
-        values: parseValues(read('values')),
-        image,
-        namespacePrefix: prefix,
-        environment,
-        wait: parseBoolean('wait', read('wait'), true),
-        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
-        mode,
-        urlScheme: scheme,
-        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
-        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
-        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
-        onlyLabels: list(read('only-labels')),
-        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
-        baseBranches: list(read('base-branches')),
-        comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
-        limitRange: parseLimitRange(read('limit-range')),
-        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
-        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
-        podSecurity: parsePodSecurity(text('pod-security')),
-        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-        ...parseFrontDoor(read),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/frontdoor.ts
-// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
-// certificate, and behind which password. Parses the inputs and builds what templates see of it. Pure.
-
-
-const frontdoor_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** `<namespace>/<name>` of an object in another namespace. */
-function parseObjectName(input, raw) {
-    const text = raw.trim();
-    if (!text)
-        return null;
-    const [namespace, name, ...rest] = text.split('/');
-    if (rest.length || !namespace || !name || !frontdoor_DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
-        throw new InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
-    }
-    return { namespace, name };
-}
-function parseFrontDoor(read) {
-    const ingressClass = read('ingress-class').trim();
-    if (ingressClass && !DNS_NAME.test(ingressClass))
-        throw new InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
-    const gateway = parseObjectName('gateway', read('gateway'));
-    if (gateway && ingressClass)
-        throw new InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
-    const auth = read('basic-auth').trim();
-    let basicAuth = null;
-    if (auth) {
-        const at = auth.indexOf(':');
-        const user = auth.slice(0, Math.max(0, at));
-        const password = auth.slice(at + 1);
-        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
-            throw new InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
-        basicAuth = { user, password };
-    }
-    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
-}
-/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
-const TLS_SECRET = 'preview-tls';
-function frontDoorContext(s, ingressClass, salt) {
-    return {
-        gateway: s.gateway,
-        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? TLS_SECRET : '' },
-        auth: s.basicAuth
-            ? {
-                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
-                checksum: (0,external_node_crypto_.createHash)('sha256')
-                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
-                    .digest('hex')
-                    .slice(0, 16),
-            }
-            : null,
-    };
-}
-/**
- * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
- * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
- */
-function htpasswdLine(user, password, salt) {
-    const s = (0,external_node_crypto_.createHash)('sha256').update(salt).digest().subarray(0, 8);
-    const digest = (0,external_node_crypto_.createHash)('sha1').update(password).update(s).digest();
-    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
-}
-/** The context of a preview without a Gateway, TLS or password (the render command's default). */
-const OPEN_FRONT_DOOR = {
-    gateway: null,
-    ingress: { className: '', tlsSecret: '' },
-    auth: null,
-};
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./src/kube/resources.ts
-// Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
-// no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
-const builtIn = {
-    v1: {
-        Namespace: ['namespaces', false],
-        ConfigMap: ['configmaps', true],
-        Secret: ['secrets', true],
-        Service: ['services', true],
-        ServiceAccount: ['serviceaccounts', true],
-        PersistentVolumeClaim: ['persistentvolumeclaims', true],
-        PersistentVolume: ['persistentvolumes', false],
-        Pod: ['pods', true],
-        Event: ['events', true],
-        Endpoints: ['endpoints', true],
-        ResourceQuota: ['resourcequotas', true],
-        LimitRange: ['limitranges', true],
-        Node: ['nodes', false],
-    },
-    'apps/v1': {
-        Deployment: ['deployments', true],
-        StatefulSet: ['statefulsets', true],
-        DaemonSet: ['daemonsets', true],
-        ReplicaSet: ['replicasets', true],
-        ControllerRevision: ['controllerrevisions', true],
-    },
-    'batch/v1': { Job: ['jobs', true], CronJob: ['cronjobs', true] },
-    'networking.k8s.io/v1': {
-        Ingress: ['ingresses', true],
-        NetworkPolicy: ['networkpolicies', true],
-        IngressClass: ['ingressclasses', false],
-    },
-    'rbac.authorization.k8s.io/v1': {
-        Role: ['roles', true],
-        RoleBinding: ['rolebindings', true],
-        ClusterRole: ['clusterroles', false],
-        ClusterRoleBinding: ['clusterrolebindings', false],
-    },
-    'policy/v1': { PodDisruptionBudget: ['poddisruptionbudgets', true] },
-    'autoscaling/v2': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
-    'autoscaling/v1': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
-    'discovery.k8s.io/v1': { EndpointSlice: ['endpointslices', true] },
-    'events.k8s.io/v1': { Event: ['events', true] },
-    'coordination.k8s.io/v1': { Lease: ['leases', true] },
-    'apiextensions.k8s.io/v1': { CustomResourceDefinition: ['customresourcedefinitions', false] },
-    'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
-};
-function groupVersionBase(apiVersion) {
-    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
-function apiVersionsOf(kind) {
-    return Object.entries(builtIn)
-        .filter(([, kinds]) => kind in kinds)
-        .map(([apiVersion]) => apiVersion)
-        .slice(0, 1);
-}
-/** The built-in resource of a kind, or undefined when it must be discovered. */
-function knownResource(apiVersion, kind) {
-    const entry = builtIn[apiVersion]?.[kind];
-    return entry ? { base: groupVersionBase(apiVersion), plural: entry[0], namespaced: entry[1] } : undefined;
-}
-/** Reads a discovery document (`GET /apis/<group>/<version>`) for one kind. */
-function resourceFromDiscovery(apiVersion, kind, discovery) {
-    const list = discovery.resources ?? [];
-    const found = list.find((r) => r.kind === kind && !r.name.includes('/'));
-    return found
-        ? { base: groupVersionBase(apiVersion), plural: found.name, namespaced: found.namespaced }
-        : undefined;
-}
-function refOf(o) {
-    return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
-}
-/** `apps/Deployment/web`: the group (not the version), kind and name, which identify an object in a namespace. */
-function refKey(r) {
-    const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
-    return `${group}/${r.kind}/${r.name}`;
-}
-function describeRef(r) {
-    return `${r.kind} ${r.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/kube/client.ts
-// The Kubernetes port: the few API calls the action makes, over HTTPS with the kubeconfig's credentials.
-// Built once per run and passed in. Transient failures (429, 5xx, dropped connections) are retried with bounded
-// exponential backoff; other errors surface at once as KubeError with a message a person can act on.
-
-
-
-class KubeError extends Error {
-    status;
-    reason;
-    causes;
-    constructor(status, reason, message, causes = []) {
-        super(message);
-        this.name = 'KubeError';
-        this.status = status;
-        this.reason = reason;
-        this.causes = causes;
-    }
-}
-const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000 };
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'ECONNABORTED',
-]);
-const FIELD_MANAGER = 'kube-pr-preview';
-/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
-function apiWarnings(header) {
-    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
-    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
-}
-function createKube(transport, retry = DEFAULT_RETRY, 
-/** Told each distinct warning kube-apiserver sends with an apply, once. */
-onWarning) {
-    const warned = new Set();
-    const url = new URL(transport.server);
-    const secure = url.protocol === 'https:';
-    const agent = secure
-        ? new external_node_https_.Agent({ keepAlive: true, maxSockets: 32 })
-        : new external_node_http_.Agent({ keepAlive: true, maxSockets: 32 });
-    const basePath = url.pathname.replace(/\/$/, '');
-    const discovered = new Map();
-    async function options(method, path, headers) {
-        const o = {
-            method,
-            hostname: url.hostname,
-            port: url.port || (secure ? 443 : 80),
-            path: basePath + path,
-            headers: { accept: 'application/json', 'user-agent': 'kube-pr-preview', ...headers },
-        };
-        await transport.authorize(o);
-        // One keep-alive agent for the run (requests carry their own TLS options), unless a proxy agent is needed.
-        if (!transport.usesProxy)
-            o.agent = agent;
+;// CONCATENATED MODULE: ./src/preview/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
         return o;
-    }
-    function once(o, body, stream, signal) {
-        return new Promise((resolve, reject) => {
-            const req = (secure ? external_node_https_.request : external_node_http_.request)({ ...o, signal }, (res) => {
-                if (stream && res.statusCode === 200) {
-                    stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject);
-                    return;
-                }
-                const chunks = [];
-                res.on('data', (c) => chunks.push(c));
-                res.on('end', () => resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8'),
-                }));
-                res.on('error', reject);
-            });
-            req.on('error', reject);
-            req.end(body);
-        });
-    }
-    async function call(method, path, what, body, contentType = 'application/json') {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
-        // server then reads that body as the start of the next request.
-        const headers = payload === undefined
-            ? {}
-            : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) };
-        let last;
-        for (let attempt = 0; attempt < retry.attempts; attempt++) {
-            if (attempt > 0)
-                await sleep(backoff(retry, attempt, last));
-            let res;
-            try {
-                res = await once(await options(method, path, headers), payload);
-            }
-            catch (e) {
-                last = e;
-                if (TRANSIENT_CODES.has(e.code ?? ''))
-                    continue;
-                throw unreachable(transport.server, e);
-            }
-            if (TRANSIENT_STATUS.has(res.status)) {
-                last = res;
-                continue;
-            }
-            return res;
-        }
-        if (last && typeof last === 'object' && 'status' in last)
-            throw errorFrom(last, what);
-        throw unreachable(transport.server, last);
-    }
-    const ok = (res, what) => {
-        if (res.status >= 200 && res.status < 300)
-            return JSON.parse(res.body || '{}');
-        throw errorFrom(res, what);
-    };
-    async function resource(apiVersion, kind) {
-        const known = knownResource(apiVersion, kind);
-        if (known)
-            return known;
-        const base = groupVersionBase(apiVersion);
-        if (!discovered.has(base)) {
-            discovered.set(base, call('GET', base, `discovery of ${apiVersion}`).then((res) => {
-                if (res.status === 404)
-                    return {};
-                return ok(res, `discovery of ${apiVersion}`);
-            }));
-        }
-        const found = resourceFromDiscovery(apiVersion, kind, await discovered.get(base));
-        if (!found) {
-            throw new KubeError(404, 'NotFound', `the cluster has no kind ${kind} in ${apiVersion} (is its CustomResourceDefinition installed?)`);
-        }
-        return found;
-    }
-    async function pathOf(ref, withName = true) {
-        const r = await resource(ref.apiVersion, ref.kind);
-        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
-        return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`;
-    }
-    async function collectionPath(apiVersion, kind, namespace) {
-        const r = await resource(apiVersion, kind);
-        const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-        return `${r.base}${ns}/${r.plural}`;
-    }
-    /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-    async function writeUnlessConflict(method, obj) {
-        const ref = refOf(obj);
-        const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`;
-        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
-        return res.status === 409 ? null : ok(res, what);
-    }
-    return {
-        server: transport.server,
-        resource,
-        forgetDiscovery: () => discovered.clear(),
-        async apply(obj, o = {}) {
-            const ref = refOf(obj);
-            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
-            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
-            const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
-            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
-                if (!warned.has(w))
-                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
-            return ok(res, `applying ${describeRef(ref)}`);
-        },
-        create: (obj) => writeUnlessConflict('POST', obj),
-        replace: (obj) => writeUnlessConflict('PUT', obj),
-        async get(ref) {
-            const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`);
-            if (res.status === 404)
-                return null;
-            return ok(res, `reading ${describeRef(ref)}`);
-        },
-        async delete(ref, preconditions, propagation = 'Background') {
-            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
-            const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body);
-            if (res.status === 404)
-                return false;
-            ok(res, `deleting ${describeRef(ref)}`);
-            return true;
-        },
-        async list(apiVersion, kind, namespace, o = {}) {
-            const q = query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit });
-            const res = await call('GET', `${await collectionPath(apiVersion, kind, namespace)}${q}`, `listing ${kind}`);
-            return ok(res, `listing ${kind}`);
-        },
-        async watch(apiVersion, kind, namespace, o, onEvent, signal) {
-            const q = query({
-                watch: '1',
-                allowWatchBookmarks: 'true',
-                labelSelector: o.labelSelector,
-                fieldSelector: o.fieldSelector,
-                resourceVersion: o.resourceVersion,
-                timeoutSeconds: '600',
-            });
-            const path = `${await collectionPath(apiVersion, kind, namespace)}${q}`;
-            const res = await once(await options('GET', path, {}), undefined, (stream) => new Promise((resolve, reject) => {
-                let buffer = '';
-                stream.setEncoding('utf8');
-                stream.on('data', (chunk) => {
-                    buffer += chunk;
-                    let nl;
-                    while ((nl = buffer.indexOf('\n')) >= 0) {
-                        const line = buffer.slice(0, nl).trim();
-                        buffer = buffer.slice(nl + 1);
-                        if (line)
-                            onEvent(JSON.parse(line));
-                    }
-                });
-                stream.on('end', resolve);
-                stream.on('close', resolve);
-                stream.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
-            }), signal).catch((e) => {
-                if (signal.aborted || e.name === 'AbortError')
-                    return { status: 200, headers: {}, body: '' };
-                throw e;
-            });
-            if (res.status !== 200)
-                throw errorFrom(res, `watching ${kind}`);
-        },
-        async podLogs(namespace, pod, container, tailLines, previous) {
-            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
-            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
-            return res.status === 200 ? res.body : '';
-        },
-    };
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
 }
-function query(params) {
-    const entries = Object.entries(params)
-        .filter(([, v]) => v !== undefined && v !== '')
-        .map(([k, v]) => [k, String(v)]);
-    return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
-}
-function backoff(policy, attempt, last) {
-    const retryAfter = Number(last?.headers?.['retry-after']);
-    if (Number.isFinite(retryAfter) && retryAfter > 0)
-        return Math.min(retryAfter * 1000, policy.maxMs * 4);
-    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-    return exp / 2 + Math.random() * (exp / 2);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function errorFrom(res, what) {
-    let status = {};
-    try {
-        status = JSON.parse(res.body);
-    }
-    catch {
-        status = { message: res.body.slice(0, 300) };
-    }
-    const message = status.message ?? `HTTP ${res.status}`;
-    const hint = res.status === 401
-        ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
-        : res.status === 403
-            ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
-            : '';
-    return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
-}
-function unreachable(server, e) {
-    const code = e?.code;
-    const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
-    return new KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
-}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
-// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
-// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
-// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+;// CONCATENATED MODULE: ./src/modes/deploy/preview-objects.ts
+// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
+// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
 
 
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
-const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
-/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
-function listenerMatches(listener, host) {
-    const h = listener.hostname;
-    if (!h)
-        return true;
-    if (h.startsWith('*.'))
-        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
-    return h === host;
+
+
+
+
+function ownerOf(plan) {
+    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
-/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
-function gatewayScheme(gateway, host) {
-    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
-    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
-}
-/** The IngressClass to use, or why there is none. Pure. */
-function chooseIngressClass(classes, wanted) {
-    const names = classes.map((c) => c.metadata.name).sort();
-    const listed = names.length
-        ? `the cluster has: ${names.join(', ')}`
-        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
-    if (wanted) {
-        if (names.includes(wanted))
-            return { className: wanted, problem: null };
-        return {
-            className: wanted,
-            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
-        };
-    }
-    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
-    if (defaults.length === 1)
-        return { className: defaults[0].metadata.name, problem: null };
-    if (defaults.length > 1) {
-        return {
-            className: '',
-            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
-        };
-    }
-    return {
-        className: '',
-        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
-    };
-}
-async function prepareFrontDoor(kube, s, host, salt, warn) {
-    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
-    let className = '';
-    let ingressProblem = null;
-    if (s.gateway) {
-        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
-        const gateway = await kube.get(ref).catch((e) => {
-            if (e instanceof KubeError && e.status === 404)
-                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
-            throw e;
-        });
-        if (!gateway)
-            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
-        if (!s.urlScheme)
-            scheme = gatewayScheme(gateway, host);
-    }
-    else {
-        try {
-            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
-            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
-        }
-        catch (e) {
-            if (!(e instanceof KubeError && e.status === 403))
-                throw e;
-            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
-            className = s.ingressClass;
-            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
-        }
-    }
-    const objects = [];
-    if (s.tlsSecret) {
-        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
-        if (!source)
-            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
-        objects.push(tlsCopy(source));
-        if (!s.urlScheme)
-            scheme = 'https';
-    }
-    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
-}
-/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
-function tlsCopy(source) {
-    const { type, data } = source;
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-            name: TLS_SECRET,
-            annotations: {
-                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
-            },
+/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
+function renderPreview(plan, o, existingCredentials) {
+    const owner = ownerOf(plan);
+    const names = credentialNames(o.templates.files);
+    const credentials = fillCredentials(names, existingCredentials);
+    const values = mergeValues(o.templates.defaults, o.values);
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
+        templates: o.templates.files,
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
         },
-        type: type ?? 'kubernetes.io/tls',
-        data: data ?? {},
-    };
-}
-/** One line per Ingress: whether a controller has taken it (an address in its status). */
-async function ingressPickup(kube, namespace, selector, waitMs) {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
-        const lines = list.items.map((i) => {
-            const addresses = (i.status
-                ?.loadBalancer?.ingress ?? [])
-                .map((a) => a.ip ?? a.hostname ?? '')
-                .filter(Boolean);
-            const cls = i.spec?.ingressClassName ?? '(default)';
-            return addresses.length
-                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
-                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
-        });
-        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
-            return lines;
-        await new Promise((r) => setTimeout(r, 500));
-    }
+        helpers: contextHelpers(plan),
+        owner,
+        allowClusterScoped: o.allowClusterScoped,
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
+    if (names.length > 0)
+        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
+    return { objects, credentials };
 }
 
-;// CONCATENATED MODULE: ./src/frontdoor-deploy.ts
+;// CONCATENATED MODULE: ./src/modes/deploy/run.ts
+
+
+/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
+async function startRun(planned, options, kube, github, log) {
+    const deadline = Date.now() + options.timeoutMs;
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
+    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
+}
+const skipped = (reason) => ({
+    status: 'skipped',
+    url: '',
+    urls: {},
+    deploymentId: null,
+    workloads: [],
+    diagnoses: [],
+    pruned: [],
+    reason,
+    readinessChecked: true,
+});
+
+;// CONCATENATED MODULE: ./src/modes/deploy/frontdoor.ts
 // The front door's part of a deploy: refuse Ingresses that no class can take before anything is applied, and
 // afterwards tell the summary whether a controller picked the Ingresses up and which services have no host.
 
@@ -42348,7 +42014,21 @@ async function frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
     return [...pickup, ...internalServices(objects, urls, plan.namespace)];
 }
 
-;// CONCATENATED MODULE: ./src/inventory.ts
+;// CONCATENATED MODULE: ./src/shared/kube-object.ts
+// A Kubernetes object as the action handles it, and the reference that names one. Shared by every layer.
+function refOf(o) {
+    return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
+}
+/** `apps/Deployment/web`: the group (not the version), kind and name, which identify an object in a namespace. */
+function refKey(r) {
+    const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
+    return `${group}/${r.kind}/${r.name}`;
+}
+function describeRef(r) {
+    return `${r.kind} ${r.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/preview/inventory.ts
 // What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
 // object. Pure.
 
@@ -42382,7 +42062,7 @@ function unionInventory(previous, current) {
     return [...current, ...pruneCandidates(previous, current)];
 }
 
-;// CONCATENATED MODULE: ./src/kube/crds.ts
+;// CONCATENATED MODULE: ./src/kube/resources/crds.ts
 
 const isCrd = (o) => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
 /** The resource of an object whose kind a CRD among `objects` defines (undefined otherwise). Pure. */
@@ -42432,7 +42112,7 @@ async function installCrds(kube, crds, deadline, log) {
     return applied;
 }
 
-;// CONCATENATED MODULE: ./src/kube/route-readiness.ts
+;// CONCATENATED MODULE: ./src/kube/wait/route-readiness.ts
 const sameParent = (a, b, routeNamespace) => a.name === b.name &&
     (a.namespace ?? routeNamespace) === (b.namespace ?? routeNamespace) &&
     (a.kind ?? 'Gateway') === (b.kind ?? 'Gateway') &&
@@ -42477,7 +42157,17 @@ function routeReadiness(obj) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/kube/readiness.ts
+;// CONCATENATED MODULE: ./src/kube/wait/readiness.ts
+// When a workload counts as ready, from its status alone. Pure.
+//
+// The rules follow `kubectl rollout status` (kubectl's polymorphichelpers/rollout_status.go) and kstatus
+// (cli-utils' pkg/kstatus/status/core.go), and are stricter where either would report a broken preview as ready:
+// - nothing in the status counts until status.observedGeneration has caught up with metadata.generation (so a
+//   condition left over from the previous spec, like a stale ProgressDeadlineExceeded, is never read);
+// - a count the API leaves out is 0 (the API omits zero counts), never "the same as another count";
+// - a controller that says it cannot create pods (ReplicaFailure=True, or a FailedCreate event the caller
+//   passes in) has failed: it will not get better by waiting.
+// The README's "What ready means" section says the same in prose; keep them together.
 
 /** Kinds the action waits for; everything else counts as ready once applied. */
 const WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
@@ -42623,9 +42313,10 @@ function jobReadiness(o) {
     return progressing(failures ? `running, ${failures} failed attempt(s)` : active ? 'running' : 'waiting for its pod');
 }
 
-;// CONCATENATED MODULE: ./src/kube/validate.ts
+;// CONCATENATED MODULE: ./src/kube/apply/validate.ts
 // Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
 // that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
 
 
 
@@ -42693,7 +42384,7 @@ async function validateObjects(kube, objects) {
     throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
 }
 
-;// CONCATENATED MODULE: ./src/kube/apply.ts
+;// CONCATENATED MODULE: ./src/kube/apply/apply.ts
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
@@ -42885,151 +42576,6 @@ async function replace(kube, owner, obj, deadline, log, why) {
     return kube.apply(obj);
 }
 
-;// CONCATENATED MODULE: ./src/kube/container-diagnosis.ts
-// What one container's status says about why it is not ready, in words a developer acts on: a crash loop with
-// its restart count and last exit code, an exit code of a finished container, an image that cannot be pulled,
-// or a running container whose readiness probe has not passed. Pure: the caller reads the status and the logs.
-const exitText = (s) => s
-    ? [
-        s.exitCode !== undefined ? `exit code ${s.exitCode}` : '',
-        s.signal ? `signal ${s.signal}` : '',
-        s.reason && s.reason !== 'Error' ? s.reason : '',
-        s.message ? s.message.trim() : '',
-    ]
-        .filter(Boolean)
-        .join(', ')
-    : '';
-const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
-/**
- * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
- * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
- * `backingOff`: the kubelet has said so in an event (BackOff, restarting a failed container), which holds also
- * in the second in which the restarted container runs before it crashes again.
- */
-function containerProblem(c, restartPolicy = 'Always', backingOff = false) {
-    const waiting = c.state?.waiting;
-    const terminated = c.state?.terminated;
-    const running = c.state?.running;
-    const last = c.lastState?.terminated;
-    const count = c.restartCount ?? 0;
-    if (waiting) {
-        const reason = waiting.reason ?? 'Waiting';
-        if (reason === 'CrashLoopBackOff' || (last && count > 0)) {
-            const lastExit = exitText(last);
-            return {
-                summary: `${reason} (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
-                previousLog: true,
-            };
-        }
-        return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
-    }
-    const restartsAgain = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && (terminated?.exitCode ?? 0) !== 0);
-    if (terminated && restartsAgain) {
-        const lastExit = exitText(terminated);
-        return {
-            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
-            previousLog: false,
-        };
-    }
-    if (terminated) {
-        const why = exitText(terminated);
-        return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
-    }
-    if (running && backingOff && count > 0) {
-        const lastExit = exitText(last);
-        return {
-            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
-            previousLog: true,
-        };
-    }
-    if (running) {
-        const lastExit = exitText(last);
-        const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : '';
-        return { summary: `running, not ready (its readiness probe has not passed${extra})`, previousLog: false };
-    }
-    return { summary: 'not started yet', previousLog: false };
-}
-/** The last non-empty line of a log, shortened, for one-line summaries (the deployment status). */
-function lastLogLine(log, max = 120) {
-    const line = log
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .at(-1) ?? '';
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-;// CONCATENATED MODULE: ./src/kube/diagnose.ts
-
-const LOG_LINES = 20;
-/** The namespace's events, read once for every workload that is diagnosed. */
-async function namespaceEvents(kube, namespace) {
-    return kube
-        .list('v1', 'Event', namespace)
-        .then((l) => l.items)
-        .catch(() => []);
-}
-async function diagnose(kube, namespace, w, allEvents) {
-    const o = w.object;
-    const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
-    const details = [headline];
-    const conditions = (o.status?.conditions ?? []).filter((c) => c.status !== 'True' || c.type === 'Failed');
-    for (const c of conditions)
-        details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
-    const pods = await podsOf(kube, namespace, o).catch(() => []);
-    const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name)]);
-    const events = allEvents.filter((e) => names.has(e.involvedObject?.name ?? ''));
-    const recent = events
-        .sort((a, b) => time(a).localeCompare(time(b)))
-        .slice(-8)
-        .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
-    details.push(...recent);
-    const failing = pods.filter((p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready));
-    let firstProblem = '';
-    for (const pod of failing.slice(0, 3)) {
-        for (const c of pod.status?.containerStatuses ?? []) {
-            if (c.ready)
-                continue;
-            const backingOff = events.some((e) => e.reason === 'BackOff' &&
-                e.involvedObject?.name === pod.metadata.name &&
-                (e.message ?? '').includes(`restarting failed container ${c.name} `));
-            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
-            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
-            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
-            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
-            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
-            if (logs.trim())
-                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
-                    .trimEnd()
-                    .split('\n')
-                    .map((l) => `    ${l}`));
-            if (!firstProblem) {
-                const line = lastLogLine(logs);
-                firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
-            }
-        }
-    }
-    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
-    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
-    return {
-        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
-        details,
-    };
-}
-const time = (e) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
-/** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
-async function podsOf(kube, namespace, o) {
-    const spec = o.spec;
-    const labels = o.kind === 'Job' ? { 'batch.kubernetes.io/job-name': o.metadata.name } : spec?.selector?.matchLabels;
-    if (!labels || Object.keys(labels).length === 0)
-        return [];
-    const selector = Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-    const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
-    return list.items;
-}
-
 ;// CONCATENATED MODULE: ./src/kube/lock.ts
 // One run at a time per preview: a Lease in the preview's namespace, held while a run deploys and renewed while
 // it runs. A run that dies leaves a Lease that expires; the next run takes it over.
@@ -43192,18 +42738,8 @@ function guardKube(kube, lock) {
         delete: checked((r, p) => kube.delete(r, p)),
     };
 }
-/** The same GitHub port, but every write first checks that the run still holds its lock. */
-function guardGitHub(github, lock) {
-    return {
-        ...github,
-        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
-        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
-        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
-        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
-    };
-}
 
-;// CONCATENATED MODULE: ./src/kube/scope.ts
+;// CONCATENATED MODULE: ./src/kube/resources/scope.ts
 // The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
 // cluster-wide kind the user allowed by name and not already belong to someone else.
 
@@ -43240,7 +42776,422 @@ async function guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/kube/wait.ts
+;// CONCATENATED MODULE: ./src/github/report.ts
+/** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
+const SERVICE_ANNOTATION = 'kube-pr-preview.io/service';
+/**
+ * service → URL, from the hosts of the rendered Ingresses and HTTPRoutes, keyed by the route's
+ * kube-pr-preview.io/service annotation, else the backend Service of each host.
+ */
+function serviceUrls(objects, scheme) {
+    const urls = {};
+    const add = (o, host, backend) => {
+        if (!host || host.includes('*'))
+            return;
+        const service = o.metadata.annotations?.[SERVICE_ANNOTATION] ?? backend ?? o.metadata.name;
+        urls[service] ??= `${scheme}://${host}`;
+    };
+    for (const o of objects) {
+        if (o.kind === 'Ingress')
+            for (const rule of o.spec?.rules ?? [])
+                add(o, rule.host, rule.http?.paths?.[0]?.backend?.service?.name);
+        if (o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+            const spec = o.spec;
+            for (const host of spec?.hostnames ?? [])
+                add(o, host, spec?.rules?.[0]?.backendRefs?.[0]?.name);
+        }
+    }
+    return urls;
+}
+/** The web app's URL: the one on the preview's own host, else the first service's, else none. */
+function primaryUrl(urls, host) {
+    const values = Object.values(urls);
+    return values.find((u) => new URL(u).host === host) ?? values[0] ?? '';
+}
+/** What a run with `wait: false` says, instead of "Ready": it applied the preview and did not look further. */
+const NOT_CHECKED = 'applied, readiness not checked';
+const NOT_CHECKED_STATUS = 'Applied, readiness not checked (wait: false)';
+/** The summary's status line of a deploy. */
+function deployStatusLine(o, sha) {
+    if (o.status === 'deployed')
+        return `${o.readinessChecked ? 'Deployed' : `Deployed (${NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`;
+    return `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`;
+}
+/** Text that is safe inside one Markdown table cell. */
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+function summaryMarkdown(s) {
+    const lines = [`### ${s.title}`, '', `**${s.status}**`, ''];
+    if (s.rows.length) {
+        lines.push('| Service | Kind | Ready | URL |', '| --- | --- | --- | --- |');
+        for (const r of s.rows)
+            lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
+        lines.push('');
+    }
+    if (s.facts.length) {
+        lines.push('| | |', '| --- | --- |');
+        for (const [k, v] of s.facts)
+            lines.push(`| ${cell(k)} | ${cell(v)} |`);
+        lines.push('');
+    }
+    if (s.problems.length)
+        lines.push('<details open><summary>What went wrong</summary>', '', '```', ...s.problems, '```', '</details>', '');
+    for (const n of s.notes)
+        lines.push(`> ${n}`, '');
+    return lines.join('\n');
+}
+function workloadRows(workloads, urls) {
+    const icon = (state) => (state === 'ready' ? '✅' : state === 'failed' ? '❌' : '⏳');
+    return workloads.map((w) => ({
+        name: w.object.metadata.name,
+        kind: w.object.kind,
+        ready: `${icon(w.readiness.state)} ${w.readiness.message}`,
+        url: urls[w.object.metadata.name] ?? '',
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy/freshness.ts
+
+
+const CLOSED = 'the pull request is closed';
+/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+async function staleness(plan, github, namespace, log) {
+    const a = namespace?.metadata.annotations ?? {};
+    const recordedSha = a[ANNOTATION.headSha] ?? '';
+    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
+    if (recordedSha &&
+        recordedSha !== plan.pr.head.sha &&
+        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
+        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
+    }
+    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
+    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
+        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
+        return null;
+    });
+    if (pr?.state === 'closed')
+        return CLOSED;
+    if (pr && pr.headSha !== plan.pr.head.sha) {
+        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
+    }
+    return null;
+}
+/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
+const isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
+async function livePreviews(kube, repository) {
+    const list = await kube.list('v1', 'Namespace', undefined, {
+        labelSelector: repositorySelector(repository),
+    });
+    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/github/guard.ts
+/** The same GitHub port, but every write first checks that the run still holds its lock. */
+function guardGitHub(github, lock) {
+    return {
+        ...github,
+        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
+        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
+        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
+        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy/claim.ts
+// The steps of a deploy up to the apply: render with the stored credentials, check the fleet limit, claim the
+// preview (lock, newest commit wins), look again under the lock, and build the objects to apply.
+
+
+
+
+
+
+
+
+
+
+
+const credentialsRef = (plan) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: CREDENTIALS_SECRET,
+    namespace: plan.namespace,
+});
+/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+async function renderWithStoredCredentials(r, namespaceExists) {
+    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
+    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
+    const known = decodeCredentials(secret);
+    maskCredentials(known, r.log);
+    return renderPreview(r.plan, r.o, known);
+}
+/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
+async function renderFirst(r) {
+    return r.log.group('Render', async () => {
+        const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
+        const rendered = await renderWithStoredCredentials(r, existing !== null);
+        checkFrontDoor(rendered.objects, r.o.frontDoor);
+        await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+        r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
+        for (const obj of rendered.objects)
+            r.log.info(`  ${obj.kind} ${obj.metadata.name}`);
+        return existing;
+    });
+}
+/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
+const lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
+/** A new preview is refused when the repository already has max-live-previews of them. */
+async function checkLivePreviewLimit(r, existing) {
+    if (existing || r.o.maxLivePreviews === null)
+        return;
+    const repository = r.plan.pr.repository.fullName;
+    const live = await livePreviews(r.kube, repository);
+    if (live.length >= r.o.maxLivePreviews) {
+        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
+            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
+    }
+}
+/**
+ * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
+ * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
+ */
+async function claimPreview(r) {
+    const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
+        onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        stillWanted: () => staleness(r.plan, r.github, null, r.log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return lock;
+    if (lock.waited)
+        r.deadline = Date.now() + r.o.timeoutMs;
+    r.kube = guardKube(r.kube, lock);
+    r.github = guardGitHub(r.github, lock);
+    return lock;
+}
+/**
+ * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
+ * else can. Returns the live namespace, or why this run skips.
+ */
+async function lookAgain(r, namespace) {
+    const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
+    if (!live || isRemoved(live, namespace)) {
+        return 'the preview was removed while this run was starting (the pull request was closed)';
+    }
+    const stale = await staleness(r.plan, r.github, live, r.log);
+    if (stale === CLOSED) {
+        // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+        await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
+    }
+    return stale ?? live;
+}
+/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
+async function prepareObjects(r) {
+    const rendered = await renderWithStoredCredentials(r, true);
+    maskCredentials(rendered.credentials.values, r.log);
+    if (rendered.credentials.generated.length)
+        r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+    await r.log.group('Validate', () => validateObjects(r.kube, objects));
+    const urls = serviceUrls(objects, r.plan.scheme);
+    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
+}
+
+;// CONCATENATED MODULE: ./src/shared/limit.ts
+// Bounded parallelism: at most `limit` calls in flight, results in the order of the items. Used for GitHub calls
+// that fan out over many deployments or previews (GitHub asks clients not to make many requests at once).
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return results;
+}
+/** Like mapLimit, but every item runs to its end: one failure never stops the others. */
+function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason })));
+}
+/** How many GitHub calls a run makes at once at most. */
+const GITHUB_PARALLEL = 4;
+
+;// CONCATENATED MODULE: ./src/github/deployments.ts
+
+const FINAL = ['success', 'failure', 'error', 'inactive'];
+/**
+ * After this run's deployment `id` reached its final state: on success every earlier deployment that is not
+ * inactive becomes inactive; on failure only the earlier ones that a failed or interrupted run left in progress
+ * (the newest few), as the last good deployment still describes what ran before. Returns the ids it marked.
+ */
+async function tidyEarlierDeployments(github, environment, id, succeeded, logUrl) {
+    const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter((d) => d.id < id);
+    const stale = earlier.filter((d) => succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''));
+    return markInactive(github, stale, 'Superseded by a later deploy', logUrl);
+}
+/** Marks the deployments inactive, a few GitHub calls at a time; returns their ids. */
+async function markInactive(github, deployments, description, logUrl) {
+    await mapLimit(deployments, GITHUB_PARALLEL, (d) => github.setStatus(d.id, { state: 'inactive', description, logUrl }));
+    return deployments.map((d) => d.id);
+}
+
+;// CONCATENATED MODULE: ./src/kube/diagnosis/container-diagnosis.ts
+// What one container's status says about why it is not ready, in words a developer acts on: a crash loop with
+// its restart count and last exit code, an exit code of a finished container, an image that cannot be pulled,
+// or a running container whose readiness probe has not passed. Pure: the caller reads the status and the logs.
+const exitText = (s) => s
+    ? [
+        s.exitCode !== undefined ? `exit code ${s.exitCode}` : '',
+        s.signal ? `signal ${s.signal}` : '',
+        s.reason && s.reason !== 'Error' ? s.reason : '',
+        s.message ? s.message.trim() : '',
+    ]
+        .filter(Boolean)
+        .join(', ')
+    : '';
+const restarts = (n) => `restarted ${n} time${n === 1 ? '' : 's'}`;
+/**
+ * `restartPolicy` is the pod's (Always when absent, as the API defaults it): a container that the kubelet will
+ * start again after it exited is crash looping even in the moment before its status says CrashLoopBackOff.
+ * `backingOff`: the kubelet has said so in an event (BackOff, restarting a failed container), which holds also
+ * in the second in which the restarted container runs before it crashes again.
+ */
+function containerProblem(c, restartPolicy = 'Always', backingOff = false) {
+    const waiting = c.state?.waiting;
+    const terminated = c.state?.terminated;
+    const running = c.state?.running;
+    const last = c.lastState?.terminated;
+    const count = c.restartCount ?? 0;
+    if (waiting) {
+        const reason = waiting.reason ?? 'Waiting';
+        if (reason === 'CrashLoopBackOff' || (last && count > 0)) {
+            const lastExit = exitText(last);
+            return {
+                summary: `${reason} (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+                previousLog: true,
+            };
+        }
+        return { summary: `${reason}${waiting.message ? `: ${waiting.message.trim()}` : ''}`, previousLog: false };
+    }
+    const restartsAgain = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && (terminated?.exitCode ?? 0) !== 0);
+    if (terminated && restartsAgain) {
+        const lastExit = exitText(terminated);
+        return {
+            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+            previousLog: false,
+        };
+    }
+    if (terminated) {
+        const why = exitText(terminated);
+        return { summary: `terminated${why ? ` (${why})` : ''}`, previousLog: false };
+    }
+    if (running && backingOff && count > 0) {
+        const lastExit = exitText(last);
+        return {
+            summary: `CrashLoopBackOff (${restarts(count)}${lastExit ? `; last ${lastExit}` : ''})`,
+            previousLog: true,
+        };
+    }
+    if (running) {
+        const lastExit = exitText(last);
+        const extra = count > 0 ? `; ${restarts(count)}${lastExit ? `, last ${lastExit}` : ''}` : '';
+        return { summary: `running, not ready (its readiness probe has not passed${extra})`, previousLog: false };
+    }
+    return { summary: 'not started yet', previousLog: false };
+}
+/** The last non-empty line of a log, shortened, for one-line summaries (the deployment status). */
+function lastLogLine(log, max = 120) {
+    const line = log
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? '';
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/kube/diagnosis/diagnose.ts
+// Why a workload is not ready: its conditions, the recent events about it and its pods, and the last lines of
+// the logs of its failing pods. Read only when a wait fails.
+
+const LOG_LINES = 20;
+/** The namespace's events, read once for every workload that is diagnosed. */
+async function namespaceEvents(kube, namespace) {
+    return kube
+        .list('v1', 'Event', namespace)
+        .then((l) => l.items)
+        .catch(() => []);
+}
+async function diagnose(kube, namespace, w, allEvents) {
+    const o = w.object;
+    const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
+    const details = [headline];
+    const conditions = (o.status?.conditions ?? []).filter((c) => c.status !== 'True' || c.type === 'Failed');
+    for (const c of conditions)
+        details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
+    const pods = await podsOf(kube, namespace, o).catch(() => []);
+    const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name)]);
+    const events = allEvents.filter((e) => names.has(e.involvedObject?.name ?? ''));
+    const recent = events
+        .sort((a, b) => time(a).localeCompare(time(b)))
+        .slice(-8)
+        .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
+    details.push(...recent);
+    const failing = pods.filter((p) => p.status?.phase === 'Failed' || p.status?.containerStatuses?.some((c) => !c.ready));
+    let firstProblem = '';
+    for (const pod of failing.slice(0, 3)) {
+        for (const c of pod.status?.containerStatuses ?? []) {
+            if (c.ready)
+                continue;
+            const backingOff = events.some((e) => e.reason === 'BackOff' &&
+                e.involvedObject?.name === pod.metadata.name &&
+                (e.message ?? '').includes(`restarting failed container ${c.name} `));
+            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
+            details.push(`  pod ${pod.metadata.name} container ${c.name}: ${problem.summary}`);
+            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
+            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
+            if (logs.trim())
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
+                    .trimEnd()
+                    .split('\n')
+                    .map((l) => `    ${l}`));
+            if (!firstProblem) {
+                const line = lastLogLine(logs);
+                firstProblem = `container ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
+            }
+        }
+    }
+    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
+    return {
+        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+        details,
+    };
+}
+const time = (e) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
+/** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
+async function podsOf(kube, namespace, o) {
+    const spec = o.spec;
+    const labels = o.kind === 'Job' ? { 'batch.kubernetes.io/job-name': o.metadata.name } : spec?.selector?.matchLabels;
+    if (!labels || Object.keys(labels).length === 0)
+        return [];
+    const selector = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
+    return list.items;
+}
+
+;// CONCATENATED MODULE: ./src/kube/wait/wait.ts
+// Waiting for a preview's workloads: one watch per kind in the preview's namespace (not one per object, and no
+// sleep loops), plus one watch of the namespace's FailedCreate events, until every workload is ready, one has
+// failed for good, or the deadline passes.
 
 
 function waitedWorkloads(objects) {
@@ -43355,340 +43306,9 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    const scheme = schemeOf(settings);
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${scheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme,
-    };
-}
-/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
-const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-
-function templateContext(plan, values, credentials, imagePullSecrets = []) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: previewName(plan.names),
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-            imagePullSecrets,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-;// CONCATENATED MODULE: ./src/guardrails.ts
-
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
-            apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
-    }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
-    }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
-                // (or the shared Gateway's data plane, in its namespace).
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
-                                ? [
-                                    {
-                                        namespaceSelector: {
-                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
-                                        },
-                                    },
-                                ]
-                                : []),
-                        ],
-                    },
-                ],
-            },
-        });
-    }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
-}
-
-;// CONCATENATED MODULE: ./src/secret-data.ts
-function withSecretData(o) {
-    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
-        return o;
-    const { stringData, ...rest } = o;
-    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
-    for (const [k, v] of Object.entries(stringData))
-        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
-    return { ...rest, data };
-}
-const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-;// CONCATENATED MODULE: ./src/preview-objects.ts
-// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
-// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
-
-
-
-
-
-
-
-function ownerOf(plan) {
-    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
-}
-/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
-function renderPreview(plan, o, existingCredentials) {
-    const owner = ownerOf(plan);
-    const names = credentialNames(o.templates.files);
-    const credentials = fillCredentials(names, existingCredentials);
-    const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
-        templates: o.templates.files,
-        context: {
-            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
-            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
-        },
-        helpers: contextHelpers(plan),
-        owner,
-        allowClusterScoped: o.allowClusterScoped,
-        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
-    }));
-    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [
-        ...guardrailObjects(o.guardrails, owner),
-        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
-        ...registry,
-        ...rendered.map((r) => withSecretData(r.object)),
-    ];
-    if (names.length > 0)
-        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
-    return { objects, credentials };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/** Names the service a route's hosts belong to when its backend is not that service (e.g. an auth proxy). */
-const SERVICE_ANNOTATION = 'kube-pr-preview.io/service';
-/**
- * service → URL, from the hosts of the rendered Ingresses and HTTPRoutes, keyed by the route's
- * kube-pr-preview.io/service annotation, else the backend Service of each host.
- */
-function serviceUrls(objects, scheme) {
-    const urls = {};
-    const add = (o, host, backend) => {
-        if (!host || host.includes('*'))
-            return;
-        const service = o.metadata.annotations?.[SERVICE_ANNOTATION] ?? backend ?? o.metadata.name;
-        urls[service] ??= `${scheme}://${host}`;
-    };
-    for (const o of objects) {
-        if (o.kind === 'Ingress')
-            for (const rule of o.spec?.rules ?? [])
-                add(o, rule.host, rule.http?.paths?.[0]?.backend?.service?.name);
-        if (o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
-            const spec = o.spec;
-            for (const host of spec?.hostnames ?? [])
-                add(o, host, spec?.rules?.[0]?.backendRefs?.[0]?.name);
-        }
-    }
-    return urls;
-}
-/** The web app's URL: the one on the preview's own host, else the first service's, else none. */
-function primaryUrl(urls, host) {
-    const values = Object.values(urls);
-    return values.find((u) => new URL(u).host === host) ?? values[0] ?? '';
-}
-/** What a run with `wait: false` says, instead of "Ready": it applied the preview and did not look further. */
-const NOT_CHECKED = 'applied, readiness not checked';
-const NOT_CHECKED_STATUS = 'Applied, readiness not checked (wait: false)';
-/** The summary's status line of a deploy. */
-function deployStatusLine(o, sha) {
-    if (o.status === 'deployed')
-        return `${o.readinessChecked ? 'Deployed' : `Deployed (${NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`;
-    return `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`;
-}
-/** Text that is safe inside one Markdown table cell. */
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-function summaryMarkdown(s) {
-    const lines = [`### ${s.title}`, '', `**${s.status}**`, ''];
-    if (s.rows.length) {
-        lines.push('| Service | Kind | Ready | URL |', '| --- | --- | --- | --- |');
-        for (const r of s.rows)
-            lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
-        lines.push('');
-    }
-    if (s.facts.length) {
-        lines.push('| | |', '| --- | --- |');
-        for (const [k, v] of s.facts)
-            lines.push(`| ${cell(k)} | ${cell(v)} |`);
-        lines.push('');
-    }
-    if (s.problems.length)
-        lines.push('<details open><summary>What went wrong</summary>', '', '```', ...s.problems, '```', '</details>', '');
-    for (const n of s.notes)
-        lines.push(`> ${n}`, '');
-    return lines.join('\n');
-}
-function workloadRows(workloads, urls) {
-    const icon = (state) => (state === 'ready' ? '✅' : state === 'failed' ? '❌' : '⏳');
-    return workloads.map((w) => ({
-        name: w.object.metadata.name,
-        kind: w.object.kind,
-        ready: `${icon(w.readiness.state)} ${w.readiness.message}`,
-        url: urls[w.object.metadata.name] ?? '',
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/deploy-steps.ts
-// The steps of a deploy, in the order src/deploy.ts runs them. Each takes the run (plan, options, ports, deadline)
-// and does one thing: render, check the fleet limit, claim the preview, look again under the lock, start the
-// GitHub deployment, apply, wait, report.
+;// CONCATENATED MODULE: ./src/modes/deploy/rollout.ts
+// The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
+// the error), and the live-preview count the fleet limit reads.
 
 
 
@@ -43698,129 +43318,6 @@ function workloadRows(workloads, urls) {
 
 
 
-
-
-
-
-
-
-/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
-async function startRun(planned, options, kube, github, log) {
-    const deadline = Date.now() + options.timeoutMs;
-    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
-        gateway: null,
-        ingressClass: '',
-        tlsSecret: null,
-        basicAuth: null,
-        urlScheme: planned.scheme,
-    }, planned.host, planned.namespace, (m) => log.warning(m));
-    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
-    if (options.frontDoor?.basicAuth)
-        log.secret(options.frontDoor.basicAuth.password);
-    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
-}
-const skipped = (reason) => ({
-    status: 'skipped',
-    url: '',
-    urls: {},
-    deploymentId: null,
-    workloads: [],
-    diagnoses: [],
-    pruned: [],
-    reason,
-    readinessChecked: true,
-});
-const credentialsRef = (plan) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    name: CREDENTIALS_SECRET,
-    namespace: plan.namespace,
-});
-/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
-async function renderWithStoredCredentials(r, namespaceExists) {
-    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
-    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
-    const known = decodeCredentials(secret);
-    maskCredentials(known, r.log);
-    return renderPreview(r.plan, r.o, known);
-}
-/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
-async function renderFirst(r) {
-    return r.log.group('Render', async () => {
-        const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
-        const rendered = await renderWithStoredCredentials(r, existing !== null);
-        checkFrontDoor(rendered.objects, r.o.frontDoor);
-        await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
-        r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
-        for (const obj of rendered.objects)
-            r.log.info(`  ${obj.kind} ${obj.metadata.name}`);
-        return existing;
-    });
-}
-/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
-const lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
-/** A new preview is refused when the repository already has max-live-previews of them. */
-async function checkLivePreviewLimit(r, existing) {
-    if (existing || r.o.maxLivePreviews === null)
-        return;
-    const repository = r.plan.pr.repository.fullName;
-    const live = await livePreviews(r.kube, repository);
-    if (live.length >= r.o.maxLivePreviews) {
-        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
-            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-    }
-}
-/**
- * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
- * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
- */
-async function claimPreview(r) {
-    const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
-        onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
-        stillWanted: () => staleness(r.plan, r.github, null, r.log),
-    }).catch((e) => {
-        if (e instanceof NotWaitingError)
-            return e;
-        throw e;
-    });
-    if (lock instanceof NotWaitingError)
-        return lock;
-    if (lock.waited)
-        r.deadline = Date.now() + r.o.timeoutMs;
-    r.kube = guardKube(r.kube, lock);
-    r.github = guardGitHub(r.github, lock);
-    return lock;
-}
-/**
- * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
- * else can. Returns the live namespace, or why this run skips.
- */
-async function lookAgain(r, namespace) {
-    const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
-    if (!live || isRemoved(live, namespace)) {
-        return 'the preview was removed while this run was starting (the pull request was closed)';
-    }
-    const stale = await staleness(r.plan, r.github, live, r.log);
-    if (stale === CLOSED) {
-        // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
-        await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
-    }
-    return stale ?? live;
-}
-/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
-const isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
-/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-async function prepareObjects(r) {
-    const rendered = await renderWithStoredCredentials(r, true);
-    maskCredentials(rendered.credentials.values, r.log);
-    if (rendered.credentials.generated.length)
-        r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
-    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
-    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-    await r.log.group('Validate', () => validateObjects(r.kube, objects));
-    const urls = serviceUrls(objects, r.plan.scheme);
-    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
-}
 /** The GitHub deployment of this run, in progress. */
 async function startDeployment(r, urls) {
     const { plan, github, log } = r;
@@ -43922,29 +43419,6 @@ async function afterError(r, namespace, deploymentId, e) {
         };
     throw e;
 }
-const CLOSED = 'the pull request is closed';
-/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function staleness(plan, github, namespace, log) {
-    const a = namespace?.metadata.annotations ?? {};
-    const recordedSha = a[ANNOTATION.headSha] ?? '';
-    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
-    if (recordedSha &&
-        recordedSha !== plan.pr.head.sha &&
-        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
-        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
-    }
-    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
-    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
-        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
-        return null;
-    });
-    if (pr?.state === 'closed')
-        return CLOSED;
-    if (pr && pr.headSha !== plan.pr.head.sha) {
-        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
-    }
-    return null;
-}
 /**
  * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
  * after retries, the run fails saying what state the preview is in.
@@ -43968,14 +43442,8 @@ async function report(r, id, status) {
     }
 }
 /** The namespaces of every live preview of a repository on the cluster. */
-async function livePreviews(kube, repository) {
-    const list = await kube.list('v1', 'Namespace', undefined, {
-        labelSelector: repositorySelector(repository),
-    });
-    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
-}
 
-;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+;// CONCATENATED MODULE: ./src/kube/apply/pod-security.ts
 const PREFIX = 'pod-security.kubernetes.io';
 /**
  * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
@@ -44005,9 +43473,11 @@ async function labelPodSecurity(kube, namespace, level) {
     }, { fieldManager: POD_SECURITY_MANAGER });
 }
 
-;// CONCATENATED MODULE: ./src/deploy.ts
+;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
-// GitHub deployment → apply and prune → wait → report. Each step is in deploy-steps.ts.
+// GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
+
+
 
 
 
@@ -44056,7 +43526,7 @@ async function deploy(plan, options, kube, github, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/kube/terminating.ts
+;// CONCATENATED MODULE: ./src/kube/apply/terminating.ts
 // Why a namespace stays in Terminating: the conditions kube-controller-manager's namespace controller writes on it,
 // and the objects inside that still carry finalizers (a controller that would remove them is gone).
 
@@ -44114,7 +43584,78 @@ async function whyTerminating(kube, name) {
     return parts.join('. ');
 }
 
-;// CONCATENATED MODULE: ./src/kube/cluster-wide.ts
+;// CONCATENATED MODULE: ./src/kube/resources/resources.ts
+// Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
+// no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
+const builtIn = {
+    v1: {
+        Namespace: ['namespaces', false],
+        ConfigMap: ['configmaps', true],
+        Secret: ['secrets', true],
+        Service: ['services', true],
+        ServiceAccount: ['serviceaccounts', true],
+        PersistentVolumeClaim: ['persistentvolumeclaims', true],
+        PersistentVolume: ['persistentvolumes', false],
+        Pod: ['pods', true],
+        Event: ['events', true],
+        Endpoints: ['endpoints', true],
+        ResourceQuota: ['resourcequotas', true],
+        LimitRange: ['limitranges', true],
+        Node: ['nodes', false],
+    },
+    'apps/v1': {
+        Deployment: ['deployments', true],
+        StatefulSet: ['statefulsets', true],
+        DaemonSet: ['daemonsets', true],
+        ReplicaSet: ['replicasets', true],
+        ControllerRevision: ['controllerrevisions', true],
+    },
+    'batch/v1': { Job: ['jobs', true], CronJob: ['cronjobs', true] },
+    'networking.k8s.io/v1': {
+        Ingress: ['ingresses', true],
+        NetworkPolicy: ['networkpolicies', true],
+        IngressClass: ['ingressclasses', false],
+    },
+    'rbac.authorization.k8s.io/v1': {
+        Role: ['roles', true],
+        RoleBinding: ['rolebindings', true],
+        ClusterRole: ['clusterroles', false],
+        ClusterRoleBinding: ['clusterrolebindings', false],
+    },
+    'policy/v1': { PodDisruptionBudget: ['poddisruptionbudgets', true] },
+    'autoscaling/v2': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
+    'autoscaling/v1': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
+    'discovery.k8s.io/v1': { EndpointSlice: ['endpointslices', true] },
+    'events.k8s.io/v1': { Event: ['events', true] },
+    'coordination.k8s.io/v1': { Lease: ['leases', true] },
+    'apiextensions.k8s.io/v1': { CustomResourceDefinition: ['customresourcedefinitions', false] },
+    'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
+};
+function groupVersionBase(apiVersion) {
+    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
+function apiVersionsOf(kind) {
+    return Object.entries(builtIn)
+        .filter(([, kinds]) => kind in kinds)
+        .map(([apiVersion]) => apiVersion)
+        .slice(0, 1);
+}
+/** The built-in resource of a kind, or undefined when it must be discovered. */
+function knownResource(apiVersion, kind) {
+    const entry = builtIn[apiVersion]?.[kind];
+    return entry ? { base: groupVersionBase(apiVersion), plural: entry[0], namespaced: entry[1] } : undefined;
+}
+/** Reads a discovery document (`GET /apis/<group>/<version>`) for one kind. */
+function resourceFromDiscovery(apiVersion, kind, discovery) {
+    const list = discovery.resources ?? [];
+    const found = list.find((r) => r.kind === kind && !r.name.includes('/'));
+    return found
+        ? { base: groupVersionBase(apiVersion), plural: found.name, namespaced: found.namespaced }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kube/resources/cluster-wide.ts
 // Finding a preview's cluster-wide objects (of the kinds allow-cluster-scoped allows) by its ownership labels, so
 // that teardown removes them even when the namespace's inventory does not name them (a run that died before
 // recording it, an inventory written by an older version).
@@ -44133,7 +43674,7 @@ async function clusterWideByLabels(kube, owner, kinds) {
     return found.flat();
 }
 
-;// CONCATENATED MODULE: ./src/destroy.ts
+;// CONCATENATED MODULE: ./src/modes/destroy.ts
 // Removing a preview when its PR is closed: the namespace (only when it carries this preview's ownership labels)
 // and everything in it, and every GitHub deployment of its environment marked inactive. Safe to repeat.
 
@@ -44233,7 +43774,7 @@ async function removeClusterWide(kube, ns, owner, log, kinds) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/event.ts
+;// CONCATENATED MODULE: ./src/inputs/event.ts
 // Reads the pull_request event payload into the few facts the action needs. Pure: throws on a payload it
 // cannot use, with a message that says what to do.
 const EVENTS = ['pull_request', 'pull_request_target'];
@@ -44277,7 +43818,7 @@ function parsePullRequestEvent(eventName, payload) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/comment.ts
+;// CONCATENATED MODULE: ./src/github/comment.ts
 
 /** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
 const commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
@@ -44313,7 +43854,7 @@ function removedComment(plan, now) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/fork-close.ts
+;// CONCATENATED MODULE: ./src/modes/fork-close.ts
 function forkCloseWithoutKubeconfig(plan, settings) {
     if (plan.action !== 'destroy' || settings.kubeconfig || !plan.pr.fork)
         return null;
@@ -49325,7 +48866,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/github.ts
+;// CONCATENATED MODULE: ./src/github/client.ts
 // The GitHub port: deployments and their statuses. Built once per run from @actions/github's Octokit (which
 // follows GITHUB_API_URL) and passed in.
 
@@ -49373,7 +48914,7 @@ function waitBefore(e, attempt, retry) {
     }
     return wait;
 }
-const github_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The one POST that creates something: retried only after looking whether the failed attempt created it. */
 const isCreateDeployment = (options) => options.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/deployments$/.test(options.url ?? '');
 function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
@@ -49392,7 +48933,7 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
                 const wait = waitBefore(e, attempt, retry);
                 if (wait === null)
                     throw e;
-                await github_sleep(wait);
+                await sleep(wait);
             }
         }
     });
@@ -49440,7 +48981,7 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
                     const wait = waitBefore(e, attempt, retry);
                     if (wait === null)
                         throw e;
-                    await github_sleep(wait);
+                    await sleep(wait);
                     const created = await createdBy(d.environment, request);
                     if (created !== null)
                         return created;
@@ -49515,7 +49056,274 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/kube/kubeconfig.ts
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./src/kube/transport/http.ts
+// The HTTP side of the Kubernetes port: one keep-alive agent per run, the kubeconfig's credentials on every
+// request, and retries of what is transient (429, 5xx, dropped connections) with bounded exponential backoff and
+// the server's Retry-After. Other failures become a KubeError with a message a person can act on.
+
+
+
+const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000 };
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'ECONNABORTED',
+]);
+const FIELD_MANAGER = 'kube-pr-preview';
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+/** Requests to the API server of one kubeconfig, with the retry policy of the run. */
+function createHttp(transport, retry) {
+    const url = new URL(transport.server);
+    const secure = url.protocol === 'https:';
+    const agent = secure
+        ? new external_node_https_.Agent({ keepAlive: true, maxSockets: 32 })
+        : new external_node_http_.Agent({ keepAlive: true, maxSockets: 32 });
+    const basePath = url.pathname.replace(/\/$/, '');
+    async function options(method, path, headers) {
+        const o = {
+            method,
+            hostname: url.hostname,
+            port: url.port || (secure ? 443 : 80),
+            path: basePath + path,
+            headers: { accept: 'application/json', 'user-agent': 'kube-pr-preview', ...headers },
+        };
+        await transport.authorize(o);
+        // One keep-alive agent for the run (requests carry their own TLS options), unless a proxy agent is needed.
+        if (!transport.usesProxy)
+            o.agent = agent;
+        return o;
+    }
+    function once(o, body, stream, signal) {
+        return new Promise((resolve, reject) => {
+            const req = (secure ? external_node_https_.request : external_node_http_.request)({ ...o, signal }, (res) => {
+                if (stream && res.statusCode === 200) {
+                    stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject);
+                    return;
+                }
+                const chunks = [];
+                res.on('data', (c) => chunks.push(c));
+                res.on('end', () => resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                }));
+                res.on('error', reject);
+            });
+            req.on('error', reject);
+            req.end(body);
+        });
+    }
+    async function call(method, path, what, body, contentType = 'application/json') {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
+        // server then reads that body as the start of the next request.
+        const headers = payload === undefined
+            ? {}
+            : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) };
+        let last;
+        for (let attempt = 0; attempt < retry.attempts; attempt++) {
+            if (attempt > 0)
+                await http_sleep(backoff(retry, attempt, last));
+            let res;
+            try {
+                res = await once(await options(method, path, headers), payload);
+            }
+            catch (e) {
+                last = e;
+                if (TRANSIENT_CODES.has(e.code ?? ''))
+                    continue;
+                throw unreachable(transport.server, e);
+            }
+            if (TRANSIENT_STATUS.has(res.status)) {
+                last = res;
+                continue;
+            }
+            return res;
+        }
+        if (last && typeof last === 'object' && 'status' in last)
+            throw errorFrom(last, what);
+        throw unreachable(transport.server, last);
+    }
+    const ok = (res, what) => {
+        if (res.status >= 200 && res.status < 300)
+            return JSON.parse(res.body || '{}');
+        throw errorFrom(res, what);
+    };
+    return { options, once, call, ok };
+}
+function query(params) {
+    const entries = Object.entries(params)
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, String(v)]);
+    return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+function backoff(policy, attempt, last) {
+    const retryAfter = Number(last?.headers?.['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter > 0)
+        return Math.min(retryAfter * 1000, policy.maxMs * 4);
+    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+    return exp / 2 + Math.random() * (exp / 2);
+}
+const http_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function errorFrom(res, what) {
+    let status = {};
+    try {
+        status = JSON.parse(res.body);
+    }
+    catch {
+        status = { message: res.body.slice(0, 300) };
+    }
+    const message = status.message ?? `HTTP ${res.status}`;
+    const hint = res.status === 401
+        ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
+        : res.status === 403
+            ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
+            : '';
+    return new KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
+}
+function unreachable(server, e) {
+    const code = e?.code;
+    const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
+    return new KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
+}
+
+;// CONCATENATED MODULE: ./src/kube/client.ts
+
+
+
+
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
+    const discovered = new Map();
+    const { options, once, call, ok } = createHttp(transport, retry);
+    async function resource(apiVersion, kind) {
+        const known = knownResource(apiVersion, kind);
+        if (known)
+            return known;
+        const base = groupVersionBase(apiVersion);
+        if (!discovered.has(base)) {
+            discovered.set(base, call('GET', base, `discovery of ${apiVersion}`).then((res) => {
+                if (res.status === 404)
+                    return {};
+                return ok(res, `discovery of ${apiVersion}`);
+            }));
+        }
+        const found = resourceFromDiscovery(apiVersion, kind, await discovered.get(base));
+        if (!found) {
+            throw new KubeError(404, 'NotFound', `the cluster has no kind ${kind} in ${apiVersion} (is its CustomResourceDefinition installed?)`);
+        }
+        return found;
+    }
+    async function pathOf(ref, withName = true) {
+        const r = await resource(ref.apiVersion, ref.kind);
+        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
+        return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`;
+    }
+    async function collectionPath(apiVersion, kind, namespace) {
+        const r = await resource(apiVersion, kind);
+        const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+        return `${r.base}${ns}/${r.plural}`;
+    }
+    /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
+    async function writeUnlessConflict(method, obj) {
+        const ref = refOf(obj);
+        const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`;
+        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
+        return res.status === 409 ? null : ok(res, what);
+    }
+    return {
+        server: transport.server,
+        resource,
+        forgetDiscovery: () => discovered.clear(),
+        async apply(obj, o = {}) {
+            const ref = refOf(obj);
+            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
+            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
+            const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
+            return ok(res, `applying ${describeRef(ref)}`);
+        },
+        create: (obj) => writeUnlessConflict('POST', obj),
+        replace: (obj) => writeUnlessConflict('PUT', obj),
+        async get(ref) {
+            const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`);
+            if (res.status === 404)
+                return null;
+            return ok(res, `reading ${describeRef(ref)}`);
+        },
+        async delete(ref, preconditions, propagation = 'Background') {
+            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
+            const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body);
+            if (res.status === 404)
+                return false;
+            ok(res, `deleting ${describeRef(ref)}`);
+            return true;
+        },
+        async list(apiVersion, kind, namespace, o = {}) {
+            const q = query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit });
+            const res = await call('GET', `${await collectionPath(apiVersion, kind, namespace)}${q}`, `listing ${kind}`);
+            return ok(res, `listing ${kind}`);
+        },
+        async watch(apiVersion, kind, namespace, o, onEvent, signal) {
+            const q = query({
+                watch: '1',
+                allowWatchBookmarks: 'true',
+                labelSelector: o.labelSelector,
+                fieldSelector: o.fieldSelector,
+                resourceVersion: o.resourceVersion,
+                timeoutSeconds: '600',
+            });
+            const path = `${await collectionPath(apiVersion, kind, namespace)}${q}`;
+            const res = await once(await options('GET', path, {}), undefined, (stream) => new Promise((resolve, reject) => {
+                let buffer = '';
+                stream.setEncoding('utf8');
+                stream.on('data', (chunk) => {
+                    buffer += chunk;
+                    let nl;
+                    while ((nl = buffer.indexOf('\n')) >= 0) {
+                        const line = buffer.slice(0, nl).trim();
+                        buffer = buffer.slice(nl + 1);
+                        if (line)
+                            onEvent(JSON.parse(line));
+                    }
+                });
+                stream.on('end', resolve);
+                stream.on('close', resolve);
+                stream.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
+            }), signal).catch((e) => {
+                if (signal.aborted || e.name === 'AbortError')
+                    return { status: 200, headers: {}, body: '' };
+                throw e;
+            });
+            if (res.status !== 200)
+                throw errorFrom(res, `watching ${kind}`);
+        },
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
+            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
+            return res.status === 200 ? res.body : '';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
 // uses. The common forms a CI secret holds — a bearer token or a client certificate, inline, with a CA — are read
 // here directly; a kubeconfig with anything else (exec plugins, auth providers, proxies, files, impersonation, or
@@ -49642,7 +49450,279 @@ function kubeconfigSecrets(text) {
     return [...found];
 }
 
-;// CONCATENATED MODULE: ./src/sweep.ts
+;// CONCATENATED MODULE: ./src/inputs/frontdoor.ts
+// The front-door inputs (gateway, ingress-class, tls-secret, basic-auth), parsed. Pure.
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** `<namespace>/<name>` of an object in another namespace. */
+function parseObjectName(input, raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const [namespace, name, ...rest] = text.split('/');
+    if (rest.length || !namespace || !name || !DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+        throw new InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
+    }
+    return { namespace, name };
+}
+function parseFrontDoor(read) {
+    const ingressClass = read('ingress-class').trim();
+    if (ingressClass && !DNS_NAME.test(ingressClass))
+        throw new InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
+    const gateway = parseObjectName('gateway', read('gateway'));
+    if (gateway && ingressClass)
+        throw new InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
+    const auth = read('basic-auth').trim();
+    let basicAuth = null;
+    if (auth) {
+        const at = auth.indexOf(':');
+        const user = auth.slice(0, Math.max(0, at));
+        const password = auth.slice(at + 1);
+        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
+            throw new InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
+        basicAuth = { user, password };
+    }
+    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/registry.ts
+// The registry-username / registry-password inputs. Pure.
+
+/** Both inputs or neither. */
+function parseRegistryLogin(username, password) {
+    const pw = password.trim();
+    if (!username && !pw)
+        return null;
+    if (!username || !pw) {
+        throw new InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
+    }
+    return { username, password: pw };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// The parsers behind settings.ts, one per kind of input value (durations, booleans, YAML values, lists,
+// quantities). Pure; each throws an InputError that names the input.
+
+
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
+function decodeKubeconfig(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return '';
+    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (/clusters\s*:/.test(decoded))
+            return decoded;
+        throw new InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
+    }
+    if (!/clusters\s*:/.test(text)) {
+        throw new InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
+    }
+    return text;
+}
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
+function parseDuration(input, raw) {
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (!m || text === '')
+        throw new InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+    if (ms <= 0)
+        throw new InputError(input, 'must be longer than zero.');
+    return ms;
+}
+function parseBoolean(input, raw, fallback) {
+    const text = raw.trim().toLowerCase();
+    if (text === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(text))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(text))
+        return false;
+    throw new InputError(input, `"${raw}" is not a boolean: use true or false.`);
+}
+function parseValues(raw) {
+    if (raw.trim() === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
+    }
+    return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+    'requests.ephemeral-storage': '4Gi',
+    'limits.ephemeral-storage': '20Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = {
+    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+};
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
+// throws an error naming the input and what it expects.
+
+
+
+
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+const settings_DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseSettings(read) {
+    const text = (name) => read(name).trim();
+    const prefix = text('namespace-prefix') || 'preview';
+    if (!settings_DNS_LABEL.test(prefix) || prefix.length > 20) {
+        throw new InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
+    }
+    const domain = text('domain').toLowerCase().replace(/\.$/, '');
+    if (domain && !DOMAIN.test(domain)) {
+        throw new InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
+    }
+    const mode = (text('mode') || 'auto').toLowerCase();
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    }
+    const scheme = text('url-scheme').toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+        throw new InputError('url-scheme', 'use https or http (or leave it empty).');
+    const environment = text('environment');
+    if (environment.length > 255)
+        throw new InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const image = text('image');
+    if (/\s/.test(image))
+        throw new InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    return {
+        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        githubToken: text('github-token'),
+        domain,
+        templates: text('templates'),
+        extraTemplates: text('extra-templates'),
+        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
+        values: parseValues(read('values')),
+        image,
+        namespacePrefix: prefix,
+        environment,
+        wait: parseBoolean('wait', read('wait'), true),
+        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+        mode,
+        urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        ...parseFrontDoor(read),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/sweep.ts
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
 // removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
 
@@ -49749,7 +49829,7 @@ function sweepSummary(rows, o) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/templates.ts
+;// CONCATENATED MODULE: ./src/preview/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
 // defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
 // (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.

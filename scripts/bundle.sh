@@ -7,5 +7,5 @@ stats=.tmp/bundle-stats
 rm -rf "$stats"
 mkdir -p "$stats"
 ncc build src/index.ts --out dist --stats-out "$stats/index.json"
-ncc build src/cli.ts --out dist/cli --stats-out "$stats/cli.json"
+ncc build src/cli/index.ts --out dist/cli --stats-out "$stats/cli.json"
 tsx scripts/licenses.ts write "$stats/index.json" "$stats/cli.json"

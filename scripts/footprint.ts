@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseAllDocuments } from 'yaml'
-import { renderCommand } from '../src/cli.js'
+import { renderCommand } from '../src/cli/index.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const README = `${ROOT}README.md`

@@ -17349,10 +17349,496 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/preview/frontdoor.ts
+// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
+// certificate, and behind which password. Builds what templates see of it from the parsed inputs. Pure.
+
+/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
+const frontdoor_TLS_SECRET = 'preview-tls';
+function frontdoor_frontDoorContext(s, ingressClass, salt) {
+    return {
+        gateway: s.gateway,
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? frontdoor_TLS_SECRET : '' },
+        auth: s.basicAuth
+            ? {
+                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
+                checksum: (0,external_node_crypto_namespaceObject.createHash)('sha256')
+                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
+                    .digest('hex')
+                    .slice(0, 16),
+            }
+            : null,
+    };
+}
+/**
+ * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
+ * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
+ */
+function htpasswdLine(user, password, salt) {
+    const s = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(salt).digest().subarray(0, 8);
+    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(password).update(s).digest();
+    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
+}
+/** The context of a preview without a Gateway, TLS or password (the render command's default). */
+const OPEN_FRONT_DOOR = {
+    gateway: null,
+    ingress: { className: '', tlsSecret: '' },
+    auth: null,
+};
+
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+// The errors every layer may throw: a bad input (named by the input) and a bad template (named by file and line).
+// Both mean "the user must change something"; the action reports them without a stack trace.
+class errors_InputError extends Error {
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.name = 'InputError';
+    }
+}
+class TemplateError extends Error {
+    file;
+    line;
+    constructor(file, line, problem) {
+        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
+        this.name = 'TemplateError';
+        this.file = file;
+        this.line = line;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/port.ts
+class port_KubeError extends Error {
+    status;
+    reason;
+    causes;
+    constructor(status, reason, message, causes = []) {
+        super(message);
+        this.name = 'KubeError';
+        this.status = status;
+        this.reason = reason;
+        this.causes = causes;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
+// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
+// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
+// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+
+
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
+function listenerMatches(listener, host) {
+    const h = listener.hostname;
+    if (!h)
+        return true;
+    if (h.startsWith('*.'))
+        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
+    return h === host;
+}
+/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
+function gatewayScheme(gateway, host) {
+    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
+    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
+}
+/** The IngressClass to use, or why there is none. Pure. */
+function chooseIngressClass(classes, wanted) {
+    const names = classes.map((c) => c.metadata.name).sort();
+    const listed = names.length
+        ? `the cluster has: ${names.join(', ')}`
+        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
+    if (wanted) {
+        if (names.includes(wanted))
+            return { className: wanted, problem: null };
+        return {
+            className: wanted,
+            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
+        };
+    }
+    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
+    if (defaults.length === 1)
+        return { className: defaults[0].metadata.name, problem: null };
+    if (defaults.length > 1) {
+        return {
+            className: '',
+            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
+        };
+    }
+    return {
+        className: '',
+        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
+    };
+}
+async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
+    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
+    let className = '';
+    let ingressProblem = null;
+    if (s.gateway) {
+        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
+        const gateway = await kube.get(ref).catch((e) => {
+            if (e instanceof KubeError && e.status === 404)
+                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
+            throw e;
+        });
+        if (!gateway)
+            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
+        if (!s.urlScheme)
+            scheme = gatewayScheme(gateway, host);
+    }
+    else {
+        try {
+            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
+            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+        }
+        catch (e) {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
+            className = s.ingressClass;
+            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
+        }
+    }
+    const objects = [];
+    if (s.tlsSecret) {
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        if (!source)
+            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
+        objects.push(tlsCopy(source));
+        if (!s.urlScheme)
+            scheme = 'https';
+    }
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+}
+/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
+function tlsCopy(source) {
+    const { type, data } = source;
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: TLS_SECRET,
+            annotations: {
+                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
+            },
+        },
+        type: type ?? 'kubernetes.io/tls',
+        data: data ?? {},
+    };
+}
+/** One line per Ingress: whether a controller has taken it (an address in its status). */
+async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        const lines = list.items.map((i) => {
+            const addresses = (i.status
+                ?.loadBalancer?.ingress ?? [])
+                .map((a) => a.ip ?? a.hostname ?? '')
+                .filter(Boolean);
+            const cls = i.spec?.ingressClassName ?? '(default)';
+            return addresses.length
+                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
+        });
+        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
+            return lines;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+
+
+const credentials_CREDENTIALS_SECRET = 'preview-credentials';
+function credentials_decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
+    }
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
+    }
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: credentials_CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function credentials_maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
+    }
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/naming.ts
+// Names of a preview: the namespace and host names, valid DNS-1123 labels (lowercase, at most 63 characters),
+// unique per repository and PR, and the same on every run. Pure.
+
+const MAX_LABEL = 63;
+/** Lowercase letters, digits and single dashes; no dash at either end. */
+function slug(text) {
+    return text
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '') // accents split off by NFKD
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** Six hex characters that tell two repositories apart even when their slugs collide or are cut short. */
+function naming_repositoryHash(fullName) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
+}
+/**
+ * `<head>-<middle>-<tail>` in at most 63 characters: the middle (a readable name) is shortened first, then the
+ * head; the tail (what makes the label unique) is always kept whole.
+ */
+function fitLabel(head, middle, tail) {
+    let room = MAX_LABEL - tail.length;
+    const h = cutSlug(head, Math.min(head.length, room - 1));
+    room -= h ? h.length + 1 : 0;
+    const m = cutSlug(middle, room - 1);
+    return [h, m, tail].filter(Boolean).join('-');
+}
+function cutSlug(text, max) {
+    return text.slice(0, Math.max(0, max)).replace(/-+$/, '');
+}
+/**
+ * The hash covers the full owner/name, so two repositories never share names even when their readable parts
+ * match or are cut short.
+ */
+function previewNames(prefix, repositoryFullName, pr) {
+    const repo = slug(repositoryFullName.split('/')[1] ?? repositoryFullName) || 'repo';
+    const unique = `${naming_repositoryHash(repositoryFullName)}-pr-${pr}`;
+    return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
+}
+/**
+ * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
+ * DNS label and most object names, and stays unique through the hash.
+ */
+function previewName(names) {
+    return fitLabel('', names.repo, names.unique);
+}
+/** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
+function hostName(names, domain, service) {
+    return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
+}
+
+;// CONCATENATED MODULE: ./src/preview/plan.ts
+
+/**
+ * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
+ * is the same or unknown, by the workflow run id. Pure.
+ */
+function plan_isNewer(deployed, ours) {
+    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
+    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+        return a > b;
+    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
+    return Number.isFinite(x) && Number.isFinite(y) && x > y;
+}
+/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
+const FALLBACK_DOMAIN = 'preview.localhost';
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
+    if (mode === 'deploy')
+        return { action: 'deploy', reason: 'the mode input is deploy' };
+    if (mode === 'destroy')
+        return { action: 'destroy', reason: 'the mode input is destroy' };
+    if (DEPLOY_ACTIONS.includes(eventAction))
+        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
+    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
+    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
+        return { action: 'deploy', reason: 'the pull request got its preview label' };
+    if (eventAction === 'ready_for_review')
+        return { action: 'deploy', reason: 'the pull request is ready for review' };
+    if (eventAction === 'closed')
+        return { action: 'destroy', reason: 'the pull request was closed' };
+    return {
+        action: 'skip',
+        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
+    };
+}
+const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
+    'Set allow-forks: true only if you trust every fork (see the README on forks).';
+function planPreview(pr, settings, run) {
+    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
+    // Removing a preview is always allowed; deploying is subject to the filters.
+    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
+    if (filtered)
+        ({ action, reason } = { action: 'skip', reason: filtered });
+    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
+    const domain = settings.domain || FALLBACK_DOMAIN;
+    const host = hostName(names, domain);
+    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
+    const scheme = schemeOf(settings);
+    return {
+        action,
+        reason,
+        pr,
+        names,
+        namespace: names.namespace,
+        environment: settings.environment || `preview/pr-${pr.number}`,
+        domain,
+        host,
+        url: `${scheme}://${host}`,
+        image,
+        ref: pr.head.sha,
+        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+        runId: run.runId,
+        scheme,
+    };
+}
+/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
+const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
+/** `*` matches any run of characters: `release/*`. */
+function branchMatches(pattern, branch) {
+    const re = new RegExp(`^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`);
+    return re.test(branch);
+}
+/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
+function filterReason(pr, settings) {
+    if (pr.fork && !settings.allowForks)
+        return FORK_REFUSED;
+    if (settings.skipDrafts && pr.draft)
+        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
+    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
+        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
+    }
+    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
+        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
+    }
+    return null;
+}
+function hostFor(plan, service) {
+    return hostName(plan.names, plan.domain, service);
+}
+
+;// CONCATENATED MODULE: ./src/preview/context.ts
+
+
+function templateContext(plan, values, credentials, imagePullSecrets = []) {
+    return {
+        pr: {
+            number: plan.pr.number,
+            title: plan.pr.title,
+            branch: plan.pr.head.ref,
+            sha: plan.pr.head.sha,
+            shortSha: plan.pr.head.sha.slice(0, 7),
+            baseBranch: plan.pr.base.ref,
+            url: plan.pr.htmlUrl,
+        },
+        repo: {
+            owner: plan.pr.repository.owner,
+            name: plan.pr.repository.name,
+            fullName: plan.pr.repository.fullName,
+        },
+        preview: {
+            namespace: plan.namespace,
+            name: previewName(plan.names),
+            environment: plan.environment,
+            domain: plan.domain,
+            host: plan.host,
+            url: plan.url,
+            imagePullSecrets,
+        },
+        image: plan.image,
+        values,
+        credentials,
+    };
+}
+/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
+function contextHelpers(plan) {
+    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
+    return {
+        host: (...all) => host(all.length > 1 ? all[0] : undefined),
+        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
+    };
+}
+/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
+function mergeValues(base, override) {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(override)) {
+        const b = out[k];
+        out[k] =
+            isMapping(b) && isMapping(v)
+                ? mergeValues(b, v)
+                : v;
+    }
+    return out;
+}
+const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
 var lib = __nccwpck_require__(8508);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/claims.ts
+;// CONCATENATED MODULE: ./src/preview/claims.ts
 /** The preview's hosts: one DNS label ending in its unique part, then `.<domain>`. */
 function isOwnHost(host, rules) {
     const h = host.toLowerCase().replace(/\.$/, '');
@@ -17429,70 +17915,8 @@ function subjectProblems(o, rules) {
 function claimProblems(o, rules) {
     return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
 }
-/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
-function claims_lineOfPath(doc, text, path) {
-    for (let n = path.length; n > 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true);
-        if (node?.range)
-            return text.slice(0, node.range[0]).split('\n').length;
-    }
-    return undefined;
-}
 
-;// CONCATENATED MODULE: ./src/naming.ts
-// Names of a preview: the namespace and host names, valid DNS-1123 labels (lowercase, at most 63 characters),
-// unique per repository and PR, and the same on every run. Pure.
-
-const MAX_LABEL = 63;
-/** Lowercase letters, digits and single dashes; no dash at either end. */
-function slug(text) {
-    return text
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '') // accents split off by NFKD
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** Six hex characters that tell two repositories apart even when their slugs collide or are cut short. */
-function naming_repositoryHash(fullName) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
-}
-/**
- * `<head>-<middle>-<tail>` in at most 63 characters: the middle (a readable name) is shortened first, then the
- * head; the tail (what makes the label unique) is always kept whole.
- */
-function fitLabel(head, middle, tail) {
-    let room = MAX_LABEL - tail.length;
-    const h = cutSlug(head, Math.min(head.length, room - 1));
-    room -= h ? h.length + 1 : 0;
-    const m = cutSlug(middle, room - 1);
-    return [h, m, tail].filter(Boolean).join('-');
-}
-function cutSlug(text, max) {
-    return text.slice(0, Math.max(0, max)).replace(/-+$/, '');
-}
-/**
- * The hash covers the full owner/name, so two repositories never share names even when their readable parts
- * match or are cut short.
- */
-function previewNames(prefix, repositoryFullName, pr) {
-    const repo = slug(repositoryFullName.split('/')[1] ?? repositoryFullName) || 'repo';
-    const unique = `${naming_repositoryHash(repositoryFullName)}-pr-${pr}`;
-    return { namespace: fitLabel(slug(prefix), repo, unique), repo, unique };
-}
-/**
- * `<repo>-<hash>-pr-<n>` in at most 63 characters (the repository part shortened first): fits a label value, a
- * DNS label and most object names, and stays unique through the hash.
- */
-function previewName(names) {
-    return fitLabel('', names.repo, names.unique);
-}
-/** `<repo>-<hash>-pr-<n>.<domain>` for the main web app, `<service>-<repo>-<hash>-pr-<n>.<domain>` for others. */
-function hostName(names, domain, service) {
-    return `${fitLabel(service ? slug(service) : '', names.repo, names.unique)}.${domain}`;
-}
-
-;// CONCATENATED MODULE: ./src/ownership.ts
+;// CONCATENATED MODULE: ./src/preview/ownership.ts
 // The labels and annotations that mark an object as created by this action for one preview. Pure.
 // Prune and teardown only ever touch objects that carry all of them for the same repository and PR.
 
@@ -17552,19 +17976,14 @@ function ownership_isOwnedBy(obj, o) {
         annotations[ownership_ANNOTATION.pr] === String(o.pr));
 }
 
-;// CONCATENATED MODULE: ./src/render.ts
-// Renders Handlebars templates into Kubernetes objects. Pure.
-//
-// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
-// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
-// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
-
-
-
-
+;// CONCATENATED MODULE: ./src/preview/sources.ts
 const sources = new WeakMap();
+/** Remembers where a rendered object came from (render does, for every object). */
+function recordSource(o, source) {
+    sources.set(o, source);
+}
 /** The template and document an object was rendered from (undefined for objects the action adds itself). */
-function render_sourceOf(o) {
+function sources_sourceOf(o) {
     return sources.get(o);
 }
 /** `spec.ports[0].port` → [`spec`, `ports`, 0, `port`], the API server's way of naming a field. */
@@ -17581,22 +18000,23 @@ function fieldPath(field) {
     return out;
 }
 /** The rendered line of a field of an object (or of its nearest parent that is written out), when known. */
-function render_fieldLine(o, field) {
+function sources_fieldLine(o, field) {
     const source = sources.get(o);
     if (!source)
         return undefined;
     return lineOfPath(source.document, source.text, fieldPath(field)) ?? source.line;
 }
-class TemplateError extends Error {
-    file;
-    line;
-    constructor(file, line, problem) {
-        super(`${file}${line ? `:${line}` : ''}: ${problem}`);
-        this.name = 'TemplateError';
-        this.file = file;
-        this.line = line;
+/** The line (1-based) of a path inside a parsed YAML document of `text`, when the document can say. */
+function lineOfPath(doc, text, path) {
+    for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true);
+        if (node?.range)
+            return text.slice(0, node.range[0]).split('\n').length;
     }
+    return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/preview/yaml-scalar.ts
 // Characters that YAML (1.1 or 1.2) or a terminal could read as structure or line breaks: always escaped.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
@@ -17629,6 +18049,20 @@ const KUBECTL_YAML = {
     customTags: (tags) => tags.filter((t) => typeof t === 'string' ||
         (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
 };
+
+;// CONCATENATED MODULE: ./src/preview/render.ts
+// Renders Handlebars templates into Kubernetes objects. Pure.
+//
+// Structural safety: every `{{expression}}` is inserted as one YAML scalar — strings double-quoted and escaped,
+// numbers and booleans as they are, objects as JSON flow mappings — so no value (a branch name, a PR title, a
+// values entry) can add, remove or change YAML structure. `{{{raw}}}` and `{{& raw}}` are refused.
+
+
+
+
+
+
+
 /** Handlebars with our escaping: the one place the output of `{{…}}` is decided. */
 function handlebars(helpers) {
     const hb = lib_default().create();
@@ -17765,13 +18199,13 @@ function render(input) {
             const object = checkObject(file.name, line, value, input.owner, new Set(input.allowClusterScoped ?? []));
             const claim = input.claims && claimProblems(object, input.claims)[0];
             if (claim)
-                throw new TemplateError(file.name, claims_lineOfPath(doc, text, claim.path) ?? line, claim.problem);
+                throw new TemplateError(file.name, lineOfPath(doc, text, claim.path) ?? line, claim.problem);
             const key = `${object.apiVersion.split('/').length > 1 ? object.apiVersion.split('/')[0] : ''}/${object.kind}/${object.metadata.name}`;
             const earlier = seen.get(key);
             if (earlier)
                 throw new TemplateError(file.name, line, `${object.kind} "${object.metadata.name}" is also defined in ${earlier}`);
             seen.set(key, file.name);
-            sources.set(object, { template: file.name, line, document: doc, text });
+            recordSource(object, { template: file.name, line, document: doc, text });
             out.push({ object, template: file.name });
         }
     }
@@ -17837,105 +18271,63 @@ function stringMap(m) {
     return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+;// CONCATENATED MODULE: ./src/preview/guardrails.ts
 
-
-const credentials_CREDENTIALS_SECRET = 'preview-credentials';
-function credentials_decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-}
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
+const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
+function guardrailObjects(g, owner) {
+    const out = [];
+    if (g.resourceQuota) {
+        out.push({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'preview-quota' },
+            spec: { hard: g.resourceQuota },
+        });
     }
-    return out;
-}
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
+    if (g.limitRange) {
+        const limits = { type: 'Container', ...g.limitRange };
+        out.push({
+            apiVersion: 'v1',
+            kind: 'LimitRange',
+            metadata: { name: 'preview-limits' },
+            spec: { limits: [limits] },
+        });
     }
-    return { values, generated };
-}
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: credentials_CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
-}
-/** Hides every known credential in later log lines: called before the first render that uses them. */
-function credentials_maskCredentials(values, log) {
-    for (const value of Object.values(values))
-        if (value)
-            log.secret(value);
-}
-/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
-function redactCredentials(text, values) {
-    const forms = Object.values(values)
-        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
-        .filter((v) => v.length >= 3)
-        .sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const form of forms)
-        out = out.split(form).join('***');
-    return out;
-}
-/**
- * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
- * reported as the same render with placeholders in place of the credentials would report it, and with any
- * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
- */
-function renderHidingCredentials(values, render) {
-    try {
-        return render(values);
+    if (g.networkPolicy) {
+        out.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'preview-isolation' },
+            spec: {
+                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
+                // (or the shared Gateway's data plane, in its namespace).
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [
+                    {
+                        from: [
+                            { podSelector: {} },
+                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
+                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
+                                ? [
+                                    {
+                                        namespaceSelector: {
+                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
+                                        },
+                                    },
+                                ]
+                                : []),
+                        ],
+                    },
+                ],
+            },
+        });
     }
-    catch (e) {
-        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
-            throw e;
-        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
-        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
-        try {
-            render(placeholders);
-        }
-        catch (again) {
-            if (again instanceof TemplateError)
-                shown = again;
-        }
-        shown.message = redactCredentials(shown.message, values);
-        throw shown;
-    }
+    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
 }
 
-;// CONCATENATED MODULE: ./src/registry.ts
-
+;// CONCATENATED MODULE: ./src/preview/registry.ts
 const PULL_SECRET = 'preview-registry';
-/** Both inputs or neither. */
-function parseRegistryLogin(username, password) {
-    const pw = password.trim();
-    if (!username && !pw)
-        return null;
-    if (!username || !pw) {
-        throw new settings_InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
-    }
-    return { username, password: pw };
-}
 const DOCKER_HUB = 'https://index.docker.io/v1/';
 /**
  * The registry host of an image reference, as container runtimes read it: the first path component when it has a
@@ -17991,781 +18383,96 @@ function imagePullSecrets(login) {
     return login ? [{ name: PULL_SECRET }] : [];
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
-// throws an error naming the input and what it expects.
-
-
-
-class settings_InputError extends Error {
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.name = 'InputError';
-    }
-}
-/**
- * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
- * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
- */
-function decodeKubeconfig(raw) {
-    const text = raw.trim();
-    if (text === '')
-        return '';
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (/clusters\s*:/.test(decoded))
-            return decoded;
-        throw new settings_InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
-    }
-    if (!/clusters\s*:/.test(text)) {
-        throw new settings_InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
-    }
-    return text;
-}
-/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
-function parseDuration(input, raw) {
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (!m || text === '')
-        throw new settings_InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
-    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
-    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-    if (ms <= 0)
-        throw new settings_InputError(input, 'must be longer than zero.');
-    return ms;
-}
-function parseBoolean(input, raw, fallback) {
-    const text = raw.trim().toLowerCase();
-    if (text === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(text))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(text))
-        return false;
-    throw new settings_InputError(input, `"${raw}" is not a boolean: use true or false.`);
-}
-function parseValues(raw) {
-    if (raw.trim() === '')
-        return {};
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new settings_InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new settings_InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
-    }
-    return parsed;
-}
-/** Comma- or line-separated words. */
-const list = (raw) => raw
-    .split(/[\n,]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const DEFAULT_QUOTA = {
-    'requests.cpu': '4',
-    'requests.memory': '8Gi',
-    'limits.memory': '16Gi',
-    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
-    'requests.ephemeral-storage': '4Gi',
-    'limits.ephemeral-storage': '20Gi',
-    pods: '40',
-};
-const DEFAULT_LIMITS = {
-    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
-    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-};
-const OFF = ['none', 'off', 'false'];
-/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
-function parseQuantities(input, raw, fallback) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return fallback;
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(raw);
-    }
-    catch {
-        parsed = null;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new settings_InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
-    }
-    const out = {};
-    for (const [k, v] of Object.entries(parsed)) {
-        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
-            throw new settings_InputError(input, `${k}: "${String(v)}" is not a quantity.`);
-        out[k] = String(v);
-    }
-    return out;
-}
-function parseLimitRange(raw) {
-    if (OFF.includes(raw.trim().toLowerCase()))
-        return null;
-    if (!raw.trim())
-        return DEFAULT_LIMITS;
-    const parsed = parseValues(raw);
-    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
-        {};
-    return { default: section('default'), defaultRequest: section('defaultRequest') };
-}
-function parseCount(input, raw) {
-    if (!raw.trim())
-        return null;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0)
-        throw new settings_InputError(input, `"${raw}" is not a positive whole number.`);
-    return n;
-}
-function parseIngressNamespace(name) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-        throw new settings_InputError('ingress-namespace', `"${name}" is not a namespace name.`);
-    return name;
-}
-function parsePodSecurity(raw) {
-    const level = (raw || 'baseline').toLowerCase();
-    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
-        throw new settings_InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
-    return level;
-}
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new settings_InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
-/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
-function parseKinds(input, raw) {
-    const kinds = raw.split(/[\s,]+/).filter(Boolean);
-    for (const kind of kinds) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
-            throw new settings_InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
-        if (kind === 'Namespace')
-            throw new settings_InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
-    }
-    return kinds;
-}
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-function parseSettings(read) {
-    const text = (name) => read(name).trim();
-    const prefix = text('namespace-prefix') || 'preview';
-    if (!DNS_LABEL.test(prefix) || prefix.length > 20) {
-        throw new settings_InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
-    }
-    const domain = text('domain').toLowerCase().replace(/\.$/, '');
-    if (domain && !DOMAIN.test(domain)) {
-        throw new settings_InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
-    }
-    const mode = (text('mode') || 'auto').toLowerCase();
-    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
-        throw new settings_InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
-    }
-    const scheme = text('url-scheme').toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
-        throw new settings_InputError('url-scheme', 'use https or http (or leave it empty).');
-    const environment = text('environment');
-    if (environment.length > 255)
-        throw new settings_InputError('environment', 'is longer than GitHub allows (255 characters).');
-    const image = text('image');
-    if (/\s/.test(image))
-        throw new settings_InputError('image', `"${image}" is not an image reference (it has spaces).`);
-    return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
-        githubToken: text('github-token'),
-        domain,
-        templates: text('templates'),
-        extraTemplates: text('extra-templates'),
-        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
-        values: parseValues(read('values')),
-        image,
-        namespacePrefix: prefix,
-        environment,
-        wait: parseBoolean('wait', read('wait'), true),
-        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
-        mode,
-        urlScheme: scheme,
-        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
-        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
-        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
-        onlyLabels: list(read('only-labels')),
-        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
-        baseBranches: list(read('base-branches')),
-        comment: parseBoolean('comment', read('comment'), true),
-        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
-        limitRange: parseLimitRange(read('limit-range')),
-        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
-        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
-        podSecurity: parsePodSecurity(text('pod-security')),
-        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-        ...parseFrontDoor(read),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/frontdoor.ts
-// The preview's front door: how requests reach it (a shared Gateway, or Ingresses of a class), with which TLS
-// certificate, and behind which password. Parses the inputs and builds what templates see of it. Pure.
-
-
-const frontdoor_DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** `<namespace>/<name>` of an object in another namespace. */
-function parseObjectName(input, raw) {
-    const text = raw.trim();
-    if (!text)
-        return null;
-    const [namespace, name, ...rest] = text.split('/');
-    if (rest.length || !namespace || !name || !frontdoor_DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
-        throw new settings_InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
-    }
-    return { namespace, name };
-}
-function parseFrontDoor(read) {
-    const ingressClass = read('ingress-class').trim();
-    if (ingressClass && !DNS_NAME.test(ingressClass))
-        throw new settings_InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
-    const gateway = parseObjectName('gateway', read('gateway'));
-    if (gateway && ingressClass)
-        throw new settings_InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
-    const auth = read('basic-auth').trim();
-    let basicAuth = null;
-    if (auth) {
-        const at = auth.indexOf(':');
-        const user = auth.slice(0, Math.max(0, at));
-        const password = auth.slice(at + 1);
-        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
-            throw new settings_InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
-        basicAuth = { user, password };
-    }
-    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
-}
-/** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
-const frontdoor_TLS_SECRET = 'preview-tls';
-function frontdoor_frontDoorContext(s, ingressClass, salt) {
-    return {
-        gateway: s.gateway,
-        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? frontdoor_TLS_SECRET : '' },
-        auth: s.basicAuth
-            ? {
-                htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
-                checksum: (0,external_node_crypto_namespaceObject.createHash)('sha256')
-                    .update(`${s.basicAuth.user}:${s.basicAuth.password}`)
-                    .digest('hex')
-                    .slice(0, 16),
-            }
-            : null,
-    };
-}
-/**
- * `user:{SSHA}base64(sha1(password + salt) + salt)`: the salted SHA-1 form that nginx and Apache read in htpasswd
- * files. The salt comes from the preview, so the line (and the Secret holding it) stays the same from run to run.
- */
-function htpasswdLine(user, password, salt) {
-    const s = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(salt).digest().subarray(0, 8);
-    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(password).update(s).digest();
-    return `${user}:{SSHA}${Buffer.concat([digest, s]).toString('base64')}`;
-}
-/** The context of a preview without a Gateway, TLS or password (the render command's default). */
-const OPEN_FRONT_DOOR = {
-    gateway: null,
-    ingress: { className: '', tlsSecret: '' },
-    auth: null,
-};
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/kube/resources.ts
-// Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
-// no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
-const builtIn = {
-    v1: {
-        Namespace: ['namespaces', false],
-        ConfigMap: ['configmaps', true],
-        Secret: ['secrets', true],
-        Service: ['services', true],
-        ServiceAccount: ['serviceaccounts', true],
-        PersistentVolumeClaim: ['persistentvolumeclaims', true],
-        PersistentVolume: ['persistentvolumes', false],
-        Pod: ['pods', true],
-        Event: ['events', true],
-        Endpoints: ['endpoints', true],
-        ResourceQuota: ['resourcequotas', true],
-        LimitRange: ['limitranges', true],
-        Node: ['nodes', false],
-    },
-    'apps/v1': {
-        Deployment: ['deployments', true],
-        StatefulSet: ['statefulsets', true],
-        DaemonSet: ['daemonsets', true],
-        ReplicaSet: ['replicasets', true],
-        ControllerRevision: ['controllerrevisions', true],
-    },
-    'batch/v1': { Job: ['jobs', true], CronJob: ['cronjobs', true] },
-    'networking.k8s.io/v1': {
-        Ingress: ['ingresses', true],
-        NetworkPolicy: ['networkpolicies', true],
-        IngressClass: ['ingressclasses', false],
-    },
-    'rbac.authorization.k8s.io/v1': {
-        Role: ['roles', true],
-        RoleBinding: ['rolebindings', true],
-        ClusterRole: ['clusterroles', false],
-        ClusterRoleBinding: ['clusterrolebindings', false],
-    },
-    'policy/v1': { PodDisruptionBudget: ['poddisruptionbudgets', true] },
-    'autoscaling/v2': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
-    'autoscaling/v1': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
-    'discovery.k8s.io/v1': { EndpointSlice: ['endpointslices', true] },
-    'events.k8s.io/v1': { Event: ['events', true] },
-    'coordination.k8s.io/v1': { Lease: ['leases', true] },
-    'apiextensions.k8s.io/v1': { CustomResourceDefinition: ['customresourcedefinitions', false] },
-    'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
-};
-function resources_groupVersionBase(apiVersion) {
-    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
-function apiVersionsOf(kind) {
-    return Object.entries(builtIn)
-        .filter(([, kinds]) => kind in kinds)
-        .map(([apiVersion]) => apiVersion)
-        .slice(0, 1);
-}
-/** The built-in resource of a kind, or undefined when it must be discovered. */
-function resources_knownResource(apiVersion, kind) {
-    const entry = builtIn[apiVersion]?.[kind];
-    return entry ? { base: resources_groupVersionBase(apiVersion), plural: entry[0], namespaced: entry[1] } : undefined;
-}
-/** Reads a discovery document (`GET /apis/<group>/<version>`) for one kind. */
-function resources_resourceFromDiscovery(apiVersion, kind, discovery) {
-    const list = discovery.resources ?? [];
-    const found = list.find((r) => r.kind === kind && !r.name.includes('/'));
-    return found
-        ? { base: resources_groupVersionBase(apiVersion), plural: found.name, namespaced: found.namespaced }
-        : undefined;
-}
-function resources_refOf(o) {
-    return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
-}
-/** `apps/Deployment/web`: the group (not the version), kind and name, which identify an object in a namespace. */
-function resources_refKey(r) {
-    const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
-    return `${group}/${r.kind}/${r.name}`;
-}
-function resources_describeRef(r) {
-    return `${r.kind} ${r.name}`;
-}
-
-;// CONCATENATED MODULE: ./src/kube/client.ts
-// The Kubernetes port: the few API calls the action makes, over HTTPS with the kubeconfig's credentials.
-// Built once per run and passed in. Transient failures (429, 5xx, dropped connections) are retried with bounded
-// exponential backoff; other errors surface at once as KubeError with a message a person can act on.
-
-
-
-class client_KubeError extends Error {
-    status;
-    reason;
-    causes;
-    constructor(status, reason, message, causes = []) {
-        super(message);
-        this.name = 'KubeError';
-        this.status = status;
-        this.reason = reason;
-        this.causes = causes;
-    }
-}
-const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000 };
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'ECONNABORTED',
-]);
-const FIELD_MANAGER = 'kube-pr-preview';
-/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
-function apiWarnings(header) {
-    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
-    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
-}
-function createKube(transport, retry = DEFAULT_RETRY, 
-/** Told each distinct warning kube-apiserver sends with an apply, once. */
-onWarning) {
-    const warned = new Set();
-    const url = new URL(transport.server);
-    const secure = url.protocol === 'https:';
-    const agent = secure
-        ? new HttpsAgent({ keepAlive: true, maxSockets: 32 })
-        : new HttpAgent({ keepAlive: true, maxSockets: 32 });
-    const basePath = url.pathname.replace(/\/$/, '');
-    const discovered = new Map();
-    async function options(method, path, headers) {
-        const o = {
-            method,
-            hostname: url.hostname,
-            port: url.port || (secure ? 443 : 80),
-            path: basePath + path,
-            headers: { accept: 'application/json', 'user-agent': 'kube-pr-preview', ...headers },
-        };
-        await transport.authorize(o);
-        // One keep-alive agent for the run (requests carry their own TLS options), unless a proxy agent is needed.
-        if (!transport.usesProxy)
-            o.agent = agent;
+;// CONCATENATED MODULE: ./src/preview/secret-data.ts
+function withSecretData(o) {
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
         return o;
-    }
-    function once(o, body, stream, signal) {
-        return new Promise((resolve, reject) => {
-            const req = (secure ? httpsRequest : httpRequest)({ ...o, signal }, (res) => {
-                if (stream && res.statusCode === 200) {
-                    stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject);
-                    return;
-                }
-                const chunks = [];
-                res.on('data', (c) => chunks.push(c));
-                res.on('end', () => resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8'),
-                }));
-                res.on('error', reject);
-            });
-            req.on('error', reject);
-            req.end(body);
-        });
-    }
-    async function call(method, path, what, body, contentType = 'application/json') {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
-        // server then reads that body as the start of the next request.
-        const headers = payload === undefined
-            ? {}
-            : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) };
-        let last;
-        for (let attempt = 0; attempt < retry.attempts; attempt++) {
-            if (attempt > 0)
-                await sleep(backoff(retry, attempt, last));
-            let res;
-            try {
-                res = await once(await options(method, path, headers), payload);
-            }
-            catch (e) {
-                last = e;
-                if (TRANSIENT_CODES.has(e.code ?? ''))
-                    continue;
-                throw unreachable(transport.server, e);
-            }
-            if (TRANSIENT_STATUS.has(res.status)) {
-                last = res;
-                continue;
-            }
-            return res;
-        }
-        if (last && typeof last === 'object' && 'status' in last)
-            throw errorFrom(last, what);
-        throw unreachable(transport.server, last);
-    }
-    const ok = (res, what) => {
-        if (res.status >= 200 && res.status < 300)
-            return JSON.parse(res.body || '{}');
-        throw errorFrom(res, what);
-    };
-    async function resource(apiVersion, kind) {
-        const known = knownResource(apiVersion, kind);
-        if (known)
-            return known;
-        const base = groupVersionBase(apiVersion);
-        if (!discovered.has(base)) {
-            discovered.set(base, call('GET', base, `discovery of ${apiVersion}`).then((res) => {
-                if (res.status === 404)
-                    return {};
-                return ok(res, `discovery of ${apiVersion}`);
-            }));
-        }
-        const found = resourceFromDiscovery(apiVersion, kind, await discovered.get(base));
-        if (!found) {
-            throw new client_KubeError(404, 'NotFound', `the cluster has no kind ${kind} in ${apiVersion} (is its CustomResourceDefinition installed?)`);
-        }
-        return found;
-    }
-    async function pathOf(ref, withName = true) {
-        const r = await resource(ref.apiVersion, ref.kind);
-        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
-        return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`;
-    }
-    async function collectionPath(apiVersion, kind, namespace) {
-        const r = await resource(apiVersion, kind);
-        const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-        return `${r.base}${ns}/${r.plural}`;
-    }
-    /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-    async function writeUnlessConflict(method, obj) {
-        const ref = refOf(obj);
-        const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`;
-        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
-        return res.status === 409 ? null : ok(res, what);
-    }
-    return {
-        server: transport.server,
-        resource,
-        forgetDiscovery: () => discovered.clear(),
-        async apply(obj, o = {}) {
-            const ref = refOf(obj);
-            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
-            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
-            const res = await call('PATCH', path, `applying ${describeRef(ref)}`, obj, 'application/apply-patch+yaml');
-            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
-                if (!warned.has(w))
-                    onWarning((warned.add(w), `${describeRef(ref)}: ${w}`));
-            return ok(res, `applying ${describeRef(ref)}`);
-        },
-        create: (obj) => writeUnlessConflict('POST', obj),
-        replace: (obj) => writeUnlessConflict('PUT', obj),
-        async get(ref) {
-            const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`);
-            if (res.status === 404)
-                return null;
-            return ok(res, `reading ${describeRef(ref)}`);
-        },
-        async delete(ref, preconditions, propagation = 'Background') {
-            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
-            const res = await call('DELETE', await pathOf(ref), `deleting ${describeRef(ref)}`, body);
-            if (res.status === 404)
-                return false;
-            ok(res, `deleting ${describeRef(ref)}`);
-            return true;
-        },
-        async list(apiVersion, kind, namespace, o = {}) {
-            const q = query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit });
-            const res = await call('GET', `${await collectionPath(apiVersion, kind, namespace)}${q}`, `listing ${kind}`);
-            return ok(res, `listing ${kind}`);
-        },
-        async watch(apiVersion, kind, namespace, o, onEvent, signal) {
-            const q = query({
-                watch: '1',
-                allowWatchBookmarks: 'true',
-                labelSelector: o.labelSelector,
-                fieldSelector: o.fieldSelector,
-                resourceVersion: o.resourceVersion,
-                timeoutSeconds: '600',
-            });
-            const path = `${await collectionPath(apiVersion, kind, namespace)}${q}`;
-            const res = await once(await options('GET', path, {}), undefined, (stream) => new Promise((resolve, reject) => {
-                let buffer = '';
-                stream.setEncoding('utf8');
-                stream.on('data', (chunk) => {
-                    buffer += chunk;
-                    let nl;
-                    while ((nl = buffer.indexOf('\n')) >= 0) {
-                        const line = buffer.slice(0, nl).trim();
-                        buffer = buffer.slice(nl + 1);
-                        if (line)
-                            onEvent(JSON.parse(line));
-                    }
-                });
-                stream.on('end', resolve);
-                stream.on('close', resolve);
-                stream.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
-            }), signal).catch((e) => {
-                if (signal.aborted || e.name === 'AbortError')
-                    return { status: 200, headers: {}, body: '' };
-                throw e;
-            });
-            if (res.status !== 200)
-                throw errorFrom(res, `watching ${kind}`);
-        },
-        async podLogs(namespace, pod, container, tailLines, previous) {
-            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
-            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
-            return res.status === 200 ? res.body : '';
-        },
-    };
+    const { stringData, ...rest } = o;
+    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
+    for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
+    return { ...rest, data };
 }
-function query(params) {
-    const entries = Object.entries(params)
-        .filter(([, v]) => v !== undefined && v !== '')
-        .map(([k, v]) => [k, String(v)]);
-    return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
-}
-function backoff(policy, attempt, last) {
-    const retryAfter = Number(last?.headers?.['retry-after']);
-    if (Number.isFinite(retryAfter) && retryAfter > 0)
-        return Math.min(retryAfter * 1000, policy.maxMs * 4);
-    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-    return exp / 2 + Math.random() * (exp / 2);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function errorFrom(res, what) {
-    let status = {};
-    try {
-        status = JSON.parse(res.body);
-    }
-    catch {
-        status = { message: res.body.slice(0, 300) };
-    }
-    const message = status.message ?? `HTTP ${res.status}`;
-    const hint = res.status === 401
-        ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
-        : res.status === 403
-            ? " — the kubeconfig's user lacks RBAC permission for this; see the README's RBAC section"
-            : '';
-    return new client_KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
-}
-function unreachable(server, e) {
-    const code = e?.code;
-    const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
-    return new client_KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
-}
+const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-;// CONCATENATED MODULE: ./src/kube/frontdoor.ts
-// What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
-// listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
-// of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
+;// CONCATENATED MODULE: ./src/modes/deploy/preview-objects.ts
+// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
+// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
 
 
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
-const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
-/** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
-function listenerMatches(listener, host) {
-    const h = listener.hostname;
-    if (!h)
-        return true;
-    if (h.startsWith('*.'))
-        return host.endsWith(h.slice(1)) && host.length > h.length - 1;
-    return h === host;
+
+
+
+
+function preview_objects_ownerOf(plan) {
+    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
-/** https when an HTTPS listener of the Gateway takes the host, else http. Pure. */
-function gatewayScheme(gateway, host) {
-    const listeners = (gateway.spec?.listeners ?? []).filter((l) => listenerMatches(l, host));
-    return listeners.some((l) => l.protocol === 'HTTPS') ? 'https' : 'http';
-}
-/** The IngressClass to use, or why there is none. Pure. */
-function chooseIngressClass(classes, wanted) {
-    const names = classes.map((c) => c.metadata.name).sort();
-    const listed = names.length
-        ? `the cluster has: ${names.join(', ')}`
-        : 'the cluster has no IngressClass at all (is an ingress controller installed?)';
-    if (wanted) {
-        if (names.includes(wanted))
-            return { className: wanted, problem: null };
-        return {
-            className: wanted,
-            problem: `Input "ingress-class": the cluster has no IngressClass "${wanted}"; ${listed}.`,
-        };
-    }
-    const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true');
-    if (defaults.length === 1)
-        return { className: defaults[0].metadata.name, problem: null };
-    if (defaults.length > 1) {
-        return {
-            className: '',
-            problem: `Input "ingress-class": the cluster has ${defaults.length} default IngressClasses (${defaults.map((c) => c.metadata.name).join(', ')}); name one with ingress-class.`,
-        };
-    }
-    return {
-        className: '',
-        problem: `Input "ingress-class" is empty and the cluster has no default IngressClass: name one with ingress-class (${listed}), or use a Gateway with the gateway input.`,
-    };
-}
-async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
-    let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
-    let className = '';
-    let ingressProblem = null;
-    if (s.gateway) {
-        const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
-        const gateway = await kube.get(ref).catch((e) => {
-            if (e instanceof KubeError && e.status === 404)
-                throw new InputError('gateway', `the cluster has no Gateway API (${e.message}).`);
-            throw e;
-        });
-        if (!gateway)
-            throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
-        if (!s.urlScheme)
-            scheme = gatewayScheme(gateway, host);
-    }
-    else {
-        try {
-            const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
-            ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
-        }
-        catch (e) {
-            if (!(e instanceof KubeError && e.status === 403))
-                throw e;
-            // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
-            className = s.ingressClass;
-            warn(`could not list IngressClasses (${e.message}); add ingressclasses get/list to the action's ClusterRole so the class is checked before applying`);
-        }
-    }
-    const objects = [];
-    if (s.tlsSecret) {
-        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
-        if (!source)
-            throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
-        objects.push(tlsCopy(source));
-        if (!s.urlScheme)
-            scheme = 'https';
-    }
-    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
-}
-/** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
-function tlsCopy(source) {
-    const { type, data } = source;
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-            name: TLS_SECRET,
-            annotations: {
-                'kube-pr-preview.io/copied-from': `${source.metadata.namespace}/${source.metadata.name}`,
-            },
+/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
+function preview_objects_renderPreview(plan, o, existingCredentials) {
+    const owner = preview_objects_ownerOf(plan);
+    const names = render_credentialNames(o.templates.files);
+    const credentials = fillCredentials(names, existingCredentials);
+    const values = mergeValues(o.templates.defaults, o.values);
+    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
+        templates: o.templates.files,
+        context: {
+            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
         },
-        type: type ?? 'kubernetes.io/tls',
-        data: data ?? {},
-    };
-}
-/** One line per Ingress: whether a controller has taken it (an address in its status). */
-async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
-        const lines = list.items.map((i) => {
-            const addresses = (i.status
-                ?.loadBalancer?.ingress ?? [])
-                .map((a) => a.ip ?? a.hostname ?? '')
-                .filter(Boolean);
-            const cls = i.spec?.ingressClassName ?? '(default)';
-            return addresses.length
-                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
-                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
-        });
-        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
-            return lines;
-        await new Promise((r) => setTimeout(r, 500));
-    }
+        helpers: contextHelpers(plan),
+        owner,
+        allowClusterScoped: o.allowClusterScoped,
+        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }));
+    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const objects = [
+        ...guardrailObjects(o.guardrails, owner),
+        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+        ...registry,
+        ...rendered.map((r) => withSecretData(r.object)),
+    ];
+    if (names.length > 0)
+        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
+    return { objects, credentials };
 }
 
-;// CONCATENATED MODULE: ./src/frontdoor-deploy.ts
+;// CONCATENATED MODULE: ./src/modes/deploy/run.ts
+
+
+/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
+async function run_startRun(planned, options, kube, github, log) {
+    const deadline = Date.now() + options.timeoutMs;
+    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        urlScheme: planned.scheme,
+    }, planned.host, planned.namespace, (m) => log.warning(m));
+    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
+    if (options.frontDoor?.basicAuth)
+        log.secret(options.frontDoor.basicAuth.password);
+    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
+}
+const run_skipped = (reason) => ({
+    status: 'skipped',
+    url: '',
+    urls: {},
+    deploymentId: null,
+    workloads: [],
+    diagnoses: [],
+    pruned: [],
+    reason,
+    readinessChecked: true,
+});
+
+;// CONCATENATED MODULE: ./src/modes/deploy/frontdoor.ts
 // The front door's part of a deploy: refuse Ingresses that no class can take before anything is applied, and
 // afterwards tell the summary whether a controller picked the Ingresses up and which services have no host.
 
 /** Throws when the rendered Ingresses cannot be served: the class named does not exist, or there is no default. */
-function frontdoor_deploy_checkFrontDoor(objects, frontDoor) {
+function frontdoor_checkFrontDoor(objects, frontDoor) {
     if (frontDoor.ingressProblem && objects.some((o) => o.kind === 'Ingress'))
         throw new Error(`Nothing was applied. ${frontDoor.ingressProblem}`);
 }
@@ -18782,7 +18489,7 @@ function internalServices(objects, urls, namespace) {
             : [];
     });
 }
-async function frontdoor_deploy_frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
+async function frontdoor_frontDoorNotes(kube, plan, objects, urls, selector, deadline) {
     const hasIngress = objects.some((o) => o.kind === 'Ingress');
     const waitMs = Math.max(0, Math.min(5_000, deadline - Date.now()));
     const pickup = hasIngress
@@ -18793,91 +18500,17 @@ async function frontdoor_deploy_frontDoorNotes(kube, plan, objects, urls, select
     return [...pickup, ...internalServices(objects, urls, plan.namespace)];
 }
 
-;// CONCATENATED MODULE: ./src/inventory.ts
-// What a preview holds, recorded on its namespace, and what to prune when a template no longer renders an
-// object. Pure.
-
-/** One line per object: `<apiVersion> <kind> <name>`. */
-function inventory_formatInventory(refs) {
-    return [...new Set(refs.map((r) => `${r.apiVersion} ${r.kind} ${r.name}`))].sort().join('\n');
-}
-function inventory_parseInventory(text, namespace) {
-    if (!text)
-        return [];
-    return text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((parts) => parts.length === 3)
-        .map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion, kind: kind, name: name, namespace }));
-}
-/** Objects of the previous inventory that the current render does not contain. */
-function inventory_pruneCandidates(previous, current) {
-    const keep = new Set(current.map(refKey));
-    const seen = new Set();
-    return previous.filter((r) => {
-        const key = refKey(r);
-        if (keep.has(key) || seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Everything either inventory names: written before applying, so a run that dies half-way orphans nothing. */
-function inventory_unionInventory(previous, current) {
-    return [...current, ...inventory_pruneCandidates(previous, current)];
-}
-
-;// CONCATENATED MODULE: ./src/kube/crds.ts
-
-const crds_isCrd = (o) => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
-/** The resource of an object whose kind a CRD among `objects` defines (undefined otherwise). Pure. */
-function crds_resourceFromCrds(objects, apiVersion, kind) {
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    for (const crd of objects.filter(crds_isCrd)) {
-        const spec = (crd.spec ?? {});
-        if (spec.group !== group || spec.names?.kind !== kind)
-            continue;
-        if (!spec.versions?.some((v) => v.name === version))
-            continue;
-        return {
-            base: `/apis/${apiVersion}`,
-            plural: spec.names.plural ?? `${kind.toLowerCase()}s`,
-            namespaced: spec.scope !== 'Cluster',
-        };
-    }
-    return undefined;
-}
-/** True when the CRD's status says the API server serves its kind. Pure. */
-function isEstablished(crd) {
-    const conditions = crd.status
-        ?.conditions;
-    return Boolean(conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
-}
-/**
- * Applies the templates' CRDs, waits until each is Established, then refreshes discovery so that the objects of
- * their kinds can be applied. Returns the applied CRDs.
- */
-async function crds_installCrds(kube, crds, deadline, log) {
-    if (crds.length === 0)
-        return [];
-    const applied = await Promise.all(crds.map((c) => kube.apply(c)));
-    await Promise.all(applied.map(async (crd) => {
-        let current = crd;
-        let pause = 50;
-        while (!current || !isEstablished(current)) {
-            if (Date.now() > deadline)
-                throw new Error(`${describeRef(refOf(crd))} was not Established when the timeout ran out`);
-            await new Promise((r) => setTimeout(r, pause));
-            pause = Math.min(pause * 2, 1000);
-            current = await kube.get(refOf(crd));
-        }
-    }));
-    kube.forgetDiscovery();
-    log.info(`installed ${applied.length} CustomResourceDefinition(s): ${applied.map((c) => c.metadata.name).join(', ')}`);
-    return applied;
-}
-
-;// CONCATENATED MODULE: ./src/kube/readiness.ts
+;// CONCATENATED MODULE: ./src/kube/wait/readiness.ts
+// When a workload counts as ready, from its status alone. Pure.
+//
+// The rules follow `kubectl rollout status` (kubectl's polymorphichelpers/rollout_status.go) and kstatus
+// (cli-utils' pkg/kstatus/status/core.go), and are stricter where either would report a broken preview as ready:
+// - nothing in the status counts until status.observedGeneration has caught up with metadata.generation (so a
+//   condition left over from the previous spec, like a stale ProgressDeadlineExceeded, is never read);
+// - a count the API leaves out is 0 (the API omits zero counts), never "the same as another count";
+// - a controller that says it cannot create pods (ReplicaFailure=True, or a FailedCreate event the caller
+//   passes in) has failed: it will not get better by waiting.
+// The README's "What ready means" section says the same in prose; keep them together.
 
 /** Kinds the action waits for; everything else counts as ready once applied. */
 const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
@@ -19023,9 +18656,10 @@ function jobReadiness(o) {
     return progressing(failures ? `running, ${failures} failed attempt(s)` : active ? 'running' : 'waiting for its pod');
 }
 
-;// CONCATENATED MODULE: ./src/kube/validate.ts
+;// CONCATENATED MODULE: ./src/kube/apply/validate.ts
 // Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
 // that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
 
 
 
@@ -19093,7 +18727,7 @@ async function validate_validateObjects(kube, objects) {
     throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
 }
 
-;// CONCATENATED MODULE: ./src/kube/apply.ts
+;// CONCATENATED MODULE: ./src/kube/apply/apply.ts
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
@@ -19447,18 +19081,8 @@ function lock_guardKube(kube, lock) {
         delete: checked((r, p) => kube.delete(r, p)),
     };
 }
-/** The same GitHub port, but every write first checks that the run still holds its lock. */
-function lock_guardGitHub(github, lock) {
-    return {
-        ...github,
-        createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
-        setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
-        upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
-        deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
-    };
-}
 
-;// CONCATENATED MODULE: ./src/kube/scope.ts
+;// CONCATENATED MODULE: ./src/kube/resources/scope.ts
 // The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
 // cluster-wide kind the user allowed by name and not already belong to someone else.
 
@@ -19495,7 +19119,149 @@ async function scope_guardScope(kube, objects, allowed, owner) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/kube/wait.ts
+;// CONCATENATED MODULE: ./src/modes/deploy/freshness.ts
+
+
+const freshness_CLOSED = 'the pull request is closed';
+/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
+async function freshness_staleness(plan, github, namespace, log) {
+    const a = namespace?.metadata.annotations ?? {};
+    const recordedSha = a[ANNOTATION.headSha] ?? '';
+    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
+    if (recordedSha &&
+        recordedSha !== plan.pr.head.sha &&
+        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
+        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
+    }
+    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
+    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
+        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
+        return null;
+    });
+    if (pr?.state === 'closed')
+        return freshness_CLOSED;
+    if (pr && pr.headSha !== plan.pr.head.sha) {
+        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
+    }
+    return null;
+}
+/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
+const freshness_isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
+async function freshness_livePreviews(kube, repository) {
+    const list = await kube.list('v1', 'Namespace', undefined, {
+        labelSelector: repositorySelector(repository),
+    });
+    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy/claim.ts
+// The steps of a deploy up to the apply: render with the stored credentials, check the fleet limit, claim the
+// preview (lock, newest commit wins), look again under the lock, and build the objects to apply.
+
+
+
+
+
+
+
+
+
+
+
+const credentialsRef = (plan) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: CREDENTIALS_SECRET,
+    namespace: plan.namespace,
+});
+/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+async function renderWithStoredCredentials(r, namespaceExists) {
+    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
+    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
+    const known = decodeCredentials(secret);
+    maskCredentials(known, r.log);
+    return renderPreview(r.plan, r.o, known);
+}
+/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
+async function claim_renderFirst(r) {
+    return r.log.group('Render', async () => {
+        const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
+        const rendered = await renderWithStoredCredentials(r, existing !== null);
+        checkFrontDoor(rendered.objects, r.o.frontDoor);
+        await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+        r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
+        for (const obj of rendered.objects)
+            r.log.info(`  ${obj.kind} ${obj.metadata.name}`);
+        return existing;
+    });
+}
+/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
+const claim_lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
+/** A new preview is refused when the repository already has max-live-previews of them. */
+async function claim_checkLivePreviewLimit(r, existing) {
+    if (existing || r.o.maxLivePreviews === null)
+        return;
+    const repository = r.plan.pr.repository.fullName;
+    const live = await livePreviews(r.kube, repository);
+    if (live.length >= r.o.maxLivePreviews) {
+        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
+            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
+    }
+}
+/**
+ * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
+ * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
+ */
+async function claim_claimPreview(r) {
+    const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
+        onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
+        stillWanted: () => staleness(r.plan, r.github, null, r.log),
+    }).catch((e) => {
+        if (e instanceof NotWaitingError)
+            return e;
+        throw e;
+    });
+    if (lock instanceof NotWaitingError)
+        return lock;
+    if (lock.waited)
+        r.deadline = Date.now() + r.o.timeoutMs;
+    r.kube = guardKube(r.kube, lock);
+    r.github = guardGitHub(r.github, lock);
+    return lock;
+}
+/**
+ * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
+ * else can. Returns the live namespace, or why this run skips.
+ */
+async function claim_lookAgain(r, namespace) {
+    const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
+    if (!live || isRemoved(live, namespace)) {
+        return 'the preview was removed while this run was starting (the pull request was closed)';
+    }
+    const stale = await staleness(r.plan, r.github, live, r.log);
+    if (stale === CLOSED) {
+        // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+        await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
+    }
+    return stale ?? live;
+}
+/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
+async function claim_prepareObjects(r) {
+    const rendered = await renderWithStoredCredentials(r, true);
+    maskCredentials(rendered.credentials.values, r.log);
+    if (rendered.credentials.generated.length)
+        r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+    await r.log.group('Validate', () => validateObjects(r.kube, objects));
+    const urls = serviceUrls(objects, r.plan.scheme);
+    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
+}
+
+;// CONCATENATED MODULE: ./src/kube/wait/wait.ts
+// Waiting for a preview's workloads: one watch per kind in the preview's namespace (not one per object, and no
+// sleep loops), plus one watch of the namespace's FailedCreate events, until every workload is ready, one has
+// failed for good, or the deadline passes.
 
 
 function wait_waitedWorkloads(objects) {
@@ -19610,267 +19376,9 @@ async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/**
- * Whether the deployed run is newer than this one: by pull_request.updated_at (a push moves it), and when that
- * is the same or unknown, by the workflow run id. Pure.
- */
-function plan_isNewer(deployed, ours) {
-    const [a, b] = [Date.parse(deployed.updatedAt), Date.parse(ours.updatedAt)];
-    if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
-        return a > b;
-    const [x, y] = [Number(deployed.runId), Number(ours.runId)];
-    return Number.isFinite(x) && Number.isFinite(y) && x > y;
-}
-/** Used when the `domain` input is empty: resolves to this machine only, so the summary says so. */
-const FALLBACK_DOMAIN = 'preview.localhost';
-const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
-function decideAction(mode, eventAction, onlyLabels = [], labels = []) {
-    if (mode === 'deploy')
-        return { action: 'deploy', reason: 'the mode input is deploy' };
-    if (mode === 'destroy')
-        return { action: 'destroy', reason: 'the mode input is destroy' };
-    if (DEPLOY_ACTIONS.includes(eventAction))
-        return { action: 'deploy', reason: `the pull request was ${eventAction}` };
-    // The label that opts a PR in, added later, deploys it then; a draft marked ready likewise.
-    if (eventAction === 'labeled' && onlyLabels.some((l) => labels.includes(l)))
-        return { action: 'deploy', reason: 'the pull request got its preview label' };
-    if (eventAction === 'ready_for_review')
-        return { action: 'deploy', reason: 'the pull request is ready for review' };
-    if (eventAction === 'closed')
-        return { action: 'destroy', reason: 'the pull request was closed' };
-    return {
-        action: 'skip',
-        reason: `nothing to do for the "${eventAction}" event (deploys on opened, synchronize and reopened; removes on closed)`,
-    };
-}
-const FORK_REFUSED = "PRs from forks are not deployed: their code would run with this workflow's cluster credentials. " +
-    'Set allow-forks: true only if you trust every fork (see the README on forks).';
-function planPreview(pr, settings, run) {
-    let { action, reason } = decideAction(settings.mode, pr.action, settings.onlyLabels, pr.labels);
-    // Removing a preview is always allowed; deploying is subject to the filters.
-    const filtered = action === 'deploy' ? filterReason(pr, settings) : null;
-    if (filtered)
-        ({ action, reason } = { action: 'skip', reason: filtered });
-    const names = previewNames(settings.namespacePrefix, pr.repository.fullName, pr.number);
-    const domain = settings.domain || FALLBACK_DOMAIN;
-    const host = hostName(names, domain);
-    const image = settings.image || `ghcr.io/${pr.repository.fullName.toLowerCase()}:${pr.head.sha}`;
-    const scheme = schemeOf(settings);
-    return {
-        action,
-        reason,
-        pr,
-        names,
-        namespace: names.namespace,
-        environment: settings.environment || `preview/pr-${pr.number}`,
-        domain,
-        host,
-        url: `${scheme}://${host}`,
-        image,
-        ref: pr.head.sha,
-        logUrl: `${run.serverUrl}/${pr.repository.fullName}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
-        runId: run.runId,
-        scheme,
-    };
-}
-/** The URLs' scheme before the cluster is read: https with a certificate to copy (a Gateway's may change it). */
-const schemeOf = (s) => s.urlScheme || (s.tlsSecret ? 'https' : 'http');
-/** `*` matches any run of characters: `release/*`. */
-function branchMatches(pattern, branch) {
-    const re = new RegExp(`^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`);
-    return re.test(branch);
-}
-/** Why a PR is not deployed, when the inputs say so: forks, drafts, labels, base branches. */
-function filterReason(pr, settings) {
-    if (pr.fork && !settings.allowForks)
-        return FORK_REFUSED;
-    if (settings.skipDrafts && pr.draft)
-        return 'the pull request is a draft (skip-drafts is on); mark it ready for review to deploy it';
-    if (settings.onlyLabels.length && !settings.onlyLabels.some((l) => pr.labels.includes(l))) {
-        return `the pull request has none of the labels ${settings.onlyLabels.join(', ')} (only-labels)`;
-    }
-    if (settings.baseBranches.length && !settings.baseBranches.some((b) => branchMatches(b, pr.base.ref))) {
-        return `the base branch ${pr.base.ref} is not one of ${settings.baseBranches.join(', ')} (base-branches)`;
-    }
-    return null;
-}
-function hostFor(plan, service) {
-    return hostName(plan.names, plan.domain, service);
-}
-
-;// CONCATENATED MODULE: ./src/context.ts
-
-
-function templateContext(plan, values, credentials, imagePullSecrets = []) {
-    return {
-        pr: {
-            number: plan.pr.number,
-            title: plan.pr.title,
-            branch: plan.pr.head.ref,
-            sha: plan.pr.head.sha,
-            shortSha: plan.pr.head.sha.slice(0, 7),
-            baseBranch: plan.pr.base.ref,
-            url: plan.pr.htmlUrl,
-        },
-        repo: {
-            owner: plan.pr.repository.owner,
-            name: plan.pr.repository.name,
-            fullName: plan.pr.repository.fullName,
-        },
-        preview: {
-            namespace: plan.namespace,
-            name: previewName(plan.names),
-            environment: plan.environment,
-            domain: plan.domain,
-            host: plan.host,
-            url: plan.url,
-            imagePullSecrets,
-        },
-        image: plan.image,
-        values,
-        credentials,
-    };
-}
-/** `{{host "kibana"}}` → the host name of another service of the preview; `{{url "kibana"}}` → its URL. */
-function contextHelpers(plan) {
-    const host = (service) => typeof service === 'string' && service ? hostFor(plan, service) : plan.host;
-    return {
-        host: (...all) => host(all.length > 1 ? all[0] : undefined),
-        url: (...all) => `${plan.scheme}://${host(all.length > 1 ? all[0] : undefined)}`,
-    };
-}
-/** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(override)) {
-        const b = out[k];
-        out[k] =
-            isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
-                : v;
-    }
-    return out;
-}
-const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-;// CONCATENATED MODULE: ./src/guardrails.ts
-
-const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner) {
-    const out = [];
-    if (g.resourceQuota) {
-        out.push({
-            apiVersion: 'v1',
-            kind: 'ResourceQuota',
-            metadata: { name: 'preview-quota' },
-            spec: { hard: g.resourceQuota },
-        });
-    }
-    if (g.limitRange) {
-        const limits = { type: 'Container', ...g.limitRange };
-        out.push({
-            apiVersion: 'v1',
-            kind: 'LimitRange',
-            metadata: { name: 'preview-limits' },
-            spec: { limits: [limits] },
-        });
-    }
-    if (g.networkPolicy) {
-        out.push({
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'preview-isolation' },
-            spec: {
-                // Every pod of the preview takes traffic only from pods of the same preview and from the ingress controller
-                // (or the shared Gateway's data plane, in its namespace).
-                podSelector: {},
-                policyTypes: ['Ingress'],
-                ingress: [
-                    {
-                        from: [
-                            { podSelector: {} },
-                            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.ingressNamespace } } },
-                            ...(g.gateway && g.gateway.namespace !== g.ingressNamespace
-                                ? [
-                                    {
-                                        namespaceSelector: {
-                                            matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace },
-                                        },
-                                    },
-                                ]
-                                : []),
-                        ],
-                    },
-                ],
-            },
-        });
-    }
-    return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
-}
-
-;// CONCATENATED MODULE: ./src/secret-data.ts
-function withSecretData(o) {
-    if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || !secret_data_isMapping(o.stringData))
-        return o;
-    const { stringData, ...rest } = o;
-    const data = secret_data_isMapping(rest.data) ? { ...rest.data } : {};
-    for (const [k, v] of Object.entries(stringData))
-        data[k] = Buffer.from(v === null || v === undefined ? '' : String(v)).toString('base64');
-    return { ...rest, data };
-}
-const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-;// CONCATENATED MODULE: ./src/preview-objects.ts
-// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
-// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
-
-
-
-
-
-
-
-function preview_objects_ownerOf(plan) {
-    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
-}
-/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
-function preview_objects_renderPreview(plan, o, existingCredentials) {
-    const owner = preview_objects_ownerOf(plan);
-    const names = render_credentialNames(o.templates.files);
-    const credentials = fillCredentials(names, existingCredentials);
-    const values = mergeValues(o.templates.defaults, o.values);
-    const rendered = renderHidingCredentials(credentials.values, (shown) => render({
-        templates: o.templates.files,
-        context: {
-            ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
-            ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
-        },
-        helpers: contextHelpers(plan),
-        owner,
-        allowClusterScoped: o.allowClusterScoped,
-        claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
-    }));
-    const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
-    const objects = [
-        ...guardrailObjects(o.guardrails, owner),
-        ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
-        ...registry,
-        ...rendered.map((r) => withSecretData(r.object)),
-    ];
-    if (names.length > 0)
-        objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
-    return { objects, credentials };
-}
-
-;// CONCATENATED MODULE: ./src/deploy-steps.ts
-// The steps of a deploy, in the order src/deploy.ts runs them. Each takes the run (plan, options, ports, deadline)
-// and does one thing: render, check the fleet limit, claim the preview, look again under the lock, start the
-// GitHub deployment, apply, wait, report.
+;// CONCATENATED MODULE: ./src/modes/deploy/rollout.ts
+// The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
+// the error), and the live-preview count the fleet limit reads.
 
 
 
@@ -19880,131 +19388,8 @@ function preview_objects_renderPreview(plan, o, existingCredentials) {
 
 
 
-
-
-
-
-
-
-/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
-async function deploy_steps_startRun(planned, options, kube, github, log) {
-    const deadline = Date.now() + options.timeoutMs;
-    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
-        gateway: null,
-        ingressClass: '',
-        tlsSecret: null,
-        basicAuth: null,
-        urlScheme: planned.scheme,
-    }, planned.host, planned.namespace, (m) => log.warning(m));
-    const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
-    if (options.frontDoor?.basicAuth)
-        log.secret(options.frontDoor.basicAuth.password);
-    return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline };
-}
-const deploy_steps_skipped = (reason) => ({
-    status: 'skipped',
-    url: '',
-    urls: {},
-    deploymentId: null,
-    workloads: [],
-    diagnoses: [],
-    pruned: [],
-    reason,
-    readinessChecked: true,
-});
-const credentialsRef = (plan) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    name: CREDENTIALS_SECRET,
-    namespace: plan.namespace,
-});
-/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
-async function renderWithStoredCredentials(r, namespaceExists) {
-    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
-    const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
-    const known = decodeCredentials(secret);
-    maskCredentials(known, r.log);
-    return renderPreview(r.plan, r.o, known);
-}
-/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
-async function deploy_steps_renderFirst(r) {
-    return r.log.group('Render', async () => {
-        const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
-        const rendered = await renderWithStoredCredentials(r, existing !== null);
-        checkFrontDoor(rendered.objects, r.o.frontDoor);
-        await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
-        r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
-        for (const obj of rendered.objects)
-            r.log.info(`  ${obj.kind} ${obj.metadata.name}`);
-        return existing;
-    });
-}
-/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
-const deploy_steps_lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
-/** A new preview is refused when the repository already has max-live-previews of them. */
-async function deploy_steps_checkLivePreviewLimit(r, existing) {
-    if (existing || r.o.maxLivePreviews === null)
-        return;
-    const repository = r.plan.pr.repository.fullName;
-    const live = await livePreviews(r.kube, repository);
-    if (live.length >= r.o.maxLivePreviews) {
-        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
-            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-    }
-}
-/**
- * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
- * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
- */
-async function deploy_steps_claimPreview(r) {
-    const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
-        onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
-        stillWanted: () => staleness(r.plan, r.github, null, r.log),
-    }).catch((e) => {
-        if (e instanceof NotWaitingError)
-            return e;
-        throw e;
-    });
-    if (lock instanceof NotWaitingError)
-        return lock;
-    if (lock.waited)
-        r.deadline = Date.now() + r.o.timeoutMs;
-    r.kube = guardKube(r.kube, lock);
-    r.github = guardGitHub(r.github, lock);
-    return lock;
-}
-/**
- * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
- * else can. Returns the live namespace, or why this run skips.
- */
-async function deploy_steps_lookAgain(r, namespace) {
-    const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
-    if (!live || isRemoved(live, namespace)) {
-        return 'the preview was removed while this run was starting (the pull request was closed)';
-    }
-    const stale = await staleness(r.plan, r.github, live, r.log);
-    if (stale === CLOSED) {
-        // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
-        await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
-    }
-    return stale ?? live;
-}
-/** True when the preview's namespace is gone, replaced, or being deleted (the close has run or is running). */
-const isRemoved = (now, namespace) => !now || now.metadata.uid !== namespace.metadata.uid || Boolean(now.metadata.deletionTimestamp);
-/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-async function deploy_steps_prepareObjects(r) {
-    const rendered = await renderWithStoredCredentials(r, true);
-    maskCredentials(rendered.credentials.values, r.log);
-    if (rendered.credentials.generated.length)
-        r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
-    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
-    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-    await r.log.group('Validate', () => validateObjects(r.kube, objects));
-    const urls = serviceUrls(objects, r.plan.scheme);
-    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
-}
 /** The GitHub deployment of this run, in progress. */
-async function deploy_steps_startDeployment(r, urls) {
+async function rollout_startDeployment(r, urls) {
     const { plan, github, log } = r;
     return log.group('GitHub deployment', async () => {
         const id = await github.createDeployment({
@@ -20023,7 +19408,7 @@ async function deploy_steps_startDeployment(r, urls) {
     });
 }
 /** Applies and prunes; the namespace records what this commit deployed. */
-async function deploy_steps_applyObjects(r, objects, url, live) {
+async function rollout_applyObjects(r, objects, url, live) {
     const { plan, log } = r;
     return log.group('Apply', async () => {
         const result = await applyPreview(r.kube, r.owner, objects, {
@@ -20039,11 +19424,11 @@ async function deploy_steps_applyObjects(r, objects, url, live) {
     });
 }
 /** Waits for every workload; FailedCreate events from after `since` fail it at once. */
-async function deploy_steps_waitForReadiness(r, applied, since) {
+async function rollout_waitForReadiness(r, applied, since) {
     return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
 }
 /** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
-async function deploy_steps_reportOutcome(r, id, done, applied, waited, objects, urls, url) {
+async function rollout_reportOutcome(r, id, done, applied, waited, objects, urls, url) {
     const { plan } = r;
     if (!waited) {
         await report(r, id, { state: 'success', description: NOT_CHECKED_STATUS, environmentUrl: url });
@@ -20081,7 +19466,7 @@ async function deploy_steps_reportOutcome(r, id, done, applied, waited, objects,
  * After an error: a close that removed the namespace mid-deploy is not a failure of this run (the preview stays
  * removed); anything else is reported on this run's deployment, then thrown.
  */
-async function deploy_steps_afterError(r, namespace, deploymentId, e) {
+async function rollout_afterError(r, namespace, deploymentId, e) {
     const now = await r.kube
         .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
         .catch(() => undefined);
@@ -20099,33 +19484,10 @@ async function deploy_steps_afterError(r, namespace, deploymentId, e) {
     }
     if (removed)
         return {
-            ...deploy_steps_skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+            ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
             deploymentId,
         };
     throw e;
-}
-const CLOSED = 'the pull request is closed';
-/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function staleness(plan, github, namespace, log) {
-    const a = namespace?.metadata.annotations ?? {};
-    const recordedSha = a[ANNOTATION.headSha] ?? '';
-    const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
-    if (recordedSha &&
-        recordedSha !== plan.pr.head.sha &&
-        isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
-        return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
-    }
-    // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
-    const pr = await github.pullRequest(plan.pr.number).catch((e) => {
-        log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
-        return null;
-    });
-    if (pr?.state === 'closed')
-        return CLOSED;
-    if (pr && pr.headSha !== plan.pr.head.sha) {
-        return `the pull request's head is now ${pr.headSha.slice(0, 7)}; this run's ${plan.pr.head.sha.slice(0, 7)} is not deployed`;
-    }
-    return null;
 }
 /**
  * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
@@ -20150,16 +19512,12 @@ async function report(r, id, status) {
     }
 }
 /** The namespaces of every live preview of a repository on the cluster. */
-async function livePreviews(kube, repository) {
-    const list = await kube.list('v1', 'Namespace', undefined, {
-        labelSelector: repositorySelector(repository),
-    });
-    return list.items.filter((n) => n.metadata.annotations?.[ANNOTATION.repository]?.toLowerCase() === repository.toLowerCase());
-}
 
-;// CONCATENATED MODULE: ./src/deploy.ts
+;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
-// GitHub deployment → apply and prune → wait → report. Each step is in deploy-steps.ts.
+// GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
+
+
 
 
 
@@ -20208,7 +19566,7 @@ async function deploy(plan, options, kube, github, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/kube/pod-security.ts
+;// CONCATENATED MODULE: ./src/kube/apply/pod-security.ts
 const PREFIX = 'pod-security.kubernetes.io';
 /**
  * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
@@ -20238,11 +19596,283 @@ async function pod_security_labelPodSecurity(kube, namespace, level) {
     }, { fieldManager: POD_SECURITY_MANAGER });
 }
 
+;// CONCATENATED MODULE: ./src/inputs/frontdoor.ts
+// The front-door inputs (gateway, ingress-class, tls-secret, basic-auth), parsed. Pure.
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** `<namespace>/<name>` of an object in another namespace. */
+function parseObjectName(input, raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const [namespace, name, ...rest] = text.split('/');
+    if (rest.length || !namespace || !name || !DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+        throw new errors_InputError(input, `"${text}" is not <namespace>/<name> (e.g. gateway-system/previews).`);
+    }
+    return { namespace, name };
+}
+function parseFrontDoor(read) {
+    const ingressClass = read('ingress-class').trim();
+    if (ingressClass && !DNS_NAME.test(ingressClass))
+        throw new errors_InputError('ingress-class', `"${ingressClass}" is not an IngressClass name.`);
+    const gateway = parseObjectName('gateway', read('gateway'));
+    if (gateway && ingressClass)
+        throw new errors_InputError('ingress-class', 'give either gateway (HTTPRoutes) or ingress-class (Ingresses), not both.');
+    const auth = read('basic-auth').trim();
+    let basicAuth = null;
+    if (auth) {
+        const at = auth.indexOf(':');
+        const user = auth.slice(0, Math.max(0, at));
+        const password = auth.slice(at + 1);
+        if (at <= 0 || !password || !/^[^\s:]+$/.test(user) || /[\r\n]/.test(password))
+            throw new errors_InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
+        basicAuth = { user, password };
+    }
+    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/registry.ts
+// The registry-username / registry-password inputs. Pure.
+
+/** Both inputs or neither. */
+function parseRegistryLogin(username, password) {
+    const pw = password.trim();
+    if (!username && !pw)
+        return null;
+    if (!username || !pw) {
+        throw new errors_InputError(username ? 'registry-password' : 'registry-username', 'is needed with the other registry input: give registry-username and registry-password together (e.g. a token from a secret), or neither.');
+    }
+    return { username, password: pw };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// The parsers behind settings.ts, one per kind of input value (durations, booleans, YAML values, lists,
+// quantities). Pure; each throws an InputError that names the input.
+
+
+/**
+ * Kubeconfig text, given as YAML or as base64 of YAML (what `base64 -w0 ~/.kube/config` prints). Empty stays
+ * empty: runs that need no cluster (a skipped fork PR, whose workflow gets no secrets) must not fail on it.
+ */
+function decodeKubeconfig(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return '';
+    if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !text.includes(':')) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (/clusters\s*:/.test(decoded))
+            return decoded;
+        throw new errors_InputError('kubeconfig', 'looks like base64 but does not decode to a kubeconfig.');
+    }
+    if (!/clusters\s*:/.test(text)) {
+        throw new errors_InputError('kubeconfig', 'is not a kubeconfig: expected YAML with `clusters:`, or base64 of it.');
+    }
+    return text;
+}
+/** `10m`, `90s`, `1h30m`, `7d`, `600` (seconds) → milliseconds. */
+function parseDuration(input, raw) {
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (!m || text === '')
+        throw new errors_InputError(input, `"${raw}" is not a duration: use e.g. 90s, 10m, 1h30m or 7d.`);
+    const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+    const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+    if (ms <= 0)
+        throw new errors_InputError(input, 'must be longer than zero.');
+    return ms;
+}
+function parseBoolean(input, raw, fallback) {
+    const text = raw.trim().toLowerCase();
+    if (text === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(text))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(text))
+        return false;
+    throw new errors_InputError(input, `"${raw}" is not a boolean: use true or false.`);
+}
+function parseValues(raw) {
+    if (raw.trim() === '')
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw, { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new errors_InputError('values', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors_InputError('values', 'must be a YAML mapping (key: value lines), not a list or a single value.');
+    }
+    return parsed;
+}
+/** Comma- or line-separated words. */
+const list = (raw) => raw
+    .split(/[\n,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const DEFAULT_QUOTA = {
+    'requests.cpu': '4',
+    'requests.memory': '8Gi',
+    'limits.memory': '16Gi',
+    // Container writable layers, logs and scratch volumes: one preview cannot fill a node's disk.
+    'requests.ephemeral-storage': '4Gi',
+    'limits.ephemeral-storage': '20Gi',
+    pods: '40',
+};
+const DEFAULT_LIMITS = {
+    default: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    defaultRequest: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+};
+const OFF = ['none', 'off', 'false'];
+/** A YAML mapping of resource names to quantities; `none` turns it off; empty means the defaults. */
+function parseQuantities(input, raw, fallback) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return fallback;
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors_InputError(input, 'must be a YAML mapping such as `{requests.cpu: "4", pods: "40"}`, or none.');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(parsed)) {
+        if (!/^[0-9]+(\.[0-9]+)?([mkMGTPE]i?|[eE][0-9]+)?$/.test(String(v)))
+            throw new errors_InputError(input, `${k}: "${String(v)}" is not a quantity.`);
+        out[k] = String(v);
+    }
+    return out;
+}
+function parseLimitRange(raw) {
+    if (OFF.includes(raw.trim().toLowerCase()))
+        return null;
+    if (!raw.trim())
+        return DEFAULT_LIMITS;
+    const parsed = parseValues(raw);
+    const section = (name) => parseQuantities('limit-range', parsed[name] === undefined ? 'none' : JSON.stringify(parsed[name]), {}) ??
+        {};
+    return { default: section('default'), defaultRequest: section('defaultRequest') };
+}
+function parseCount(input, raw) {
+    if (!raw.trim())
+        return null;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0)
+        throw new errors_InputError(input, `"${raw}" is not a positive whole number.`);
+    return n;
+}
+function parseIngressNamespace(name) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new errors_InputError('ingress-namespace', `"${name}" is not a namespace name.`);
+    return name;
+}
+function parsePodSecurity(raw) {
+    const level = (raw || 'baseline').toLowerCase();
+    if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
+        throw new errors_InputError('pod-security', `"${raw}" is not a Pod Security Standard: use baseline, restricted or privileged.`);
+    return level;
+}
+/** `ClusterRole, ClusterRoleBinding` or one per line → kinds. */
+function parseKinds(input, raw) {
+    const kinds = raw.split(/[\s,]+/).filter(Boolean);
+    for (const kind of kinds) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(kind))
+            throw new errors_InputError(input, `"${kind}" is not a Kubernetes kind (e.g. ClusterRole).`);
+        if (kind === 'Namespace')
+            throw new errors_InputError(input, 'Namespace cannot be allowed: the action creates the preview namespace itself.');
+    }
+    return kinds;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+// Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
+// throws an error naming the input and what it expects.
+
+
+
+
+/** The kubeconfig, for runs that talk to the cluster. */
+function requireKubeconfig(settings) {
+    if (!settings.kubeconfig) {
+        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
+    }
+    return settings.kubeconfig;
+}
+const settings_DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseSettings(read) {
+    const text = (name) => read(name).trim();
+    const prefix = text('namespace-prefix') || 'preview';
+    if (!settings_DNS_LABEL.test(prefix) || prefix.length > 20) {
+        throw new errors_InputError('namespace-prefix', `"${prefix}" must be lowercase letters, digits and dashes, at most 20 characters.`);
+    }
+    const domain = text('domain').toLowerCase().replace(/\.$/, '');
+    if (domain && !DOMAIN.test(domain)) {
+        throw new errors_InputError('domain', `"${domain}" is not a DNS name: give a base domain such as preview.example.com.`);
+    }
+    const mode = (text('mode') || 'auto').toLowerCase();
+    if (mode !== 'auto' && mode !== 'deploy' && mode !== 'destroy' && mode !== 'sweep') {
+        throw new errors_InputError('mode', `"${mode}" is not a mode: use auto (from the event), deploy, destroy or sweep.`);
+    }
+    const scheme = text('url-scheme').toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http' && scheme !== '')
+        throw new errors_InputError('url-scheme', 'use https or http (or leave it empty).');
+    const environment = text('environment');
+    if (environment.length > 255)
+        throw new errors_InputError('environment', 'is longer than GitHub allows (255 characters).');
+    const image = text('image');
+    if (/\s/.test(image))
+        throw new errors_InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    return {
+        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        githubToken: text('github-token'),
+        domain,
+        templates: text('templates'),
+        extraTemplates: text('extra-templates'),
+        registry: parseRegistryLogin(text('registry-username'), read('registry-password')),
+        values: parseValues(read('values')),
+        image,
+        namespacePrefix: prefix,
+        environment,
+        wait: parseBoolean('wait', read('wait'), true),
+        timeoutMs: parseDuration('timeout', text('timeout') || '10m'),
+        mode,
+        urlScheme: scheme,
+        deleteEnvironment: parseBoolean('delete-environment', read('delete-environment'), false),
+        allowForks: parseBoolean('allow-forks', read('allow-forks'), false),
+        allowClusterScoped: parseKinds('allow-cluster-scoped', read('allow-cluster-scoped')),
+        onlyLabels: list(read('only-labels')),
+        skipDrafts: parseBoolean('skip-drafts', read('skip-drafts'), false),
+        baseBranches: list(read('base-branches')),
+        comment: parseBoolean('comment', read('comment'), true),
+        resourceQuota: parseQuantities('resource-quota', read('resource-quota'), DEFAULT_QUOTA),
+        limitRange: parseLimitRange(read('limit-range')),
+        maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
+        networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
+        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        podSecurity: parsePodSecurity(text('pod-security')),
+        ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        ...parseFrontDoor(read),
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/templates.ts
+;// CONCATENATED MODULE: ./src/preview/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
 // defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
 // (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
@@ -20292,7 +19922,7 @@ function readFolder(input, folder, root) {
         // reported below
     }
     if (!isDir) {
-        throw new settings_InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+        throw new errors_InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
     }
     const files = [];
     let defaults = {};
@@ -20309,7 +19939,7 @@ function readFolder(input, folder, root) {
     };
     visit(root);
     if (files.length === 0 && input === 'templates')
-        throw new settings_InputError(input, `folder "${shown}" has no .yaml templates.`);
+        throw new errors_InputError(input, `folder "${shown}" has no .yaml templates.`);
     return { folder: shown, files, defaults };
 }
 function readDefaults(input, path, name) {
@@ -20318,21 +19948,22 @@ function readDefaults(input, path, name) {
         parsed = (0,dist/* parse */.qg)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
-        throw new settings_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+        throw new errors_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (parsed === null || parsed === undefined)
         return {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new settings_InputError(input, `${name} must be a YAML mapping.`);
+        throw new errors_InputError(input, `${name} must be a YAML mapping.`);
     return parsed;
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/cli/index.ts
 // `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
 // labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
 // placeholders (the action keeps the real ones in the cluster).
 //   npx kube-pr-preview render --pr 123 --branch feat/x --templates ./preview [--repo owner/name] [--sha SHA]
 //     [--values file.yaml | --values 'web: {replicas: 2}'] [--domain D] [--image I] [--namespace-prefix P]
+
 
 
 
@@ -20437,7 +20068,7 @@ function main() {
         process.stdout.write(renderCommand(parseArgs(rest), process.cwd()));
     }
     catch (e) {
-        const message = e instanceof TemplateError || e instanceof settings_InputError ? e.message : e.message;
+        const message = e instanceof TemplateError || e instanceof errors_InputError ? e.message : e.message;
         process.stderr.write(`kube-pr-preview: ${message}\n`);
         process.exitCode = 1;
     }

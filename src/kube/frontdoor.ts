@@ -1,10 +1,11 @@
 // What the front door needs from the cluster before anything is rendered: the Gateway (it must exist; its
 // listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
 // of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
-import { frontDoorContext, TLS_SECRET, type FrontDoorContext, type FrontDoorSettings } from '../frontdoor.js'
-import { InputError } from '../settings.js'
-import type { KubeObject } from '../render.js'
-import { KubeError, type Kube } from './client.js'
+import { frontDoorContext, TLS_SECRET, type FrontDoorContext } from '../preview/frontdoor.js'
+import { InputError } from '../shared/errors.js'
+import type { KubeObject } from '../shared/kube-object.js'
+import type { FrontDoorSettings } from '../inputs/frontdoor.js'
+import { KubeError, type Kube } from './port.js'
 
 export const GATEWAY_API = 'gateway.networking.k8s.io/v1'
 const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class'

@@ -1,10 +1,8 @@
 // One run at a time per preview: a Lease in the preview's namespace, held while a run deploys and renewed while
 // it runs. A run that dies leaves a Lease that expires; the next run takes it over.
-import { ownerLabels, type Owner } from '../ownership.js'
-import type { KubeObject } from '../render.js'
-import type { GitHub } from '../github.js'
-import type { Kube } from './client.js'
-import type { ObjectRef } from './resources.js'
+import { ownerLabels, type Owner } from '../preview/ownership.js'
+import type { KubeObject, ObjectRef } from '../shared/kube-object.js'
+import type { Kube } from './port.js'
 
 export const LOCK_NAME = 'kube-pr-preview-lock'
 const DURATION_S = 30
@@ -205,16 +203,5 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
     create: checked((o: KubeObject) => kube.create(o)),
     replace: checked((o: KubeObject) => kube.replace(o)),
     delete: checked((r: ObjectRef, p?: { uid?: string; resourceVersion?: string }) => kube.delete(r, p)),
-  }
-}
-
-/** The same GitHub port, but every write first checks that the run still holds its lock. */
-export function guardGitHub(github: GitHub, lock: Lock): GitHub {
-  return {
-    ...github,
-    createDeployment: async (d) => (lock.check(), github.createDeployment(d)),
-    setStatus: async (id, st) => (lock.check(), github.setStatus(id, st)),
-    upsertComment: async (...a) => (lock.check(), github.upsertComment(...a)),
-    deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
   }
 }

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
+// labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
+// placeholders (the action keeps the real ones in the cluster).
+//   npx kube-pr-preview render --pr 123 --branch feat/x --templates ./preview [--repo owner/name] [--sha SHA]
+//     [--values file.yaml | --values 'web: {replicas: 2}'] [--domain D] [--image I] [--namespace-prefix P]
+import { existsSync, readFileSync } from 'node:fs'
+import { stringify } from 'yaml'
+import { ownerOf, renderPreview } from '../modes/deploy/deploy.js'
+import type { PullRequestEvent } from '../inputs/event.js'
+import { frontDoorContext } from '../preview/frontdoor.js'
+import { namespaceObject } from '../kube/apply/apply.js'
+import { podSecurityLabels } from '../kube/apply/pod-security.js'
+import { planPreview } from '../preview/plan.js'
+import { credentialNames } from '../preview/render.js'
+import { parseSettings } from '../inputs/settings.js'
+import { loadTemplates } from '../preview/templates.js'
+import { TemplateError, InputError } from '../shared/errors.js'
+
+const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
+  [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
+  [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
+  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`
+
+const FLAGS = [
+  'pr',
+  'branch',
+  'sha',
+  'repo',
+  'title',
+  'base',
+  'templates',
+  'extra-templates',
+  'values',
+  'domain',
+  'image',
+  'namespace-prefix',
+  'environment',
+  'url-scheme',
+  'allow-cluster-scoped',
+  'gateway',
+  'ingress-class',
+  'tls-secret',
+  'basic-auth',
+]
+
+export function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const [flag, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [undefined, undefined]
+    if (!flag || !FLAGS.includes(flag)) throw new Error(`unknown argument "${arg}"\n${USAGE}`)
+    const value = inline ?? argv[++i]
+    if (value === undefined) throw new Error(`--${flag} needs a value\n${USAGE}`)
+    out[flag] = value
+  }
+  return out
+}
+
+/** The manifests, as one multi-document YAML text. */
+export function renderCommand(args: Record<string, string>, cwd: string): string {
+  const number = Number(args.pr)
+  if (!Number.isSafeInteger(number) || number <= 0) throw new Error(`--pr must be a PR number\n${USAGE}`)
+  const repo = args.repo ?? 'owner/repo'
+  const [owner, name] = repo.split('/')
+  if (!owner || !name) throw new Error('--repo must be owner/name')
+  const sha = (args.sha ?? '0'.repeat(40)).toLowerCase()
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error('--sha must be a 40-character commit SHA')
+  const values =
+    args.values && existsSync(args.values) ? readFileSync(args.values, 'utf8') : (args.values ?? '')
+  const settings = parseSettings((input) => (input === 'values' ? values : (args[input] ?? '')))
+  const event: PullRequestEvent = {
+    action: 'opened',
+    number,
+    title: args.title ?? '',
+    htmlUrl: `https://github.com/${repo}/pull/${number}`,
+    repository: { owner, name, fullName: repo },
+    head: { ref: args.branch ?? 'main', sha, repository: repo },
+    base: { ref: args.base ?? 'main' },
+    fork: false,
+    draft: false,
+    merged: false,
+    labels: [],
+    updatedAt: '',
+  }
+  const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '0', runAttempt: '1' })
+  const templates = loadTemplates(settings.templates, cwd, settings.extraTemplates)
+  const placeholders = Object.fromEntries(
+    credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]),
+  )
+  const { objects } = renderPreview(
+    plan,
+    {
+      templates,
+      values: settings.values,
+      allowClusterScoped: settings.allowClusterScoped,
+      guardrails: settings,
+      frontDoor: {
+        context: frontDoorContext(settings, settings.ingressClass, plan.namespace),
+        objects: [],
+        scheme: plan.scheme,
+        ingressProblem: null,
+      },
+    },
+    placeholders,
+  )
+  const namespace = namespaceObject(ownerOf(plan), {})
+  Object.assign(namespace.metadata.labels!, podSecurityLabels(settings.podSecurity))
+  return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
+}
+
+function main(): void {
+  const [command, ...rest] = process.argv.slice(2)
+  try {
+    if (command !== 'render') throw new Error(USAGE)
+    process.stdout.write(renderCommand(parseArgs(rest), process.cwd()))
+  } catch (e) {
+    const message = e instanceof TemplateError || e instanceof InputError ? e.message : (e as Error).message
+    process.stderr.write(`kube-pr-preview: ${message}\n`)
+    process.exitCode = 1
+  }
+}
+
+if (process.argv[1] && /cli(\/index)?\.[jt]s$/.test(process.argv[1])) main()

@@ -1,0 +1,115 @@
+// The steps of a deploy up to the apply: render with the stored credentials, check the fleet limit, claim the
+// preview (lock, newest commit wins), look again under the lock, and build the objects to apply.
+import { CREDENTIALS_SECRET, decodeCredentials, maskCredentials } from '../../preview/credentials.js'
+import { checkFrontDoor } from './frontdoor.js'
+import { currentNamespace } from '../../kube/apply/apply.js'
+import { acquireLock, guardKube, NotWaitingError, type Lock } from '../../kube/lock.js'
+import { guardScope } from '../../kube/resources/scope.js'
+import { validateObjects } from '../../kube/apply/validate.js'
+import { type Plan } from '../../preview/plan.js'
+import { renderPreview } from './preview-objects.js'
+import { credentialNames } from '../../preview/render.js'
+import { primaryUrl, serviceUrls } from '../../github/report.js'
+import type { KubeObject } from '../../shared/kube-object.js'
+import type { Run } from './run.js'
+import { CLOSED, isRemoved, livePreviews, staleness } from './freshness.js'
+import { guardGitHub } from '../../github/guard.js'
+const credentialsRef = (plan: Plan) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  name: CREDENTIALS_SECRET,
+  namespace: plan.namespace,
+})
+
+/** Renders with the credentials the preview already has (masked first: a render error could quote them). */
+async function renderWithStoredCredentials(r: Run, namespaceExists: boolean) {
+  const needsCredentials = credentialNames(r.o.templates.files).length > 0
+  const secret = needsCredentials && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null
+  const known = decodeCredentials(secret)
+  maskCredentials(known, r.log)
+  return renderPreview(r.plan, r.o, known)
+}
+
+/** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
+export async function renderFirst(r: Run): Promise<KubeObject | null> {
+  return r.log.group('Render', async () => {
+    const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log)
+    const rendered = await renderWithStoredCredentials(r, existing !== null)
+    checkFrontDoor(rendered.objects, r.o.frontDoor)
+    await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
+    r.log.info(
+      `rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`,
+    )
+    for (const obj of rendered.objects) r.log.info(`  ${obj.kind} ${obj.metadata.name}`)
+    return existing
+  })
+}
+
+/** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
+export const lookBeforeClaiming = (r: Run, existing: KubeObject | null) =>
+  staleness(r.plan, r.github, existing, r.log)
+
+/** A new preview is refused when the repository already has max-live-previews of them. */
+export async function checkLivePreviewLimit(r: Run, existing: KubeObject | null): Promise<void> {
+  if (existing || r.o.maxLivePreviews === null) return
+  const repository = r.plan.pr.repository.fullName
+  const live = await livePreviews(r.kube, repository)
+  if (live.length >= r.o.maxLivePreviews) {
+    throw new Error(
+      `${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
+        `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`,
+    )
+  }
+}
+
+/**
+ * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
+ * that waited gets its own full timeout from here; a run that lost its lock writes no more (guarded ports).
+ */
+export async function claimPreview(r: Run): Promise<Lock | NotWaitingError> {
+  const lock = await acquireLock(r.kube, r.owner, r.o.holder, r.deadline, {
+    onWait: (other) => r.log.info(`waiting for another run (${other}) to finish deploying this preview`),
+    stillWanted: () => staleness(r.plan, r.github, null, r.log),
+  }).catch((e: unknown) => {
+    if (e instanceof NotWaitingError) return e
+    throw e
+  })
+  if (lock instanceof NotWaitingError) return lock
+  if (lock.waited) r.deadline = Date.now() + r.o.timeoutMs
+  r.kube = guardKube(r.kube, lock)
+  r.github = guardGitHub(r.github, lock)
+  return lock
+}
+
+/**
+ * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
+ * else can. Returns the live namespace, or why this run skips.
+ */
+export async function lookAgain(r: Run, namespace: KubeObject): Promise<KubeObject | string> {
+  const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
+  if (!live || isRemoved(live, namespace)) {
+    return 'the preview was removed while this run was starting (the pull request was closed)'
+  }
+  const stale = await staleness(r.plan, r.github, live, r.log)
+  if (stale === CLOSED) {
+    // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
+    await r.kube.delete(
+      { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace },
+      { uid: String(live.metadata.uid) },
+    )
+  }
+  return stale ?? live
+}
+
+/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
+export async function prepareObjects(r: Run) {
+  const rendered = await renderWithStoredCredentials(r, true)
+  maskCredentials(rendered.credentials.values, r.log)
+  if (rendered.credentials.generated.length)
+    r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
+  const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
+  // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
+  await r.log.group('Validate', () => validateObjects(r.kube, objects))
+  const urls = serviceUrls(objects, r.plan.scheme)
+  return { objects, urls, url: primaryUrl(urls, r.plan.host) }
+}

@@ -1,0 +1,62 @@
+// The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
+// registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
+import {
+  credentialsSecretObject,
+  fillCredentials,
+  renderHidingCredentials,
+} from '../../preview/credentials.js'
+import { contextHelpers, mergeValues, templateContext } from '../../preview/context.js'
+import { OPEN_FRONT_DOOR } from '../../preview/frontdoor.js'
+import { guardrailObjects } from '../../preview/guardrails.js'
+import type { PreparedFrontDoor } from '../../kube/frontdoor.js'
+import type { Owner } from '../../preview/ownership.js'
+import type { Plan } from '../../preview/plan.js'
+import { imagePullSecrets, registryObjects } from '../../preview/registry.js'
+import { credentialNames, render, stampOwnership } from '../../preview/render.js'
+import { withSecretData } from '../../preview/secret-data.js'
+import type { DeployOptions } from './types.js'
+
+export function ownerOf(plan: Plan): Owner {
+  return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace }
+}
+
+/** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
+export function renderPreview(
+  plan: Plan,
+  o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails' | 'registry'> & {
+    frontDoor?: PreparedFrontDoor
+  },
+  existingCredentials: Record<string, string>,
+) {
+  const owner = ownerOf(plan)
+  const names = credentialNames(o.templates.files)
+  const credentials = fillCredentials(names, existingCredentials)
+  const values = mergeValues(o.templates.defaults, o.values)
+  const rendered = renderHidingCredentials(credentials.values, (shown) =>
+    render({
+      templates: o.templates.files,
+      context: {
+        ...templateContext(plan, values, shown, imagePullSecrets(o.registry ?? null)),
+        ...(o.frontDoor?.context ?? OPEN_FRONT_DOOR),
+      },
+      helpers: contextHelpers(plan),
+      owner,
+      allowClusterScoped: o.allowClusterScoped,
+      claims: { domain: plan.domain, unique: plan.names.unique, namespace: plan.namespace },
+    }),
+  )
+  const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
+    stampOwnership(r, owner, '(registry inputs)'),
+  )
+  const objects = [
+    ...guardrailObjects(o.guardrails, owner),
+    ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
+    ...registry,
+    ...rendered.map((r) => withSecretData(r.object)),
+  ]
+  if (names.length > 0)
+    objects.unshift(
+      stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),
+    )
+  return { objects, credentials }
+}

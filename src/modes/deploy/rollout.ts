@@ -1,0 +1,184 @@
+// The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
+// the error), and the live-preview count the fleet limit reads.
+import { tidyEarlierDeployments } from '../../github/deployments.js'
+import { frontDoorNotes } from './frontdoor.js'
+import { applyPreview } from '../../kube/apply/apply.js'
+import { diagnose, namespaceEvents } from '../../kube/diagnosis/diagnose.js'
+import { waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
+import { ANNOTATION, ownerSelector } from '../../preview/ownership.js'
+import { NOT_CHECKED_STATUS } from '../../github/report.js'
+import type { KubeObject } from '../../shared/kube-object.js'
+import type { DeployOutcome } from './types.js'
+import { skipped, type Run } from './run.js'
+import { isRemoved } from './freshness.js'
+/** The GitHub deployment of this run, in progress. */
+export async function startDeployment(r: Run, urls: Record<string, string>): Promise<number> {
+  const { plan, github, log } = r
+  return log.group('GitHub deployment', async () => {
+    const id = await github.createDeployment({
+      ref: plan.ref,
+      environment: plan.environment,
+      description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+      payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+    })
+    await github.setStatus(id, {
+      state: 'in_progress',
+      description: 'Deploying the preview',
+      logUrl: plan.logUrl,
+    })
+    log.info(`deployment ${id} for environment ${plan.environment} is in progress`)
+    return id
+  })
+}
+
+/** Applies and prunes; the namespace records what this commit deployed. */
+export async function applyObjects(r: Run, objects: KubeObject[], url: string, live: KubeObject) {
+  const { plan, log } = r
+  return log.group('Apply', async () => {
+    const result = await applyPreview(
+      r.kube,
+      r.owner,
+      objects,
+      {
+        [ANNOTATION.headSha]: plan.pr.head.sha,
+        [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+        [ANNOTATION.runId]: plan.runId,
+        [ANNOTATION.deployedAt]: new Date().toISOString(),
+        [ANNOTATION.environment]: plan.environment,
+        [ANNOTATION.url]: url,
+      },
+      live,
+      r.deadline,
+      log,
+    )
+    log.info(
+      `applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`,
+    )
+    return result
+  })
+}
+
+/** Waits for every workload; FailedCreate events from after `since` fail it at once. */
+export async function waitForReadiness(r: Run, applied: KubeObject[], since: number): Promise<WaitResult> {
+  return r.log.group('Wait', () =>
+    waitForWorkloads(
+      r.kube,
+      r.plan.namespace,
+      ownerSelector(r.owner),
+      waitedWorkloads(applied),
+      r.deadline,
+      (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`),
+      since,
+    ),
+  )
+}
+
+/** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
+export async function reportOutcome(
+  r: Run,
+  id: number,
+  done: (status: DeployOutcome['status'], rest: Partial<DeployOutcome>) => DeployOutcome,
+  applied: KubeObject[],
+  waited: WaitResult | null,
+  objects: KubeObject[],
+  urls: Record<string, string>,
+  url: string,
+): Promise<DeployOutcome> {
+  const { plan } = r
+  if (!waited) {
+    await report(r, id, { state: 'success', description: NOT_CHECKED_STATUS, environmentUrl: url })
+    return done('deployed', {
+      readinessChecked: false,
+      workloads: waitedWorkloads(applied).map((w) => ({
+        object: w,
+        readiness: { state: 'progressing', message: 'readiness not checked' },
+      })),
+    })
+  }
+  if (waited.outcome === 'ready') {
+    const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`
+    await report(r, id, { state: 'success', description, environmentUrl: url })
+    const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline)
+    return done('deployed', { workloads: waited.workloads, notes })
+  }
+  const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready')
+  const failedFirst = [...notReady].sort(
+    (a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'),
+  )
+  const diagnoses = await r.log.group('Diagnose', async () => {
+    const events = await namespaceEvents(r.kube, plan.namespace)
+    const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)))
+    for (const d of found) for (const line of d.details) r.log.info(line)
+    return found
+  })
+  const reason =
+    waited.outcome === 'timeout'
+      ? `Not ready within ${Math.round(r.o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+      : (diagnoses[0]?.headline ?? 'a workload failed')
+  await report(r, id, { state: 'failure', description: reason })
+  return done('failed', { workloads: waited.workloads, diagnoses, reason })
+}
+
+/**
+ * After an error: a close that removed the namespace mid-deploy is not a failure of this run (the preview stays
+ * removed); anything else is reported on this run's deployment, then thrown.
+ */
+export async function afterError(
+  r: Run,
+  namespace: KubeObject,
+  deploymentId: number | null,
+  e: unknown,
+): Promise<DeployOutcome> {
+  const now = await r.kube
+    .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
+    .catch(() => undefined)
+  const removed = now !== undefined && isRemoved(now, namespace)
+  if (deploymentId !== null) {
+    const status = removed
+      ? {
+          state: 'inactive' as const,
+          description: 'The pull request was closed while deploying; nothing was left running',
+        }
+      : { state: 'error' as const, description: `Deploy error: ${(e as Error).message}` }
+    await r.github
+      .setStatus(deploymentId, { ...status, logUrl: r.plan.logUrl })
+      .catch((ge: Error) => r.log.warning(`could not report to GitHub: ${ge.message}`))
+  }
+  if (removed)
+    return {
+      ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+      deploymentId,
+    }
+  throw e
+}
+
+/**
+ * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
+ * after retries, the run fails saying what state the preview is in.
+ */
+async function report(
+  r: Run,
+  id: number,
+  status: { state: 'success' | 'failure'; description: string; environmentUrl?: string },
+): Promise<void> {
+  const { plan } = r
+  try {
+    await r.github.setStatus(id, { ...status, logUrl: plan.logUrl })
+  } catch (e) {
+    const where =
+      status.state === 'success'
+        ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+        : 'The preview is not healthy'
+    throw new Error(
+      `${where}, but GitHub did not accept the deployment status (${(e as Error).message}); re-run the job to report it.`,
+      { cause: e },
+    )
+  }
+  try {
+    await tidyEarlierDeployments(r.github, plan.environment, id, status.state === 'success', plan.logUrl)
+  } catch (e) {
+    r.log.warning(`could not tidy earlier deployments of ${plan.environment}: ${(e as Error).message}`)
+  }
+}
+
+/** The namespaces of every live preview of a repository on the cluster. */

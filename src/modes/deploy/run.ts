@@ -1,0 +1,60 @@
+// One deploy run: the plan, the options, the ports and the deadline every step of a deploy is given.
+import type { GitHub } from '../../github/client.js'
+import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.js'
+import { type Owner } from '../../preview/ownership.js'
+import { type Plan } from '../../preview/plan.js'
+import { ownerOf } from './preview-objects.js'
+import type { RunLog } from '../../shared/run-log.js'
+import type { DeployOptions, DeployOutcome } from './types.js'
+import type { Kube } from '../../kube/port.js'
+
+/** One deploy run: what it deploys and with what, the ports it talks through, and when it must be done. */
+export interface Run {
+  plan: Plan
+  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor }
+  owner: Owner
+  kube: Kube
+  github: GitHub
+  log: RunLog
+  /** Moved on once when the run had to wait for another run's lock. */
+  deadline: number
+}
+
+/** The run, with the front door read from the cluster once: the Gateway (and its scheme), IngressClass, certificate. */
+export async function startRun(
+  planned: Plan,
+  options: DeployOptions,
+  kube: Kube,
+  github: GitHub,
+  log: RunLog,
+): Promise<Run> {
+  const deadline = Date.now() + options.timeoutMs
+  const frontDoor = await prepareFrontDoor(
+    kube,
+    options.frontDoor ?? {
+      gateway: null,
+      ingressClass: '',
+      tlsSecret: null,
+      basicAuth: null,
+      urlScheme: planned.scheme,
+    },
+    planned.host,
+    planned.namespace,
+    (m) => log.warning(m),
+  )
+  const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` }
+  if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
+  return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline }
+}
+
+export const skipped = (reason: string): DeployOutcome => ({
+  status: 'skipped',
+  url: '',
+  urls: {},
+  deploymentId: null,
+  workloads: [],
+  diagnoses: [],
+  pruned: [],
+  reason,
+  readinessChecked: true,
+})

@@ -338,7 +338,8 @@ spec:
       ].join('\n')
       const values = [
         `migrate:\n  args: ${JSON.stringify(['bash', '-c', migrate])}`,
-        `persistence:\n  enabled: true\n  storageClass: ${storageClass}`,
+        // enabled: auto (the default), with a StorageClass named.
+        `persistence:\n  storageClass: ${storageClass}`,
       ].join('\n')
       const r = await deploy(
         'acme/moving',

@@ -199,7 +199,8 @@ describe('the bundled stack, adapted', () => {
     try {
       const templates = loadTemplates('', tmpdir())
       // Persistence on, registry login given: every variant of the pod specs.
-      const settings = parseSettings((n) => ({ values: 'persistence:\n  enabled: true\n' })[n] ?? '')
+      const values = 'persistence:\n  enabled: true\nworker:\n  enabled: true\nkibana:\n  enabled: true\n'
+      const settings = parseSettings((n) => ({ values })[n] ?? '')
       const event = parsePullRequestEvent(
         'pull_request',
         pullRequestEvent({ action: 'opened', number: 2, repository: 'acme/pss', sha: sha('pss') }),

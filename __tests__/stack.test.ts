@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
 import { stringify } from 'yaml'
+import { parseArgs, renderCommand } from '../src/cli/index.js'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
 import { parsePullRequestEvent } from '../src/inputs/event.js'
 import { frontDoorContext } from '../src/preview/frontdoor.js'
@@ -12,6 +13,7 @@ import { planPreview } from '../src/preview/plan.js'
 import { dockerConfigJson, registryOf } from '../src/preview/registry.js'
 import { withSecretData } from '../src/preview/secret-data.js'
 import { parseSettings } from '../src/inputs/settings.js'
+import { needsDefaultStorageClass, resolvePersistence } from '../src/preview/persistence.js'
 import { loadTemplates, templatePath } from '../src/preview/templates.js'
 import { pullRequestEvent } from './harness/events.js'
 import { workspaceWith } from './harness/workspace.js'
@@ -32,6 +34,7 @@ function renderStack(
     extra?: string
     inputs?: Record<string, string>
     credentials?: Record<string, string>
+    defaultStorageClass?: string
   } = {},
 ): Obj[] {
   const inputs = { kubeconfig: 'clusters: []', values: o.values ?? '', domain: 'pr.example.com', ...o.inputs }
@@ -56,6 +59,7 @@ function renderStack(
         scheme: plan.scheme,
         ingressProblem: null,
       },
+      defaultStorageClass: o.defaultStorageClass ?? null,
     },
     o.credentials ?? {},
   ).objects as Obj[]
@@ -489,6 +493,73 @@ describe('the defaults fit a `rails new` app and stay lean', () => {
               w.metadata.name,
               'rabbitmq-diagnostics',
             ])
+  })
+
+  test('databases on volumes when the cluster has a default StorageClass (or one is named), else in scratch', () => {
+    const claims = (r: Obj[]) =>
+      r.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name)
+    const dataOf = (r: Obj[]) =>
+      podSpec(get(r, 'StatefulSet', 'mariadb')).volumes.find((v: Container) => v.name === 'data')
+    expect(claims(defaults)).toEqual([])
+    expect(dataOf(defaults).emptyDir).toEqual({ sizeLimit: '1Gi' })
+    const provisioned = renderStack({ defaultStorageClass: 'standard-rwo' })
+    expect(claims(provisioned).sort()).toEqual([
+      'elasticsearch-data',
+      'mariadb-data',
+      'mongodb-data',
+      'rabbitmq-data',
+    ])
+    expect(dataOf(provisioned)).toEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'mariadb-data' },
+    })
+    // The default class provisions them: the claims name none.
+    expect(get(provisioned, 'PersistentVolumeClaim', 'mariadb-data').spec).not.toHaveProperty(
+      'storageClassName',
+    )
+    const named = renderStack({ values: 'persistence:\n  storageClass: fast\n' })
+    expect(get(named, 'PersistentVolumeClaim', 'mariadb-data').spec.storageClassName).toBe('fast')
+    const off = renderStack({
+      values: 'persistence:\n  enabled: false\n',
+      defaultStorageClass: 'standard-rwo',
+    })
+    expect(claims(off)).toEqual([])
+    expect(() => renderStack({ values: 'persistence:\n  enabled: sometimes\n' })).toThrow(
+      /Input "values": persistence.enabled is "sometimes": use true, false or auto/,
+    )
+  })
+
+  test("the render command renders volumes when told the cluster's default StorageClass", () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const claims = (text: string) => (text.match(/^kind: PersistentVolumeClaim$/gm) ?? []).length
+    expect(claims(renderCommand({ pr: '1', templates: '' }, root))).toBe(0)
+    expect(claims(renderCommand({ pr: '1', templates: '', 'default-storage-class': 'standard' }, root))).toBe(
+      4,
+    )
+    expect(parseArgs(['--pr', '1', '--default-storage-class', 'gp3'])).toEqual({
+      pr: '1',
+      'default-storage-class': 'gp3',
+    })
+  })
+
+  test('the log says where the databases keep their data, and why', () => {
+    const p = (values: Record<string, unknown>, cls: string | null = null) =>
+      resolvePersistence({ persistence: { storageClass: '', ...values } }, cls)
+    expect(p({ enabled: 'auto' }, 'standard-rwo').line).toBe(
+      "databases on PersistentVolumeClaims (StorageClass standard-rwo): they keep their data when their pods move (the cluster's default StorageClass is standard-rwo)",
+    )
+    expect(p({ enabled: 'auto' }).line).toMatch(
+      /^databases in scratch volumes: a database pod that moves to another node starts empty.*\(the cluster has no default StorageClass/,
+    )
+    expect(p({ enabled: false }, 'standard-rwo').values).toEqual({
+      persistence: { storageClass: '', enabled: false },
+    })
+    expect(p({ enabled: 'auto', storageClass: 'fast' }).line).toContain('StorageClass fast')
+    expect(needsDefaultStorageClass({ persistence: { enabled: 'auto', storageClass: '' } })).toBe(true)
+    expect(needsDefaultStorageClass({ persistence: { enabled: 'auto', storageClass: 'fast' } })).toBe(false)
+    expect(needsDefaultStorageClass({ persistence: { enabled: true } })).toBe(false)
+    // Templates of your own without persistence values: nothing to decide.
+    expect(resolvePersistence({ web: {} }, 'x')).toEqual({ values: { web: {} }, line: '' })
   })
 
   test('an http preview tells the app not to force SSL; an https one tells it to', () => {

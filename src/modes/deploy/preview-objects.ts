@@ -8,6 +8,7 @@ import {
 import { contextHelpers, mergeValues, templateContext } from '../../preview/context.js'
 import { OPEN_FRONT_DOOR } from '../../preview/frontdoor.js'
 import { guardrailObjects } from '../../preview/guardrails.js'
+import { resolvePersistence } from '../../preview/persistence.js'
 import type { PreparedFrontDoor } from '../../kube/frontdoor.js'
 import type { Owner } from '../../preview/ownership.js'
 import type { Plan } from '../../preview/plan.js'
@@ -25,13 +26,19 @@ export function renderPreview(
   plan: Plan,
   o: Pick<DeployOptions, 'templates' | 'values' | 'allowClusterScoped' | 'guardrails' | 'registry'> & {
     frontDoor?: PreparedFrontDoor
+    /** The cluster's default StorageClass, for `values.persistence.enabled: auto`; absent or null: none. */
+    defaultStorageClass?: string | null
   },
   existingCredentials: Record<string, string>,
 ) {
   const owner = ownerOf(plan)
   const names = credentialNames(o.templates.files)
   const credentials = fillCredentials(names, existingCredentials)
-  const values = mergeValues(o.templates.defaults, o.values)
+  const persistence = resolvePersistence(
+    mergeValues(o.templates.defaults, o.values),
+    o.defaultStorageClass ?? null,
+  )
+  const values = persistence.values
   const rendered = renderHidingCredentials(credentials.values, (shown) =>
     render({
       templates: o.templates.files,
@@ -58,5 +65,5 @@ export function renderPreview(
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),
     )
-  return { objects, credentials }
+  return { objects, credentials, persistence: persistence.line }
 }

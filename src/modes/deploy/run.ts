@@ -1,6 +1,9 @@
 // One deploy run: the plan, the options, the ports and the deadline every step of a deploy is given.
 import type { GitHub } from '../../github/client.js'
 import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.js'
+import { defaultStorageClass } from '../../kube/storage.js'
+import { mergeValues } from '../../preview/context.js'
+import { needsDefaultStorageClass } from '../../preview/persistence.js'
 import { type Owner } from '../../preview/ownership.js'
 import { type Plan } from '../../preview/plan.js'
 import { ownerOf } from './preview-objects.js'
@@ -11,7 +14,7 @@ import type { Kube } from '../../kube/port.js'
 /** One deploy run: what it deploys and with what, the ports it talks through, and when it must be done. */
 export interface Run {
   plan: Plan
-  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor }
+  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor; defaultStorageClass: string | null }
   owner: Owner
   kube: Kube
   github: GitHub
@@ -44,7 +47,19 @@ export async function startRun(
   )
   const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` }
   if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
-  return { plan, o: { ...options, frontDoor }, owner: ownerOf(plan), kube, github, log, deadline }
+  // values.persistence.enabled: auto asks the cluster whether it can provision volumes.
+  const storageClass = needsDefaultStorageClass(mergeValues(options.templates.defaults, options.values))
+    ? await defaultStorageClass(kube, (m) => log.warning(m))
+    : null
+  return {
+    plan,
+    o: { ...options, frontDoor, defaultStorageClass: storageClass },
+    owner: ownerOf(plan),
+    kube,
+    github,
+    log,
+    deadline,
+  }
 }
 
 export const skipped = (reason: string): DeployOutcome => ({

@@ -6,6 +6,7 @@
 // __tests__/footprint.test.ts fails when README.md and the templates disagree.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { format, resolveConfig } from 'prettier'
 import { parseAllDocuments } from 'yaml'
 import { renderCommand } from '../src/cli/index.js'
 
@@ -156,6 +157,7 @@ export function footprintMarkdown(render: (values: string) => Obj[] = renderBund
   const PREVIEWS = 20
   return [
     START,
+    '',
     '| Running pods of one preview | Pods | CPU requests | Memory requests | Memory limits | Disk requests | Disk limits |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     row('Defaults (no Kibana, no worker)', base),
@@ -176,6 +178,7 @@ export function footprintMarkdown(render: (values: string) => Obj[] = renderBund
       `($${num(PLATFORMS.clusterHour)} an hour, ${money(PLATFORMS.clusterHour * HOURS_A_MONTH)} a month; AKS's free tier has none). ` +
       `kind runs one preview on a CI runner, next to kind's own pods (about ${PLATFORMS.kindSystem.cpu} CPU and ` +
       `${PLATFORMS.kindSystem.memory} GiB of requests): ${PLATFORMS.runners.map((r) => `${r.name} ${fits(kibana, r) ? 'holds it with Kibana' : fits(base, r) ? 'holds the defaults, not Kibana' : 'does not hold it'}`).join('; ')}.`,
+    '',
     END,
   ].join('\n')
 }
@@ -188,6 +191,12 @@ function renderBundled(values: string): Obj[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Obj)
 }
 
+/** The section as README.md holds it: formatted by Prettier with the repository's settings (tables aligned). */
+export async function formattedFootprint(section = footprintMarkdown()): Promise<string> {
+  const options = (await resolveConfig(README)) ?? {}
+  return (await format(section, { ...options, parser: 'markdown' })).trimEnd()
+}
+
 /** README.md with its footprint section replaced. */
 export function withFootprint(readme: string, section: string): string {
   const [a, b] = [readme.indexOf(START), readme.indexOf(END)]
@@ -196,7 +205,7 @@ export function withFootprint(readme: string, section: string): string {
 }
 
 if (process.argv[1] && /footprint\.ts$/.test(process.argv[1])) {
-  const section = footprintMarkdown()
+  const section = await formattedFootprint()
   if (process.argv.includes('--write'))
     writeFileSync(README, withFootprint(readFileSync(README, 'utf8'), section))
   else process.stdout.write(`${section}\n`)

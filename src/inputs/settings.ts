@@ -64,7 +64,7 @@ export interface Settings extends FrontDoorSettings {
   limitRange: { default: Record<string, string>; defaultRequest: Record<string, string> } | null
   maxLivePreviews: number | null
   networkPolicy: boolean
-  /** Namespace of the ingress controller, allowed in by the NetworkPolicy. */
+  /** Namespace of the front door's pods, admitted by the NetworkPolicy; empty: found from the cluster. */
   ingressNamespace: string
   /** The Pod Security Standard enforced in preview namespaces (warn and audit are always restricted). */
   podSecurity: PodSecurityLevel
@@ -146,7 +146,7 @@ export function parseSettings(read: InputReader): Settings {
     limitRange: parseLimitRange(read('limit-range')),
     maxLivePreviews: parseCount('max-live-previews', read('max-live-previews')),
     networkPolicy: parseBoolean('network-policy', read('network-policy'), true),
-    ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+    ingressNamespace: text('ingress-namespace') ? parseIngressNamespace(text('ingress-namespace')) : '',
     podSecurity: parsePodSecurity(text('pod-security')),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),

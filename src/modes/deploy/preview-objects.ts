@@ -7,7 +7,8 @@ import {
 } from '../../preview/credentials.js'
 import { contextHelpers, mergeValues, templateContext } from '../../preview/context.js'
 import { OPEN_FRONT_DOOR } from '../../preview/frontdoor.js'
-import { guardrailObjects } from '../../preview/guardrails.js'
+import { admissionFromInputs } from '../../preview/admission.js'
+import { frontDoorPolicies, guardrailObjects } from '../../preview/guardrails.js'
 import { resolvePersistence } from '../../preview/persistence.js'
 import type { PreparedFrontDoor } from '../../kube/frontdoor.js'
 import type { Owner } from '../../preview/ownership.js'
@@ -55,11 +56,14 @@ export function renderPreview(
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )
+  const admission = o.frontDoor?.admission ?? admissionFromInputs(o.guardrails)
+  const templated = rendered.map((r) => withSecretData(r.object))
   const objects = [
-    ...guardrailObjects(o.guardrails, owner),
+    ...guardrailObjects(o.guardrails, owner, admission),
+    ...(o.guardrails.networkPolicy ? frontDoorPolicies(templated, admission.cidrs, owner) : []),
     ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
     ...registry,
-    ...rendered.map((r) => withSecretData(r.object)),
+    ...templated,
   ]
   if (names.length > 0)
     objects.unshift(

@@ -34,12 +34,17 @@ export async function startRun(
   const deadline = Date.now() + options.timeoutMs
   const frontDoor = await prepareFrontDoor(
     kube,
-    options.frontDoor ?? {
-      gateway: null,
-      ingressClass: '',
-      tlsSecret: null,
-      basicAuth: null,
-      urlScheme: planned.scheme,
+    {
+      ...(options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        frontDoorCidrs: [],
+        urlScheme: planned.scheme,
+      }),
+      ingressNamespace: options.guardrails.ingressNamespace,
+      networkPolicy: options.guardrails.networkPolicy,
     },
     planned.host,
     planned.namespace,
@@ -47,6 +52,7 @@ export async function startRun(
   )
   const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` }
   if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
+  for (const line of frontDoor.admission?.lines ?? []) log.info(`front door: ${line}`)
   // values.persistence.enabled: auto asks the cluster whether it can provision volumes.
   const storageClass = needsDefaultStorageClass(mergeValues(options.templates.defaults, options.values))
     ? await defaultStorageClass(kube, (m) => log.warning(m))

@@ -284,9 +284,11 @@ spec:
     expect(log).toContain('redis maxmemory-policy=noeviction')
     // What each stand-in wrote to its disk since its first start stays under its request (the Autopilot limit),
     // and no pod was evicted for it.
-    const summary = JSON.parse(
-      await kube.core.connectGetNodeProxyWithPath({ name: realNode().name, path: 'stats/summary' }),
-    ) as {
+    const raw: unknown = await kube.core.connectGetNodeProxyWithPath({
+      name: realNode().name,
+      path: 'stats/summary',
+    })
+    const summary = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
       pods: Array<{
         podRef: { name: string; namespace: string }
         'ephemeral-storage'?: { usedBytes?: number }

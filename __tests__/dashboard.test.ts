@@ -53,7 +53,7 @@ describe('requested resources', () => {
   })
 })
 
-describe("the default stack's requests (the README: about 0.5 CPU and 4.3 GiB per awake preview)", () => {
+describe("the default stack's requests (the README: about 0.4 CPU and 2.1 GiB per awake preview, Kibana and the worker off)", () => {
   test('as a deploy renders it, with the LimitRange defaults', () => {
     const settings = parseSettings((n) => ({ domain: 'pr.example.com' })[n] ?? '')
     const event = parsePullRequestEvent(
@@ -78,8 +78,8 @@ describe("the default stack's requests (the README: about 0.5 CPU and 4.3 GiB pe
     )
     const r = requestedBy(objects, DEFAULT_LIMITS.defaultRequest)
     expect(r.now).toEqual(r.awake)
-    expect(r.now.cpu).toBe(520)
-    expect((r.now.memory / 1024 ** 3).toFixed(1)).toBe('4.3')
+    expect(r.now.cpu).toBe(370)
+    expect((r.now.memory / 1024 ** 3).toFixed(1)).toBe('2.1')
   })
 })
 

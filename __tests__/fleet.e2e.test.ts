@@ -34,18 +34,24 @@ describe('guardrails', () => {
       name: 'preview-isolation',
       namespace: ns,
     })
+    // The local cluster's Traefik runs on the host, as its IngressClass's annotation says: no namespace to let
+    // in, its address only to the routed pods (web), on the port the Service sends to.
     expect(policy.spec).toMatchObject({
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [
-        {
-          _from: [
-            { podSelector: {} },
-            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
-          ],
-        },
-      ],
+      ingress: [{ _from: [{ podSelector: {} }] }],
     })
+    const door = await kube.networking.readNamespacedNetworkPolicy({
+      name: 'preview-front-door-web',
+      namespace: ns,
+    })
+    expect(door.spec!.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web' } })
+    expect(door.spec!.ingress![0]!.ports).toEqual([{ protocol: 'TCP', port: 'http' }])
+    const [cidr] = door.spec!.ingress![0]!._from!.map((p) => p.ipBlock!.cidr)
+    expect(cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/32$/)
+    expect(first.log).toContain(
+      `front door: admitting ${cidr} to the routed pods (the kube-pr-preview.io/front-door-cidrs annotation of IngressClass traefik)`,
+    )
 
     const second = await run(
       { repository: 'acme/guarded', number: 1, action: 'synchronize' },

@@ -43,7 +43,7 @@ describe('the local cluster has a real front door', () => {
 describe('Ingress mode', () => {
   test("the cluster's default class; Traefik routes the preview's host, and 404 again after the PR closes", async () => {
     const pr = { repository: 'acme/ingress-door', number: 1 }
-    const opened = await run(pr)
+    const opened = await run(pr, { values: 'kibana: {enabled: true}' })
     expect(opened.code === 0 ? '' : opened.log).toBe('')
     const url = opened.outputs.url!
     expect(url).toMatch(/^http:\/\/ingress-door-.*\.preview\.example\.test$/)
@@ -91,7 +91,10 @@ describe('tls-secret', () => {
     })
     await kube.core.createNamespacedSecret({ namespace: certs, body: secret('first') })
     const pr = { repository: 'acme/tls-door', number: 7 }
-    const opened = await run(pr, { 'tls-secret': `${certs}/wildcard`, values: 'kibana: {public: true}' })
+    const opened = await run(pr, {
+      'tls-secret': `${certs}/wildcard`,
+      values: 'kibana: {enabled: true, public: true}',
+    })
     expect(opened.code === 0 ? '' : opened.log).toBe('')
     const ns = opened.outputs.namespace!
     expect(opened.outputs.url).toMatch(/^https:\/\//)
@@ -121,7 +124,7 @@ describe('tls-secret', () => {
 describe('Gateway mode', () => {
   test('HTTPRoutes on the shared Gateway: accepted, URLs from their hostnames, routed; 404 after close', async () => {
     const pr = { repository: 'acme/gateway-door', number: 3 }
-    const opened = await run(pr, { gateway: GATEWAY, values: 'kibana: {public: true}' })
+    const opened = await run(pr, { gateway: GATEWAY, values: 'kibana: {enabled: true, public: true}' })
     expect(opened.code === 0 ? '' : opened.log).toBe('')
     const ns = opened.outputs.namespace!
     const urls = JSON.parse(opened.outputs.urls!) as Record<string, string>
@@ -145,7 +148,7 @@ describe('Gateway mode', () => {
   test('with basic-auth, both routes go to the auth proxy and the Gateway resolves them', async () => {
     const r = await run(
       { repository: 'acme/gateway-locked', number: 8 },
-      { gateway: GATEWAY, 'basic-auth': 'qa:pw' },
+      { gateway: GATEWAY, 'basic-auth': 'qa:pw', values: 'kibana: {enabled: true}' },
     )
     expect(r.code === 0 ? '' : r.log).toBe('')
     expect(Object.keys(JSON.parse(r.outputs.urls!) as object).sort()).toEqual(['kibana', 'web'])
@@ -195,7 +198,7 @@ describe('basic-auth', () => {
 
   test('every host goes through the auth proxy; its nginx, run for real behind Traefik: 401 without, routed with', async () => {
     const pr = { repository: 'acme/locked', number: 6 }
-    const opened = await run(pr, { 'basic-auth': 'qa:open sesame' })
+    const opened = await run(pr, { 'basic-auth': 'qa:open sesame', values: 'kibana: {enabled: true}' })
     expect(opened.code === 0 ? '' : opened.log).toBe('')
     const shown = opened.log.split('\n').filter((l) => !l.startsWith('::add-mask::'))
     expect(shown.join('\n')).not.toContain('open sesame') // masked: the runner hides it in every later line

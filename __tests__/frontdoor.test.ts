@@ -51,6 +51,7 @@ describe('front door inputs', () => {
       ingressClass: '',
       tlsSecret: null,
       basicAuth: { user: 'qa', password: 's3:cr et' },
+      frontDoorCidrs: [],
     })
     expect(() => parseFrontDoor(inputs({ gateway: 'previews' }))).toThrow(
       /Input "gateway".*<namespace>\/<name>/,
@@ -72,7 +73,7 @@ describe('front door inputs', () => {
 
 describe('the bundled stack behind its front door', () => {
   test('Ingress mode: web only (Kibana stays internal), with the class, no HTTPRoute', () => {
-    const { objects } = stack({})
+    const { objects } = stack({ values: 'kibana: {enabled: true}' })
     expect(kinds(objects).filter((k) => /^(Ingress|HTTPRoute)\//.test(k))).toEqual(['Ingress/web'])
     const web = objects.find((o) => o.kind === 'Ingress') as { spec?: { ingressClassName?: string } }
     expect(web.spec?.ingressClassName).toBe('traefik')
@@ -84,7 +85,10 @@ describe('the bundled stack behind its front door', () => {
   })
 
   test('Gateway mode: HTTPRoutes attached to the Gateway, hosts under the preview domain, URLs from hostnames', () => {
-    const { objects, plan } = stack({ gateway: 'gw/previews', values: 'kibana: {public: true}' })
+    const { objects, plan } = stack({
+      gateway: 'gw/previews',
+      values: 'kibana: {enabled: true, public: true}',
+    })
     expect(kinds(objects).filter((k) => /^(Ingress|HTTPRoute)\//.test(k))).toEqual([
       'HTTPRoute/web',
       'HTTPRoute/kibana',
@@ -103,7 +107,7 @@ describe('the bundled stack behind its front door', () => {
   })
 
   test('basic-auth: every host goes to the auth proxy, Kibana included; URLs still name the services', () => {
-    const { objects, plan } = stack({ 'basic-auth': 'qa:pw' })
+    const { objects, plan } = stack({ 'basic-auth': 'qa:pw', values: 'kibana: {enabled: true}' })
     const ingresses = objects.filter((o) => o.kind === 'Ingress') as unknown as Array<{
       metadata: { name: string }
       spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string } } }> } }> }
@@ -152,7 +156,6 @@ describe('the bundled stack behind its front door', () => {
   test("the NetworkPolicy lets the Gateway's namespace in (to the routed pods)", () => {
     const settings = parseSettings(inputs({ kubeconfig: '', gateway: 'gw-system/previews' }))
     expect(networkInputs(settings, { apiServerAddresses: [] }).frontDoorPeers).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gw-system' } } },
     ])
   })

@@ -34,6 +34,7 @@ describe('init', () => {
       'gateways',
       'ingressclasses',
       'namespaces',
+      'storageclasses',
     ])
     expect(main.flatMap((rule) => rule.resources)).toEqual(
       expect.arrayContaining(['deployments', 'statefulsets', 'secrets']),

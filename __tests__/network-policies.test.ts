@@ -21,7 +21,13 @@ function renderStack(
   apiServerAddresses: string[] = ['10.0.0.1'],
 ): Obj[] {
   const settings = parseSettings(
-    (n) => ({ kubeconfig: 'clusters: []', domain: 'pr.example.com', ...inputs })[n] ?? '',
+    (n) =>
+      ({
+        kubeconfig: 'clusters: []',
+        domain: 'pr.example.com',
+        'ingress-namespace': 'ingress-nginx',
+        ...inputs,
+      })[n] ?? '',
   )
   const event = parsePullRequestEvent(
     'pull_request',
@@ -62,7 +68,7 @@ const admitted = (objects: Obj[]) =>
 
 describe('the front door reaches only the routed pods, on their ports (point 13)', () => {
   test('without a password: web (and Kibana, when it has a host), never the data services', () => {
-    const objects = renderStack({ values: 'kibana: { public: true }' })
+    const objects = renderStack({ values: 'kibana: { enabled: true, public: true }' })
     const open = admitted(objects)
     expect(Object.keys(open).sort()).toEqual(['kibana', 'web'])
     expect(open.web).toBeDefined()

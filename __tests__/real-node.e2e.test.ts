@@ -1,12 +1,22 @@
 // The bundled action against pods that really run: on the local cluster's real node (kubelet, containerd, the
 // CNI bridge, kube-proxy, CoreDNS; see cluster/node/), with images built from Debian packages.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
+import { parse, stringify } from 'yaml'
 import { eventually, sha } from './harness/kube.js'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
 import { realNode, realNodeWorkspace } from './harness/real-node.js'
 
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
+/** The bundled values' ephemeral-storage requests. */
+const REQUESTS: Record<string, string> = Object.fromEntries(
+  Object.entries(parse(readFileSync(join(TEMPLATES, 'values.yaml'), 'utf8')) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+    .filter(([, v]) => v?.resources?.requests?.['ephemeral-storage'])
+    .map(([k, v]) => [k, v.resources.requests['ephemeral-storage'] as string]),
+)
 const { kube, gh, run } = previewHarness({ timeout: '90s' })
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 
@@ -26,6 +36,18 @@ const deploy = (
       workspace: realNodeWorkspace(files, bundled ? { dir: TEMPLATES, names: bundled } : undefined),
     },
   )
+
+/** The app user's login from DATABASE_URL, as shell variables (user, pass, db). */
+const MARIADB_LOGIN =
+  'url=${DATABASE_URL#mysql2://}; user=${url%%:*}; rest=${url#*:}; pass=${rest%%@*}; db=${url##*/}'
+
+/** Values that set each named service's ephemeral-storage limit to its request, as GKE Autopilot does. */
+const autopilotDisk = (...services: string[]) =>
+  Object.fromEntries(
+    services.map((s) => [s, { resources: { limits: { 'ephemeral-storage': REQUESTS[s] } } }]),
+  )
+
+const quantity = (q: string) => Number(/^(\d+)Mi$/.exec(q)![1]) * 2 ** 20
 
 const podsOf = async (namespace: string, selector: string) =>
   (await kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items
@@ -218,15 +240,22 @@ spec:
     expect(sts.status!.currentRevision).toBe(sts.status!.updateRevision)
   })
 
-  test('the bundled Redis, MariaDB and RabbitMQ run on their stand-ins; migrate waits for MariaDB', async () => {
-    // The migrate Job runs in the MariaDB stand-in (it has the client). It tries once, with no wait of its own
-    // and no retry (backoffLimit 0): it writes and reads a row as the app user, from DATABASE_URL. It can only
-    // succeed when the bundled wait-for-mariadb init container held it until the database answered.
+  test('the bundled Redis, MariaDB and RabbitMQ run on their stand-ins with their settings; migrate waits for MariaDB', async () => {
+    // The migrate Job runs in the MariaDB stand-in (it has the clients). It tries once, with no wait of its own
+    // and no retry (backoffLimit 0): it writes and reads a row as the app user, from DATABASE_URL, and prints
+    // Redis' settings. It can only succeed when the bundled wait-for-mariadb init container held it until the
+    // database answered.
     const migrate = [
-      'url=${DATABASE_URL#mysql2://}; user=${url%%:*}; rest=${url#*:}; pass=${rest%%@*}; db=${url##*/}',
+      MARIADB_LOGIN,
       'mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "CREATE TABLE IF NOT EXISTS seeds (n INT); INSERT INTO seeds VALUES (42); SELECT n FROM seeds"',
+      'for k in save appendonly maxmemory maxmemory-policy; do echo "redis $k=$(redis-cli -h redis CONFIG GET $k | tail -1)"; done',
     ].join('\n')
-    const values = `migrate:\n  backoffLimit: 0\n  args: ${JSON.stringify(['bash', '-c', migrate])}\n`
+    // As GKE Autopilot runs them: every ephemeral-storage limit lowered to its request.
+    const disk = autopilotDisk('redis', 'mariadb', 'rabbitmq', 'migrate')
+    const values = stringify({
+      ...disk,
+      migrate: { ...disk.migrate, backoffLimit: 0, args: ['bash', '-c', migrate] },
+    })
     const r = await deploy(
       'acme/stack',
       5,
@@ -241,12 +270,16 @@ spec:
       const [pod] = await podsOf(ns, `app.kubernetes.io/name=${name}`)
       expect(pod!.spec!.nodeName).toBe(realNode().name)
       expect(pod!.status!.containerStatuses![0]!.ready).toBe(true)
+      const disk = pod!.spec!.containers[0]!.resources!
+      expect(disk.limits!['ephemeral-storage']).toBe(disk.requests!['ephemeral-storage'])
     }
+    const [rabbit] = await podsOf(ns, 'app.kubernetes.io/name=rabbitmq')
+    expect(rabbit!.spec!.containers[0]!.readinessProbe!.tcpSocket).toEqual({ port: 'amqp' })
     const [m] = await podsOf(ns, 'app.kubernetes.io/name=migrate')
     const log = await eventually(
       'the migrate log',
       () => kube.core.readNamespacedPodLog({ namespace: ns, name: m!.metadata!.name! }),
-      (l) => l.includes('42'),
+      (l) => l.includes('maxmemory-policy='),
     )
     expect(log).toMatch(/n\s+42/)
     // The first attempt succeeded, after the bundled init container waited for MariaDB.
@@ -264,5 +297,134 @@ spec:
     })
     // MariaDB takes seconds to create its databases on a first start: the migrate pod started before that.
     expect(waitLog).toMatch(/waiting for mariadb/)
+    expect(log).toContain('redis save=\n')
+    expect(log).toContain('redis appendonly=no')
+    expect(log).toContain(`redis maxmemory=${192 * 2 ** 20}`)
+    expect(log).toContain('redis maxmemory-policy=noeviction')
+    // What each stand-in wrote to its disk since its first start stays under its request (the Autopilot limit),
+    // and no pod was evicted for it.
+    const raw: unknown = await kube.core.connectGetNodeProxyWithPath({
+      name: realNode().name,
+      path: 'stats/summary',
+    })
+    const summary = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+      pods: Array<{
+        podRef: { name: string; namespace: string }
+        'ephemeral-storage'?: { usedBytes?: number }
+      }>
+    }
+    for (const name of ['redis-0', 'mariadb-0', 'rabbitmq-0']) {
+      const used = summary.pods.find((p) => p.podRef.namespace === ns && p.podRef.name === name)
+      const [pod] = await podsOf(ns, `statefulset.kubernetes.io/pod-name=${name}`)
+      const request = quantity(pod!.spec!.containers[0]!.resources!.requests!['ephemeral-storage']!)
+      console.log(
+        `${name}: ${Math.round((used?.['ephemeral-storage']?.usedBytes ?? 0) / 2 ** 20)} MiB written, request ${request / 2 ** 20} MiB`,
+      )
+      expect([name, (used?.['ephemeral-storage']?.usedBytes ?? Infinity) < request]).toEqual([name, true])
+      expect(pod!.status!.containerStatuses![0]!.restartCount).toBe(0)
+    }
   }, 300_000)
+
+  test("a rescheduled MariaDB pod comes back with the preview's data, before any push", async () => {
+    // The cluster's storage for this test: a volume on the real node of a class the preview asks for by name.
+    const storageClass = `real-node-${process.pid}`
+    const dir = mkdtempSync(join(tmpdir(), 'mariadb-volume-'))
+    await kube.objects.create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: storageClass },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: storageClass,
+        hostPath: { path: dir, type: 'DirectoryOrCreate' },
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [
+                  { key: 'kubernetes.io/hostname', operator: 'In', values: [realNode().name] },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    } as never)
+    try {
+      const migrate = [
+        MARIADB_LOGIN,
+        'mariadb -h mariadb -u "$user" -p"$pass" "$db" -e "CREATE TABLE IF NOT EXISTS seeds (n INT); INSERT INTO seeds VALUES (42)"',
+      ].join('\n')
+      const values = [
+        `migrate:\n  args: ${JSON.stringify(['bash', '-c', migrate])}`,
+        // enabled: auto (the default), with a StorageClass named.
+        `persistence:\n  storageClass: ${storageClass}`,
+      ].join('\n')
+      const r = await deploy(
+        'acme/moving',
+        7,
+        {},
+        { values, image: 'docker.io/library/mariadb:11.4.8', timeout: '4m' },
+        ['values.yaml', 'app-config.yaml', 'mariadb.yaml', 'migrate.yaml'],
+      )
+      expect(explain(r)).toBe('')
+      const ns = r.outputs.namespace!
+      const [before] = await podsOf(ns, 'app.kubernetes.io/name=mariadb')
+      // The node drains, Autopilot re-packs, a spot VM goes: the pod is deleted and the StatefulSet makes a new one.
+      await kube.core.deleteNamespacedPod({ namespace: ns, name: 'mariadb-0' })
+      await eventually(
+        'a new, ready MariaDB pod',
+        () => podsOf(ns, 'app.kubernetes.io/name=mariadb'),
+        (pods) =>
+          pods.length === 1 &&
+          pods[0]!.metadata!.uid !== before!.metadata!.uid &&
+          pods[0]!.status!.containerStatuses?.[0]?.ready === true,
+        120_000,
+      )
+      // No push, no new migrate Job: the row the last migrate wrote is there.
+      const query = `${MARIADB_LOGIN}\nmariadb -h mariadb -u "$user" -p"$pass" "$db" -e "SELECT n FROM seeds"`
+      await kube.batch.createNamespacedJob({
+        namespace: ns,
+        body: {
+          metadata: { name: 'query' },
+          spec: {
+            backoffLimit: 0,
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                nodeSelector: { 'kubernetes.io/hostname': realNode().name },
+                tolerations: [{ key: 'preview.local/real-node', operator: 'Exists', effect: 'NoSchedule' }],
+                containers: [
+                  {
+                    name: 'query',
+                    image: 'docker.io/library/mariadb:11.4.8',
+                    envFrom: [{ secretRef: { name: 'app-secrets' } }],
+                    command: ['bash', '-c', query],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      })
+      const done = await eventually(
+        'the query Job',
+        () => kube.batch.readNamespacedJob({ namespace: ns, name: 'query' }),
+        (j) => Boolean(j.status?.succeeded || j.status?.failed),
+        120_000,
+      )
+      const [q] = await podsOf(ns, 'job-name=query')
+      const log = await kube.core.readNamespacedPodLog({ namespace: ns, name: q!.metadata!.name! })
+      expect([done.status?.succeeded, log]).toEqual([1, expect.stringMatching(/n\s+42/)])
+      const jobs = (await kube.batch.listNamespacedJob({ namespace: ns })).items.map((j) => j.metadata!.name)
+      expect(jobs.sort()).toEqual([`migrate-${sha('acme/moving#7').slice(0, 7)}`, 'query'])
+    } finally {
+      await kube.objects
+        .delete({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: storageClass } } as never)
+        .catch(() => {})
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 360_000)
 })

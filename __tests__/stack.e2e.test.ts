@@ -51,7 +51,7 @@ describe('the bundled stack, adapted', () => {
         'registry-username': 'preview-bot',
         'registry-password': password,
         'extra-templates': 'preview',
-        values: 'kibana:\n  enabled: false\nelasticsearch:\n  enabled: false\n',
+        values: 'elasticsearch:\n  enabled: false\nworker:\n  enabled: true\n',
       },
       { workspace },
     )
@@ -100,7 +100,7 @@ describe('the bundled stack, adapted', () => {
       {
         image: 'ghcr.io/acme/private-shop:1.2.4',
         'extra-templates': 'preview',
-        values: 'kibana:\n  enabled: false\nelasticsearch:\n  enabled: false\n',
+        values: 'elasticsearch:\n  enabled: false\nworker:\n  enabled: true\n',
       },
       { workspace },
     )
@@ -201,7 +201,8 @@ describe('the bundled stack, adapted', () => {
     try {
       const templates = loadTemplates('', tmpdir())
       // Persistence on, registry login given: every variant of the pod specs.
-      const settings = parseSettings((n) => ({ values: 'persistence:\n  enabled: true\n' })[n] ?? '')
+      const values = 'persistence:\n  enabled: true\nworker:\n  enabled: true\nkibana:\n  enabled: true\n'
+      const settings = parseSettings((n) => ({ values })[n] ?? '')
       const event = parsePullRequestEvent(
         'pull_request',
         pullRequestEvent({ action: 'opened', number: 2, repository: 'acme/pss', sha: sha('pss') }),

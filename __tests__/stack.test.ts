@@ -2,13 +2,18 @@
 // images' documented health checks with real timeouts, Rails' conventions, capped disk, Pod Security "baseline",
 // private registries, switching services off and replacing single files.
 import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
+import { stringify } from 'yaml'
+import { parseArgs, renderCommand } from '../src/cli/index.js'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
 import { parsePullRequestEvent } from '../src/inputs/event.js'
+import { frontDoorContext } from '../src/preview/frontdoor.js'
 import { planPreview } from '../src/preview/plan.js'
 import { dockerConfigJson, registryOf } from '../src/preview/registry.js'
 import { withSecretData } from '../src/preview/secret-data.js'
 import { parseSettings } from '../src/inputs/settings.js'
+import { needsDefaultStorageClass, resolvePersistence } from '../src/preview/persistence.js'
 import { loadTemplates, templatePath } from '../src/preview/templates.js'
 import { pullRequestEvent } from './harness/events.js'
 import { workspaceWith } from './harness/workspace.js'
@@ -22,11 +27,18 @@ type Container = Record<string, any> // eslint-disable-line @typescript-eslint/n
 const SERVICES = ['redis', 'rabbitmq', 'mongodb', 'mariadb', 'elasticsearch', 'kibana'] as const
 
 function renderStack(
-  o: { values?: string; registry?: RegistryLogin; workspace?: string; extra?: string } = {},
+  o: {
+    values?: string
+    registry?: RegistryLogin
+    workspace?: string
+    extra?: string
+    inputs?: Record<string, string>
+    credentials?: Record<string, string>
+    defaultStorageClass?: string
+  } = {},
 ): Obj[] {
-  const settings = parseSettings(
-    (n) => ({ kubeconfig: 'clusters: []', values: o.values ?? '', domain: 'pr.example.com' })[n] ?? '',
-  )
+  const inputs = { kubeconfig: 'clusters: []', values: o.values ?? '', domain: 'pr.example.com', ...o.inputs }
+  const settings = parseSettings((n) => inputs[n as keyof typeof inputs] ?? '')
   const event = parsePullRequestEvent(
     'pull_request',
     pullRequestEvent({ action: 'opened', number: 4, repository: 'acme/shop', sha: 'b'.repeat(40) }),
@@ -41,8 +53,15 @@ function renderStack(
       allowClusterScoped: [],
       guardrails: settings,
       registry: o.registry ?? null,
+      frontDoor: {
+        context: frontDoorContext(settings, settings.ingressClass, plan.namespace),
+        objects: [],
+        scheme: plan.scheme,
+        ingressProblem: null,
+      },
+      defaultStorageClass: o.defaultStorageClass ?? null,
     },
-    {},
+    o.credentials ?? {},
   ).objects as Obj[]
 }
 
@@ -81,8 +100,12 @@ function bytes(q: string): number {
   return Number(m[1]) * factor
 }
 
+/** The stack with every service on: the defaults plus the worker (Sidekiq) and Kibana, each one value away. */
+const EVERYTHING = { worker: { enabled: true }, kibana: { enabled: true } }
+const everything = (more: Record<string, unknown> = {}) => stringify({ ...EVERYTHING, ...more })
+
 describe('the bundled stack on a real cluster', () => {
-  const objects = renderStack()
+  const objects = renderStack({ values: everything() })
 
   test('readiness checks have timeouts a real pod meets; slow first starts get startup probes', () => {
     for (const w of workloads(objects)) {
@@ -104,7 +127,6 @@ describe('the bundled stack on a real cluster', () => {
       containers(get(objects, 'StatefulSet', name))[0]![probe].exec.command
     expect(exec('redis')).toEqual(['redis-cli', 'ping'])
     expect(exec('mariadb')).toEqual(['healthcheck.sh', '--connect', '--innodb_initialized'])
-    expect(exec('rabbitmq')).toEqual(['rabbitmq-diagnostics', '-q', 'check_port_connectivity'])
     expect(exec('rabbitmq', 'startupProbe')).toEqual(['rabbitmq-diagnostics', '-q', 'ping'])
     // mongosh alone takes 1–2 s to start: MongoDB is checked over TCP.
     expect(containers(get(objects, 'StatefulSet', 'mongodb'))[0]!.readinessProbe.tcpSocket).toEqual({
@@ -281,7 +303,7 @@ describe('the bundled stack on a real cluster', () => {
   })
 
   test.each(SERVICES)('%s: enabled: false removes it with its URLs', (service) => {
-    const r = renderStack({ values: `${service}:\n  enabled: false\n` })
+    const r = renderStack({ values: everything({ [service]: { enabled: false } }) })
     const left = r.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === service)
     expect(left.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([])
     expect(r.some((o) => o.metadata.name.startsWith(`${service}`))).toBe(false)
@@ -352,6 +374,204 @@ describe('the bundled stack on a real cluster', () => {
   })
 })
 
+describe('the defaults fit a `rails new` app and stay lean', () => {
+  const defaults = renderStack()
+  const first = (o: Obj) => containers(o)[0]!
+  const env = (o: Obj) => Object.fromEntries((first(o).env ?? []).map((e: Container) => [e.name, e.value]))
+
+  test('no worker pod: solid_queue runs in Puma; Sidekiq (or ./bin/jobs) is one value away', () => {
+    expect(find(defaults, 'Deployment', 'worker')).toBeUndefined()
+    expect(env(get(defaults, 'Deployment', 'web')).SOLID_QUEUE_IN_PUMA).toBe('true')
+    const sidekiq = renderStack({ values: 'worker:\n  enabled: true\n' })
+    expect(first(get(sidekiq, 'Deployment', 'worker')).args).toEqual(['bundle', 'exec', 'sidekiq'])
+    // With a worker pod, Puma no longer runs the jobs too.
+    expect(env(get(sidekiq, 'Deployment', 'web'))).not.toHaveProperty('SOLID_QUEUE_IN_PUMA')
+    const jobs = renderStack({ values: "worker:\n  enabled: true\n  args: ['./bin/jobs']\n" })
+    expect(first(get(jobs, 'Deployment', 'worker')).args).toEqual(['./bin/jobs'])
+  })
+
+  test('Kibana is off by default; on, it gets three kept encryption keys of 32+ characters', () => {
+    expect(defaults.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'kibana')).toEqual([])
+    expect(
+      find(defaults, 'Deployment', 'elasticsearch') ?? get(defaults, 'StatefulSet', 'elasticsearch'),
+    ).toBeDefined()
+    const on = renderStack({ values: 'kibana:\n  enabled: true\n' })
+    const keys = decoded(get(on, 'Secret', 'kibana'))
+    const names = [
+      'XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY',
+      'XPACK_REPORTING_ENCRYPTIONKEY',
+      'XPACK_SECURITY_ENCRYPTIONKEY',
+    ]
+    expect(Object.keys(keys).sort()).toEqual(names.sort())
+    for (const k of names) expect(keys[k]).toMatch(/^[A-Za-z0-9]{32,}$/)
+    expect(new Set(Object.values(keys)).size).toBe(3)
+    expect(first(get(on, 'Deployment', 'kibana')).envFrom).toEqual([{ secretRef: { name: 'kibana' } }])
+    // Generated once, kept in the preview's credentials Secret, and the same on the next deploy.
+    const kept = decoded(get(on, 'Secret', 'preview-credentials'))
+    expect(Object.keys(kept)).toEqual(
+      expect.arrayContaining(['kibana_security_key', 'kibana_security_key_2']),
+    )
+    const again = renderStack({ values: 'kibana:\n  enabled: true\n', credentials: kept })
+    expect(decoded(get(again, 'Secret', 'kibana'))).toEqual(keys)
+  })
+
+  test('GKE Autopilot: with every ephemeral-storage limit lowered to its request, each image still fits', () => {
+    // What each image writes to its disk (data, logs, writable layer) from its first start, with room to spare:
+    // MariaDB 11.4 creates a 96 MiB redo log, ibdata1 and ibtmp1 (12 MiB each), three 10 MiB undo tablespaces
+    // and its system schema; MongoDB's WiredTiger preallocates journal files of up to 100 MiB (2-3 of them).
+    const FIRST_START: Record<string, number> = {
+      mariadb: 200 * 2 ** 20,
+      mongodb: 320 * 2 ** 20,
+      rabbitmq: 64 * 2 ** 20,
+      elasticsearch: 96 * 2 ** 20,
+      redis: 8 * 2 ** 20,
+    }
+    for (const [name, writes] of Object.entries(FIRST_START)) {
+      const request = bytes(first(get(defaults, 'StatefulSet', name)).resources.requests['ephemeral-storage'])
+      expect([name, request >= writes]).toEqual([name, true])
+    }
+  })
+
+  test('Elasticsearch: one processor, GC logs to stderr, no disk watermarks, ML or GeoIP downloads', () => {
+    const es = env(get(defaults, 'StatefulSet', 'elasticsearch'))
+    expect(es).toMatchObject({
+      'node.processors': '1',
+      'cluster.routing.allocation.disk.threshold_enabled': 'false',
+      'xpack.ml.enabled': 'false',
+      'ingest.geoip.downloader.enabled': 'false',
+    })
+    expect(es.ES_JAVA_OPTS).toMatch(/^-Xms512m -Xmx512m -Xlog:disable -Xlog:all=warning:stderr\S* /)
+    expect(es.ES_JAVA_OPTS).toContain('-XX:-HeapDumpOnOutOfMemoryError')
+    expect(es.ES_JAVA_OPTS).not.toContain('file=')
+    // The heap is still a value; the logging options stay when it changes.
+    const big = env(
+      get(
+        renderStack({ values: 'elasticsearch:\n  javaOpts: -Xms1g -Xmx1g\n' }),
+        'StatefulSet',
+        'elasticsearch',
+      ),
+    )
+    expect(big.ES_JAVA_OPTS).toMatch(/^-Xms1g -Xmx1g -Xlog:disable /)
+  })
+
+  test('Redis: no snapshots, maxmemory under its limit with noeviction; MongoDB: a pinned WiredTiger cache', () => {
+    const redis = first(get(defaults, 'StatefulSet', 'redis'))
+    const args: string[] = redis.args
+    expect(args[0]).toBe('redis-server')
+    const flag = (name: string) => args[args.indexOf(name) + 1]
+    expect(flag('--save')).toBe('')
+    expect(flag('--appendonly')).toBe('no')
+    expect(flag('--maxmemory-policy')).toBe('noeviction')
+    const maxmemory = /^(\d+)mb$/.exec(flag('--maxmemory')!)!
+    expect(Number(maxmemory[1]) * 2 ** 20).toBeLessThan(bytes(redis.resources.limits.memory) * 0.8)
+
+    const mongo = first(get(defaults, 'StatefulSet', 'mongodb'))
+    const cache = Number(mongo.args[mongo.args.indexOf('--wiredTigerCacheSizeGB') + 1])
+    expect(cache).toBe(0.25)
+    expect(cache * 1e9).toBeLessThan(bytes(mongo.resources.limits.memory) * 0.5)
+    expect(mongo.args).toEqual(
+      expect.arrayContaining(['--setParameter', 'diagnosticDataCollectionEnabled=false']),
+    )
+  })
+
+  test('RabbitMQ: ready by TCP, rabbitmq-diagnostics only while starting, one Erlang scheduler', () => {
+    const rabbit = first(get(defaults, 'StatefulSet', 'rabbitmq'))
+    expect(rabbit.readinessProbe).toEqual({
+      tcpSocket: { port: 'amqp' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+    })
+    expect(rabbit.livenessProbe).toBeUndefined()
+    expect(rabbit.startupProbe.exec.command).toEqual(['rabbitmq-diagnostics', '-q', 'ping'])
+    expect(envOf(rabbit).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toMatch(/^\+S 1:1 /)
+    // No other exec probe is left in the stack that runs after a container has started.
+    for (const w of workloads(renderStack({ values: everything() })))
+      for (const c of containers(w))
+        for (const probe of [c.readinessProbe, c.livenessProbe].filter(Boolean))
+          if (probe.exec)
+            expect([w.metadata.name, probe.exec.command[0]]).not.toEqual([
+              w.metadata.name,
+              'rabbitmq-diagnostics',
+            ])
+  })
+
+  test('databases on volumes when the cluster has a default StorageClass (or one is named), else in scratch', () => {
+    const claims = (r: Obj[]) =>
+      r.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name)
+    const dataOf = (r: Obj[]) =>
+      podSpec(get(r, 'StatefulSet', 'mariadb')).volumes.find((v: Container) => v.name === 'data')
+    expect(claims(defaults)).toEqual([])
+    expect(dataOf(defaults).emptyDir).toEqual({ sizeLimit: '1Gi' })
+    const provisioned = renderStack({ defaultStorageClass: 'standard-rwo' })
+    expect(claims(provisioned).sort()).toEqual([
+      'elasticsearch-data',
+      'mariadb-data',
+      'mongodb-data',
+      'rabbitmq-data',
+    ])
+    expect(dataOf(provisioned)).toEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'mariadb-data' },
+    })
+    // The default class provisions them: the claims name none.
+    expect(get(provisioned, 'PersistentVolumeClaim', 'mariadb-data').spec).not.toHaveProperty(
+      'storageClassName',
+    )
+    const named = renderStack({ values: 'persistence:\n  storageClass: fast\n' })
+    expect(get(named, 'PersistentVolumeClaim', 'mariadb-data').spec.storageClassName).toBe('fast')
+    const off = renderStack({
+      values: 'persistence:\n  enabled: false\n',
+      defaultStorageClass: 'standard-rwo',
+    })
+    expect(claims(off)).toEqual([])
+    expect(() => renderStack({ values: 'persistence:\n  enabled: sometimes\n' })).toThrow(
+      /Input "values": persistence.enabled is "sometimes": use true, false or auto/,
+    )
+  })
+
+  test("the render command renders volumes when told the cluster's default StorageClass", () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const claims = (text: string) => (text.match(/^kind: PersistentVolumeClaim$/gm) ?? []).length
+    expect(claims(renderCommand({ pr: '1', templates: '' }, root))).toBe(0)
+    expect(claims(renderCommand({ pr: '1', templates: '', 'default-storage-class': 'standard' }, root))).toBe(
+      4,
+    )
+    expect(parseArgs(['--pr', '1', '--default-storage-class', 'gp3'])).toEqual({
+      pr: '1',
+      'default-storage-class': 'gp3',
+    })
+  })
+
+  test('the log says where the databases keep their data, and why', () => {
+    const p = (values: Record<string, unknown>, cls: string | null = null) =>
+      resolvePersistence({ persistence: { storageClass: '', ...values } }, cls)
+    expect(p({ enabled: 'auto' }, 'standard-rwo').line).toBe(
+      "databases on PersistentVolumeClaims (StorageClass standard-rwo): they keep their data when their pods move (the cluster's default StorageClass is standard-rwo)",
+    )
+    expect(p({ enabled: 'auto' }).line).toMatch(
+      /^databases in scratch volumes: a database pod that moves to another node starts empty.*\(the cluster has no default StorageClass/,
+    )
+    expect(p({ enabled: false }, 'standard-rwo').values).toEqual({
+      persistence: { storageClass: '', enabled: false },
+    })
+    expect(p({ enabled: 'auto', storageClass: 'fast' }).line).toContain('StorageClass fast')
+    expect(needsDefaultStorageClass({ persistence: { enabled: 'auto', storageClass: '' } })).toBe(true)
+    expect(needsDefaultStorageClass({ persistence: { enabled: 'auto', storageClass: 'fast' } })).toBe(false)
+    expect(needsDefaultStorageClass({ persistence: { enabled: true } })).toBe(false)
+    // Templates of your own without persistence values: nothing to decide.
+    expect(resolvePersistence({ web: {} }, 'x')).toEqual({ values: { web: {} }, line: '' })
+  })
+
+  test('an http preview tells the app not to force SSL; an https one tells it to', () => {
+    const flag = (r: Obj[]) => get(r, 'ConfigMap', 'app-env').data.RAILS_FORCE_SSL
+    expect(get(defaults, 'ConfigMap', 'app-env').data.APP_URL).toMatch(/^http:\/\//)
+    expect(flag(defaults)).toBe('false')
+    expect(flag(renderStack({ inputs: { 'url-scheme': 'https' } }))).toBe('true')
+    expect(flag(renderStack({ inputs: { 'tls-secret': 'certs/wildcard' } }))).toBe('true')
+    expect(flag(renderStack({ inputs: { 'url-scheme': 'http' } }))).toBe('false')
+  })
+})
+
 test('a Secret is applied with data, so a key that is no longer rendered is removed', () => {
   const secret = {
     apiVersion: 'v1',
@@ -417,6 +637,26 @@ describe('private images', () => {
 })
 
 describe('extra-templates', () => {
+  test("the GKE example: health checks on Rails' /up (the proxy's /healthz with basic-auth), Kibana's /api/status", () => {
+    const workspace = fileURLToPath(new URL('..', import.meta.url))
+    const extra = 'examples/gke/preview'
+    const policy = (r: Obj[], name: string) => get(r, 'HealthCheckPolicy', name).spec
+    const plain = renderStack({ workspace, extra })
+    expect(policy(plain, 'web').targetRef).toEqual({ group: '', kind: 'Service', name: 'web' })
+    expect(policy(plain, 'web').default.config.httpHealthCheck).toEqual({ requestPath: '/up' })
+    expect(find(plain, 'HealthCheckPolicy', 'kibana')).toBeUndefined()
+    const kibana = renderStack({ workspace, extra, values: 'kibana: {enabled: true, public: true}' })
+    expect(policy(kibana, 'kibana').default.config.httpHealthCheck).toEqual({ requestPath: '/api/status' })
+    const locked = renderStack({ workspace, extra, inputs: { 'basic-auth': 'qa:pw' } })
+    expect(policy(locked, 'web').targetRef.name).toBe('auth-proxy')
+    const check = policy(locked, 'web').default.config.httpHealthCheck
+    expect(check).toEqual({ portSpecification: 'USE_FIXED_PORT', port: 8090, requestPath: '/healthz' })
+    // The port and path the proxy answers without a password.
+    const proxy = containers(get(locked, 'Deployment', 'auth-proxy'))[0]!
+    expect(proxy.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' })
+    expect(proxy.ports).toContainEqual({ name: 'health', containerPort: 8090 })
+  })
+
   test('a file of the same name replaces the bundled one, an empty one removes it, new ones are added', () => {
     const workspace = workspaceWith({
       'worker.yaml':

@@ -31,8 +31,6 @@ const CLI = join(ROOT, 'cluster', 'cli.ts')
 const RENDER = join(ROOT, 'dist', 'cli', 'index.js')
 const WORKLOADS = [
   'deployment/web',
-  'deployment/worker',
-  'deployment/kibana',
   'statefulset/redis',
   'statefulset/rabbitmq',
   'statefulset/mongodb',

@@ -271,6 +271,8 @@ async function main(): Promise<void> {
     ? startGateway({
         ...config!.gateway,
         ...{ server, token, caFile: join(f.pki, 'apiserver.crt'), pki: f.pki, api, start, log },
+        // Traefik runs on the host: its requests reach the real node's pods from the host's end of the link.
+        frontDoorCidrs: [`${realNode.hostIp() ?? '127.0.0.1'}/32`],
       })
     : Promise.resolve(undefined)
   gatewayStarting.catch(() => undefined) // awaited below; failing early must not crash the supervisor first

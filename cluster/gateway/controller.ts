@@ -25,6 +25,11 @@ export interface GatewayOptions {
   httpPort: number
   /** A loopback port nothing listens on: Traefik's proxy for pod addresses (see below). */
   closedPort: number
+  /**
+   * Where Traefik's requests to pods come from (it runs on the host, not in a pod): annotated on the IngressClass
+   * and the Gateway, so the action admits them to previews' routed pods without a namespace to find.
+   */
+  frontDoorCidrs: string[]
   server: string
   token: string
   caFile: string
@@ -62,7 +67,13 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     create(o.api, '/apis/networking.k8s.io/v1/ingressclasses', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
-      metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      metadata: {
+        name: 'traefik',
+        annotations: {
+          'ingressclass.kubernetes.io/is-default-class': 'true',
+          'kube-pr-preview.io/front-door-cidrs': o.frontDoorCidrs.join(','),
+        },
+      },
       spec: { controller: 'traefik.io/ingress-controller' },
     }),
     ...crds.map((crd) => create(o.api, CRD, crd)),
@@ -83,7 +94,11 @@ export async function startGateway(o: GatewayOptions): Promise<{ gateway: string
     create(o.api, `${GW}/namespaces/${GATEWAY_NAMESPACE}/gateways`, {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
-      metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+      metadata: {
+        name: GATEWAY_NAME,
+        namespace: GATEWAY_NAMESPACE,
+        annotations: { 'kube-pr-preview.io/front-door-cidrs': o.frontDoorCidrs.join(',') },
+      },
       spec: {
         gatewayClassName: 'traefik',
         // Traefik serves a listener on the entry point with the same port.

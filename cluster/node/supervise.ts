@@ -39,6 +39,8 @@ export function startRealNode(clusterDir: string, logs: string, log: (msg: strin
         fail(e)
       }
     },
+    /** The host's address on the node's link: where processes on the host (Traefik) reach pods from. */
+    hostIp: (): string | null => node?.layout.hostIp ?? null,
     children: (): [string, { pid?: number }][] =>
       Object.entries(node?.pids() ?? {}).map(([name, pid]) => [name, { pid }]),
     stop: () => node?.stop(),

@@ -81,6 +81,8 @@ export function clusterRoles(p: AccessPlan): Obj[] {
         resourceNames: [NAMESPACE_ROLE],
       },
       { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list'] },
+      // values.persistence.enabled: auto asks whether the cluster has a default StorageClass.
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
       { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get'] },
     ],
   }

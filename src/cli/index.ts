@@ -22,7 +22,8 @@ import { INIT_USAGE, initCommand } from './init.js'
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
   [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
-  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`
+  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]
+  [--default-storage-class NAME]   (the cluster's default StorageClass, for values.persistence.enabled: auto)`
 
 const FLAGS = [
   'pr',
@@ -44,6 +45,7 @@ const FLAGS = [
   'ingress-class',
   'tls-secret',
   'basic-auth',
+  'default-storage-class',
 ]
 
 export function parseArgs(argv: string[]): Record<string, string> {
@@ -103,6 +105,7 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
         scheme: plan.scheme,
         ingressProblem: null,
       },
+      defaultStorageClass: args['default-storage-class'] || null,
     },
     placeholders,
   )

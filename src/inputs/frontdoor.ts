@@ -16,6 +16,11 @@ export interface FrontDoorSettings {
   tlsSecret: ObjectName | null
   /** Every host of the preview asks for this user and password; null: open. Secret. */
   basicAuth: { user: string; password: string } | null
+  /**
+   * Address ranges the front door's traffic comes from when it is not a pod of a namespace: cloud load balancers
+   * and their health checks, controllers on the host network. Admitted to the routed pods only.
+   */
+  frontDoorCidrs: string[]
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
@@ -52,5 +57,33 @@ export function parseFrontDoor(read: InputReader): FrontDoorSettings {
       throw new InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).')
     basicAuth = { user, password }
   }
-  return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth }
+  return {
+    gateway,
+    ingressClass,
+    tlsSecret: parseObjectName('tls-secret', read('tls-secret')),
+    basicAuth,
+    frontDoorCidrs: parseCidrs('front-door-cidrs', read('front-door-cidrs')),
+  }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+
+/** Comma- or line-separated CIDRs (`35.191.0.0/16`, `2600:1901::/48`), as a NetworkPolicy's ipBlock takes them. */
+export function parseCidrs(input: string, raw: string): string[] {
+  const cidrs = raw
+    .split(/[\s,]+/)
+    .map((c) => c.trim())
+    .filter(Boolean)
+  for (const cidr of cidrs) {
+    const [address, bits, ...rest] = cidr.split('/')
+    const v4 = IPV4.test(address ?? '')
+    const v6 = !v4 && /^[0-9a-f:]+$/i.test(address ?? '') && (address ?? '').includes(':')
+    const max = v4 ? 32 : 128
+    if (rest.length || !(v4 || v6) || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max)
+      throw new InputError(
+        input,
+        `"${cidr}" is not an address range in CIDR notation (e.g. 35.191.0.0/16, 130.211.0.0/22, 10.0.0.0/16).`,
+      )
+  }
+  return cidrs
 }

@@ -78,7 +78,7 @@ export interface Settings extends FrontDoorSettings, SmokeSettings {
   allowServiceTypes: OptionalServiceType[]
   /** Most objects one render may produce (`max-objects`). */
   maxObjects: number
-  /** Namespace of the ingress controller, allowed in by the NetworkPolicy. */
+  /** Namespace of the front door's pods, admitted by the NetworkPolicy; empty: found from the cluster. */
   ingressNamespace: string
   /** The Pod Security Standard enforced in preview namespaces (warn and audit are always restricted). */
   podSecurity: PodSecurityLevel
@@ -175,7 +175,7 @@ export function parseSettings(read: InputReader): Settings {
     egressGuard: parseBoolean('egress-guard', read('egress-guard'), true),
     allowServiceTypes,
     maxObjects: parseCount('max-objects', read('max-objects')) ?? DEFAULT_MAX_OBJECTS,
-    ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+    ingressNamespace: text('ingress-namespace') ? parseIngressNamespace(text('ingress-namespace')) : '',
     podSecurity: parsePodSecurity(text('pod-security')),
     ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
     ttlWarningMs: parseDuration('ttl-warning', text('ttl-warning') || '24h'),

@@ -2,6 +2,13 @@
 // listener says whether URLs are https), the IngressClass (the one named, or the cluster's default) and the copy
 // of the wildcard certificate. And, after a deploy, whether a controller picked the Ingresses up.
 import { frontDoorContext, TLS_SECRET, type FrontDoorContext } from '../preview/frontdoor.js'
+import {
+  admitFrontDoor,
+  CONTROLLER_PODS,
+  gatewayPodSelectors,
+  type FrontDoor,
+  type FrontDoorAdmission,
+} from '../preview/admission.js'
 import { InputError } from '../shared/errors.js'
 import type { KubeObject } from '../shared/kube-object.js'
 import type { FrontDoorSettings } from '../inputs/frontdoor.js'
@@ -18,6 +25,58 @@ export interface PreparedFrontDoor {
   scheme: 'https' | 'http'
   /** Why Ingresses cannot be applied (no such class, no default); checked once the templates are rendered. */
   ingressProblem: string | null
+  /** Who the NetworkPolicy lets in: the front door's namespaces and address ranges (absent: the inputs'). */
+  admission?: FrontDoorAdmission
+}
+
+/** The settings the front door's admission reads besides FrontDoorSettings (the whole Settings in a run). */
+interface AdmissionSettings {
+  ingressNamespace?: string
+  networkPolicy?: boolean
+}
+
+/** The pods (namespace, host network) matching any of the selectors, in every namespace. */
+async function podsOf(kube: Kube, selectors: string[]) {
+  const lists = await Promise.all(
+    selectors.map((labelSelector) => kube.list('v1', 'Pod', undefined, { labelSelector })),
+  )
+  return lists.flatMap((l) =>
+    l.items.map((p) => ({
+      namespace: p.metadata.namespace ?? '',
+      hostNetwork: (p as { spec?: { hostNetwork?: boolean } }).spec?.hostNetwork === true,
+    })),
+  )
+}
+
+/** Finds where the front door's traffic comes from (see preview/admission.ts); throws when it cannot tell. */
+async function findAdmission(
+  kube: Kube,
+  s: FrontDoorSettings & AdmissionSettings,
+  door: { object: KubeObject; is: FrontDoor } | null,
+): Promise<FrontDoorAdmission> {
+  const facts = {
+    inputNamespace: s.ingressNamespace ?? '',
+    inputCidrs: s.frontDoorCidrs ?? [],
+    door: door?.is ?? null,
+    annotations: door?.object.metadata.annotations ?? {},
+    pods: null as Array<{ namespace: string; hostNetwork: boolean }> | null,
+    podsProblem: undefined as string | undefined,
+  }
+  if (door && !facts.inputNamespace) {
+    const selectors =
+      door.is.kind === 'Gateway'
+        ? gatewayPodSelectors(door.is.namespace, door.is.name)
+        : CONTROLLER_PODS[door.is.controller]
+          ? [CONTROLLER_PODS[door.is.controller]!]
+          : null
+    if (selectors)
+      facts.pods = await podsOf(kube, selectors).catch((e: Error) => {
+        if (!(e instanceof KubeError && e.status === 403)) throw e
+        facts.podsProblem = `the action may not list pods: ${e.message}`
+        return null
+      })
+  }
+  return admitFrontDoor(facts)
 }
 
 interface Listener {
@@ -74,7 +133,7 @@ export function chooseIngressClass(
 
 export async function prepareFrontDoor(
   kube: Kube,
-  s: FrontDoorSettings & { urlScheme: string },
+  s: FrontDoorSettings & AdmissionSettings & { urlScheme: string },
   host: string,
   salt: string,
   warn: (message: string) => void,
@@ -82,6 +141,7 @@ export async function prepareFrontDoor(
   let scheme: 'https' | 'http' = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http'
   let className = ''
   let ingressProblem: string | null = null
+  let door: { object: KubeObject; is: FrontDoor } | null = null
   if (s.gateway) {
     const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway }
     const gateway = await kube.get(ref).catch((e: Error) => {
@@ -92,10 +152,19 @@ export async function prepareFrontDoor(
     if (!gateway)
       throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`)
     if (!s.urlScheme) scheme = gatewayScheme(gateway, host)
+    const className = String(
+      (gateway as { spec?: { gatewayClassName?: string } }).spec?.gatewayClassName ?? '',
+    )
+    door = { object: gateway, is: { kind: 'Gateway', ...s.gateway, className } }
   } else {
     try {
       const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined)
       ;({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass))
+      const chosen = classes.items.find((c) => c.metadata.name === className)
+      if (chosen && !ingressProblem) {
+        const controller = String((chosen as { spec?: { controller?: string } }).spec?.controller ?? '')
+        door = { object: chosen, is: { kind: 'IngressClass', name: className, controller } }
+      }
     } catch (e) {
       if (!(e instanceof KubeError && e.status === 403)) throw e
       // Without the right to read IngressClasses, trust the input (or the cluster's default admission).
@@ -116,7 +185,9 @@ export async function prepareFrontDoor(
     objects.push(tlsCopy(source))
     if (!s.urlScheme) scheme = 'https'
   }
-  return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem }
+  // The NetworkPolicy's front door, when the action adds one (network-policy input).
+  const admission = s.networkPolicy === false ? undefined : await findAdmission(kube, s, door)
+  return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem, admission }
 }
 
 /** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */

@@ -1,6 +1,7 @@
 // What the action adds to every preview besides the templates: a ResourceQuota and a LimitRange (so one preview
 // cannot eat the cluster) and NetworkPolicies (so one preview cannot reach another, the front door reaches only
 // the routed pods, and pods cannot reach the cloud metadata address or the API server). Pure.
+import { admissionFromInputs, type FrontDoorAdmission } from './admission.js'
 import type { Owner } from './ownership.js'
 import { stampOwnership } from './render.js'
 import type { Settings } from '../inputs/settings.js'
@@ -24,6 +25,7 @@ export type Guardrails = Pick<
   | 'podSecurity'
   | 'allowServiceTypes'
   | 'maxObjects'
+  | 'frontDoorCidrs'
 >
 
 /** What the NetworkPolicies need from the cluster: the addresses pods reach the API server at. */
@@ -35,10 +37,17 @@ export interface ClusterNetwork {
  * Who the front door is (the ingress controller's namespace, and the Gateway's when it differs) and what the
  * egress guard denies. Extra peers (e.g. ipBlocks of cloud load balancers) go into frontDoorPeers.
  */
-export function networkInputs(g: Guardrails, network: ClusterNetwork): NetworkPolicyInputs {
-  const namespaces = [g.ingressNamespace, ...(g.gateway ? [g.gateway.namespace] : [])]
+export function networkInputs(
+  g: Guardrails,
+  network: ClusterNetwork,
+  admission: FrontDoorAdmission = admissionFromInputs(g),
+): NetworkPolicyInputs {
   return {
-    frontDoorPeers: [...new Set(namespaces)].map(namespacePeer),
+    // The front door's namespaces (found from the cluster, or the inputs), and its address ranges
+    // (front-door-cidrs: cloud load balancers, controllers on the host network): admitted to the routed pods only.
+    frontDoorPeers: [...new Set(admission.namespaces)]
+      .map(namespacePeer)
+      .concat(admission.cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
     egressGuard: g.egressGuard
       ? { deniedCidrs: [...METADATA_CIDRS, ...network.apiServerAddresses.map(hostCidr)] }
       : null,
@@ -52,6 +61,7 @@ export function guardrailObjects(
   owner: Owner,
   rendered: KubeObject[] = [],
   network: ClusterNetwork = { apiServerAddresses: [] },
+  admission: FrontDoorAdmission = admissionFromInputs(g),
 ): KubeObject[] {
   const out: KubeObject[] = []
   if (g.resourceQuota) {
@@ -71,6 +81,6 @@ export function guardrailObjects(
       spec: { limits: [limits] },
     })
   }
-  if (g.networkPolicy) out.push(...networkPolicies(rendered, networkInputs(g, network)))
+  if (g.networkPolicy) out.push(...networkPolicies(rendered, networkInputs(g, network, admission)))
   return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE))
 }

@@ -58,6 +58,7 @@ export async function renderFirst(r: Run): Promise<KubeObject | null> {
     const rendered = renderWithCredentials(r, secret)
     r.firstRender = { rendered, namespace: existing, secret }
     checkFrontDoor(rendered.objects, r.o.frontDoor)
+    if (rendered.persistence) r.log.info(rendered.persistence)
     await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner)
     r.log.info(
       `rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`,

@@ -7,7 +7,9 @@ import {
 } from '../../preview/credentials.js'
 import { contextHelpers, mergeValues, templateContext } from '../../preview/context.js'
 import { OPEN_FRONT_DOOR } from '../../preview/frontdoor.js'
+import { admissionFromInputs } from '../../preview/admission.js'
 import { guardrailObjects } from '../../preview/guardrails.js'
+import { resolvePersistence } from '../../preview/persistence.js'
 import type { PreparedFrontDoor } from '../../kube/frontdoor.js'
 import { ownerOf } from '../../preview/ownership.js'
 import type { Plan } from '../../preview/plan.js'
@@ -25,13 +27,19 @@ export function renderPreview(
     frontDoor?: PreparedFrontDoor
     /** Where pods reach the API server (the egress guard denies them); read from the cluster. */
     apiServerAddresses?: string[]
+    /** The cluster's default StorageClass, for `values.persistence.enabled: auto`; absent or null: none. */
+    defaultStorageClass?: string | null
   },
   existingCredentials: Record<string, string>,
 ) {
   const owner = ownerOf(plan)
   const names = credentialNames(o.templates.files)
   const credentials = fillCredentials(names, existingCredentials)
-  const values = mergeValues(o.templates.defaults, o.values)
+  const persistence = resolvePersistence(
+    mergeValues(o.templates.defaults, o.values),
+    o.defaultStorageClass ?? null,
+  )
+  const values = persistence.values
   const rendered = renderHidingCredentials(credentials.values, (shown) =>
     render({
       templates: o.templates.files,
@@ -54,20 +62,23 @@ export function renderPreview(
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )
+  const admission = o.frontDoor?.admission ?? admissionFromInputs(o.guardrails)
+  const templated = rendered.map((r) => withSecretData(r.object))
   const objects = [
     ...guardrailObjects(
       o.guardrails,
       owner,
       rendered.map((r) => r.object),
       { apiServerAddresses: o.apiServerAddresses ?? [] },
+      admission,
     ),
     ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
     ...registry,
-    ...rendered.map((r) => withSecretData(r.object)),
+    ...templated,
   ]
   if (names.length > 0)
     objects.unshift(
       stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'),
     )
-  return { objects, credentials }
+  return { objects, credentials, persistence: persistence.line }
 }

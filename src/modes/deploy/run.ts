@@ -2,6 +2,9 @@
 import type { GitHub } from '../../github/client.js'
 import { prepareFrontDoor, type PreparedFrontDoor } from '../../kube/frontdoor.js'
 import { apiServerAddresses } from '../../kube/api-server.js'
+import { defaultStorageClass } from '../../kube/storage.js'
+import { mergeValues } from '../../preview/context.js'
+import { needsDefaultStorageClass } from '../../preview/persistence.js'
 import { type Owner } from '../../preview/ownership.js'
 import { type Plan } from '../../preview/plan.js'
 import { ownerOf, type renderPreview } from './preview-objects.js'
@@ -25,7 +28,11 @@ function secretEnv(values: Record<string, unknown>): Record<string, string> {
 /** One deploy run: what it deploys and with what, the ports it talks through, and when it must be done. */
 export interface Run {
   plan: Plan
-  o: Omit<DeployOptions, 'frontDoor'> & { frontDoor: PreparedFrontDoor; apiServerAddresses: string[] }
+  o: Omit<DeployOptions, 'frontDoor'> & {
+    frontDoor: PreparedFrontDoor
+    apiServerAddresses: string[]
+    defaultStorageClass: string | null
+  }
   owner: Owner
   kube: Kube
   github: GitHub
@@ -67,12 +74,17 @@ export async function startRun(
   for (const v of Object.values(secretEnv(options.values))) log.secret(v)
   const frontDoor = await prepareFrontDoor(
     kube,
-    options.frontDoor ?? {
-      gateway: null,
-      ingressClass: '',
-      tlsSecret: null,
-      basicAuth: null,
-      urlScheme: planned.scheme,
+    {
+      ...(options.frontDoor ?? {
+        gateway: null,
+        ingressClass: '',
+        tlsSecret: null,
+        basicAuth: null,
+        frontDoorCidrs: [],
+        urlScheme: planned.scheme,
+      }),
+      ingressNamespace: options.guardrails.ingressNamespace,
+      networkPolicy: options.guardrails.networkPolicy,
     },
     planned.host,
     planned.namespace,
@@ -82,9 +94,14 @@ export async function startRun(
   if (options.frontDoor?.basicAuth) log.secret(options.frontDoor.basicAuth.password)
   const guarded = options.guardrails.networkPolicy && options.guardrails.egressGuard
   const apiServer = guarded ? await apiServerAddresses(kube, (m) => log.warning(m)) : []
+  for (const line of frontDoor.admission?.lines ?? []) log.info(`front door: ${line}`)
+  // values.persistence.enabled: auto asks the cluster whether it can provision volumes.
+  const storageClass = needsDefaultStorageClass(mergeValues(options.templates.defaults, options.values))
+    ? await defaultStorageClass(kube, (m) => log.warning(m))
+    : null
   return {
     plan,
-    o: { ...options, frontDoor, apiServerAddresses: apiServer },
+    o: { ...options, frontDoor, apiServerAddresses: apiServer, defaultStorageClass: storageClass },
     owner: ownerOf(plan),
     kube,
     github,

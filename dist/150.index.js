@@ -174,6 +174,13 @@ async function removePreview(target, o, kube, github, log, announce = async () =
                     'inactive; remove the finalizers once nothing needs them (kubectl edit), or run again later.');
             });
             log.info(`namespace ${plan.namespace} is gone`);
+            // A deploy that was writing when the close began may have posted its status after the first pass; with the
+            // namespace gone none can write any more, so this pass leaves `inactive` last on every deployment.
+            const late = (await github.listDeployments(plan.environment)).filter((d) => d.latestState !== 'inactive');
+            if (late.length) {
+                inactivated.push(...(await (0,github_deployments/* markInactive */.d)(github, late, `Preview removed: ${target.why}`, plan.logUrl)));
+                log.info(`marked ${late.length} deployment(s) inactive that a deploy reported on during the close`);
+            }
         });
     return { removed: removing, inactivated, environment };
 }

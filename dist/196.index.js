@@ -227,6 +227,13 @@ async function removePreview(target, o, kube, github, log, announce = async () =
                     'inactive; remove the finalizers once nothing needs them (kubectl edit), or run again later.');
             });
             log.info(`namespace ${plan.namespace} is gone`);
+            // A deploy that was writing when the close began may have posted its status after the first pass; with the
+            // namespace gone none can write any more, so this pass leaves `inactive` last on every deployment.
+            const late = (await github.listDeployments(plan.environment)).filter((d) => d.latestState !== 'inactive');
+            if (late.length) {
+                inactivated.push(...(await (0,github_deployments/* markInactive */.d)(github, late, `Preview removed: ${target.why}`, plan.logUrl)));
+                log.info(`marked ${late.length} deployment(s) inactive that a deploy reported on during the close`);
+            }
         });
     return { removed: removing, inactivated, environment };
 }
@@ -259,15 +266,26 @@ async function removeClusterWide(kube, ns, owner, log, kinds) {
 /* harmony export */   sweep: () => (/* binding */ sweep),
 /* harmony export */   sweepSummary: () => (/* binding */ sweepSummary)
 /* harmony export */ });
-/* unused harmony exports sweepReason, humanAge */
+/* unused harmony export sweepReason */
 /* harmony import */ var _deploy_freshness_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3489);
-/* harmony import */ var _destroy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6150);
-/* harmony import */ var _kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1335);
-/* harmony import */ var _shared_limit_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7669);
-/* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7389);
-/* harmony import */ var _github_report_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2745);
+/* harmony import */ var _idle_sleep_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9916);
+/* harmony import */ var _kube_apply_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6973);
+/* harmony import */ var _github_idle_comments_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8596);
+/* harmony import */ var _preview_idle_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1104);
+/* harmony import */ var _preview_requests_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7956);
+/* harmony import */ var _destroy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6150);
+/* harmony import */ var _kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5410);
+/* harmony import */ var _shared_limit_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(7669);
+/* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7389);
+/* harmony import */ var _github_report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2745);
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
-// removed (its PR is closed, or it was not deployed for longer than the TTL), with a fleet view of what is live.
+// removed (its PR is closed, or it was not deployed for longer than the TTL), put to sleep when idle longer than
+// sleep-after, warned before its TTL; with a fleet view of what is live (the summary, and the dashboard issue).
+
+
+
+
+
 
 
 
@@ -280,15 +298,8 @@ function sweepReason(prState, deployedAt, ttlMs, now) {
         return 'its pull request is closed';
     const age = now.getTime() - Date.parse(deployedAt);
     if (ttlMs !== null && Number.isFinite(age) && age > ttlMs)
-        return `not deployed for ${humanAge(age)} (ttl ${humanAge(ttlMs)})`;
+        return `not deployed for ${(0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .humanAge */ .DZ)(age)} (ttl ${(0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .humanAge */ .DZ)(ttlMs)})`;
     return null;
-}
-function humanAge(ms) {
-    const m = Math.floor(ms / 60_000);
-    if (m < 60)
-        return `${m}m`;
-    const h = Math.floor(m / 60);
-    return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
 }
 /** How many previews the sweep handles at once (each makes a few GitHub calls). */
 const SWEEP_PARALLEL = 2;
@@ -299,45 +310,118 @@ const SWEEP_PARALLEL = 2;
 async function sweep(o, kube, github, log) {
     const previews = await (0,_deploy_freshness_js__WEBPACK_IMPORTED_MODULE_0__/* .livePreviews */ .Gp)(kube, o.repository);
     log.info(`${previews.length} previews of ${o.repository} on the cluster`);
-    const settled = await (0,_shared_limit_js__WEBPACK_IMPORTED_MODULE_5__/* .settleLimit */ .X$)(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log));
+    const settled = await (0,_shared_limit_js__WEBPACK_IMPORTED_MODULE_10__/* .settleLimit */ .X$)(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log));
     return settled.map((r, i) => {
         if (r.status === 'fulfilled')
             return r.value;
         const ns = previews[i];
         const why = r.reason?.message ?? String(r.reason);
-        log.warning(`PR #${ns.metadata.labels?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .LABEL */ .d_.pr] ?? '?'} ${ns.metadata.name}: ${why}`);
-        return { ...describe(ns), ready: 'unknown', decision: 'failed', why };
+        log.warning(`PR #${ns.metadata.labels?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .LABEL */ .d_.pr] ?? '?'} ${ns.metadata.name}: ${why}`);
+        return {
+            ...describe(ns),
+            ...unknownPr,
+            ready: 'unknown',
+            state: 'failed',
+            kept: false,
+            decision: 'failed',
+            why,
+        };
     });
 }
+const NOTHING = { cpu: 0, memory: 0 };
+const unknownPr = { title: '', author: '', prUrl: '', requested: { now: NOTHING, awake: NOTHING } };
+
 /** What the namespace's labels and annotations say about its preview. */
 function describe(ns) {
     const a = ns.metadata.annotations ?? {};
     return {
         namespace: ns.metadata.name,
-        pr: Number(ns.metadata.labels?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .LABEL */ .d_.pr]),
-        deployedAt: a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .ANNOTATION */ .YX.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
-        sha: (a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .ANNOTATION */ .YX.headSha] ?? '').slice(0, 7),
-        url: a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .ANNOTATION */ .YX.url] ?? '',
+        pr: Number(ns.metadata.labels?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .LABEL */ .d_.pr]),
+        deployedAt: a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.deployedAt] ?? String(ns.metadata.creationTimestamp ?? ''),
+        sha: (a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.headSha] ?? '').slice(0, 7),
+        url: a[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.url] ?? '',
+        createdAt: String(ns.metadata.creationTimestamp ?? ''),
     };
 }
 async function sweepOne(ns, o, kube, github, log) {
+    const p = await look(ns, o, kube, github);
+    // A kept preview is exempt from the TTL; a closed PR's preview goes all the same.
+    const why = sweepReason(p.state, p.known.deployedAt, p.kept ? null : o.ttlMs, o.now);
+    if (why)
+        return removeDue(p, why, o, kube, github, log);
+    if (p.state === 'open')
+        await warnBeforeTtl(p, o, kube, github, log);
+    return sleepIfIdle(p, o, kube, github, log);
+}
+async function look(ns, o, kube, github) {
     const known = describe(ns);
-    const { pr } = known;
-    const environment = ns.metadata.annotations?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_3__/* .ANNOTATION */ .YX.environment] ?? `preview/pr-${pr}`;
-    const state = (await github.pullRequest(pr))?.state ?? null;
-    const why = sweepReason(state, known.deployedAt, o.ttlMs, o.now);
-    const row = {
-        ...known,
-        ready: await workloadsReady(kube, ns.metadata.name),
-        why: why ?? (state === 'open' ? 'its pull request is open' : 'recently deployed'),
+    const found = await github.pullRequest(known.pr);
+    const kept = (0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .isKept */ .t8)(ns, found?.labels ?? [], o.keepLabel);
+    const pull = { title: found?.title ?? '', author: found?.author ?? '', prUrl: found?.htmlUrl ?? '' };
+    return {
+        ns,
+        known,
+        environment: ns.metadata.annotations?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.environment] ?? `preview/pr-${known.pr}`,
+        state: found?.state ?? null,
+        kept,
+        pull,
+        async row(decision, why, asleep = (0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .isAsleep */ .LK)(ns)) {
+            const w = await workloadsReady(kube, ns.metadata.name);
+            return {
+                ...known,
+                ...pull,
+                ready: w.ready,
+                state: asleep ? 'asleep' : w.allReady ? 'ready' : 'failed',
+                kept,
+                decision,
+                why,
+                requested: (0,_preview_requests_js__WEBPACK_IMPORTED_MODULE_5__/* .requestedBy */ .mD)(w.workloads, o.defaultRequests),
+            };
+        },
     };
-    if (!why)
-        return { ...row, decision: 'kept' };
+}
+async function removeDue(p, why, o, kube, github, log) {
     if (o.dryRun)
-        return { ...row, decision: 'would be removed' };
-    const owner = { repository: o.repository, pr, namespace: ns.metadata.name };
-    await (0,_destroy_js__WEBPACK_IMPORTED_MODULE_1__/* .removePreview */ .p)({ owner, environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
-    return { ...row, decision: 'removed' };
+        return p.row('would be removed', why);
+    const before = await p.row('removed', why);
+    const owner = { repository: o.repository, pr: p.known.pr, namespace: p.known.namespace };
+    await (0,_destroy_js__WEBPACK_IMPORTED_MODULE_6__/* .removePreview */ .p)({ owner, environment: p.environment, logUrl: o.logUrl, why: `swept: ${why}` }, { timeoutMs: o.timeoutMs, deleteEnvironment: false }, kube, github, log);
+    return before;
+}
+/** Put to sleep when idle longer than sleep-after (an open PR's preview that is not kept); else kept as it is. */
+async function sleepIfIdle(p, o, kube, github, log) {
+    const idle = p.state === 'open' ? (0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .sleepReason */ .K0)(p.ns, { sleepAfterMs: o.sleepAfterMs, kept: p.kept, now: o.now }) : null;
+    if (!idle) {
+        const why = p.kept
+            ? 'kept (/preview keep or the keep label)'
+            : p.state === 'open'
+                ? 'its pull request is open'
+                : 'recently deployed';
+        return p.row('kept', why);
+    }
+    if (o.dryRun)
+        return p.row('would sleep', idle);
+    const slept = await (0,_idle_sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleepPreview */ .I)({
+        owner: { repository: o.repository, pr: p.known.pr, namespace: p.known.namespace },
+        environment: p.environment,
+        logUrl: o.logUrl,
+        holder: `${o.holder} (sweep: sleep)`,
+        timeoutMs: o.timeoutMs,
+        comment: o.comment,
+    }, kube, github, log, o.now);
+    if (slept.status === 'absent')
+        return p.row('kept', 'removed while the sweep ran', false);
+    return p.row('put to sleep', idle, true);
+}
+/** The TTL notice, once per deploy, from ttl − ttl-warning on: when the preview goes and how to keep it. */
+async function warnBeforeTtl(p, o, kube, github, log) {
+    const goes = (0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .ttlNoticeDue */ .HQ)(p.ns, { ttlMs: o.ttlMs, warningMs: o.ttlWarningMs, kept: p.kept, now: o.now });
+    if (!goes || o.dryRun)
+        return;
+    await github.reply(p.known.pr, (0,_github_idle_comments_js__WEBPACK_IMPORTED_MODULE_3__/* .ttlNotice */ .Zz)(p.environment, goes, o.keepLabel));
+    const deployedAt = p.ns.metadata.annotations?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.deployedAt] ?? String(p.ns.metadata.creationTimestamp ?? '');
+    await (0,_kube_apply_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .annotateNamespace */ .QN)(kube, p.ns, { [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .ANNOTATION */ .YX.ttlWarnedFor]: deployedAt });
+    log.info(`PR #${p.known.pr}: told that its preview goes at ${goes.toISOString()}`);
 }
 async function workloadsReady(kube, namespace) {
     const lists = await Promise.all([
@@ -345,24 +429,29 @@ async function workloadsReady(kube, namespace) {
         ['apps/v1', 'StatefulSet'],
     ].map(([v, k]) => kube.list(v, k, namespace).then((l) => l.items.map((i) => ({ ...i, apiVersion: v, kind: k }))))).catch(() => null);
     if (!lists)
-        return 'unknown';
+        return { ready: 'unknown', allReady: false, workloads: [] };
     const all = lists.flat();
-    return `${all.filter((w) => (0,_kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_2__/* .readiness */ .xz)(w).state === 'ready').length}/${all.length} ready`;
+    const ready = all.filter((w) => (0,_kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_7__/* .readiness */ .xz)(w).state === 'ready').length;
+    return { ready: `${ready}/${all.length} ready`, allReady: ready === all.length, workloads: all };
 }
+const slept = (rows, o) => {
+    const n = rows.filter((r) => r.decision === 'put to sleep' || r.decision === 'would sleep').length;
+    return n ? `, ${n} ${o.dryRun ? 'would sleep' : 'put to sleep'}` : '';
+};
 function sweepSummary(rows, o) {
     const lines = [
         `### Previews of ${o.repository}${o.dryRun ? ' (dry run: nothing removed)' : ''}`,
         '',
-        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${humanAge(o.ttlMs)}` : ''}`,
+        `${rows.filter((r) => r.decision === 'kept').length} kept, ${rows.filter((r) => r.decision === 'removed' || r.decision === 'would be removed').length} ${o.dryRun ? 'would be removed' : 'removed'}${slept(rows, o)}${rows.some((r) => r.decision === 'failed') ? `, ${rows.filter((r) => r.decision === 'failed').length} failed` : ''}${o.ttlMs ? ` · ttl ${(0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .humanAge */ .DZ)(o.ttlMs)}` : ''}${o.sleepAfterMs ? ` · sleep-after ${(0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .humanAge */ .DZ)(o.sleepAfterMs)}` : ''}`,
         '',
     ];
     if (rows.length) {
-        lines.push('| PR | Age | Commit | URL | Ready | Decision | Why |', '| --- | --- | --- | --- | --- | --- | --- |');
+        lines.push('| PR | Age | Commit | URL | Ready | Decision | Why | State |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
         for (const r of [...rows].sort((a, b) => a.pr - b.pr)) {
             const age = Number.isFinite(Date.parse(r.deployedAt))
-                ? humanAge(o.now.getTime() - Date.parse(r.deployedAt))
+                ? (0,_preview_idle_js__WEBPACK_IMPORTED_MODULE_4__/* .humanAge */ .DZ)(o.now.getTime() - Date.parse(r.deployedAt))
                 : '?';
-            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${(0,_github_report_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(r.why)} |`);
+            lines.push(`| #${r.pr} | ${age} | ${r.sha ? `\`${r.sha}\`` : ''} | ${r.url ? `<${r.url}>` : ''} | ${r.ready} | ${r.decision === 'failed' ? '❌ failed' : r.decision} | ${(0,_github_report_js__WEBPACK_IMPORTED_MODULE_9__/* .cell */ .Hn)(r.why)} | ${r.state}${r.kept ? ', kept' : ''} |`);
         }
     }
     return lines.join('\n') + '\n';

@@ -8688,6 +8688,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
 /***/ 9896:
 /***/ ((module) => {
 
@@ -8695,10 +8716,311 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 481:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 9154:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -17283,23 +17605,29 @@ exports.visitAsync = visitAsync;
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -17329,9 +17657,103 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -17343,12 +17765,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   C: () => (/* binding */ renderCommand)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/preview/sha512-crypt.ts
 // SHA-512-crypt (`$6$`, Ulrich Drepper's specification): the salted, slow password hash that nginx's
 // auth_basic_user_file reads through the C library's crypt(3) (glibc and musl). Pure.
@@ -17378,7 +17800,7 @@ const ORDER = [
     [62, 20, 41],
 ];
 const sha512 = (...parts) => {
-    const h = (0,external_node_crypto_namespaceObject.createHash)('sha512');
+    const h = (0,external_node_crypto_.createHash)('sha512');
     for (const p of parts)
         h.update(p);
     return h.digest();
@@ -17399,14 +17821,14 @@ function sha512Crypt(password, salt, rounds = 5000) {
     const P = Buffer.from(password, 'utf8');
     const S = Buffer.from(salt, 'ascii');
     const B = sha512(P, S, P);
-    const a = (0,external_node_crypto_namespaceObject.createHash)('sha512').update(P).update(S).update(stretch(B, P.length));
+    const a = (0,external_node_crypto_.createHash)('sha512').update(P).update(S).update(stretch(B, P.length));
     for (let n = P.length; n > 0; n >>= 1)
         a.update(n & 1 ? B : P);
     let C = a.digest();
     const PP = stretch(sha512(...Array.from({ length: P.length }, () => P)), P.length);
     const SS = stretch(sha512(...Array.from({ length: 16 + C[0] }, () => S)), S.length);
     for (let i = 0; i < rounds; i++) {
-        const h = (0,external_node_crypto_namespaceObject.createHash)('sha512');
+        const h = (0,external_node_crypto_.createHash)('sha512');
         h.update(i & 1 ? PP : C);
         if (i % 3)
             h.update(SS);
@@ -17445,7 +17867,7 @@ function frontdoor_frontDoorContext(s, ingressClass, salt) {
  */
 function htpasswdLine(user, password, salt) {
     const alphabet = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-    const digest = (0,external_node_crypto_namespaceObject.createHmac)('sha256', password).update(`kube-pr-preview salt ${salt}`).digest();
+    const digest = (0,external_node_crypto_.createHmac)('sha256', password).update(`kube-pr-preview salt ${salt}`).digest();
     const cryptSalt = [...digest.subarray(0, 16)].map((b) => alphabet[b & 63]).join('');
     return `${user}:${sha512Crypt(password, cryptSalt)}`;
 }
@@ -17454,7 +17876,7 @@ function htpasswdLine(user, password, salt) {
  * only those who can read the preview's Secrets see), so the pod annotation is no offline oracle for the password.
  */
 function authChecksum(htpasswd) {
-    return (0,external_node_crypto_namespaceObject.createHmac)('sha256', htpasswd).update('kube-pr-preview auth-proxy').digest('hex').slice(0, 16);
+    return (0,external_node_crypto_.createHmac)('sha256', htpasswd).update('kube-pr-preview auth-proxy').digest('hex').slice(0, 16);
 }
 /** The context of a preview without a Gateway, TLS or password (the render command's default). */
 const OPEN_FRONT_DOOR = {
@@ -17483,6 +17905,101 @@ class TemplateError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/preview/admission.ts
+// Who may reach a preview's pods from outside its namespace: the front door. Its proxies are pods of some
+// namespace (an ingress controller, a Gateway's data plane) or, for cloud load balancers and controllers on the
+// host network, addresses. The action finds the namespace from the cluster where it can be known (the Gateway's
+// namespace and its data-plane pods; the pods of the IngressClass's controller), never assumes one, and says why
+// it admits each; address ranges come from the front-door-cidrs input. Pure: kube/frontdoor.ts reads the facts.
+
+/** Annotations a platform team may put on an IngressClass or Gateway once, instead of inputs in every workflow. */
+const NAMESPACES_ANNOTATION = 'kube-pr-preview.io/front-door-namespaces';
+const CIDRS_ANNOTATION = 'kube-pr-preview.io/front-door-cidrs';
+/** The pods of an ingress controller, by the `spec.controller` of its IngressClass (as their charts label them). */
+const admission_CONTROLLER_PODS = {
+    'k8s.io/ingress-nginx': 'app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller',
+    'traefik.io/ingress-controller': 'app.kubernetes.io/name=traefik',
+    'nginx.org/ingress-controller': 'app.kubernetes.io/name=nginx-ingress',
+    'projectcontour.io/ingress-controller': 'app.kubernetes.io/component=envoy',
+    'haproxy.org/ingress-controller': 'app.kubernetes.io/name=kubernetes-ingress',
+    'ingress-controllers.konghq.com/kong': 'app.kubernetes.io/name=kong',
+    'webapprouting.kubernetes.azure.com/nginx': 'app=nginx',
+};
+/** Controllers whose proxies are cloud load balancers: their traffic comes from address ranges. */
+const OUTSIDE_CONTROLLERS = {
+    'ingress.k8s.aws/alb': "the AWS Load Balancer Controller: an ALB (target-type: ip) sends from its subnets: list the VPC's CIDR",
+    'azure/application-gateway': 'Application Gateway: it sends from its own subnet: list that subnet',
+    'networking.gke.io/ingress-gce': "GKE Ingress: Google's front ends and health checks send from 35.191.0.0/16 and 130.211.0.0/22",
+};
+/** Labels on a Gateway's data-plane pods: the Gateway API's (GEP-1762) and Envoy Gateway's. */
+const admission_gatewayPodSelectors = (namespace, name) => [
+    `gateway.networking.k8s.io/gateway-name=${name}`,
+    `gateway.envoyproxy.io/owning-gateway-name=${name},gateway.envoyproxy.io/owning-gateway-namespace=${namespace}`,
+];
+const words = (v) => (v ?? '').split(/[\s,]+/).filter(Boolean);
+const unique = (xs) => [...new Set(xs)];
+function admission_admitFrontDoor(f) {
+    const cidrs = [...f.inputCidrs];
+    const lines = [];
+    const admitCidrs = (why, more) => {
+        if (more.length)
+            lines.push(`admitting ${more.join(', ')} to the routed pods (${why})`);
+        cidrs.push(...more);
+    };
+    if (f.inputCidrs.length)
+        lines.push(`admitting ${f.inputCidrs.join(', ')} to the routed pods (the front-door-cidrs input)`);
+    const done = (namespaces, why) => {
+        for (const ns of namespaces)
+            lines.unshift(`admitting the pods of namespace ${ns} (${why(ns)})`);
+        return { namespaces: unique(namespaces), cidrs: unique(cidrs), lines };
+    };
+    if (f.inputNamespace)
+        return done([f.inputNamespace], () => 'the ingress-namespace input');
+    const door = f.door;
+    if (!door)
+        return done([], () => '');
+    const doorName = door.kind === 'Gateway' ? `Gateway ${door.namespace}/${door.name}` : `IngressClass ${door.name}`;
+    const annotated = words(f.annotations[NAMESPACES_ANNOTATION]);
+    const annotatedCidrs = words(f.annotations[CIDRS_ANNOTATION]);
+    if (annotated.length || annotatedCidrs.length) {
+        admitCidrs(`the ${CIDRS_ANNOTATION} annotation of ${doorName}`, annotatedCidrs);
+        return done(annotated, () => `the ${NAMESPACES_ANNOTATION} annotation of ${doorName}`);
+    }
+    const pods = f.pods ?? [];
+    const inPods = unique(pods.filter((p) => !p.hostNetwork).map((p) => p.namespace));
+    const onHost = unique(pods.filter((p) => p.hostNetwork).map((p) => p.namespace));
+    const hostNetwork = () => new InputError('front-door-cidrs', `the pods of ${doorName}'s proxy run on the host network (namespace ${onHost.join(', ')}): their traffic comes from the nodes' addresses, not a namespace. List the nodes' address range in front-door-cidrs.`);
+    if (door.kind === 'Gateway') {
+        if (door.className.startsWith('gke-l7-') && !cidrs.length)
+            throw new InputError('front-door-cidrs', `${doorName} (class ${door.className}) is a Google Cloud load balancer: it reaches pods from 35.191.0.0/16 and 130.211.0.0/22 (and, for a regional Gateway, the proxy-only subnet), not from a namespace. List them in front-door-cidrs.`);
+        if (onHost.length && !inPods.length && !cidrs.length)
+            throw hostNetwork();
+        return done(unique([door.namespace, ...inPods]), (ns) => ns === door.namespace ? "the Gateway's namespace" : `the pods of ${doorName}'s data plane run there`);
+    }
+    const outside = OUTSIDE_CONTROLLERS[door.controller];
+    if (outside) {
+        if (!cidrs.length)
+            throw new InputError('front-door-cidrs', `${doorName} is served by ${outside}; it reaches pods from addresses, not a namespace. List them in front-door-cidrs.`);
+        return done([], () => '');
+    }
+    if (!inPods.length) {
+        if (onHost.length && !cidrs.length)
+            throw hostNetwork();
+        if (cidrs.length)
+            return done([], () => '');
+        const selector = admission_CONTROLLER_PODS[door.controller];
+        throw new InputError('ingress-namespace', f.pods === null
+            ? `cannot tell where the pods of ${doorName}'s controller (${door.controller}) run${f.podsProblem ? ` (${f.podsProblem})` : ''}: set ingress-namespace to their namespace, or front-door-cidrs to the addresses its traffic comes from.`
+            : `no pods of ${doorName}'s controller (${door.controller}, labelled ${selector}) run in the cluster: set ingress-namespace to their namespace, or front-door-cidrs to the addresses its traffic comes from when it runs outside the cluster.`);
+    }
+    return done(inPods, () => `the pods of ${doorName}'s controller (${door.controller}) run there`);
+}
+/** Without a cluster (the render command): what the inputs say, nothing found. */
+function admissionFromInputs(s) {
+    const namespaces = unique([s.ingressNamespace, s.gateway?.namespace ?? ''].filter(Boolean));
+    return { namespaces, cidrs: [...s.frontDoorCidrs], lines: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/kube/port.ts
 class port_KubeError extends Error {
     status;
@@ -17504,8 +18021,43 @@ class port_KubeError extends Error {
 
 
 
+
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+/** The pods (namespace, host network) matching any of the selectors, in every namespace. */
+async function podsOf(kube, selectors) {
+    const lists = await Promise.all(selectors.map((labelSelector) => kube.list('v1', 'Pod', undefined, { labelSelector })));
+    return lists.flatMap((l) => l.items.map((p) => ({
+        namespace: p.metadata.namespace ?? '',
+        hostNetwork: p.spec?.hostNetwork === true,
+    })));
+}
+/** Finds where the front door's traffic comes from (see preview/admission.ts); throws when it cannot tell. */
+async function findAdmission(kube, s, door) {
+    const facts = {
+        inputNamespace: s.ingressNamespace ?? '',
+        inputCidrs: s.frontDoorCidrs ?? [],
+        door: door?.is ?? null,
+        annotations: door?.object.metadata.annotations ?? {},
+        pods: null,
+        podsProblem: undefined,
+    };
+    if (door && !facts.inputNamespace) {
+        const selectors = door.is.kind === 'Gateway'
+            ? gatewayPodSelectors(door.is.namespace, door.is.name)
+            : CONTROLLER_PODS[door.is.controller]
+                ? [CONTROLLER_PODS[door.is.controller]]
+                : null;
+        if (selectors)
+            facts.pods = await podsOf(kube, selectors).catch((e) => {
+                if (!(e instanceof KubeError && e.status === 403))
+                    throw e;
+                facts.podsProblem = `the action may not list pods: ${e.message}`;
+                return null;
+            });
+    }
+    return admitFrontDoor(facts);
+}
 /** Whether a listener's hostname (`*.preview.example.com`, or none: any) covers a host. Pure. */
 function listenerMatches(listener, host) {
     const h = listener.hostname;
@@ -17552,6 +18104,7 @@ async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
     let scheme = s.urlScheme === 'http' || s.urlScheme === 'https' ? s.urlScheme : 'http';
     let className = '';
     let ingressProblem = null;
+    let door = null;
     if (s.gateway) {
         const ref = { apiVersion: GATEWAY_API, kind: 'Gateway', ...s.gateway };
         const gateway = await kube.get(ref).catch((e) => {
@@ -17563,11 +18116,18 @@ async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
             throw new InputError('gateway', `the cluster has no Gateway ${s.gateway.namespace}/${s.gateway.name}.`);
         if (!s.urlScheme)
             scheme = gatewayScheme(gateway, host);
+        const className = String(gateway.spec?.gatewayClassName ?? '');
+        door = { object: gateway, is: { kind: 'Gateway', ...s.gateway, className } };
     }
     else {
         try {
             const classes = await kube.list('networking.k8s.io/v1', 'IngressClass', undefined);
             ({ className, problem: ingressProblem } = chooseIngressClass(classes.items, s.ingressClass));
+            const chosen = classes.items.find((c) => c.metadata.name === className);
+            if (chosen && !ingressProblem) {
+                const controller = String(chosen.spec?.controller ?? '');
+                door = { object: chosen, is: { kind: 'IngressClass', name: className, controller } };
+            }
         }
         catch (e) {
             if (!(e instanceof KubeError && e.status === 403))
@@ -17586,7 +18146,9 @@ async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
         if (!s.urlScheme)
             scheme = 'https';
     }
-    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem };
+    // The NetworkPolicy's front door, when the action adds one (network-policy input).
+    const admission = s.networkPolicy === false ? undefined : await findAdmission(kube, s, door);
+    return { context: frontDoorContext(s, className, salt), objects, scheme, ingressProblem, admission };
 }
 /** The preview's own copy of the certificate Secret: its type and data, nothing of its metadata. Pure. */
 function tlsCopy(source) {
@@ -17604,110 +18166,69 @@ function tlsCopy(source) {
         data: data ?? {},
     };
 }
-/** One line per Ingress: whether a controller has taken it (an address in its status). */
-async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-        const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
-        const lines = list.items.map((i) => {
-            const addresses = (i.status
-                ?.loadBalancer?.ingress ?? [])
-                .map((a) => a.ip ?? a.hostname ?? '')
-                .filter(Boolean);
-            const cls = i.spec?.ingressClassName ?? '(default)';
-            return addresses.length
-                ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
-                : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
-        });
-        if (lines.every((l) => l.includes('picked up by')) || Date.now() >= deadline)
-            return lines;
-        await new Promise((r) => setTimeout(r, 500));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/preview/credentials.ts
-// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
-// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
-
-
-const credentials_CREDENTIALS_SECRET = 'preview-credentials';
-function credentials_decodeCredentials(secret) {
-    const data = secret?.data ?? {};
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-}
-/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
-function generatePassword(random = external_node_crypto_namespaceObject.randomBytes) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    while (out.length < 24) {
-        for (const byte of random(32)) {
-            if (byte < 248 && out.length < 24)
-                out += alphabet[byte % 62];
-        }
-    }
-    return out;
-}
-/** The existing value of every name, and a new one for each name seen for the first time. */
-function credentials_fillCredentials(names, existing, generate = generatePassword) {
-    const values = { ...existing };
-    const generated = [];
-    for (const name of names) {
-        if (values[name])
-            continue;
-        values[name] = generate();
-        generated.push(name);
-    }
-    return { values, generated };
-}
-function credentialsSecretObject(values) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: credentials_CREDENTIALS_SECRET },
-        type: 'Opaque',
-        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-    };
-}
-/** Hides every known credential in later log lines: called before the first render that uses them. */
-function credentials_maskCredentials(values, log) {
-    for (const value of Object.values(values))
-        if (value)
-            log.secret(value);
-}
-/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
-function redactCredentials(text, values) {
-    const forms = Object.values(values)
-        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
-        .filter((v) => v.length >= 3)
-        .sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const form of forms)
-        out = out.split(form).join('***');
-    return out;
+/** One line for an Ingress: whether a controller has taken it (an address in its status). Pure. */
+function pickupLine(i) {
+    const addresses = (i.status
+        ?.loadBalancer?.ingress ?? [])
+        .map((a) => a.ip ?? a.hostname ?? '')
+        .filter(Boolean);
+    const cls = i.spec?.ingressClassName ?? '(default)';
+    return addresses.length
+        ? `Ingress ${i.metadata.name}: picked up by the ${cls} controller (address ${addresses.join(', ')})`
+        : `Ingress ${i.metadata.name}: no controller has picked it up yet (no address in its status); check that a controller serves IngressClass ${cls}`;
 }
 /**
- * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
- * reported as the same render with placeholders in place of the credentials would report it, and with any
- * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ * One line per Ingress: whether a controller has taken it, waiting up to waitMs for every one to be. One list,
+ * then a watch from it (a controller writing an address ends the wait at once); a watch that fails is replaced
+ * by a last list at the end.
  */
-function renderHidingCredentials(values, render) {
+async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
+    const deadline = Date.now() + waitMs;
+    const list = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+    const lines = new Map(list.items.map((i) => [i.metadata.name, pickupLine(i)]));
+    const done = () => [...lines.values()].every((l) => l.includes('picked up by')) || Date.now() >= deadline;
+    if (done())
+        return [...lines.values()];
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
     try {
-        return render(values);
+        await kube.watch('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector, resourceVersion: list.metadata.resourceVersion }, (e) => {
+            if (e.type !== 'ADDED' && e.type !== 'MODIFIED')
+                return;
+            lines.set(e.object.metadata.name, pickupLine(e.object));
+            if (done())
+                controller.abort();
+        }, controller.signal);
+    }
+    catch {
+        await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+        const again = await kube.list('networking.k8s.io/v1', 'Ingress', namespace, { labelSelector: selector });
+        return again.items.map(pickupLine);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    return [...lines.values()];
+}
+
+;// CONCATENATED MODULE: ./src/kube/storage.ts
+// The cluster's default StorageClass, for `values.persistence.enabled: auto` (see preview/persistence.ts).
+
+const storage_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+/** The default StorageClass's name (the newest, when several claim it, as Kubernetes picks); null: none. */
+async function storage_defaultStorageClass(kube, warn) {
+    try {
+        const list = await kube.list('storage.k8s.io/v1', 'StorageClass', undefined);
+        const defaults = list.items
+            .filter((c) => c.metadata.annotations?.[storage_DEFAULT_CLASS] === 'true')
+            .sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+        return defaults[0]?.metadata.name ?? null;
     }
     catch (e) {
-        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+        if (!(e instanceof KubeError && e.status === 403))
             throw e;
-        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
-        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
-        try {
-            render(placeholders);
-        }
-        catch (again) {
-            if (again instanceof TemplateError)
-                shown = again;
-        }
-        shown.message = redactCredentials(shown.message, values);
-        throw shown;
+        warn(`could not list StorageClasses (${e.message}): databases stay in scratch volumes; add storageclasses get/list to the action's ClusterRole, or set values.persistence`);
+        return null;
     }
 }
 
@@ -17727,7 +18248,7 @@ function slug(text) {
 }
 /** Six hex characters that tell two repositories apart even when their slugs collide or are cut short. */
 function naming_repositoryHash(fullName) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
+    return (0,external_node_crypto_.createHash)('sha256').update(fullName.toLowerCase()).digest('hex').slice(0, 6);
 }
 /**
  * `<head>-<middle>-<tail>` in at most 63 characters: the middle (a readable name) is shortened first, then the
@@ -17945,18 +18466,148 @@ function contextHelpers(plan) {
     };
 }
 /** Values from the templates folder's values.yaml, overridden key by key by the `values` input. */
-function mergeValues(base, override) {
+function context_mergeValues(base, override) {
     const out = { ...base };
     for (const [k, v] of Object.entries(override)) {
         const b = out[k];
         out[k] =
             isMapping(b) && isMapping(v)
-                ? mergeValues(b, v)
+                ? context_mergeValues(b, v)
                 : v;
     }
     return out;
 }
 const isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/preview/persistence.ts
+// Where the bundled databases keep their data, decided before rendering: `values.persistence.enabled` is true,
+// false or auto (the default). auto puts them on PersistentVolumeClaims when the cluster can provision them (a
+// default StorageClass, or `values.persistence.storageClass` names one), so a database pod that moves (a node
+// upgrade, Autopilot re-packing, a spot VM taken back, a preview woken from sleep) keeps the preview's data; and
+// in scratch volumes (emptyDir) otherwise, where it lasts as long as the pod. Pure.
+
+const persistence_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `auto` needs the cluster's default StorageClass to decide. */
+function persistence_needsDefaultStorageClass(values) {
+    const p = values.persistence;
+    return persistence_isMapping(p) && p.enabled === 'auto' && !p.storageClass;
+}
+function resolvePersistence(values, defaultStorageClass) {
+    const p = values.persistence;
+    if (!persistence_isMapping(p))
+        return { values, line: '' };
+    const named = typeof p.storageClass === 'string' ? p.storageClass : '';
+    let enabled;
+    let why;
+    if (p.enabled === true || p.enabled === false) {
+        enabled = p.enabled;
+        why = `values.persistence.enabled is ${String(p.enabled)}`;
+    }
+    else if (p.enabled === 'auto' || p.enabled === undefined) {
+        enabled = Boolean(named || defaultStorageClass);
+        why = named
+            ? 'values.persistence.storageClass names a StorageClass'
+            : defaultStorageClass
+                ? `the cluster's default StorageClass is ${defaultStorageClass}`
+                : 'the cluster has no default StorageClass (or the action may not read StorageClasses)';
+    }
+    else {
+        throw new errors_InputError('values', `persistence.enabled is ${JSON.stringify(p.enabled)}: use true, false or auto (volumes when the cluster has a default StorageClass).`);
+    }
+    const where = enabled
+        ? `on PersistentVolumeClaims (StorageClass ${named || defaultStorageClass || "the cluster's default"}): they keep their data when their pods move`
+        : 'in scratch volumes: a database pod that moves to another node starts empty, and the next push prepares it again';
+    return {
+        values: { ...values, persistence: { ...p, enabled } },
+        line: `databases ${where} (${why})`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/preview/credentials.ts
+// Passwords a preview's templates ask for as `{{credentials.<name>}}`: generated once per preview, kept in the
+// preview's own Secret and reused on every redeploy (a database keeps the password it was created with).
+
+
+const credentials_CREDENTIALS_SECRET = 'preview-credentials';
+function credentials_decodeCredentials(secret) {
+    const data = secret?.data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+/** 24 letters and digits: safe inside URLs (DATABASE_URL) and shells without quoting. */
+function generatePassword(random = external_node_crypto_.randomBytes) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    while (out.length < 24) {
+        for (const byte of random(32)) {
+            if (byte < 248 && out.length < 24)
+                out += alphabet[byte % 62];
+        }
+    }
+    return out;
+}
+/** The existing value of every name, and a new one for each name seen for the first time. */
+function credentials_fillCredentials(names, existing, generate = generatePassword) {
+    const values = { ...existing };
+    const generated = [];
+    for (const name of names) {
+        if (values[name])
+            continue;
+        values[name] = generate();
+        generated.push(name);
+    }
+    return { values, generated };
+}
+function credentialsSecretObject(values) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: credentials_CREDENTIALS_SECRET },
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    };
+}
+/** Hides every known credential in later log lines: called before the first render that uses them. */
+function credentials_maskCredentials(values, log) {
+    for (const value of Object.values(values))
+        if (value)
+            log.secret(value);
+}
+/** The text with every credential value (as is, and as it looks inside a quoted YAML string) replaced by ***. */
+function redactCredentials(text, values) {
+    const forms = Object.values(values)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+        .filter((v) => v.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of forms)
+        out = out.split(form).join('***');
+    return out;
+}
+/**
+ * Runs a render that inserts the credentials. A template error (whose message may quote a rendered line) is
+ * reported as the same render with placeholders in place of the credentials would report it, and with any
+ * credential value redacted: a quoting mistake in a template never prints a password, masked or not.
+ */
+function renderHidingCredentials(values, render) {
+    try {
+        return render(values);
+    }
+    catch (e) {
+        if (!(e instanceof TemplateError) || Object.keys(values).length === 0)
+            throw e;
+        const placeholders = Object.fromEntries(Object.keys(values).map((k) => [k, `(credentials.${k})`]));
+        let shown = new TemplateError(e.file, e.line, 'the rendered YAML is invalid where a credential is inserted (the details would show the credential)');
+        try {
+            render(placeholders);
+        }
+        catch (again) {
+            if (again instanceof TemplateError)
+                shown = again;
+        }
+        shown.message = redactCredentials(shown.message, values);
+        throw shown;
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
 var lib = __nccwpck_require__(8508);
@@ -18503,6 +19154,10 @@ function ownership_isOwnedBy(obj, o) {
     return (Object.entries(want).every(([k, v]) => labels[k] === v) &&
         annotations[ownership_ANNOTATION.repository]?.toLowerCase() === o.repository.toLowerCase() &&
         annotations[ownership_ANNOTATION.pr] === String(o.pr));
+}
+/** Whom a preview's objects belong to: the plan's repository, PR and namespace. */
+function ownership_ownerOf(plan) {
+    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
 }
 
 ;// CONCATENATED MODULE: ./src/preview/sources.ts
@@ -19079,23 +19734,30 @@ function networkPolicies(objects, inputs) {
 const hostCidr = (ip) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
 
 ;// CONCATENATED MODULE: ./src/preview/guardrails.ts
+// What the action adds to every preview besides the templates: a ResourceQuota and a LimitRange (so one preview
+// cannot eat the cluster) and NetworkPolicies (so one preview cannot reach another, the front door reaches only
+// the routed pods, and pods cannot reach the cloud metadata address or the API server). Pure.
+
 
 
 /**
  * Who the front door is (the ingress controller's namespace, and the Gateway's when it differs) and what the
  * egress guard denies. Extra peers (e.g. ipBlocks of cloud load balancers) go into frontDoorPeers.
  */
-function networkInputs(g, network) {
-    const namespaces = [g.ingressNamespace, ...(g.gateway ? [g.gateway.namespace] : [])];
+function networkInputs(g, network, admission = admissionFromInputs(g)) {
     return {
-        frontDoorPeers: [...new Set(namespaces)].map(namespacePeer),
+        // The front door's namespaces (found from the cluster, or the inputs), and its address ranges
+        // (front-door-cidrs: cloud load balancers, controllers on the host network): admitted to the routed pods only.
+        frontDoorPeers: [...new Set(admission.namespaces)]
+            .map(namespacePeer)
+            .concat(admission.cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
         egressGuard: g.egressGuard
             ? { deniedCidrs: [...METADATA_CIDRS, ...network.apiServerAddresses.map(hostCidr)] }
             : null,
     };
 }
 const GUARDRAIL_TEMPLATE = '(kube-pr-preview guardrails)';
-function guardrailObjects(g, owner, rendered = [], network = { apiServerAddresses: [] }) {
+function guardrailObjects(g, owner, rendered = [], network = { apiServerAddresses: [] }, admission = admissionFromInputs(g)) {
     const out = [];
     if (g.resourceQuota) {
         out.push({
@@ -19115,7 +19777,7 @@ function guardrailObjects(g, owner, rendered = [], network = { apiServerAddresse
         });
     }
     if (g.networkPolicy)
-        out.push(...networkPolicies(rendered, networkInputs(g, network)));
+        out.push(...networkPolicies(rendered, networkInputs(g, network, admission)));
     return out.map((o) => stampOwnership(o, owner, GUARDRAIL_TEMPLATE));
 }
 
@@ -19198,15 +19860,17 @@ const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Arr
 
 
 
-function preview_objects_ownerOf(plan) {
-    return { repository: plan.pr.repository.fullName, pr: plan.pr.number, namespace: plan.namespace };
-}
+
+
+
+
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 function preview_objects_renderPreview(plan, o, existingCredentials) {
-    const owner = preview_objects_ownerOf(plan);
+    const owner = ownership_ownerOf(plan);
     const names = render_credentialNames(o.templates.files);
     const credentials = credentials_fillCredentials(names, existingCredentials);
-    const values = mergeValues(o.templates.defaults, o.values);
+    const persistence = resolvePersistence(context_mergeValues(o.templates.defaults, o.values), o.defaultStorageClass ?? null);
+    const values = persistence.values;
     const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
         context: {
@@ -19225,18 +19889,23 @@ function preview_objects_renderPreview(plan, o, existingCredentials) {
         maxObjects: o.guardrails.maxObjects,
     }));
     const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
+    const admission = o.frontDoor?.admission ?? admissionFromInputs(o.guardrails);
+    const templated = rendered.map((r) => withSecretData(r.object));
     const objects = [
-        ...guardrailObjects(o.guardrails, owner, rendered.map((r) => r.object), { apiServerAddresses: o.apiServerAddresses ?? [] }),
+        ...guardrailObjects(o.guardrails, owner, rendered.map((r) => r.object), { apiServerAddresses: o.apiServerAddresses ?? [] }, admission),
         ...(o.frontDoor?.objects ?? []).map((x) => stampOwnership(x, owner, '(front door)')),
         ...registry,
-        ...rendered.map((r) => withSecretData(r.object)),
+        ...templated,
     ];
     if (names.length > 0)
         objects.unshift(stampOwnership(credentialsSecretObject(credentials.values), owner, '(generated credentials)'));
-    return { objects, credentials };
+    return { objects, credentials, persistence: persistence.line };
 }
 
 ;// CONCATENATED MODULE: ./src/modes/deploy/run.ts
+
+
+
 
 
 
@@ -19266,21 +19935,32 @@ async function run_startRun(planned, options, kube, github, log) {
         log.secret(s);
     for (const v of Object.values(secretEnv(options.values)))
         log.secret(v);
-    const frontDoor = await prepareFrontDoor(kube, options.frontDoor ?? {
-        gateway: null,
-        ingressClass: '',
-        tlsSecret: null,
-        basicAuth: null,
-        urlScheme: planned.scheme,
+    const frontDoor = await prepareFrontDoor(kube, {
+        ...(options.frontDoor ?? {
+            gateway: null,
+            ingressClass: '',
+            tlsSecret: null,
+            basicAuth: null,
+            frontDoorCidrs: [],
+            urlScheme: planned.scheme,
+        }),
+        ingressNamespace: options.guardrails.ingressNamespace,
+        networkPolicy: options.guardrails.networkPolicy,
     }, planned.host, planned.namespace, (m) => log.warning(m));
     const plan = { ...planned, scheme: frontDoor.scheme, url: `${frontDoor.scheme}://${planned.host}` };
     if (options.frontDoor?.basicAuth)
         log.secret(options.frontDoor.basicAuth.password);
     const guarded = options.guardrails.networkPolicy && options.guardrails.egressGuard;
     const apiServer = guarded ? await apiServerAddresses(kube, (m) => log.warning(m)) : [];
+    for (const line of frontDoor.admission?.lines ?? [])
+        log.info(`front door: ${line}`);
+    // values.persistence.enabled: auto asks the cluster whether it can provision volumes.
+    const storageClass = needsDefaultStorageClass(mergeValues(options.templates.defaults, options.values))
+        ? await defaultStorageClass(kube, (m) => log.warning(m))
+        : null;
     return {
         plan,
-        o: { ...options, frontDoor, apiServerAddresses: apiServer },
+        o: { ...options, frontDoor, apiServerAddresses: apiServer, defaultStorageClass: storageClass },
         owner: ownerOf(plan),
         kube,
         github,
@@ -19334,47 +20014,128 @@ async function frontdoor_frontDoorNotes(kube, plan, objects, urls, selector, dea
     return [...pickup, ...internalServices(objects, urls, plan.namespace)];
 }
 
-;// CONCATENATED MODULE: ./src/kube/wait/readiness.ts
-// When a workload counts as ready, from its status alone. Pure.
-//
-// The rules follow `kubectl rollout status` (kubectl's polymorphichelpers/rollout_status.go) and kstatus
-// (cli-utils' pkg/kstatus/status/core.go), and are stricter where either would report a broken preview as ready:
-// - nothing in the status counts until status.observedGeneration has caught up with metadata.generation (so a
-//   condition left over from the previous spec, like a stale ProgressDeadlineExceeded, is never read);
-// - a count the API leaves out is 0 (the API omits zero counts), never "the same as another count";
-// - a controller that says it cannot create pods (ReplicaFailure=True, or a FailedCreate event the caller
-//   passes in) has failed: it will not get better by waiting.
-// The README's "What ready means" section says the same in prose; keep them together.
+;// CONCATENATED MODULE: ./src/kube/wait/refusals.ts
+// Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
+// itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
+const LASTING = (/* unused pure expression or super */ null && ([
+    /violates PodSecurity/i,
+    /admission webhook "[^"]*" denied the request/i,
+    /\bdenied the request\b/i,
+    /\bis invalid\b/i,
+    /(maximum|minimum) \S+ usage per (Container|Pod)/i,
+    /must specify (limits|requests)/i,
+    /limit to request ratio/i,
+    /failed quota: [^:]+: must specify/i,
+    /\bis forbidden: .*not allowed\b/i,
+]));
+const SERVICE_ACCOUNT = /serviceaccounts? "([^"]+)" not found|error looking up service account [^/\s]+\/([^:\s]+)/i;
+const QUOTA = /exceeded quota: /i;
+function refusals_refusalKind(message) {
+    if (SERVICE_ACCOUNT.test(message))
+        return 'missing-service-account';
+    if (QUOTA.test(message))
+        return 'quota';
+    // "unable to create new content in namespace … because it is being terminated": a close; the lock ends the run.
+    if (/because it is being terminated/i.test(message))
+        return 'transient';
+    return LASTING.some((p) => p.test(message)) ? 'lasting' : 'transient';
+}
+/** The ServiceAccount a refusal names as missing. */
+function refusals_missingServiceAccount(message) {
+    const m = SERVICE_ACCOUNT.exec(message);
+    return m?.[1] ?? m?.[2];
+}
+/** `requested: pods=1,requests.cpu=50m, used: …, limited: …` of a quota refusal, per resource. */
+function quotaAmounts(message) {
+    const part = (name) => {
+        const m = new RegExp(`${name}: ((?:[a-z0-9./-]+=[^,\\s]+,?)+)`, 'i').exec(message);
+        if (!m)
+            return null;
+        return Object.fromEntries(m[1]
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=')));
+    };
+    const requested = part('requested');
+    const limited = part('limited');
+    return requested && limited ? { requested, limited } : null;
+}
+const SUFFIX = {
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+};
+/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
+function quantity(text) {
+    const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
+    return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
+}
+/**
+ * A quota refusal is lasting when the steady state exceeds a limit it was refused on: the workload's `pods`, each
+ * asking what the refused pod asked, or for a `pods` limit the whole preview's pods. Then no step of the rollout
+ * frees enough; a surge over the quota heals as the old pods go.
+ */
+function refusals_quotaExceededForGood(message, pods, previewPods = 0) {
+    const amounts = quotaAmounts(message);
+    if (!amounts)
+        return false;
+    return Object.entries(amounts.limited).some(([resource, limit]) => {
+        const max = quantity(limit);
+        const need = resource === 'pods' || resource === 'count/pods'
+            ? Math.max(pods, previewPods)
+            : pods * quantity(amounts.requested[resource] ?? '');
+        return Number.isFinite(need) && Number.isFinite(max) && need > max;
+    });
+}
 
-/** Kinds the action waits for; everything else counts as ready once applied. */
-const readiness_WAITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'HTTPRoute']);
+;// CONCATENATED MODULE: ./src/kube/wait/readiness.ts
+
+
+
+/** Kinds the action waits for, with their API group; everything else counts as ready once applied. */
+const WAITED = new Set([
+    'apps/Deployment',
+    'apps/StatefulSet',
+    'apps/DaemonSet',
+    'batch/Job',
+    'gateway.networking.k8s.io/HTTPRoute',
+]);
+const readiness_groupOf = (apiVersion) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+/** Whether the action waits for this object (kinds with their group: a Volcano `Job` is not a batch/v1 Job). */
+function readiness_isWaited(o) {
+    return WAITED.has(`${readiness_groupOf(o.apiVersion)}/${o.kind}`);
+}
+/** A ServiceAccount the preview does not create gets this long to appear before its absence fails the run. */
+const SERVICE_ACCOUNT_GRACE_MS = 20_000;
 const num = (v) => (typeof v === 'number' ? v : 0);
-const condition = (o, type) => o.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+const has = (o, field) => typeof o.status?.[field] === 'number';
+const conditionOf = (o, type) => o.status?.conditions?.find((c) => c.type === type);
+const condition = (o, type) => {
+    const c = conditionOf(o, type);
+    return c?.status === 'True' ? c : undefined;
+};
 const progressing = (message) => ({ state: 'progressing', message });
 const failed = (message) => ({ state: 'failed', message });
 const ready = (message) => ({ state: 'ready', message });
+const time = (t) => (t ? Date.parse(t) : NaN);
 /** spec.replicas, which the API defaults to 1. */
 const wanted = (o) => (o.spec?.replicas === undefined ? 1 : num(o.spec.replicas));
 function strategy(o, field) {
     const s = (o.spec?.[field] ?? {});
     return { type: s.type ?? 'RollingUpdate', partition: num(s.rollingUpdate?.partition) };
-}
-/**
- * Messages of pod creations that fail only for a moment and that the controller retries by itself: a quota whose
- * usage is not computed yet (the preview's own ResourceQuota, just created), a ServiceAccount not there yet.
- */
-const TRANSIENT_CREATE_FAILURE = (/* unused pure expression or super */ null && ([
-    /status unknown for quota/i,
-    /serviceaccounts? "[^"]*" not found/i,
-    /error looking up service account/i,
-    /the object has been modified/i,
-    /please try again/i,
-    /because it is being terminated/i,
-    /etcdserver: request timed out/i,
-]));
-/** True when a FailedCreate message means the pods will not be created however long the action waits. */
-function isLastingCreateFailure(message) {
-    return !TRANSIENT_CREATE_FAILURE.some((p) => p.test(message));
 }
 /** The API server's words, without the controller's prefix (`Error creating: `, `create Pod x in … failed error: `). */
 function createFailureMessage(message) {
@@ -19387,15 +20148,31 @@ function readiness_readiness(obj, facts = {}) {
     const o = obj;
     if (o.metadata.deletionTimestamp)
         return progressing('being deleted');
-    if (facts.createFailure && isLastingCreateFailure(facts.createFailure))
-        return failed(`cannot create pods: ${createFailureMessage(facts.createFailure)}`);
+    if (!readiness_isWaited(o))
+        return ready('applied');
+    const refused = refusal(o, facts);
+    if (refused?.state === 'failed')
+        return refused;
+    const r = statusReadiness(o, facts);
+    if (r.state === 'ready' &&
+        facts.pods &&
+        (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet')) {
+        // The pods' own watch may lag the controller's status by a moment: judge only once every pod is seen.
+        const expected = o.kind === 'DaemonSet' ? num(o.status?.desiredNumberScheduled) : wanted(o);
+        if (facts.pods.length < expected)
+            return progressing(`${r.message}, waiting to see its pods`);
+        const why = unstable(facts.pods, facts.now ?? Date.now());
+        return why ? progressing(`${r.message}, not yet steady: ${why}`) : r;
+    }
+    // The refusal the controller keeps retrying is what the run waits on: say so.
+    return refused && r.state === 'progressing' ? progressing(`${r.message}; ${refused.message}`) : r;
+}
+function statusReadiness(o, facts) {
     if (o.kind === 'Job')
         return jobReadiness(o);
     // Routes carry their generation per parent Gateway (status.parents[].conditions), not at the top.
     if (o.kind === 'HTTPRoute')
         return routeReadiness(o);
-    if (!readiness_WAITED_KINDS.has(o.kind))
-        return ready('applied');
     // Nothing in the status describes the current spec until the controller has seen it.
     const generation = num(o.metadata.generation);
     const observed = num(o.status?.observedGeneration);
@@ -19403,47 +20180,117 @@ function readiness_readiness(obj, facts = {}) {
         return progressing('waiting for the controller');
     switch (o.kind) {
         case 'Deployment':
-            return deploymentReadiness(o);
+            return deploymentReadiness(o, facts);
         case 'StatefulSet':
             return statefulSetReadiness(o);
         default:
             return daemonSetReadiness(o);
     }
 }
-function deploymentReadiness(o) {
+/**
+ * A refused pod creation: failed when it cannot heal without a change; else progressing (shown while waiting);
+ * null when there is none of this run.
+ */
+function refusal(o, facts) {
+    const found = facts.createFailure ?? replicaSetFailure(facts);
+    if (!found)
+        return null;
+    const words = createFailureMessage(found.message);
+    const now = facts.now ?? Date.now();
+    switch (refusalKind(found.message)) {
+        case 'lasting':
+            return failed(`cannot create pods: ${words}`);
+        case 'quota':
+            if (quotaExceededForGood(found.message, podsWanted(o), facts.previewPods))
+                return failed(`cannot create pods: ${words} (even once the rollout is done, the quota is too small)`);
+            break;
+        case 'missing-service-account': {
+            const name = missingServiceAccount(found.message) ?? '';
+            if (!facts.serviceAccounts?.has(name) && now - found.firstSeen >= SERVICE_ACCOUNT_GRACE_MS)
+                return failed(`cannot create pods: ServiceAccount "${name}" does not exist and the templates do not create it (${words})`);
+            break;
+        }
+    }
+    return progressing(`pod creation refused for now (the controller retries): ${words}`);
+}
+/** A Deployment's current ReplicaSet's ReplicaFailure, when it was set during this run. */
+function replicaSetFailure(facts) {
+    if (!facts.newReplicaSet)
+        return undefined;
+    const c = condition(facts.newReplicaSet, 'ReplicaFailure');
+    const at = time(c?.lastTransitionTime);
+    if (!c?.message || !(at >= stale(facts)))
+        return undefined;
+    return { message: c.message, firstSeen: at };
+}
+/**
+ * Times before this are an earlier run's. Kubernetes times have whole seconds: a time in this run's first second
+ * counts as this run's. (`since` is by the API server's clock, so clock skew shifts nothing.)
+ */
+const stale = (facts) => Math.floor((facts.since ?? 0) / 1000) * 1000;
+function podsWanted(o) {
+    if (o.kind === 'Job')
+        return Math.max(1, num(o.spec?.parallelism) || 1);
+    if (o.kind === 'DaemonSet')
+        return 1;
+    return wanted(o);
+}
+function deploymentReadiness(o, facts) {
     const want = wanted(o);
     const s = o.status ?? {};
-    const progress = o.status?.conditions?.find((c) => c.type === 'Progressing');
-    if (progress?.reason === 'ProgressDeadlineExceeded')
-        return failed(`rollout stuck (progress deadline exceeded): ${progress.message ?? ''}`.trim());
-    const replicaFailure = condition(o, 'ReplicaFailure');
-    if (replicaFailure?.message && isLastingCreateFailure(replicaFailure.message))
-        return failed(`cannot create pods: ${createFailureMessage(replicaFailure.message)}`);
+    const progress = conditionOf(o, 'Progressing');
+    if (progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded') {
+        // A deadline reached in an earlier run (the same spec re-run after pushing its image, or a rollback to an
+        // existing ReplicaSet) is not this run's verdict: the controller does not reset it, the pods may still come.
+        const at = time(progress.lastUpdateTime ?? progress.lastTransitionTime);
+        if (facts.since === undefined || !(at < stale(facts)))
+            return failed(`rollout stuck (progress deadline exceeded): ${progress.message ?? ''}`.trim());
+    }
     const updated = num(s.updatedReplicas);
     const total = num(s.replicas);
     const available = num(s.availableReplicas);
     const done = updated >= want && total <= updated && available >= updated;
-    if (done)
+    const unavailable = conditionOf(o, 'Available')?.status === 'False';
+    if (done && progress?.status !== 'False' && !unavailable)
         return ready(`${available}/${want} ready`);
-    // A paused Deployment never rolls out its new pod template: waiting cannot help.
-    if (o.spec?.paused === true)
+    if (done && progress?.status === 'False')
+        return progressing(progress.reason === 'ProgressDeadlineExceeded'
+            ? `${available}/${want} ready; the previous rollout timed out, waiting for the controller to see it recover`
+            : `${available}/${want} ready; the controller says it is not progressing (${progress.reason ?? ''})`);
+    if (done)
+        return progressing(`${available}/${want} ready; the controller says it is not available yet`);
+    // A paused Deployment never rolls out its new pod template: waiting cannot help (a scale still happens).
+    if (o.spec?.paused === true && updated < want && total >= want)
         return failed(`paused (spec.paused: true): the rollout will not proceed, ${updated}/${want} updated; remove spec.paused`);
+    const stuck = progress?.reason === 'ProgressDeadlineExceeded'
+        ? ' (the previous rollout timed out; waiting for it to recover)'
+        : '';
     if (updated < want)
-        return progressing(`${available}/${want} ready, ${updated}/${want} updated`);
+        return progressing(`${available}/${want} ready, ${updated}/${want} updated${stuck}`);
     if (total > updated)
-        return progressing(`${total - updated} old replica(s) pending termination`);
-    return progressing(`${available}/${updated} updated replicas available`);
+        return progressing(`${total - updated} old replica(s) pending termination${stuck}`);
+    return progressing(`${available}/${updated} updated replicas available${stuck}`);
 }
 function statefulSetReadiness(o) {
     const want = wanted(o);
     const s = o.status ?? {};
     const ready_ = num(s.readyReplicas);
     const updated = num(s.updatedReplicas);
+    const total = num(s.replicas);
     const { type, partition } = strategy(o, 'updateStrategy');
-    if (type === 'OnDelete')
-        return onDelete(o, ready_ >= want, ready_, want);
+    if (type === 'OnDelete') {
+        // Pods are replaced only when someone deletes them: a changed template never reaches the pods that exist
+        // (currentRevision is never advanced for OnDelete, so the counts decide, not the revisions).
+        if (updated >= want && ready_ >= want)
+            return ready(`${ready_}/${want} ready`);
+        if (total >= want && updated < want && s.updateRevision && s.updateRevision !== s.currentRevision)
+            return failed(`updateStrategy OnDelete: Kubernetes replaces pods only when they are deleted, so ${want - updated} pod(s) keep the old spec; use RollingUpdate`);
+        return progressing(`${ready_}/${want} ready`);
+    }
     if (ready_ < want)
         return progressing(`${ready_}/${want} ready`);
+    if (total > want)
+        return progressing(`${total - want} pod(s) pending termination`);
     // Pods below the partition keep the old revision on purpose; the rest must run the new one.
     const share = Math.max(0, want - partition);
     if (updated < share)
@@ -19456,26 +20303,21 @@ function statefulSetReadiness(o) {
 }
 function daemonSetReadiness(o) {
     const s = o.status ?? {};
+    // The controller always writes desiredNumberScheduled and numberReady (0 included): missing, it has not counted.
+    if (!has(o, 'desiredNumberScheduled') || !has(o, 'numberReady'))
+        return progressing('waiting for the controller to count the nodes');
     const want = num(s.desiredNumberScheduled);
     const updated = num(s.updatedNumberScheduled);
-    // numberAvailable (not numberReady): a pod counts once it has been ready for minReadySeconds.
-    const available = num(s.numberAvailable);
-    if (strategy(o, 'updateStrategy').type === 'OnDelete')
-        return onDelete(o, available >= want, available, want);
+    const current = num(s.currentNumberScheduled);
+    // numberAvailable (not numberReady alone): a pod counts once it has been ready for minReadySeconds.
+    const available = Math.min(num(s.numberAvailable), num(s.numberReady));
+    if (strategy(o, 'updateStrategy').type === 'OnDelete' && updated < want && current >= want)
+        return failed(`updateStrategy OnDelete: Kubernetes replaces pods only when they are deleted, so ${want - updated} pod(s) keep the old spec; use RollingUpdate`);
     if (updated < want)
         return progressing(`${available}/${want} available, ${updated}/${want} updated`);
     if (available < want)
         return progressing(`${available}/${want} available`);
     return ready(`${available}/${want} ready`);
-}
-/**
- * `updateStrategy: OnDelete` replaces a pod only when someone deletes it, so a changed spec never rolls out
- * (kubectl refuses to watch it). A workload that was never changed since it was created has only new pods.
- */
-function onDelete(o, allReady, count, want) {
-    if (num(o.metadata.generation) > 1)
-        return failed(`updateStrategy OnDelete: Kubernetes replaces pods only when they are deleted, so this change never rolls out; use RollingUpdate`);
-    return allReady ? ready(`${count}/${want} ready`) : progressing(`${count}/${want} ready`);
 }
 function jobReadiness(o) {
     const failure = condition(o, 'Failed') ?? condition(o, 'FailureTarget');
@@ -19483,8 +20325,16 @@ function jobReadiness(o) {
         return failed(`failed: ${failure.reason ?? ''}${failure.message ? ` — ${failure.message}` : ''}`);
     if (condition(o, 'Complete'))
         return ready('Complete');
-    if (condition(o, 'Suspended') || o.spec?.suspend === true)
+    // Suspended only when both the spec asks for it and the controller says so (as kstatus has it): a Job being
+    // resumed has not run yet, and one being suspended may still run its pods.
+    const suspend = o.spec?.suspend === true;
+    const suspended = condition(o, 'Suspended') !== undefined;
+    if (suspend && suspended)
         return ready('suspended (spec.suspend: true)');
+    if (suspend)
+        return progressing('being suspended');
+    if (suspended)
+        return progressing('resuming (spec.suspend is false, the controller still says Suspended)');
     const failures = num(o.status?.failed);
     const active = num(o.status?.active);
     return progressing(failures ? `running, ${failures} failed attempt(s)` : active ? 'running' : 'waiting for its pod');
@@ -19502,11 +20352,18 @@ function jobReadiness(o) {
 /** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
  * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
 const validate_REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet']);
-/** An update Kubernetes refuses because a field cannot change: the object is replaced instead (apply.ts). */
+const IMMUTABLE = /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i;
+/**
+ * An update Kubernetes refuses only because fields cannot change: the object is replaced instead (apply.ts). The
+ * API server lists every problem of one update in one 422: when any cause is something else (an invalid port
+ * beside a changed selector), creating the object again would fail too, so it is a refusal, not a replacement.
+ */
 function validate_isImmutableChange(e) {
-    return (e instanceof KubeError &&
-        e.status === 422 &&
-        /immutable|may not change|cannot be changed|Forbidden: updates to statefulset spec/i.test(e.message));
+    if (!(e instanceof KubeError) || e.status !== 422)
+        return false;
+    if (e.causes.length)
+        return e.causes.every((c) => IMMUTABLE.test(`${c.message ?? ''} ${c.reason ?? ''}`));
+    return IMMUTABLE.test(e.message);
 }
 class ValidationError extends TemplateError {
     constructor(file, line, problem) {
@@ -19625,11 +20482,16 @@ async function apply_currentNamespace(kube, owner, deadline, log) {
     }
     return ns;
 }
-/** The preview's namespace, created (with only its ownership labels) when it does not exist yet. */
-async function apply_ensureNamespace(kube, owner, existing) {
+/**
+ * The preview's namespace, created when it does not exist yet with its ownership labels and its Pod Security
+ * labels at once: `init`'s admission policy refuses a namespace that would exist for a moment without them.
+ */
+async function apply_ensureNamespace(kube, owner, existing, podSecurity = {}) {
     if (existing)
         return existing;
-    const created = await kube.create(namespaceObject(owner, {}));
+    const fresh = namespaceObject(owner, {});
+    Object.assign(fresh.metadata.labels, podSecurity);
+    const created = await kube.create(fresh);
     if (created)
         return created;
     const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
@@ -19674,10 +20536,8 @@ async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, na
     const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
     const current = objects.map(refOf);
     // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
-    await kube.apply(namespaceObject(owner, {
-        ...namespaceAnnotations,
-        [ANNOTATION.inventory]: formatInventory(unionInventory(previous, current)),
-    }, uid));
+    const recorded = formatInventory(unionInventory(previous, current));
+    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: recorded }, uid));
     // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
     const applied = await installCrds(kube, objects.filter(isCrd), deadline, log);
     for (const group of [
@@ -19687,8 +20547,11 @@ async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, na
         applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))));
     }
     const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log);
-    // An object that could not be read or deleted stays in the inventory, so the next run tries again.
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: formatInventory([...current, ...kept]) }, uid));
+    // An object that could not be read or deleted stays in the inventory, so the next run tries again. Nothing to
+    // prune (a new preview, most pushes): the inventory recorded first is already the final one.
+    const final = formatInventory([...current, ...kept]);
+    if (final !== recorded)
+        await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: final }, uid));
     return { applied, pruned };
 }
 /** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
@@ -19734,6 +20597,12 @@ async function applyReplacing(kube, owner, obj, deadline, log) {
         if (!isImmutableChange(e) || !REPLACEABLE_KINDS.has(obj.kind))
             throw e;
         const field = e.causes.find((c) => c.field)?.field ?? 'a field';
+        // Deleting this StatefulSet would delete its volume claims (and their data) with it.
+        const retention = obj
+            .spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted;
+        if (obj.kind === 'StatefulSet' && retention === 'Delete')
+            throw new Error(`${describeRef(refOf(obj))}: ${field} cannot change in place, and replacing it would delete its volumes ` +
+                '(persistentVolumeClaimRetentionPolicy.whenDeleted: Delete). Undo the change, or close and reopen the pull request for a new preview.', { cause: e });
         return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
     if (obj.kind === 'Job' && readiness(result).state === 'failed')
@@ -19756,6 +20625,7 @@ async function replace(kube, owner, obj, deadline, log, why) {
 ;// CONCATENATED MODULE: ./src/kube/lock.ts
 // One run at a time per preview: a Lease in the preview's namespace, held while a run deploys and renewed while
 // it runs. A run that dies leaves a Lease that expires; the next run takes it over.
+
 
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
@@ -19823,16 +20693,18 @@ async function lock_acquireLock(kube, owner, holder, deadline, options) {
     };
     let told = false;
     let asked = 0;
+    let held;
     for (;;) {
-        const created = await kube.create(leaseObject(owner, holder));
-        if (created)
+        held = await kube.create(leaseObject(owner, holder));
+        if (held)
             break;
         const current = await kube.get(ref);
         if (!current)
             continue;
         const other = spec(current).holderIdentity ?? '';
         if (other === holder || !other || expiresAt(current) < Date.now()) {
-            if (await kube.replace(leaseObject(owner, holder, current)))
+            held = await kube.replace(leaseObject(owner, holder, current));
+            if (held)
                 break;
             continue;
         }
@@ -19849,7 +20721,7 @@ async function lock_acquireLock(kube, owner, holder, deadline, options) {
         }
         await wake(kube, ref, current, deadline);
     }
-    return heldLock(kube, owner, holder, ref, told);
+    return heldLock(kube, owner, holder, ref, held, told);
 }
 /** Returns when the holder releases or renews the lease, or when it would expire. */
 async function wake(kube, ref, current, deadline) {
@@ -19869,23 +20741,41 @@ async function wake(kube, ref, current, deadline) {
 /**
  * The held lock: renewed every RENEW_MS. It is lost when the lease names another holder or is gone, or when no
  * renewal succeeded for a whole lease duration (another run may then take it over); check() then throws.
+ * `held` is the lease as this run last wrote it: renewing and releasing write on its resourceVersion, so a lease
+ * that anyone else changed since is read (one request more) before this run decides, and one nobody touched is
+ * renewed or deleted in one request.
  */
-function heldLock(kube, owner, holder, ref, waited) {
+function heldLock(kube, owner, holder, ref, held, waited) {
     let renewedAt = Date.now();
     let lost = null;
     const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
+    /** The lease now, when this run still holds it; else null, with `lost` saying why. */
+    const stillMine = async () => {
+        const current = await kube.get(ref);
+        if (!current)
+            lost = 'its Lease was deleted';
+        else if (spec(current).holderIdentity !== holder)
+            lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+        return lost ? null : current;
+    };
     const renew = setInterval(() => {
         void (async () => {
-            const current = await kube.get(ref);
-            if (!current)
-                lost = 'its Lease was deleted';
-            else if (spec(current).holderIdentity !== holder)
-                lost = `${spec(current).holderIdentity ?? 'another run'} holds it now`;
+            const next = leaseObject(owner, holder, held);
+            next.spec.acquireTime = spec(held).acquireTime;
+            const renewed = await kube.replace(next).catch((e) => {
+                if (e instanceof KubeError && e.status === 404)
+                    return null;
+                throw e;
+            });
+            if (renewed) {
+                held = renewed;
+                renewedAt = Date.now();
+            }
             else {
-                const next = leaseObject(owner, holder, current);
-                next.spec.acquireTime = spec(current).acquireTime;
-                if (await kube.replace(next))
-                    renewedAt = Date.now();
+                // Changed or deleted since this run wrote it: by another run, or by a renewal whose answer was lost.
+                const current = await stillMine();
+                if (current)
+                    held = current; // renewed on the next tick
             }
             if (lost)
                 clearInterval(renew);
@@ -19903,8 +20793,31 @@ function heldLock(kube, owner, holder, ref, waited) {
             if (lost)
                 throw new LockLostError(lost);
         },
+        async verify() {
+            this.check();
+            const [lease, namespace] = await Promise.all([
+                kube.get(ref),
+                kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace }),
+            ]);
+            if (!namespace || namespace.metadata.deletionTimestamp)
+                lost = `namespace ${owner.namespace} is being deleted (the pull request was closed)`;
+            else if (!lease)
+                lost = 'its Lease was deleted';
+            else if (spec(lease).holderIdentity !== holder)
+                lost = `${spec(lease).holderIdentity ?? 'another run'} holds it now`;
+            this.check();
+        },
         async release() {
             clearInterval(renew);
+            const version = String(held.metadata.resourceVersion ?? '');
+            const deleted = await kube.delete(ref, { resourceVersion: version }).catch((e) => {
+                if (e instanceof KubeError && e.status === 409)
+                    return 'changed';
+                return 'failed';
+            });
+            if (deleted !== 'changed')
+                return;
+            // Someone wrote the lease after this run: delete it only if it still names this run.
             const current = await kube.get(ref).catch(() => null);
             if (current && spec(current).holderIdentity === holder) {
                 await kube
@@ -19925,13 +20838,15 @@ function lock_guardKube(kube, lock) {
         apply: checked((o, opts) => kube.apply(o, opts)),
         create: checked((o) => kube.create(o)),
         replace: checked((o) => kube.replace(o)),
-        delete: checked((r, p) => kube.delete(r, p)),
+        // Every argument passed on: a replacement deletes in the foreground (its pods first).
+        delete: checked((...a) => kube.delete(...a)),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/resources/scope.ts
 // The scope guard: before anything is applied, every object must live in the preview's namespace, or be of a
-// cluster-wide kind the user allowed by name and not already belong to someone else.
+// cluster-wide kind the user allowed by name; and no object may already exist without belonging to this preview
+// (made by hand, or by someone else): it is refused, never adopted.
 
 
 
@@ -19941,19 +20856,32 @@ class ScopeError extends Error {
         this.name = 'ScopeError';
     }
 }
-/** The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem. */
-async function scope_guardScope(kube, objects, allowed, owner) {
+/**
+ * The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem.
+ * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists).
+ */
+async function scope_guardScope(kube, objects, allowed, owner, { namespaced = false } = {}) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
         // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
         // a cluster-wide kind as namespaced); only a kind the cluster does not know yet takes its CRD's word.
-        const resource = (await kube.resource(o.apiVersion, o.kind).catch((e) => {
-            if (resourceFromCrds(objects, o.apiVersion, o.kind) && e.status === 404)
+        const fromCrds = resourceFromCrds(objects, o.apiVersion, o.kind);
+        const known = await kube.resource(o.apiVersion, o.kind).catch((e) => {
+            if (fromCrds && e.status === 404)
                 return null;
             throw e;
-        })) ?? resourceFromCrds(objects, o.apiVersion, o.kind);
-        if (resource.namespaced)
+        });
+        const resource = known ?? fromCrds;
+        if (resource.namespaced) {
+            // An object of a kind the cluster does not know yet cannot exist; the namespace's own default
+            // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
+            if (!namespaced || !known || isDefaultServiceAccount(o))
+                return o;
+            const live = await kube.get(refOf(o));
+            if (live && !isOwnedBy(live, owner))
+                problems.push(notOurs(o));
             return o;
+        }
         if (o.kind === 'Namespace' || !allowed.includes(o.kind)) {
             problems.push(`${o.kind} "${o.metadata.name}" is cluster-wide and ${o.kind} is not listed in allow-cluster-scoped`);
             return o;
@@ -19961,15 +20889,16 @@ async function scope_guardScope(kube, objects, allowed, owner) {
         const { namespace, ...metadata } = o.metadata;
         const clusterWide = { ...o, metadata };
         const live = await kube.get(refOf(clusterWide));
-        if (live && !isOwnedBy(live, owner)) {
-            problems.push(`${o.kind} "${o.metadata.name}" already exists and does not belong to this preview; rename it (e.g. after preview.namespace)`);
-        }
+        if (live && !isOwnedBy(live, owner))
+            problems.push(notOurs(o));
         return clusterWide;
     }));
     if (problems.length)
         throw new ScopeError(problems);
     return out;
 }
+const notOurs = (o) => `${o.kind} "${o.metadata.name}" already exists and does not belong to this preview; rename it (e.g. after preview.namespace)`;
+const isDefaultServiceAccount = (o) => o.apiVersion === 'v1' && o.kind === 'ServiceAccount' && o.metadata.name === 'default';
 
 ;// CONCATENATED MODULE: ./src/shared/untrusted-text.ts
 // Text written by the PR's code (pod logs, termination messages, events) on its way to the log, the job summary,
@@ -20020,7 +20949,7 @@ function untrusted_text_inFence(text) {
  * Text for Markdown prose or a table cell (the PR comment's reason): no mentions (`@user`, `@org/team`), no images
  * or links, no HTML, no code spans that could hide the rest; at most `max` characters.
  */
-function markdownSafe(text, max = 300) {
+function untrusted_text_markdownSafe(text, max = 300) {
     const flat = text.replace(/\s+/g, ' ').trim();
     const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
     return cut.replace(/[\\`*_{}[\]()<>#!|~]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9])/g, '@\u200b');
@@ -20061,28 +20990,28 @@ function report_primaryUrl(urls, host) {
     return values.find((u) => new URL(u).host === host) ?? values[0] ?? '';
 }
 /** What a run with `wait: false` says, instead of "Ready": it applied the preview and did not look further. */
-const NOT_CHECKED = 'applied, readiness not checked';
+const report_NOT_CHECKED = 'applied, readiness not checked';
 const report_NOT_CHECKED_STATUS = 'Applied, readiness not checked (wait: false)';
 /** The summary's status line of a deploy. */
 function deployStatusLine(o, sha) {
     if (o.status === 'deployed')
-        return `${o.readinessChecked ? 'Deployed' : `Deployed (${NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`;
+        return `${o.readinessChecked ? 'Deployed' : `Deployed (${report_NOT_CHECKED})`} ${sha.slice(0, 7)}${o.url ? ` — ${o.url}` : ''}`;
     return `${o.status === 'skipped' ? 'Not deployed' : 'Failed'}: ${o.reason}`;
 }
 /** Text that is safe inside one Markdown table cell. */
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const report_cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function summaryMarkdown(s) {
     const lines = [`### ${s.title}`, '', `**${s.status}**`, ''];
     if (s.rows.length) {
         lines.push('| Service | Kind | Ready | URL |', '| --- | --- | --- | --- |');
         for (const r of s.rows)
-            lines.push(`| ${cell(r.name)} | ${r.kind} | ${cell(r.ready)} | ${r.url ? `<${r.url}>` : ''} |`);
+            lines.push(`| ${report_cell(r.name)} | ${r.kind} | ${report_cell(r.ready)} | ${report_urlCell(r)} |`);
         lines.push('');
     }
     if (s.facts.length) {
         lines.push('| | |', '| --- | --- |');
         for (const [k, v] of s.facts)
-            lines.push(`| ${cell(k)} | ${cell(v)} |`);
+            lines.push(`| ${report_cell(k)} | ${report_cell(v)} |`);
         lines.push('');
     }
     if (s.problems.length)
@@ -20091,13 +21020,17 @@ function summaryMarkdown(s) {
         lines.push(`> ${n}`, '');
     return lines.join('\n');
 }
-function workloadRows(workloads, urls) {
+/** The URL, and what it answered the smoke check: `<https://pr-7.example.com> · 200 OK in 84 ms`. */
+const report_urlCell = (r) => r.url ? `<${r.url}>${r.answer ? ` · ${report_cell(r.answer)}` : ''}` : '';
+/** `answers`: service → what its URL answered the smoke check. */
+function report_workloadRows(workloads, urls, answers = {}) {
     const icon = (state) => (state === 'ready' ? '✅' : state === 'failed' ? '❌' : '⏳');
     return workloads.map((w) => ({
         name: w.object.metadata.name,
         kind: w.object.kind,
         ready: `${icon(w.readiness.state)} ${w.readiness.message}`,
         url: urls[w.object.metadata.name] ?? '',
+        ...(answers[w.object.metadata.name] ? { answer: answers[w.object.metadata.name] } : {}),
     }));
 }
 
@@ -20105,8 +21038,11 @@ function workloadRows(workloads, urls) {
 
 
 const freshness_CLOSED = 'the pull request is closed';
-/** Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. */
-async function freshness_staleness(plan, github, namespace, log) {
+/**
+ * Why this run must not deploy: the PR is closed, or a newer commit is its head or already deployed. `askGitHub`
+ * false: the namespace's record only (GitHub was asked moments ago).
+ */
+async function freshness_staleness(plan, github, namespace, log, askGitHub = true) {
     const a = namespace?.metadata.annotations ?? {};
     const recordedSha = a[ANNOTATION.headSha] ?? '';
     const deployed = { updatedAt: a[ANNOTATION.headUpdatedAt] ?? '', runId: a[ANNOTATION.runId] ?? '' };
@@ -20115,6 +21051,8 @@ async function freshness_staleness(plan, github, namespace, log) {
         isNewer(deployed, { updatedAt: plan.pr.updatedAt, runId: plan.runId })) {
         return `a newer commit (${recordedSha.slice(0, 7)}) is already deployed; this run's ${plan.pr.head.sha.slice(0, 7)} is not`;
     }
+    if (!askGitHub)
+        return null;
     // A safety net, not a requirement: when GitHub cannot say, the commit order recorded on the namespace decides.
     const pr = await github.pullRequest(plan.pr.number).catch((e) => {
         log.warning(`could not read the pull request from GitHub (${e.message}); going by the commit order alone`);
@@ -20156,23 +21094,36 @@ const credentialsRef = (plan) => ({
     name: CREDENTIALS_SECRET,
     namespace: plan.namespace,
 });
+/** The preview's credentials Secret, when its templates ask for credentials and its namespace exists. */
+async function storedCredentials(r, namespaceExists) {
+    const needsCredentials = credentialNames(r.o.templates.files).length > 0;
+    return needsCredentials && namespaceExists ? r.kube.get(credentialsRef(r.plan)) : null;
+}
 /**
  * Renders with the credentials the preview already has and the ones generated for it now, every one masked
  * before the render (also on a preview's first deploy): nothing the render does can show them.
  */
-async function renderWithStoredCredentials(r, namespaceExists) {
-    const names = credentialNames(r.o.templates.files);
-    const secret = names.length > 0 && namespaceExists ? await r.kube.get(credentialsRef(r.plan)) : null;
-    const credentials = fillCredentials(names, decodeCredentials(secret));
+function renderWithCredentials(r, secret) {
+    const credentials = fillCredentials(credentialNames(r.o.templates.files), decodeCredentials(secret));
     maskCredentials(credentials.values, r.log);
     return { ...renderPreview(r.plan, r.o, credentials.values), credentials };
 }
+/** The same Secret, unchanged (or absent both times). */
+const sameObject = (a, b) => a === b ||
+    (a !== null &&
+        b !== null &&
+        a.metadata.uid === b.metadata.uid &&
+        a.metadata.resourceVersion === b.metadata.resourceVersion);
 /** Render first: a template error stops the run before anything changes, in the cluster or on GitHub. */
 async function claim_renderFirst(r) {
     return r.log.group('Render', async () => {
         const existing = await currentNamespace(r.kube, r.owner, r.deadline, r.log);
-        const rendered = await renderWithStoredCredentials(r, existing !== null);
+        const secret = await storedCredentials(r, existing !== null);
+        const rendered = renderWithCredentials(r, secret);
+        r.firstRender = { rendered, namespace: existing, secret };
         checkFrontDoor(rendered.objects, r.o.frontDoor);
+        if (rendered.persistence)
+            r.log.info(rendered.persistence);
         await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
         r.log.info(`rendered ${rendered.objects.length} objects from ${r.o.templates.files.length} templates in ${r.o.templates.folder}`);
         for (const obj of rendered.objects)
@@ -20216,69 +21167,223 @@ async function claim_claimPreview(r) {
 }
 /**
  * Another run may have deployed, or the close may have run, while this one waited: look again, now that no one
- * else can. Returns the live namespace, or why this run skips.
+ * else can. Returns the live namespace, or why this run skips. GitHub is asked again only when the run waited for
+ * the lock: a run that got it at once asked moments ago (lookBeforeClaiming), and a close or push since then has
+ * its own run, which removes or redeploys the preview after this one.
  */
-async function claim_lookAgain(r, namespace) {
+async function claim_lookAgain(r, namespace, waited) {
     const live = await r.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace });
     if (!live || isRemoved(live, namespace)) {
         return 'the preview was removed while this run was starting (the pull request was closed)';
     }
-    const stale = await staleness(r.plan, r.github, live, r.log);
+    const stale = await staleness(r.plan, r.github, live, r.log, waited);
     if (stale === CLOSED) {
         // The close has run (or is running): leave nothing behind, not even the namespace this run just made.
         await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(live.metadata.uid) });
     }
     return stale ?? live;
 }
+/**
+ * What the preview holds now, under the lock: the render before the lock when it read what is still there. A
+ * namespace nobody wrote since (same resourceVersion: every deploy writes its inventory there before it applies
+ * anything) still has the Secret read then; otherwise the Secret is read again, and the preview rendered again
+ * when it changed.
+ */
+async function renderUnderLock(r, live) {
+    const first = r.firstRender;
+    if (first && sameObject(first.namespace, live))
+        return first.rendered;
+    const secret = await storedCredentials(r, true);
+    if (first && sameObject(first.secret, secret))
+        return first.rendered;
+    return renderWithCredentials(r, secret);
+}
 /** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-async function claim_prepareObjects(r) {
-    const rendered = await renderWithStoredCredentials(r, true);
+async function claim_prepareObjects(r, live) {
+    const rendered = await renderUnderLock(r, live);
+    maskCredentials(rendered.credentials.values, r.log);
     if (rendered.credentials.generated.length)
         r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
-    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner);
+    const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {
+        namespaced: true,
+    });
     // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
     await r.log.group('Validate', () => validateObjects(r.kube, objects));
     const urls = serviceUrls(objects, r.plan.scheme);
     return { objects, urls, url: primaryUrl(urls, r.plan.host) };
 }
 
+;// CONCATENATED MODULE: ./src/kube/diagnosis/diagnose.ts
+
+
+const LOG_LINES = 20;
+/** The namespace's events, read once for every workload that is diagnosed. */
+async function diagnose_namespaceEvents(kube, namespace) {
+    return kube
+        .list('v1', 'Event', namespace)
+        .then((l) => l.items)
+        .catch(() => []);
+}
+/** Conditions worth showing: the ones not True, and the True ones that say something failed. */
+const FAILING_WHEN_TRUE = new Set(['Failed', 'FailureTarget', 'ReplicaFailure']);
+async function diagnose_diagnose(kube, namespace, w, allEvents) {
+    const o = w.object;
+    const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
+    const details = [headline];
+    const conditions = (o.status?.conditions ?? []).filter((c) => c.status !== 'True' || FAILING_WHEN_TRUE.has(c.type ?? ''));
+    for (const c of conditions)
+        details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
+    const pods = newestFirst(await diagnose_podsOf(kube, namespace, o).catch(() => []));
+    const claims = pods.flatMap((p) => (p.spec?.volumes ?? []).flatMap((v) => v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
+    const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name), ...claims]);
+    // A Deployment's pods are created by its ReplicaSets (`<name>-<hash>`): their FailedCreate says why there are none.
+    const ownEvent = (e) => names.has(e.involvedObject?.name ?? '') ||
+        (o.kind === 'Deployment' &&
+            e.involvedObject?.kind === 'ReplicaSet' &&
+            /^[a-z0-9]+$/.test((e.involvedObject.name ?? '').slice(o.metadata.name.length + 1)) &&
+            (e.involvedObject.name ?? '').startsWith(`${o.metadata.name}-`));
+    const events = allEvents.filter(ownEvent);
+    const recent = events
+        .sort((a, b) => diagnose_time(a).localeCompare(diagnose_time(b)))
+        .slice(-10)
+        .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
+    details.push(...recent);
+    let firstProblem = '';
+    const problems = pods.map((p) => ({ pod: p, problem: podProblem(p) })).filter((x) => x.problem);
+    for (const { pod, problem } of problems.slice(0, 3)) {
+        details.push(`  pod ${pod.metadata.name}: ${problem}`);
+        firstProblem ||= `pod ${pod.metadata.name} ${problem}`;
+    }
+    const failing = pods.filter((p) => !podProblem(p) &&
+        [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(troubled));
+    for (const pod of failing.slice(0, 3)) {
+        const init = (pod.status?.initContainerStatuses ?? []).filter((c) => !c.ready && !doneInit(c));
+        // A pod runs its containers only after every init container succeeded: while one fails, it is the cause.
+        const containers = init.length
+            ? init.slice(0, 1).map((c) => [c, 'init container'])
+            : [
+                ...(pod.status?.containerStatuses ?? []).filter((c) => !c.ready),
+                ...(pod.status?.containerStatuses ?? []).filter((c) => c.ready && troubled(c)),
+            ].map((c) => [c, 'container']);
+        for (const [c, what] of containers) {
+            const backingOff = events.some((e) => e.reason === 'BackOff' &&
+                e.involvedObject?.name === pod.metadata.name &&
+                (e.message ?? '').includes(`restarting failed container ${c.name} `));
+            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
+            details.push(`  pod ${pod.metadata.name} ${what} ${c.name}: ${problem.summary}`);
+            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
+            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
+            if (logs.trim())
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
+                    .trimEnd()
+                    .split('\n')
+                    .map((l) => `    ${l}`));
+            if (!firstProblem) {
+                const line = lastLogLine(logs);
+                firstProblem = `${what} ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
+            }
+        }
+    }
+    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
+    return {
+        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+        details,
+    };
+}
+/**
+ * Not ready, or ready but restarted after it exited: a container without a readiness probe counts as ready in the
+ * moment it runs between two crashes.
+ */
+const troubled = (c) => !c.ready || ((c.restartCount ?? 0) > 0 && c.lastState?.terminated !== undefined);
+/** An init container that finished with 0 (a sidecar, restartPolicy Always, is done once it runs and is started). */
+const doneInit = (c) => c.state?.terminated?.exitCode === 0;
+/** The pods being deleted last, and the newest first: the current ReplicaSet's, not old evicted ones. */
+function newestFirst(pods) {
+    return [...pods].sort((a, b) => Number(Boolean(a.metadata.deletionTimestamp)) - Number(Boolean(b.metadata.deletionTimestamp)) ||
+        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+}
+const diagnose_time = (e) => e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
+/** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
+async function diagnose_podsOf(kube, namespace, o) {
+    const spec = o.spec;
+    const labels = o.kind === 'Job' ? { 'batch.kubernetes.io/job-name': o.metadata.name } : spec?.selector?.matchLabels;
+    if (!labels || Object.keys(labels).length === 0)
+        return [];
+    const selector = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
+    return list.items;
+}
+
 ;// CONCATENATED MODULE: ./src/kube/wait/wait.ts
-// Waiting for a preview's workloads: one watch per kind in the preview's namespace (not one per object, and no
-// sleep loops), plus one watch of the namespace's FailedCreate events, until every workload is ready, one has
-// failed for good, or the deadline passes.
+
+
 
 
 function wait_waitedWorkloads(objects) {
-    return objects.filter((o) => WAITED_KINDS.has(o.kind));
+    return objects.filter(isWaited);
+}
+/** The ServiceAccounts and steady-state pod count of a rendered preview. Pure. */
+function wait_waitContext(objects, since) {
+    const serviceAccounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name));
+    const previewPods = objects
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+        .reduce((n, o) => {
+        const r = o.spec?.replicas;
+        return n + (typeof r === 'number' ? r : 1);
+    }, 0);
+    return { since, serviceAccounts, previewPods };
 }
 /** When an event last happened (events are aggregated: a repeated failure moves lastTimestamp on). */
 function eventTime(e) {
     const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
     return typeof t === 'string' ? Date.parse(t) : 0;
 }
+const uidOf = (o) => (typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined);
 /**
- * The waited workload a FailedCreate event is about: the workload itself (StatefulSet, DaemonSet, Job), or the
- * Deployment whose ReplicaSet (`<deployment>-<pod-template-hash>`) it is. Pure.
+ * A FailedCreate event of this run (not before `from`): the uid of the controller that was refused (a ReplicaSet,
+ * StatefulSet, DaemonSet or Job) and the API server's words. Matched by uid, never by name: an old ReplicaSet of the
+ * same Deployment, or an earlier object of the same name, that keeps retrying is not the current one. Pure.
  */
-function eventWorkloadKey(e, workloads) {
-    const kind = e.involvedObject?.kind;
-    const name = e.involvedObject?.name ?? '';
-    const match = (k, n) => workloads.find((w) => w.kind === k &&
-        w.metadata.name === n &&
-        (!e.involvedObject?.uid ||
-            !w.metadata.uid ||
-            k === 'Deployment' ||
-            w.metadata.uid === e.involvedObject.uid));
-    const found = kind === 'ReplicaSet'
-        ? match('Deployment', name.slice(0, name.lastIndexOf('-')))
-        : match(kind ?? '', name);
-    return found ? refKey(refOf(found)) : undefined;
+function refusalOf(item, from) {
+    const e = item;
+    const uid = e.involvedObject?.uid;
+    if (e.reason !== 'FailedCreate' || !e.message || !uid || eventTime(e) < from)
+        return null;
+    return { uid, message: e.message };
 }
-async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, 
-/** When this run started changing the preview: FailedCreate events from before are an earlier run's. */
-since = Date.now()) {
+/** How often the verdicts that depend on time are read again. */
+const TICK_MS = 1000;
+async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, context = { since: Date.now(), serviceAccounts: new Set(), previewPods: 0 }) {
     const latest = new Map();
-    const facts = new Map();
+    const replicaSets = new Map();
+    const pods = new Map();
+    /** This run's pod-creation refusals, by the uid of the controller that was refused. */
+    const refusals = new Map();
+    const deleted = new Set();
+    const watchPods = workloads.some((w) => w.kind !== 'Job' && w.kind !== 'HTTPRoute');
+    const now = () => kube.serverTime?.() ?? Date.now();
+    const factsOf = (o) => {
+        const newReplicaSet = o.kind === 'Deployment' ? currentReplicaSet(o, [...replicaSets.values()]) : undefined;
+        const uid = uidOf(newReplicaSet ?? o);
+        return {
+            createFailure: uid ? refusals.get(uid) : undefined,
+            newReplicaSet,
+            since: context.since,
+            now: now(),
+            serviceAccounts: context.serviceAccounts,
+            previewPods: context.previewPods,
+            pods: watchPods
+                ? podsOfWorkload(o.kind, o.metadata.name, [...pods.values()])
+                : undefined,
+        };
+    };
+    const verdict = (o) => deleted.has(refKey(refOf(o)))
+        ? { state: 'failed', message: 'deleted during the wait (was the pull request closed?)' }
+        : readiness(o, factsOf(o));
     for (const o of workloads)
         latest.set(refKey(refOf(o)), { object: o, readiness: readiness(o) });
     const result = () => [...latest.values()];
@@ -20298,71 +21403,306 @@ since = Date.now()) {
         const known = latest.get(key);
         if (!known)
             return; // an object of the same kind that the templates do not render
-        const next = { object: obj, readiness: readiness(obj, facts.get(key)) };
+        const object = obj ?? known.object;
+        const next = { object, readiness: verdict(object) };
         latest.set(key, next);
         if (next.readiness.message !== known.readiness.message || next.readiness.state !== known.readiness.state)
             onChange(next);
         if (settled())
             controller.abort();
     };
-    const onObject = (apiVersion, kind) => (item) => {
+    const again = () => {
+        for (const key of latest.keys())
+            update(key);
+    };
+    const tick = setInterval(again, TICK_MS);
+    const onObject = (apiVersion, kind) => (item, type) => {
         const obj = { ...item, apiVersion, kind };
-        update(refKey(refOf(obj)), obj);
+        const key = refKey(refOf(obj));
+        if (type === 'DELETED') {
+            // A waited object deleted during the wait (the namespace of a closed PR going) ends it at once; one that
+            // was ready already (a finished Job removed by its ttlSecondsAfterFinished) stays ready.
+            if (latest.get(key)?.readiness.state === 'ready')
+                return;
+            if (latest.has(key))
+                deleted.add(key);
+        }
+        else
+            deleted.delete(key);
+        update(key, obj);
     };
     // Event times have whole seconds; an event of this run's first second must count.
-    const from = Math.floor(since / 1000) * 1000;
+    const from = Math.floor(context.since / 1000) * 1000;
     const onEvent = (item) => {
-        const e = item;
-        if (e.reason !== 'FailedCreate' || !e.message || eventTime(e) < from)
+        const r = refusalOf(item, from);
+        if (!r)
             return;
-        const key = eventWorkloadKey(e, result().map((w) => w.object));
-        if (!key)
-            return;
-        facts.set(key, { createFailure: e.message });
-        update(key, latest.get(key).object);
+        refusals.set(r.uid, { message: r.message, firstSeen: refusals.get(r.uid)?.firstSeen ?? now() });
+        again();
+    };
+    const keep = (into) => (item, type) => {
+        const id = uidOf(item) ?? item.metadata.name;
+        if (type === 'DELETED')
+            into.delete(id);
+        else
+            into.set(id, item);
+        again();
     };
     const kinds = new Map();
     for (const o of workloads)
         kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
     const watches = [...kinds.values()].map(({ apiVersion, kind }) => listAndWatch(kube, apiVersion, kind, namespace, { labelSelector: selector }, onObject(apiVersion, kind), controller.signal));
-    // Events only sharpen the answer (fail at once instead of at the timeout): a cluster that will not show them
-    // to the action's credentials still gets its workloads waited for.
-    watches.push(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal).catch(() => undefined));
+    // What only sharpens the answer (ReplicaSets and events: fail at once instead of at the timeout; pods: the
+    // stability window) must not fail the wait: credentials that cannot read them still get the workloads waited.
+    const optional = (p) => p.catch(() => undefined);
+    if (workloads.some((w) => w.kind === 'Deployment'))
+        watches.push(optional(listAndWatch(kube, 'apps/v1', 'ReplicaSet', namespace, {}, keep(replicaSets), controller.signal)));
+    if (watchPods)
+        watches.push(optional(listAndWatch(kube, 'v1', 'Pod', namespace, {}, keep(pods), controller.signal)));
+    watches.push(optional(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal)));
     try {
         await Promise.all(watches);
     }
     finally {
         clearTimeout(timer);
+        clearInterval(tick);
         controller.abort();
     }
     return { outcome: settled() ?? 'timeout', workloads: result() };
 }
-/** List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. */
+/**
+ * List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. A list
+ * or watch that fails (an API server restarting) is tried again until the wait ends: only the deadline ends a wait.
+ * A watch that stays silent past IDLE_MS (a half-open connection) is started again too.
+ */
 async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject, signal) {
+    let pause = 200;
     while (!signal.aborted) {
-        const list = await kube.list(apiVersion, kind, namespace, options);
-        for (const item of list.items)
-            onObject(item);
-        if (signal.aborted)
-            return;
+        const started = Date.now();
+        const idle = new AbortController();
+        const stop = () => idle.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        let timer = setTimeout(stop, IDLE_MS);
+        const heard = () => {
+            clearTimeout(timer);
+            timer = setTimeout(stop, IDLE_MS);
+        };
         try {
-            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
-                if (e.type === 'ADDED' || e.type === 'MODIFIED')
-                    onObject(e.object);
-            }, signal);
-        }
-        catch {
+            const list = await kube.list(apiVersion, kind, namespace, options);
+            for (const item of list.items)
+                onObject(item, 'ADDED');
             if (signal.aborted)
                 return;
-            // A dropped watch (apiserver restart, network blip): list and watch again after a short pause.
-            await new Promise((r) => setTimeout(r, 500));
+            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
+                heard();
+                if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
+                    onObject(e.object, e.type);
+            }, idle.signal);
         }
+        catch (e) {
+            if (signal.aborted)
+                return;
+            // A refusal (403: no permission, 404: no such kind) does not heal by asking again.
+            const status = e.status;
+            if (typeof status === 'number' && status >= 400 && status < 500 && status !== 410 && status !== 429)
+                throw e;
+        }
+        finally {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', stop);
+        }
+        // A watch that ended at once (an error, a proxy closing streams) is started again after a growing pause.
+        pause = Date.now() - started < 1000 ? Math.min(pause * 2, 5000) : 200;
+        await new Promise((r) => setTimeout(r, pause));
     }
 }
+/** A watch with no event for this long is started again (the server sends bookmarks or changes well within). */
+const IDLE_MS = 120_000;
+
+;// CONCATENATED MODULE: ./src/smoke/verdict.ts
+// What one answer of a preview URL means: it works, it is broken, it may heal (ask again), it is worth a warning,
+// or it is a redirect to follow. Pure.
+const BODY_CHARS = 200;
+/** `500 Internal Server Error in 12 ms`, with the first bytes of the body when it is not a success. */
+function statusLine(a, withBody = false) {
+    const line = `${a.status}${a.statusText ? ` ${a.statusText}` : ''} in ${Math.round(a.ms)} ms`;
+    const body = a.body.replace(/\s+/g, ' ').trim();
+    if (!withBody || !body)
+        return line;
+    return `${line}: ${body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS - 1)}…` : body}`;
+}
+const ERROR_TEXT = {
+    refused: 'connection refused',
+    reset: 'connection reset',
+    timeout: 'no answer (timed out)',
+    unresolved: 'the host name does not resolve from this runner',
+    tls: 'the TLS handshake failed (a certificate this runner does not trust?)',
+    other: 'request failed',
+};
+function verdict_judgeAnswer(a, c) {
+    if (a.kind === 'error') {
+        if (a.code === 'unresolved')
+            return {
+                outcome: 'warn',
+                text: `not checked: ${new URL(c.url).hostname} does not resolve from this runner (${a.message}); the preview may still work for people on another network. Set smoke-connect to the front door's host:port to check it from here`,
+            };
+        const text = `${ERROR_TEXT[a.code]} after ${Math.round(a.ms)} ms (${a.message})`;
+        // The preview may be fine for people on another network (a wildcard record the runner's DNS does not see).
+        // A certificate this runner does not trust may be trusted where people open it (a company CA): a warning.
+        if (a.code === 'tls')
+            return { outcome: 'warn', text };
+        return { outcome: 'retry', text };
+    }
+    const s = a.status;
+    if (s >= 200 && s < 300)
+        return { outcome: 'ok', text: statusLine(a) };
+    if (s >= 300 && s < 400 && s !== 304)
+        return redirect(a, c);
+    if (s >= 500)
+        return { outcome: 'retry', text: statusLine(a, true) };
+    if (s === 404)
+        // A controller that has not picked the route up yet answers 404 too: asked again before judging.
+        return c.declared
+            ? { outcome: 'retry', text: `${statusLine(a, true)} (on the declared path)` }
+            : { outcome: 'retry', text: statusLine(a, true) };
+    if ((s === 401 || s === 403) && !(s === 401 && c.ownAuth))
+        return {
+            outcome: 'warn',
+            text: `${statusLine(a)}: protected by something the action did not set up; the smoke check cannot look behind it`,
+        };
+    if (s === 401)
+        return { outcome: 'fail', text: `${statusLine(a, true)}: the basic-auth credentials were refused` };
+    return { outcome: 'warn', text: statusLine(a, true) };
+}
+/** What a 404 that outlived the retries means: broken on a declared path, a warning on `/`. */
+function verdict_finalVerdict(last, a, c) {
+    if (last.outcome !== 'retry')
+        return last;
+    if (a?.kind === 'response' && a.status === 404 && !c.declared)
+        return {
+            outcome: 'warn',
+            text: `${last.text}: nothing at this path (declare a path that answers in smoke-paths)`,
+        };
+    return { outcome: 'fail', text: last.text };
+}
+function redirect(a, c) {
+    let to;
+    try {
+        to = new URL(a.location ?? '', c.url);
+    }
+    catch {
+        return { outcome: 'fail', text: `${statusLine(a)} to an invalid Location "${a.location ?? ''}"` };
+    }
+    if (!a.location)
+        return { outcome: 'fail', text: `${statusLine(a)} without a Location` };
+    const scheme = to.protocol.replace(/:$/, '');
+    if (!c.hosts.has(to.host) || scheme !== c.scheme) {
+        const https = scheme === 'https' && c.scheme === 'http' && c.hosts.has(to.host);
+        return {
+            outcome: 'fail',
+            text: `${statusLine(a)} to ${to.toString()}, which this preview does not serve` +
+                (https
+                    ? ' (the app forces https, e.g. Rails config.force_ssl, on a preview served over http: turn it off for previews, or serve them over https)'
+                    : ''),
+        };
+    }
+    return { outcome: 'follow', url: to.toString() };
+}
+
+;// CONCATENATED MODULE: ./src/smoke/check.ts
+// The smoke check: after the wait, request every preview URL through the front door as a browser would, and say
+// per service whether it answers. The request itself is behind HttpProbe (./http.ts is the real one).
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_REDIRECTS = 5;
+async function check_smokeCheck(probe, targets, o) {
+    const hosts = new Set(targets.map((t) => new URL(t.url).host));
+    return Promise.all(targets.map((t) => checkOne(probe, t, hosts, o)));
+}
+async function checkOne(probe, t, hosts, o) {
+    const now = o.now ?? Date.now;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const until = Math.min(now() + o.retryMs, o.deadline);
+    let pause = 500;
+    for (;;) {
+        const { verdict, answer, url } = await follow(probe, t, hosts, o);
+        const left = until - now();
+        if (verdict.outcome !== 'retry' || left <= 0) {
+            const v = finalVerdict(verdict, answer, context(t, url, hosts, o));
+            return {
+                service: t.service,
+                url: t.url,
+                outcome: v.outcome,
+                text: check_text(v, t, url),
+            };
+        }
+        await sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, 4000);
+    }
+}
+const context = (t, url, hosts, o) => ({
+    url,
+    declared: t.declared,
+    hosts,
+    scheme: o.scheme,
+    ownAuth: o.basicAuth !== null,
+});
+/** One request and the redirects it leads to within the preview's hosts. */
+async function follow(probe, t, hosts, o) {
+    let url = t.url;
+    for (let i = 0; i <= MAX_REDIRECTS; i++) {
+        const answer = await probe.request({
+            url,
+            connectTo: o.connectTo,
+            basicAuth: o.basicAuth,
+            timeoutMs: REQUEST_TIMEOUT_MS,
+        });
+        const verdict = judgeAnswer(answer, context(t, url, hosts, o));
+        if (verdict.outcome !== 'follow')
+            return { verdict, answer, url };
+        url = verdict.url;
+    }
+    return { verdict: { outcome: 'fail', text: `more than ${MAX_REDIRECTS} redirects` }, url };
+}
+const check_text = (v, t, url) => v.outcome === 'follow' ? v.url : url === t.url ? v.text : `${v.text} (after redirects, at ${url})`;
+
+;// CONCATENATED MODULE: ./src/modes/deploy/smoke.ts
+// The deploy's smoke check step: once every workload is ready, request each preview URL through the front door
+// (src/smoke/) and say per service what it answered, in the log; a warning annotation for what is only suspicious.
+
+
+/** How long a URL that may heal (404, 5xx, refused, timed out) is asked again: a controller picks a route up in seconds. */
+const SMOKE_RETRY_MS = 20_000;
+async function smoke_smokeStep(r, objects, urls) {
+    const s = r.o.smoke;
+    if (!s || Object.keys(urls).length === 0)
+        return [];
+    return r.log.group('Smoke check', async () => {
+        const targets = smokeTargets(urls, declaredSmokePaths(objects), s.paths);
+        const results = await smokeCheck(s.probe, targets, {
+            scheme: r.plan.scheme,
+            connectTo: s.connectTo,
+            basicAuth: s.basicAuth,
+            retryMs: SMOKE_RETRY_MS,
+            deadline: Math.max(r.deadline, Date.now() + 2_000),
+        });
+        for (const x of results) {
+            const line = smoke_smokeLine(x);
+            if (x.outcome === 'warn')
+                r.log.warning(line);
+            else
+                r.log.info(line);
+        }
+        return results;
+    });
+}
+/** `web: 200 OK in 84 ms (https://pr-7.example.com/up)` */
+const smoke_smokeLine = (x) => `${x.service}: ${x.text} (${x.url})`;
 
 ;// CONCATENATED MODULE: ./src/modes/deploy/rollout.ts
 // The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
 // the error), and the live-preview count the fleet limit reads.
+
 
 
 
@@ -20408,9 +21748,9 @@ async function rollout_applyObjects(r, objects, url, live) {
         return result;
     });
 }
-/** Waits for every workload; FailedCreate events from after `since` fail it at once. */
+/** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
 async function rollout_waitForReadiness(r, applied, since) {
-    return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+    return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), waitContext(applied, since)));
 }
 /** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
 async function rollout_reportOutcome(r, id, done, applied, waited, objects, urls, url) {
@@ -20426,10 +21766,28 @@ async function rollout_reportOutcome(r, id, done, applied, waited, objects, urls
         });
     }
     if (waited.outcome === 'ready') {
+        const smoke = await smokeStep(r, objects, urls);
+        const broken = smoke.filter((x) => x.outcome === 'fail');
+        if (broken.length) {
+            // Every pod is ready, but the preview does not answer through its front door: not healthy.
+            const reason = `Smoke check: ${broken.map((x) => `${x.service} ${x.text}`).join('; ')}`;
+            await report(r, id, { state: 'failure', description: reason });
+            const details = [
+                'Smoke check (every workload is ready, but a preview URL does not work):',
+                ...broken.map(smokeLine),
+            ];
+            return done('failed', {
+                workloads: waited.workloads,
+                smoke,
+                reason,
+                diagnoses: [{ headline: reason, details }],
+            });
+        }
         const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`;
         await report(r, id, { state: 'success', description, environmentUrl: url });
         const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline);
-        return done('deployed', { workloads: waited.workloads, notes });
+        const warned = smoke.filter((x) => x.outcome === 'warn').map((x) => `Smoke check: ${smokeLine(x)}`);
+        return done('deployed', { workloads: waited.workloads, notes: [...notes, ...warned], smoke });
     }
     const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
     const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
@@ -20503,6 +21861,104 @@ async function report(r, id, status) {
 }
 /** The namespaces of every live preview of a repository on the cluster. */
 
+;// CONCATENATED MODULE: ./src/kube/read-access.ts
+
+const NAMESPACE_ROLE = 'kube-pr-preview-namespace';
+const READ_BINDING = 'kube-pr-preview-reads';
+/** How long a new RoleBinding may take to reach the API server's authorizer cache. */
+const PROPAGATION_MS = 15_000;
+const canRead = async (kube, namespace) => {
+    const review = await kube.create({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        metadata: { name: '' },
+        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'pods' } },
+    });
+    return review?.status?.allowed === true;
+};
+/** The RBAC subject of a username: a ServiceAccount for `system:serviceaccount:<ns>:<name>`, else a User. Pure. */
+function subjectOf(username) {
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+    return sa
+        ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
+        : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
+}
+async function read_access_ensureReadAccess(kube, owner) {
+    if (await canRead(kube, owner.namespace))
+        return;
+    const review = (await kube.create({
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { name: '' },
+    }));
+    const username = review?.status?.userInfo?.username;
+    if (!username)
+        throw new Error('the API server did not say who this run is (SelfSubjectReview)');
+    await kube.apply({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: READ_BINDING, namespace: owner.namespace, labels: ownerLabels(owner) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMESPACE_ROLE },
+        subjects: [subjectOf(username)],
+    });
+    const deadline = Date.now() + PROPAGATION_MS;
+    while (!(await canRead(kube, owner.namespace))) {
+        if (Date.now() > deadline)
+            throw new Error(`${username} cannot read in its preview namespace ${owner.namespace} even with the RoleBinding ` +
+                `${READ_BINDING} to the ClusterRole ${NAMESPACE_ROLE}: does that ClusterRole exist? Run ` +
+                '`npx kube-pr-preview init` for this identity (README, "Least privilege: init").');
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+
+/** Hidden in the comment's text: how the action finds its own comment again, one per environment. */
+const comment_commentMarker = (environment) => `<!-- kube-pr-preview:${environment} -->`;
+const comment_stamp = (now) => now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
+function deployedComment(plan, outcome, now) {
+    const sha = plan.pr.head.sha.slice(0, 7);
+    const at = outcome.url ? ` at ${outcome.url}` : '';
+    const headline = outcome.status !== 'deployed'
+        ? `❌ **Not healthy**: ${markdownSafe(outcome.reason)}`
+        : outcome.readinessChecked === false
+            ? `🟡 **Deployed${at}: ${NOT_CHECKED}** (wait: false)`
+            : `✅ **Ready**${at}`;
+    const lines = [comment_commentMarker(plan.environment), `### Preview of this pull request`, '', headline, ''];
+    if (outcome.workloads.length) {
+        lines.push('| Service | Ready | URL |', '| --- | --- | --- |');
+        for (const r of workloadRows(outcome.workloads, outcome.urls, outcome.answers)) {
+            lines.push(`| ${cell(r.name)} | ${cell(r.ready)} | ${urlCell(r)} |`);
+        }
+        lines.push('');
+    }
+    lines.push(`Commit \`${sha}\` · updated ${comment_stamp(now)} · namespace \`${plan.namespace}\` · [run log](${plan.logUrl})`);
+    return lines.join('\n');
+}
+function removedComment(plan, now, why = 'the pull request was closed') {
+    return [
+        comment_commentMarker(plan.environment),
+        '### Preview of this pull request',
+        '',
+        `🗑️ **Removed** ${comment_stamp(now)}: ${why}; namespace \`${plan.namespace}\` and everything in it are deleted (see the [run log](${plan.logUrl})).`,
+    ].join('\n');
+}
+/** A fork's new commits wait for a maintainer's label: what the PR shows until then. */
+function approvalNeededComment(plan, reason, now) {
+    return [
+        comment_commentMarker(plan.environment),
+        '### Preview of this pull request',
+        '',
+        `⏸️ **Not deployed**: ${cell(reason)}`,
+        '',
+        `Commit \`${plan.pr.head.sha.slice(0, 7)}\` · ${comment_stamp(now)} · [run log](${plan.logUrl})`,
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/preview/idle.ts
 
 const annotations = (o) => o.metadata?.annotations ?? {};
@@ -20512,13 +21968,9 @@ function idle_isAsleep(namespace) {
 /** The last deploy or wake: what `sleep-after` counts from. */
 function lastActive(namespace) {
     const a = annotations(namespace);
-    const times = [
-        a[ANNOTATION.deployedAt],
-        a[ANNOTATION.wokenAt],
-        String(namespace.metadata.creationTimestamp ?? ''),
-    ]
-        .map((t) => Date.parse(t ?? ''))
-        .filter(Number.isFinite);
+    // The namespace's creation only stands in for a deploy that recorded no time.
+    const deployed = a[ANNOTATION.deployedAt] ?? String(namespace.metadata.creationTimestamp ?? '');
+    const times = [deployed, a[ANNOTATION.wokenAt] ?? ''].map((t) => Date.parse(t)).filter(Number.isFinite);
     return times.length ? Math.max(...times) : Number.NaN;
 }
 /** Kept: by `/preview keep` (the namespace's keep annotation) or by the PR's keep-label. */
@@ -20898,7 +22350,7 @@ async function wakePreview(t, kube, github, log) {
         if (await closed())
             return outcome('closed', 'the pull request was closed while this run waited');
         const url = ns.metadata.annotations?.[ANNOTATION.url] ?? '';
-        const since = Date.now();
+        const since = held.kube.serverTime?.() ?? Date.now();
         // A close while it wakes wins: once the namespace is going, the wake stops and reports nothing on GitHub.
         const removed = async () => !(await liveNamespace(kube, t.owner).catch(() => null));
         const CLOSED_MEANWHILE = 'the preview was removed while it woke (the pull request was closed); it stays removed';
@@ -20929,7 +22381,7 @@ async function wakePreview(t, kube, github, log) {
 /** The deploy's wait on every workload of the preview, then success (with the URL) or failure (diagnosed). */
 async function waitAndReport(t, environment, url, restored, since, deadline, held, log, removed) {
     const workloads = await everyWorkload(held.kube, t.owner, restored);
-    const waited = await log.group('Wait', () => waitForWorkloads(held.kube, t.owner.namespace, ownerSelector(t.owner), waitedWorkloads(workloads), deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), since));
+    const waited = await log.group('Wait', () => waitForWorkloads(held.kube, t.owner.namespace, ownerSelector(t.owner), waitedWorkloads(workloads), deadline, (w) => log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), waitContext(workloads, since)));
     if (await removed())
         return outcome('closed', 'removed while it woke');
     const [latest] = await held.github.listDeployments(environment, 1);
@@ -20989,6 +22441,7 @@ async function everyWorkload(kube, owner, restored) {
 
 
 
+
 /** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
 const jobsOf = (objects) => {
     const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
@@ -21001,19 +22454,23 @@ async function deploy(plan, options, kube, github, log) {
     if (early)
         return skipped(early);
     await checkLivePreviewLimit(run, existing);
-    const namespace = await ensureNamespace(run.kube, run.owner, existing);
-    await labelPodSecurity(run.kube, run.plan.namespace, run.o.guardrails.podSecurity);
+    const podSecurity = run.o.guardrails.podSecurity;
+    const namespace = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
+    await ensureReadAccess(run.kube, run.owner);
     const lock = await claimPreview(run);
     if (lock instanceof NotWaitingError)
         return skipped(lock.message);
     let deploymentId = null;
     try {
-        const live = await lookAgain(run, namespace);
+        const live = await lookAgain(run, namespace, lock.waited);
         if (typeof live === 'string')
             return skipped(live);
-        const { objects, urls, url } = await prepareObjects(run);
+        // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
+        await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace);
+        const { objects, urls, url } = await prepareObjects(run, live);
         const id = (deploymentId = await startDeployment(run, urls));
-        const since = Date.now();
+        // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
+        const since = run.kube.serverTime?.() ?? Date.now();
         // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
         if (isAsleep(live))
             await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
@@ -21045,7 +22502,7 @@ const PREFIX = 'pod-security.kubernetes.io';
  * The namespace labels. The -version labels say `latest` explicitly: the policy of the cluster's own Kubernetes
  * version, whatever defaults an admission configuration sets for unlabelled namespaces. Pure.
  */
-function podSecurityLabels(level) {
+function pod_security_podSecurityLabels(level) {
     return {
         [`${PREFIX}/enforce`]: level,
         [`${PREFIX}/enforce-version`]: 'latest',
@@ -21060,13 +22517,70 @@ function podSecurityLabels(level) {
  * and change when the input changes.
  */
 const POD_SECURITY_MANAGER = 'kube-pr-preview-pod-security';
-/** Labels the preview's namespace; done before anything that makes pods is applied. */
-async function pod_security_labelPodSecurity(kube, namespace, level) {
+/**
+ * Labels the preview's namespace; done before anything that makes pods is applied. `current`: the namespace as
+ * just read; when it already carries these labels, there is nothing to write.
+ */
+async function pod_security_labelPodSecurity(kube, namespace, level, 
+/** The namespace as last read: the apply is skipped when it carries the labels, and its uid is a precondition
+ * (the apply never re-creates a namespace that was removed meanwhile). */
+current) {
+    const labels = pod_security_podSecurityLabels(level);
+    if (current && Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v))
+        return;
+    const uid = current?.metadata.uid;
     await kube.apply({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: namespace, labels: podSecurityLabels(level) },
+        metadata: { name: namespace, ...(uid ? { uid } : {}), labels },
     }, { fieldManager: POD_SECURITY_MANAGER });
+}
+
+;// CONCATENATED MODULE: ./src/inputs/access.ts
+// How the action reaches the cluster, from the inputs: a kubeconfig given as an input, GitHub OIDC straight to an
+// API server that trusts GitHub's issuer (cluster-server, cluster-ca, oidc-audience), or else the runner's own
+// kubeconfig ($KUBECONFIG or ~/.kube/config, as a cloud login step leaves it). Pure.
+
+/** PEM, or base64 of PEM (a variable holding a CA often is). */
+function decodeCa(raw) {
+    const text = raw.trim();
+    if (text.includes('-----BEGIN CERTIFICATE-----'))
+        return text;
+    const decoded = /^[A-Za-z0-9+/=\s]+$/.test(text)
+        ? Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8')
+        : '';
+    if (decoded.includes('-----BEGIN CERTIFICATE-----'))
+        return decoded;
+    throw new errors_InputError('cluster-ca', "is not a PEM certificate (-----BEGIN CERTIFICATE-----) or base64 of one: give the API server's CA.");
+}
+function parseClusterAccess(read, kubeconfig) {
+    const context = read('context').trim();
+    const server = read('cluster-server').trim();
+    const ca = read('cluster-ca').trim();
+    const audience = read('oidc-audience').trim();
+    const oidc = server || ca || audience;
+    if (kubeconfig && oidc)
+        throw new errors_InputError(server ? 'cluster-server' : ca ? 'cluster-ca' : 'oidc-audience', 'is for GitHub OIDC access, and the kubeconfig input is set too: give one of the two.');
+    if (kubeconfig)
+        return { kind: 'kubeconfig', text: kubeconfig, context };
+    if (!oidc)
+        return { kind: 'runner', context };
+    if (context)
+        throw new errors_InputError('context', 'names a kubeconfig context, and GitHub OIDC access has no kubeconfig.');
+    if (!server)
+        throw new errors_InputError('cluster-server', 'is required with oidc-audience: the API server URL, e.g. https://k8s.example.com:6443.');
+    let url;
+    try {
+        url = new URL(server);
+    }
+    catch {
+        throw new errors_InputError('cluster-server', `"${server}" is not a URL: give the API server, e.g. https://k8s.example.com:6443.`);
+    }
+    if (url.protocol !== 'https:')
+        throw new errors_InputError('cluster-server', `"${server}" must be https: the OIDC token is a credential.`);
+    if (!audience)
+        throw new errors_InputError('oidc-audience', "is required with cluster-server: the audience the API server accepts for GitHub's tokens (its authentication configuration's jwt.issuer.audiences).");
+    return { kind: 'oidc', server: server.replace(/\/$/, ''), ca: ca ? decodeCa(ca) : null, audience };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/frontdoor.ts
@@ -21102,7 +22616,30 @@ function parseFrontDoor(read) {
             throw new errors_InputError('basic-auth', 'must be <user>:<password> (the user without spaces or colons).');
         basicAuth = { user, password };
     }
-    return { gateway, ingressClass, tlsSecret: parseObjectName('tls-secret', read('tls-secret')), basicAuth };
+    return {
+        gateway,
+        ingressClass,
+        tlsSecret: parseObjectName('tls-secret', read('tls-secret')),
+        basicAuth,
+        frontDoorCidrs: parseCidrs('front-door-cidrs', read('front-door-cidrs')),
+    };
+}
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** Comma- or line-separated CIDRs (`35.191.0.0/16`, `2600:1901::/48`), as a NetworkPolicy's ipBlock takes them. */
+function parseCidrs(input, raw) {
+    const cidrs = raw
+        .split(/[\s,]+/)
+        .map((c) => c.trim())
+        .filter(Boolean);
+    for (const cidr of cidrs) {
+        const [address, bits, ...rest] = cidr.split('/');
+        const v4 = IPV4.test(address ?? '');
+        const v6 = !v4 && /^[0-9a-f:]+$/i.test(address ?? '') && (address ?? '').includes(':');
+        const max = v4 ? 32 : 128;
+        if (rest.length || !(v4 || v6) || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max)
+            throw new errors_InputError(input, `"${cidr}" is not an address range in CIDR notation (e.g. 35.191.0.0/16, 130.211.0.0/22, 10.0.0.0/16).`);
+    }
+    return cidrs;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/registry.ts
@@ -21300,6 +22837,54 @@ function parseKinds(input, raw) {
     return kinds;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/smoke.ts
+// The smoke check's inputs: whether it runs, the path per service, and where to connect instead of resolving the
+// preview's hosts. Pure; errors name the input.
+
+
+
+const SERVICE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+function parseSmokePaths(raw) {
+    if (!raw.trim())
+        return {};
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(raw);
+    }
+    catch {
+        parsed = null;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new errors_InputError('smoke-paths', 'must be a YAML mapping of service to path, such as `{web: /up, api: /health}`.');
+    const out = {};
+    for (const [service, path] of Object.entries(parsed)) {
+        if (!SERVICE.test(service))
+            throw new errors_InputError('smoke-paths', `"${service}" is not a service name (lower-case letters, digits and -).`);
+        if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))
+            throw new errors_InputError('smoke-paths', `${service}: "${String(path)}" is not a path: it starts with / and has no spaces.`);
+        out[service] = path;
+    }
+    return out;
+}
+/** `host:port` (an IPv6 address in brackets: `[::1]:8080`). */
+function parseSmokeConnect(raw) {
+    const text = raw.trim();
+    if (!text)
+        return null;
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535)
+        throw new errors_InputError('smoke-connect', `"${text}" is not host:port, e.g. 10.0.0.7:80 or ingress.internal:443.`);
+    return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+function parseSmoke(read) {
+    return {
+        smokeCheck: parseBoolean('smoke-check', read('smoke-check'), true),
+        smokePaths: parseSmokePaths(read('smoke-paths')),
+        smokeConnect: parseSmokeConnect(read('smoke-connect')),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 // Every input of the action, parsed once into one typed object. Pure: takes a reader of raw input strings and
 // throws an error naming the input and what it expects.
@@ -21307,14 +22892,9 @@ function parseKinds(input, raw) {
 
 
 
+
+
 const MODES = ['auto', 'deploy', 'destroy', 'sweep', 'sleep', 'wake', 'command'];
-/** The kubeconfig, for runs that talk to the cluster. */
-function requireKubeconfig(settings) {
-    if (!settings.kubeconfig) {
-        throw new InputError('kubeconfig', 'is required: pass a secret, e.g. `kubeconfig: ${{ secrets.KUBECONFIG }}` (an empty value also means the secret is not set, or not available to this workflow run).');
-    }
-    return settings.kubeconfig;
-}
 const settings_DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 function parseSettings(read) {
@@ -21347,8 +22927,10 @@ function parseSettings(read) {
     const image = text('image');
     if (/\s/.test(image))
         throw new errors_InputError('image', `"${image}" is not an image reference (it has spaces).`);
+    const kubeconfig = decodeKubeconfig(read('kubeconfig'));
     return {
-        kubeconfig: decodeKubeconfig(read('kubeconfig')),
+        kubeconfig,
+        access: parseClusterAccess(read, kubeconfig),
         githubToken: text('github-token'),
         domain,
         templates: text('templates'),
@@ -21376,7 +22958,7 @@ function parseSettings(read) {
         egressGuard: parseBoolean('egress-guard', read('egress-guard'), true),
         allowServiceTypes,
         maxObjects: parseCount('max-objects', read('max-objects')) ?? settings_DEFAULT_MAX_OBJECTS,
-        ingressNamespace: parseIngressNamespace(text('ingress-namespace') || 'ingress-nginx'),
+        ingressNamespace: text('ingress-namespace') ? parseIngressNamespace(text('ingress-namespace')) : '',
         podSecurity: parsePodSecurity(text('pod-security')),
         ttlMs: text('ttl') ? parseDuration('ttl', text('ttl')) : null,
         ttlWarningMs: parseDuration('ttl-warning', text('ttl-warning') || '24h'),
@@ -21387,6 +22969,7 @@ function parseSettings(read) {
         dashboardTitle: text('dashboard-title') || 'Preview environments',
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
         ...parseFrontDoor(read),
+        ...parseSmoke(read),
     };
 }
 /** Zero LoadBalancers and NodePorts in the quota unless allowed; a quota that names them itself is kept. */
@@ -21396,10 +22979,10 @@ function withServiceTypeQuota(quota, allowed) {
 /** `max-objects` when the input is empty. */
 const settings_DEFAULT_MAX_OBJECTS = 300;
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/preview/templates.ts
 // Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
 // defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
@@ -21412,18 +22995,18 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 
 /** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
 function bundledTemplatesFolder() {
-    let dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    while (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'action.yml')) && (0,external_node_path_namespaceObject.dirname)(dir) !== dir)
-        dir = (0,external_node_path_namespaceObject.dirname)(dir);
-    return (0,external_node_path_namespaceObject.join)(dir, 'templates');
+    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    while (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'action.yml')) && (0,external_node_path_.dirname)(dir) !== dir)
+        dir = (0,external_node_path_.dirname)(dir);
+    return (0,external_node_path_.join)(dir, 'templates');
 }
 const TEMPLATE = /\.ya?ml$/;
 const VALUES = /^values\.ya?ml$/;
 function loadTemplates(folder, workspace, extra = '') {
-    const base = readFolder('templates', folder, folder ? (0,external_node_path_namespaceObject.resolve)(workspace, folder) : bundledTemplatesFolder());
+    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
     if (!extra)
         return base;
-    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_namespaceObject.resolve)(workspace, extra)));
+    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
 }
 /** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
 function overlay(base, extra) {
@@ -21431,7 +23014,7 @@ function overlay(base, extra) {
     return {
         folder: `${base.folder} with ${extra.folder}`,
         files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
-        defaults: mergeValues(base.defaults, extra.defaults),
+        defaults: context_mergeValues(base.defaults, extra.defaults),
     };
 }
 /** Where a template named in an error lives in the repository, for the error annotation. */
@@ -21444,7 +23027,7 @@ function readFolder(input, folder, root) {
     const shown = folder || 'the bundled templates';
     let isDir = false;
     try {
-        isDir = (0,external_node_fs_namespaceObject.statSync)(root).isDirectory();
+        isDir = (0,external_node_fs_.statSync)(root).isDirectory();
     }
     catch {
         // reported below
@@ -21455,16 +23038,16 @@ function readFolder(input, folder, root) {
     const files = [];
     let defaults = {};
     const visit = (dir) => {
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const path = (0,external_node_path_.join)(dir, entry.name);
             if (entry.isSymbolicLink())
                 insideFolder(input, root, path);
             if (entry.isDirectory())
                 visit(path);
             else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(input, path, (0,external_node_path_namespaceObject.relative)(root, path));
+                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
             else if (TEMPLATE.test(entry.name))
-                files.push({ name: (0,external_node_path_namespaceObject.relative)(root, path), text: (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8') });
+                files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
         }
     };
     visit(root);
@@ -21475,7 +23058,7 @@ function readFolder(input, folder, root) {
 function readDefaults(input, path, name) {
     let parsed;
     try {
-        parsed = (0,dist/* parse */.qg)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), { uniqueKeys: true });
+        parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
     }
     catch (e) {
         throw new errors_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
@@ -21493,17 +23076,1423 @@ function readDefaults(input, path, name) {
 function insideFolder(input, root, path) {
     let target;
     try {
-        target = (0,external_node_fs_namespaceObject.realpathSync)(path);
+        target = (0,external_node_fs_.realpathSync)(path);
     }
     catch {
-        throw new errors_InputError(input, `${(0,external_node_path_namespaceObject.relative)(root, path)} is a symlink to nothing; remove it.`);
+        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink to nothing; remove it.`);
     }
-    const base = (0,external_node_fs_namespaceObject.realpathSync)(root);
-    if (target !== base && !target.startsWith(base + external_node_path_namespaceObject.sep))
-        throw new errors_InputError(input, `${(0,external_node_path_namespaceObject.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
+    const base = (0,external_node_fs_.realpathSync)(root);
+    if (target !== base && !target.startsWith(base + external_node_path_.sep))
+        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/shared/kube-object.ts
+// A Kubernetes object as the action handles it, and the reference that names one. Shared by every layer.
+function kube_object_refOf(o) {
+    return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
+}
+/** `apps/Deployment/web`: the group (not the version), kind and name, which identify an object in a namespace. */
+function kube_object_refKey(r) {
+    const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
+    return `${group}/${r.kind}/${r.name}`;
+}
+function kube_object_describeRef(r) {
+    return `${r.kind} ${r.name}`;
+}
+
+;// CONCATENATED MODULE: ./src/kube/resources/resources.ts
+// Where each kind lives in the Kubernetes API. The built-in kinds a preview uses are known here, so a run needs
+// no discovery calls for them; other kinds (custom resources) are looked up once per group/version.
+const builtIn = {
+    v1: {
+        Namespace: ['namespaces', false],
+        ConfigMap: ['configmaps', true],
+        Secret: ['secrets', true],
+        Service: ['services', true],
+        ServiceAccount: ['serviceaccounts', true],
+        PersistentVolumeClaim: ['persistentvolumeclaims', true],
+        PersistentVolume: ['persistentvolumes', false],
+        Pod: ['pods', true],
+        Event: ['events', true],
+        Endpoints: ['endpoints', true],
+        ResourceQuota: ['resourcequotas', true],
+        LimitRange: ['limitranges', true],
+        Node: ['nodes', false],
+    },
+    'apps/v1': {
+        Deployment: ['deployments', true],
+        StatefulSet: ['statefulsets', true],
+        DaemonSet: ['daemonsets', true],
+        ReplicaSet: ['replicasets', true],
+        ControllerRevision: ['controllerrevisions', true],
+    },
+    'batch/v1': { Job: ['jobs', true], CronJob: ['cronjobs', true] },
+    'networking.k8s.io/v1': {
+        Ingress: ['ingresses', true],
+        NetworkPolicy: ['networkpolicies', true],
+        IngressClass: ['ingressclasses', false],
+    },
+    'rbac.authorization.k8s.io/v1': {
+        Role: ['roles', true],
+        RoleBinding: ['rolebindings', true],
+        ClusterRole: ['clusterroles', false],
+        ClusterRoleBinding: ['clusterrolebindings', false],
+    },
+    'policy/v1': { PodDisruptionBudget: ['poddisruptionbudgets', true] },
+    'autoscaling/v2': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
+    'autoscaling/v1': { HorizontalPodAutoscaler: ['horizontalpodautoscalers', true] },
+    'discovery.k8s.io/v1': { EndpointSlice: ['endpointslices', true] },
+    'events.k8s.io/v1': { Event: ['events', true] },
+    'coordination.k8s.io/v1': { Lease: ['leases', true] },
+    'authorization.k8s.io/v1': { SelfSubjectAccessReview: ['selfsubjectaccessreviews', false] },
+    'authentication.k8s.io/v1': { SelfSubjectReview: ['selfsubjectreviews', false] },
+    'apiextensions.k8s.io/v1': { CustomResourceDefinition: ['customresourcedefinitions', false] },
+    'storage.k8s.io/v1': { StorageClass: ['storageclasses', false] },
+};
+function groupVersionBase(apiVersion) {
+    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+/** The built-in API versions that serve a kind (the newest first, as listed here). Pure. */
+function apiVersionsOf(kind) {
+    return Object.entries(builtIn)
+        .filter(([, kinds]) => kind in kinds)
+        .map(([apiVersion]) => apiVersion)
+        .slice(0, 1);
+}
+/** The built-in resource of a kind, or undefined when it must be discovered. */
+function knownResource(apiVersion, kind) {
+    const entry = builtIn[apiVersion]?.[kind];
+    return entry ? { base: groupVersionBase(apiVersion), plural: entry[0], namespaced: entry[1] } : undefined;
+}
+/** Reads a discovery document (`GET /apis/<group>/<version>`) for one kind. */
+function resourceFromDiscovery(apiVersion, kind, discovery) {
+    const list = discovery.resources ?? [];
+    const found = list.find((r) => r.kind === kind && !r.name.includes('/'));
+    return found
+        ? { base: groupVersionBase(apiVersion), plural: found.name, namespaced: found.namespaced }
+        : undefined;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./src/kube/transport/http.ts
+// The HTTP side of the Kubernetes port: one keep-alive agent per run, the kubeconfig's credentials on every
+// request, and retries of what is transient (429, 5xx, dropped connections) with bounded exponential backoff and
+// the server's Retry-After. Other failures become a KubeError with a message a person can act on.
+
+
+
+const DEFAULT_RETRY = { attempts: 6, baseMs: 200, maxMs: 5000, outageMs: 90_000 };
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'ECONNABORTED',
+]);
+const FIELD_MANAGER = 'kube-pr-preview';
+/** The texts of kube-apiserver's `Warning: 299 - "…"` headers (e.g. what Pod Security `warn` would refuse). Pure. */
+function apiWarnings(header) {
+    const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    return [...text.matchAll(/299 [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+/** Requests to the API server of one kubeconfig, with the retry policy of the run. */
+function createHttp(transport, retry) {
+    const url = new URL(transport.server);
+    const secure = url.protocol === 'https:';
+    const agent = secure
+        ? new external_node_https_.Agent({ keepAlive: true, maxSockets: 32 })
+        : new external_node_http_.Agent({ keepAlive: true, maxSockets: 32 });
+    const basePath = url.pathname.replace(/\/$/, '');
+    /** The server has answered in this run: a failure now is an outage to ride out, not a wrong address. */
+    let reached = false;
+    /** The API server's clock minus this machine's, from the last response (ms). */
+    let offset = 0;
+    async function options(method, path, headers) {
+        const o = {
+            method,
+            hostname: url.hostname,
+            port: url.port || (secure ? 443 : 80),
+            path: basePath + path,
+            headers: { accept: 'application/json', 'user-agent': 'kube-pr-preview', ...headers },
+        };
+        await transport.authorize(o);
+        // One keep-alive agent for the run (requests carry their own TLS options), unless a proxy agent is needed.
+        if (!transport.usesProxy)
+            o.agent = agent;
+        return o;
+    }
+    function once(o, body, stream, signal) {
+        return new Promise((resolve, reject) => {
+            const req = (secure ? external_node_https_.request : external_node_http_.request)({ ...o, signal }, (res) => {
+                // The server's clock (its Date header has whole seconds: the middle of that second).
+                const date = Date.parse(String(res.headers.date ?? ''));
+                if (Number.isFinite(date))
+                    offset = date + 500 - Date.now();
+                if (stream && res.statusCode === 200) {
+                    stream(res).then(() => resolve({ status: 200, headers: res.headers, body: '' }), reject);
+                    return;
+                }
+                const chunks = [];
+                res.on('data', (c) => chunks.push(c));
+                res.on('end', () => resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                }));
+                res.on('error', reject);
+            });
+            req.on('error', reject);
+            req.end(body);
+        });
+    }
+    async function call(method, path, what, body, contentType = 'application/json') {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
+        // server then reads that body as the start of the next request.
+        const headers = payload === undefined
+            ? {}
+            : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) };
+        let last;
+        let renewed = false;
+        const started = Date.now();
+        const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0);
+        for (let attempt = 0;; attempt++) {
+            if (attempt > 0) {
+                const pause = backoff(retry, attempt, last);
+                // The attempts first; then as long as the outage budget and the run's deadline allow.
+                if (attempt >= retry.attempts && Date.now() + pause > until())
+                    break;
+                await sleep(pause);
+            }
+            let res;
+            try {
+                res = await once(await options(method, path, headers), payload);
+                reached = true;
+            }
+            catch (e) {
+                last = e;
+                if (TRANSIENT_CODES.has(e.code ?? ''))
+                    continue;
+                throw unreachable(transport.server, e);
+            }
+            // A short-lived credential the server no longer takes: once more with a fresh one, at once.
+            if (res.status === 401 && !renewed && transport.renew) {
+                renewed = true;
+                if (await transport.renew()) {
+                    attempt--;
+                    continue;
+                }
+            }
+            if (TRANSIENT_STATUS.has(res.status)) {
+                last = res;
+                continue;
+            }
+            return res;
+        }
+        if (last && typeof last === 'object' && 'status' in last)
+            throw errorFrom(last, what, transport);
+        throw unreachable(transport.server, last);
+    }
+    const ok = (res, what) => {
+        if (res.status >= 200 && res.status < 300)
+            return JSON.parse(res.body || '{}');
+        throw errorFrom(res, what, transport);
+    };
+    /** Now by the API server's clock: what the controllers stamp on conditions and events. */
+    const serverTime = () => Date.now() + offset;
+    return { options, once, call, ok, serverTime };
+}
+function query(params) {
+    const entries = Object.entries(params)
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, String(v)]);
+    return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+function backoff(policy, attempt, last) {
+    const retryAfter = Number(last?.headers?.['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter > 0)
+        return Math.min(retryAfter * 1000, policy.maxMs * 4);
+    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+    return exp / 2 + Math.random() * (exp / 2);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function errorFrom(res, what, transport) {
+    let status = {};
+    try {
+        status = JSON.parse(res.body);
+    }
+    catch {
+        status = { message: res.body.slice(0, 300) };
+    }
+    const message = status.message ?? `HTTP ${res.status}`;
+    // Admission refusals are 403s too (Pod Security, quota, a terminating namespace): RBAC only when it is.
+    const rbac = res.status === 403 && /cannot [a-z]+ resource/i.test(message);
+    const explained = res.status === 401 || rbac ? transport?.explainRefusal?.(res.status) : undefined;
+    const hint = explained
+        ? ` — ${explained}`
+        : res.status === 401
+            ? " — the cluster did not accept the kubeconfig's credentials (expired token or certificate?)"
+            : rbac
+                ? ' — the user lacks RBAC permission for this; run `npx kube-pr-preview init` (README, "Least privilege: init")'
+                : '';
+    return new port_KubeError(res.status, status.reason ?? String(res.status), `${what}: ${message}${hint}`, status.details?.causes ?? []);
+}
+function unreachable(server, e) {
+    const code = e?.code;
+    const detail = code ? `${code}: ${e.message}` : String(e?.message ?? e);
+    return new port_KubeError(0, 'Unreachable', `cannot reach the Kubernetes API at ${server} (${detail}); check the kubeconfig's server address and that the runner can reach it`);
+}
+
+;// CONCATENATED MODULE: ./src/kube/client.ts
+
+
+
+
+function createKube(transport, retry = DEFAULT_RETRY, 
+/** Told each distinct warning kube-apiserver sends with an apply, once. */
+onWarning) {
+    const warned = new Set();
+    const discovered = new Map();
+    const { options, once, call, ok, serverTime } = createHttp(transport, retry);
+    async function resource(apiVersion, kind) {
+        const known = knownResource(apiVersion, kind);
+        if (known)
+            return known;
+        const base = groupVersionBase(apiVersion);
+        if (!discovered.has(base)) {
+            discovered.set(base, call('GET', base, `discovery of ${apiVersion}`).then((res) => {
+                if (res.status === 404)
+                    return {};
+                return ok(res, `discovery of ${apiVersion}`);
+            }));
+        }
+        const found = resourceFromDiscovery(apiVersion, kind, await discovered.get(base));
+        if (!found) {
+            throw new port_KubeError(404, 'NotFound', `the cluster has no kind ${kind} in ${apiVersion} (is its CustomResourceDefinition installed?)`);
+        }
+        return found;
+    }
+    async function pathOf(ref, withName = true) {
+        const r = await resource(ref.apiVersion, ref.kind);
+        // Never the `default` namespace by accident: a namespaced object always names its namespace.
+        if (r.namespaced && !ref.namespace)
+            throw new Error(`${ref.kind} "${ref.name}" is namespaced in this cluster (${ref.apiVersion}) but has no namespace; nothing was applied`);
+        const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
+        return `${r.base}${ns}/${r.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`;
+    }
+    async function collectionPath(apiVersion, kind, namespace) {
+        const r = await resource(apiVersion, kind);
+        const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+        return `${r.base}${ns}/${r.plural}`;
+    }
+    /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
+    async function writeUnlessConflict(method, obj) {
+        const ref = kube_object_refOf(obj);
+        const what = `${method === 'POST' ? 'creating' : 'updating'} ${kube_object_describeRef(ref)}`;
+        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
+        return res.status === 409 ? null : ok(res, what);
+    }
+    return {
+        server: transport.server,
+        serverTime,
+        resource,
+        forgetDiscovery: () => discovered.clear(),
+        async apply(obj, o = {}) {
+            const ref = kube_object_refOf(obj);
+            const manager = encodeURIComponent(o.fieldManager ?? FIELD_MANAGER);
+            const path = `${await pathOf(ref)}?fieldManager=${manager}&force=true${o.dryRun ? '&dryRun=All' : ''}`;
+            const res = await call('PATCH', path, `applying ${kube_object_describeRef(ref)}`, obj, 'application/apply-patch+yaml');
+            for (const w of onWarning ? apiWarnings(res.headers.warning) : [])
+                if (!warned.has(w))
+                    onWarning((warned.add(w), `${kube_object_describeRef(ref)}: ${w}`));
+            return ok(res, `applying ${kube_object_describeRef(ref)}`);
+        },
+        create: (obj) => writeUnlessConflict('POST', obj),
+        replace: (obj) => writeUnlessConflict('PUT', obj),
+        async get(ref) {
+            const res = await call('GET', await pathOf(ref), `reading ${kube_object_describeRef(ref)}`);
+            if (res.status === 404)
+                return null;
+            return ok(res, `reading ${kube_object_describeRef(ref)}`);
+        },
+        async delete(ref, preconditions, propagation = 'Background') {
+            const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation, preconditions };
+            const res = await call('DELETE', await pathOf(ref), `deleting ${kube_object_describeRef(ref)}`, body);
+            if (res.status === 404)
+                return false;
+            ok(res, `deleting ${kube_object_describeRef(ref)}`);
+            return true;
+        },
+        async list(apiVersion, kind, namespace, o = {}) {
+            const q = query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit });
+            const res = await call('GET', `${await collectionPath(apiVersion, kind, namespace)}${q}`, `listing ${kind}`);
+            return ok(res, `listing ${kind}`);
+        },
+        async watch(apiVersion, kind, namespace, o, onEvent, signal) {
+            const q = query({
+                watch: '1',
+                allowWatchBookmarks: 'true',
+                labelSelector: o.labelSelector,
+                fieldSelector: o.fieldSelector,
+                resourceVersion: o.resourceVersion,
+                timeoutSeconds: '600',
+            });
+            const path = `${await collectionPath(apiVersion, kind, namespace)}${q}`;
+            const res = await once(await options('GET', path, {}), undefined, (stream) => new Promise((resolve, reject) => {
+                let buffer = '';
+                stream.setEncoding('utf8');
+                stream.on('data', (chunk) => {
+                    buffer += chunk;
+                    let nl;
+                    while ((nl = buffer.indexOf('\n')) >= 0) {
+                        const line = buffer.slice(0, nl).trim();
+                        buffer = buffer.slice(nl + 1);
+                        if (line)
+                            onEvent(JSON.parse(line));
+                    }
+                });
+                stream.on('end', resolve);
+                stream.on('close', resolve);
+                stream.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
+            }), signal).catch((e) => {
+                if (signal.aborted || e.name === 'AbortError')
+                    return { status: 200, headers: {}, body: '' };
+                throw e;
+            });
+            if (res.status !== 200)
+                throw errorFrom(res, `watching ${kind}`, transport);
+        },
+        async podLogs(namespace, pod, container, tailLines, previous) {
+            const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
+            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
+            return res.status === 200 ? res.body : '';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig-files.ts
+// The runner's kubeconfig when the `kubeconfig` input is empty: the files of $KUBECONFIG merged as kubectl merges
+// them, or ~/.kube/config — what google-github-actions/get-gke-credentials, `aws eks update-kubeconfig` and
+// azure/aks-set-context leave behind. Pure: the caller reads the files.
+
+
+const PATH_FIELDS = {
+    cluster: ['certificate-authority'],
+    user: ['client-certificate', 'client-key', 'tokenFile'],
+};
+/** File paths inside a kubeconfig are relative to its own folder (kubectl's rule), exec commands with a slash too. */
+function absolutise(entry, key, dir) {
+    const inner = entry[key];
+    if (!inner || typeof inner !== 'object')
+        return entry;
+    const out = { ...inner };
+    for (const f of PATH_FIELDS[key])
+        if (typeof out[f] === 'string' && out[f] && !(0,external_node_path_.isAbsolute)(out[f]))
+            out[f] = (0,external_node_path_.resolve)(dir, out[f]);
+    const exec = out.exec;
+    if (key === 'user' &&
+        exec &&
+        typeof exec.command === 'string' &&
+        exec.command.includes('/') &&
+        !(0,external_node_path_.isAbsolute)(exec.command))
+        out.exec = { ...exec, command: (0,external_node_path_.resolve)(dir, exec.command) };
+    return { ...entry, [key]: out };
+}
+/**
+ * One kubeconfig from several, as kubectl merges $KUBECONFIG: the first file that sets `current-context` wins, and
+ * a cluster, user or context named in several files is taken from the first. Throws naming a file that is not YAML.
+ */
+function mergeKubeconfigs(files) {
+    const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+    for (const file of files) {
+        let config;
+        try {
+            config = ((0,dist/* parse */.qg)(file.text) ?? {});
+        }
+        catch (e) {
+            throw new Error(`${file.path} is not valid YAML: ${e.message.split('\n')[0]}`, { cause: e });
+        }
+        if (typeof config !== 'object')
+            throw new Error(`${file.path} is not a kubeconfig`);
+        const dir = (0,external_node_path_.dirname)(file.path);
+        if (!merged['current-context'] && config['current-context'])
+            merged['current-context'] = config['current-context'];
+        for (const [list, key] of [
+            ['clusters', 'cluster'],
+            ['users', 'user'],
+            ['contexts', 'context'],
+        ]) {
+            for (const entry of config[list] ?? []) {
+                if (merged[list].some((e) => e.name === entry.name))
+                    continue;
+                merged[list].push(key === 'context' ? entry : absolutise(entry, key, dir));
+            }
+        }
+    }
+    return (0,dist/* stringify */.As)(merged);
+}
+/** The files kubectl would read: the $KUBECONFIG list (separated by the path delimiter, empty entries skipped), else ~/.kube/config. */
+function kubeconfigPaths(env, home) {
+    const listed = (env ?? '').split(external_node_path_.delimiter).filter(Boolean);
+    return listed.length ? listed : [(0,external_node_path_.resolve)(home, '.kube', 'config')];
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./src/kube/transport/exec-credential.ts
+// Exec credential plugins (client.authentication.k8s.io): gke-gcloud-auth-plugin, `aws eks get-token`, kubelogin.
+// The plugin's output is the credential, so it is never printed: not on success, not in an error (only its exit
+// code and its stderr's last line, which the plugins use for messages). The credential is reused until its
+// expirationTimestamp and run again after a 401.
+
+const runPlugin = (command, args, env) => new Promise((resolve) => {
+    const child = (0,external_node_child_process_.spawn)(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d.toString()));
+    child.stderr.on('data', (d) => (stderr += d.toString()));
+    child.on('error', (error) => resolve({ code: null, stdout: '', stderr, error }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+});
+/** The ExecCredential a plugin printed, read without ever quoting it. Pure. */
+function parseExecCredential(stdout, command) {
+    let status;
+    try {
+        status = JSON.parse(stdout).status;
+    }
+    catch {
+        throw new Error(`the credential plugin "${command}" printed something that is not an ExecCredential (JSON)`);
+    }
+    if (!status || (typeof status.token !== 'string' && typeof status.clientCertificateData !== 'string'))
+        throw new Error(`the credential plugin "${command}" printed an ExecCredential without a token or certificate`);
+    const expires = typeof status.expirationTimestamp === 'string' ? Date.parse(status.expirationTimestamp) : NaN;
+    return {
+        token: typeof status.token === 'string' ? status.token : undefined,
+        clientCertificateData: typeof status.clientCertificateData === 'string' ? status.clientCertificateData : undefined,
+        clientKeyData: typeof status.clientKeyData === 'string' ? status.clientKeyData : undefined,
+        expiresAt: Number.isFinite(expires) ? expires : null,
+    };
+}
+/** Runs the plugin as kubectl does (KUBERNETES_EXEC_INFO, the kubeconfig's env on top of the runner's). */
+async function execCredential(exec, cluster, run = runPlugin) {
+    const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1beta1';
+    const info = {
+        apiVersion,
+        kind: 'ExecCredential',
+        spec: {
+            interactive: false,
+            ...(exec.provideClusterInfo
+                ? {
+                    cluster: {
+                        server: cluster.server,
+                        'certificate-authority-data': cluster['certificate-authority-data'],
+                        'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'],
+                    },
+                }
+                : {}),
+        },
+    };
+    const env = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(info) };
+    for (const e of exec.env ?? [])
+        env[e.name] = e.value;
+    const r = await run(exec.command, exec.args ?? [], env);
+    if (r.error) {
+        const missing = r.error.code === 'ENOENT';
+        throw new Error(missing
+            ? `the kubeconfig's credential plugin "${exec.command}" is not installed on the runner${exec.installHint ? `: ${exec.installHint.trim()}` : ''}`
+            : `the kubeconfig's credential plugin "${exec.command}" could not run: ${r.error.message}`);
+    }
+    if (r.code !== 0) {
+        const last = r.stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+        throw new Error(`the kubeconfig's credential plugin "${exec.command}" failed (exit ${r.code})${last ? `: ${last}` : ''}`);
+    }
+    return parseExecCredential(r.stdout, exec.command);
+}
+
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig.ts
+// Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
+// uses. The common forms a CI secret or a cloud login step holds — a bearer token or a client certificate, inline,
+// with a CA, or an exec credential plugin (exec-credential.ts) — are read here directly; a kubeconfig with anything
+// else (auth providers, proxies, files, impersonation, or any field this file does not know) goes through
+// @kubernetes/client-node, which is large and so loaded only then.
+// Nothing a kubeconfig says is ignored: what client-node does not apply either (impersonated groups, uid, extras)
+// is added here as the Impersonate-* headers kubectl sends.
+
+
+
+
+const fromData = (data, file) => data ? Buffer.from(data, 'base64') : file ? (0,external_node_fs_.readFileSync)(file) : undefined;
+/**
+ * `contextName`: the context input (empty: the kubeconfig's current context). `source`: where the kubeconfig came
+ * from, for messages (the input, or the runner's files). `secret`: told every credential as it goes on the wire.
+ */
+async function transportFromKubeconfig(text, contextName = '', source = 'the kubeconfig input', secret = () => { }) {
+    const transport = await loadTransport(text, contextName, source);
+    // Whatever the credential turned into on the wire (a token read from a tokenFile, minted by an exec plugin or
+    // an auth provider) is masked before anything could print it.
+    const seen = new Set();
+    return {
+        ...transport,
+        authorize: async (options) => {
+            await transport.authorize(options);
+            const header = options.headers?.authorization ??
+                options.headers?.Authorization;
+            const value = typeof header === 'string' ? header.replace(/^(Bearer|Basic)\s+/i, '') : '';
+            if (value && !seen.has(value)) {
+                seen.add(value);
+                secret(value);
+            }
+        },
+    };
+}
+async function loadTransport(text, contextName, source) {
+    let config;
+    try {
+        config = ((0,dist/* parse */.qg)(text) ?? {});
+    }
+    catch (e) {
+        throw new errors_InputError('kubeconfig', `is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const name = contextName || config['current-context'];
+    const context = config.contexts?.find((c) => c.name === name)?.context;
+    if (contextName && !context) {
+        const names = (config.contexts ?? []).map((c) => c.name).join(', ') || 'none';
+        throw new errors_InputError('context', `"${contextName}" is not a context of ${source} (it has: ${names}).`);
+    }
+    const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster;
+    if (!context || !cluster) {
+        throw new errors_InputError('kubeconfig', `${source} has no usable current-context${name ? ` ("${name}" names no cluster)` : ''}.`);
+    }
+    if (!/^https?:\/\//.test(cluster.server ?? '')) {
+        throw new errors_InputError('kubeconfig', `the cluster of context "${name}" in ${source} has no http(s) server address.`);
+    }
+    const user = config.users?.find((u) => u.name === context.user)?.user ?? {};
+    if (!fastPathUnderstands(cluster, user))
+        return clientNodeTransport(text, cluster.server, user, contextName);
+    const tls = {};
+    try {
+        tls.ca = fromData(cluster['certificate-authority-data'], cluster['certificate-authority']);
+        tls.cert = fromData(user['client-certificate-data'], user['client-certificate']);
+        tls.key = fromData(user['client-key-data'], user['client-key']);
+    }
+    catch (e) {
+        throw new errors_InputError('kubeconfig', `names a file that cannot be read: ${e.message}`);
+    }
+    if (cluster['insecure-skip-tls-verify'])
+        tls.rejectUnauthorized = false;
+    if (cluster['tls-server-name'])
+        tls.servername = cluster['tls-server-name'];
+    const plugin = user.exec
+        ? execPlugin(user.exec, cluster)
+        : null;
+    const headers = () => {
+        const token = user.token ?? (user.tokenFile ? (0,external_node_fs_.readFileSync)(user.tokenFile, 'utf8').trim() : undefined);
+        if (token)
+            return { authorization: `Bearer ${token}` };
+        if (user.username)
+            return {
+                authorization: `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`,
+            };
+        return {};
+    };
+    return {
+        server: cluster.server,
+        usesProxy: false,
+        authorize: async (options) => {
+            Object.assign(options, tls);
+            options.headers = { ...options.headers, ...headers() };
+            if (plugin)
+                await plugin.authorize(options);
+        },
+        ...(plugin ? { renew: plugin.renew } : {}),
+    };
+}
+/** Margin before a plugin credential's expirationTimestamp at which the plugin is run again. */
+const EXEC_RENEW_MARGIN_MS = 30_000;
+/** An exec plugin's credential, run when first needed, again before it expires and once after a 401. */
+function execPlugin(exec, cluster) {
+    if (!exec || typeof exec.command !== 'string' || !exec.command)
+        throw new errors_InputError('kubeconfig', 'has a user with an exec credential plugin but no command.');
+    let current = null;
+    let pending = null;
+    const due = () => !current || (current.expiresAt !== null && Date.now() > current.expiresAt - EXEC_RENEW_MARGIN_MS);
+    const credential = async () => {
+        if (!due())
+            return current;
+        pending ??= execCredential(exec, cluster)
+            .then((c) => (current = c))
+            .finally(() => (pending = null));
+        return pending;
+    };
+    return {
+        async authorize(options) {
+            const c = await credential();
+            if (c.token)
+                options.headers = { ...options.headers, authorization: `Bearer ${c.token}` };
+            if (c.clientCertificateData)
+                options.cert = c.clientCertificateData;
+            if (c.clientKeyData)
+                options.key = c.clientKeyData;
+        },
+        async renew() {
+            current = null;
+            await credential();
+            return true;
+        },
+    };
+}
+/** Fields the fast path applies itself; a kubeconfig with any other field goes through client-node. */
+const FAST_CLUSTER = new Set([
+    'server',
+    'certificate-authority-data',
+    'insecure-skip-tls-verify',
+    'tls-server-name',
+    'extensions',
+]);
+const FAST_USER = new Set([
+    'exec',
+    'token',
+    'tokenFile',
+    'client-certificate-data',
+    'client-key-data',
+    'username',
+    'password',
+]);
+/** True when every field of the cluster and user entries is one the fast path applies. Pure. */
+function fastPathUnderstands(cluster, user) {
+    return (Object.keys(cluster).every((k) => FAST_CLUSTER.has(k)) && Object.keys(user).every((k) => FAST_USER.has(k)));
+}
+/** Impersonation that client-node does not apply itself (it applies `as`): groups, uid and extras. Pure. */
+function impersonationHeaders(user) {
+    const out = {};
+    const groups = user['as-groups'];
+    if (Array.isArray(groups) && groups.length)
+        out['Impersonate-Group'] = groups.map(String);
+    if (typeof user['as-uid'] === 'string')
+        out['Impersonate-Uid'] = user['as-uid'];
+    const extra = user['as-user-extra'];
+    if (extra && typeof extra === 'object')
+        for (const [k, v] of Object.entries(extra))
+            out[`Impersonate-Extra-${encodeURIComponent(k)}`] = (Array.isArray(v) ? v : [v]).map(String);
+    return out;
+}
+async function clientNodeTransport(text, server, user, contextName) {
+    const { KubeConfig } = await __nccwpck_require__.e(/* import() */ 953).then(__nccwpck_require__.bind(__nccwpck_require__, 2953));
+    const kc = new KubeConfig();
+    try {
+        kc.loadFromString(text);
+        if (contextName)
+            kc.setCurrentContext(contextName);
+    }
+    catch (e) {
+        throw new errors_InputError('kubeconfig', `could not be read: ${e.message.split('\n')[0]}`);
+    }
+    return {
+        server,
+        usesProxy: Boolean(kc.getCurrentCluster()?.proxyUrl),
+        authorize: async (options) => {
+            await kc.applyToHTTPSOptions(options);
+            const extra = impersonationHeaders(user);
+            if (Object.keys(extra).length)
+                options.headers = { ...options.headers, ...extra };
+        },
+    };
+}
+const SECRET_KEYS = (/* unused pure expression or super */ null && ([
+    'token',
+    'client-key-data',
+    'client-certificate-data',
+    'password',
+    'id-token',
+    'refresh-token',
+    'client-secret',
+    'access-token',
+]));
+/**
+ * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
+ * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
+ * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
+ * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
+ * (see `transportFromKubeconfig`).
+ */
+function kubeconfigSecrets(text, readFile = readIfThere) {
+    const found = new Set([text.trim()]);
+    let config;
+    try {
+        config = parse(text);
+    }
+    catch {
+        // not YAML: the whole text and the line pattern below find what they can
+    }
+    const add = (v) => {
+        if (typeof v === 'string' && v.trim().length >= 6) {
+            found.add(v);
+            found.add(v.trim());
+        }
+    };
+    const walk = (v) => {
+        if (typeof v === 'string')
+            add(v);
+        else if (Array.isArray(v))
+            v.forEach(walk);
+        else if (v && typeof v === 'object')
+            Object.values(v).forEach(walk);
+    };
+    const visit = (node) => {
+        if (Array.isArray(node))
+            node.forEach(visit);
+        else if (node !== null && typeof node === 'object')
+            for (const [key, value] of Object.entries(node)) {
+                if (SECRET_KEYS.includes(key))
+                    add(value);
+                visit(value);
+            }
+    };
+    visit(config);
+    for (const entry of Array.isArray(config?.users) ? config.users : []) {
+        const user = (entry?.user ?? {});
+        walk(user['auth-provider']);
+        const exec = (user.exec ?? {});
+        for (const e of Array.isArray(exec.env) ? exec.env : [])
+            add(e?.value);
+        if (typeof user.tokenFile === 'string')
+            add(readFile(user.tokenFile));
+    }
+    const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm');
+    for (const m of text.matchAll(pattern))
+        add(m[2]);
+    return [...found];
+}
+const readIfThere = (path) => {
+    try {
+        return readFileSync(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+};
+
+;// CONCATENATED MODULE: ./src/cli/access-policy.ts
+// The cluster side of least privilege, as `init` prints it: two ClusterRoles, the binding of the action's identity,
+// and a ValidatingAdmissionPolicy (with its binding) that confines that identity to its own previews. Pure.
+//
+// RBAC grants by resource and verb only, so the work is split:
+// - ClusterRole `kube-pr-preview` (bound cluster-wide): namespaces; WRITE verbs (no reads) on the kinds a preview
+//   renders and the action adds; `bind` on the second ClusterRole; the front door's reads. Every write is checked
+//   by the admission policy, which refuses anything outside the identity's own preview namespaces.
+// - ClusterRole `kube-pr-preview-namespace`: the READS (and the lock Lease) inside one preview. The action binds it
+//   to itself with a RoleBinding in each preview namespace it creates, so it reads nothing anywhere else — no
+//   Secret, pod or log of another namespace.
+
+
+const MAIN_ROLE = 'kube-pr-preview';
+const POLICY = 'kube-pr-preview';
+const byGroup = (resources) => {
+    const groups = new Map();
+    for (const r of resources)
+        groups.set(r.group, (groups.get(r.group) ?? new Set()).add(r.resource));
+    return [...groups]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([g, rs]) => ({ group: g, resources: [...rs].sort() }));
+};
+/** Server-side apply (patch, and create for a new object) and prune (delete): the action never PUTs… */
+const WRITE = ['create', 'patch', 'delete'];
+/** …but the lock Lease, which it replaces guarded by resourceVersion. */
+const LOCK = { group: 'coordination.k8s.io', resource: 'leases' };
+const READ = ['get', 'list', 'watch'];
+function clusterRoles(p) {
+    const main = {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: MAIN_ROLE },
+        rules: [
+            { apiGroups: [''], resources: ['namespaces'], verbs: [...READ, ...WRITE] },
+            ...byGroup([...p.namespaced, ...p.clusterScoped]).map((g) => ({
+                apiGroups: [g.group],
+                resources: g.resources,
+                verbs: g.group === LOCK.group && g.resources.includes(LOCK.resource) ? [...WRITE, 'update'] : [...WRITE],
+            })),
+            { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create', 'patch'] },
+            {
+                apiGroups: ['rbac.authorization.k8s.io'],
+                resources: ['clusterroles'],
+                verbs: ['bind'],
+                resourceNames: [NAMESPACE_ROLE],
+            },
+            { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list'] },
+            // values.persistence.enabled: auto asks whether the cluster has a default StorageClass.
+            { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+            { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get'] },
+        ],
+    };
+    const inPreview = {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: NAMESPACE_ROLE },
+        rules: [
+            ...byGroup([
+                ...p.namespaced,
+                { group: '', resource: 'pods' },
+                { group: '', resource: 'pods/log' },
+                { group: '', resource: 'events' },
+                { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+                { group: 'coordination.k8s.io', resource: 'leases' },
+            ]).map((g) => ({ apiGroups: [g.group], resources: g.resources, verbs: [...READ] })),
+        ],
+    };
+    return [main, inPreview];
+}
+/** CEL: the ownership of a Namespace object `ns` for the identity's repository hashes. */
+function ownedNamespace(p, ns) {
+    const l = `${ns}.metadata.labels`;
+    return (`${ns} != null && has(${l}) && ` +
+        `'${p.labels.managedBy}' in ${l} && ${l}['${p.labels.managedBy}'] == '${p.labels.manager}' && ` +
+        `'${p.labels.repositoryHash}' in ${l} && ${l}['${p.labels.repositoryHash}'] in variables.hashes && ` +
+        `'${p.labels.preview}' in ${l} && ${l}['${p.labels.preview}'] == ${ns}.metadata.name && ` +
+        `${ns}.metadata.name.matches('^${p.prefix}-([a-z0-9-]*-)?' + ${l}['${p.labels.repositoryHash}'] + '-pr-[1-9][0-9]*$')`);
+}
+const LEVELS = {
+    privileged: ['privileged', 'baseline', 'restricted'],
+    baseline: ['baseline', 'restricted'],
+    restricted: ['restricted'],
+};
+function admissionPolicy(p) {
+    const identities = Object.fromEntries(p.identities.map((i) => [i.username, i.hashes]));
+    const cel = (v) => JSON.stringify(v).replaceAll('"', "'");
+    const psa = 'pod-security.kubernetes.io';
+    const okLevels = cel(LEVELS[p.podSecurity]);
+    const serviceTypes = cel(['ClusterIP', 'ExternalName', ...p.serviceTypes]);
+    const clusterScoped = cel(p.clusterScoped.map((r) => `${r.group}/${r.resource}`));
+    const policy = {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: POLICY },
+        spec: {
+            failurePolicy: 'Fail',
+            matchConstraints: {
+                resourceRules: [
+                    {
+                        apiGroups: ['*'],
+                        apiVersions: ['*'],
+                        resources: ['*'],
+                        operations: ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'],
+                        scope: '*',
+                    },
+                ],
+                // Asking who it is and what it may do (SelfSubjectReview, SelfSubjectAccessReview) writes nothing.
+                excludeResourceRules: [
+                    {
+                        apiGroups: ['authentication.k8s.io', 'authorization.k8s.io'],
+                        apiVersions: ['*'],
+                        resources: ['*'],
+                        operations: ['CREATE'],
+                    },
+                ],
+            },
+            // Only the action's identities: everyone else is left to the cluster's own RBAC.
+            matchConditions: [
+                {
+                    name: 'the-preview-identity',
+                    expression: `request.userInfo.username in ${cel(Object.keys(identities))}`,
+                },
+            ],
+            variables: [
+                { name: 'hashes', expression: `${cel(identities)}[request.userInfo.username]` },
+                {
+                    name: 'isNamespace',
+                    expression: "request.resource.group == '' && request.resource.resource == 'namespaces'",
+                },
+                { name: 'after', expression: "request.operation == 'DELETE' ? oldObject : object" },
+                { name: 'ownedBefore', expression: ownedNamespace(p, 'oldObject') },
+                { name: 'ownedAfter', expression: ownedNamespace(p, 'object') },
+                { name: 'ownedHere', expression: ownedNamespace(p, 'namespaceObject') },
+            ],
+            validations: [
+                {
+                    // Namespaces: only the identity's previews, named with the prefix and carrying its ownership labels, before
+                    // and after the change (no adopting kube-system by relabelling it, no deleting a namespace it did not make).
+                    expression: "!variables.isNamespace || (request.operation == 'CREATE' ? variables.ownedAfter : " +
+                        "request.operation == 'DELETE' ? variables.ownedBefore : variables.ownedBefore && variables.ownedAfter)",
+                    messageExpression: `'kube-pr-preview may only create, change and delete its own preview namespaces (named ${p.prefix}-…, with its ownership labels for its repository): not ' + request.name`,
+                    reason: 'Forbidden',
+                },
+                {
+                    expression: `!variables.isNamespace || request.operation == 'DELETE' || (has(object.metadata.labels) && ` +
+                        `'${psa}/enforce' in object.metadata.labels && object.metadata.labels['${psa}/enforce'] in ${okLevels} && ` +
+                        `(!('${psa}/enforce-version' in object.metadata.labels) || object.metadata.labels['${psa}/enforce-version'] == 'latest'))`,
+                    messageExpression: `'a preview namespace must enforce the pod security level ${p.podSecurity} or stricter (label ${psa}/enforce, version latest): ' + request.name`,
+                    reason: 'Forbidden',
+                },
+                {
+                    // Namespaced objects: only inside the identity's own preview namespaces.
+                    expression: `variables.isNamespace || request.namespace == '' || variables.ownedHere`,
+                    messageExpression: `'kube-pr-preview may only write inside its own preview namespaces (${p.prefix}-…): not in namespace ' + request.namespace`,
+                    reason: 'Forbidden',
+                },
+                {
+                    // Cluster-scoped objects other than namespaces: only the allow-cluster-scoped kinds, with its labels.
+                    expression: `variables.isNamespace || request.namespace != '' || ` +
+                        `((request.resource.group + '/' + request.resource.resource) in ${clusterScoped} && ` +
+                        `has(variables.after.metadata.labels) && '${p.labels.repositoryHash}' in variables.after.metadata.labels && ` +
+                        `variables.after.metadata.labels['${p.labels.repositoryHash}'] in variables.hashes)`,
+                    messageExpression: "'kube-pr-preview may not write the cluster-scoped ' + request.resource.resource + ' ' + request.name + ' (not in allow-cluster-scoped, or not its own)'",
+                    reason: 'Forbidden',
+                },
+                {
+                    // Services: the types and fields the action itself refuses.
+                    expression: "request.resource.resource != 'services' || request.operation == 'DELETE' || (has(request.subResource) && request.subResource != '') || " +
+                        `((!has(object.spec.type) || object.spec.type in ${serviceTypes}) && ` +
+                        '(!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0) && ' +
+                        "(!has(object.spec.type) || object.spec.type != 'ExternalName' || " +
+                        "(object.spec.externalName.contains('.') && !object.spec.externalName.matches('(^|\\\\.)(svc|cluster\\\\.local)\\\\.?$|\\\\.svc\\\\.|^[0-9.]+$|:'))))",
+                    messageExpression: `'kube-pr-preview may not create a Service of type ' + (has(object.spec.type) ? object.spec.type : 'ClusterIP') + ', with externalIPs, or an ExternalName into the cluster (allowed types: ${['ClusterIP', 'ExternalName', ...p.serviceTypes].join(', ')})'`,
+                    reason: 'Forbidden',
+                },
+                {
+                    // RoleBindings: its own read access in the preview (NAMESPACE_ROLE for itself), or bindings of the
+                    // preview's own ServiceAccounts (what templates may render).
+                    expression: "request.resource.resource != 'rolebindings' || request.operation == 'DELETE' || " +
+                        `(object.roleRef.kind == 'ClusterRole' && object.roleRef.name == '${NAMESPACE_ROLE}' && ` +
+                        `has(object.subjects) && size(object.subjects) == 1 && (object.subjects[0].kind == 'User' ? object.subjects[0].name : ` +
+                        `'system:serviceaccount:' + object.subjects[0].__namespace__ + ':' + object.subjects[0].name) == request.userInfo.username) || ` +
+                        `(object.roleRef.name != '${NAMESPACE_ROLE}' && (!has(object.subjects) || object.subjects.all(s, s.kind == 'ServiceAccount' && s.__namespace__ == request.namespace)))`,
+                    messageExpression: `'a RoleBinding of a preview may bind only the preview\\'s own ServiceAccounts (or ${NAMESPACE_ROLE} to kube-pr-preview itself)'`,
+                    reason: 'Forbidden',
+                },
+            ],
+        },
+    };
+    const binding = {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: POLICY },
+        spec: { policyName: POLICY, validationActions: ['Deny'] },
+    };
+    return [policy, binding];
+}
+function identityBindings(p) {
+    return [
+        {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: MAIN_ROLE },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: MAIN_ROLE },
+            subjects: p.identities.map((i) => i.subject),
+        },
+    ];
+}
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+/** The API server's structured authentication configuration that trusts GitHub's issuer for these repositories. */
+function authenticationSnippet(repositories, audience, issuer = GITHUB_ISSUER) {
+    const cel = (v) => JSON.stringify(v).replaceAll('"', "'");
+    return {
+        apiVersion: 'apiserver.config.k8s.io/v1',
+        kind: 'AuthenticationConfiguration',
+        jwt: [
+            {
+                issuer: { url: issuer, audiences: [audience] },
+                claimValidationRules: [
+                    {
+                        expression: `claims.repository in ${cel(repositories)}`,
+                        message: 'only the repositories kube-pr-preview init was given',
+                    },
+                    {
+                        expression: "claims.event_name in ['pull_request', 'pull_request_target', 'schedule', 'workflow_dispatch']",
+                        message: 'only preview runs (pull requests, the sweep)',
+                    },
+                ],
+                claimMappings: { username: { expression: "'github:' + claims.repository" } },
+                userValidationRules: [
+                    { expression: "!user.username.startsWith('system:')", message: 'no system users' },
+                ],
+            },
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/init.ts
+// `kube-pr-preview init`: the cluster side of least privilege in one command (access-policy.ts says what each
+// object is for). Prints kubectl-appliable YAML; --apply applies it through the current kubeconfig ($KUBECONFIG or
+// ~/.kube/config); --check reports what is missing or too broad on a live cluster.
+
+
+
+
+
+
+
+
+
+
+
+
+const INIT_USAGE = `usage: kube-pr-preview init --repo owner/name [--repo owner/name …]
+  [--identity serviceaccount|oidc|user:<name>] [--namespace-prefix P] [--pod-security baseline|restricted|privileged]
+  [--allow-cluster-scoped KINDS] [--allow-service-types TYPES] [--templates DIR] [--extra-templates DIR]
+  [--gateway NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
+  [--apply [--kubeconfig-out FILE] [--token-duration 720h]] [--check]`;
+const VALUE_FLAGS = [
+    'repo',
+    'identity',
+    'namespace-prefix',
+    'pod-security',
+    'allow-cluster-scoped',
+    'allow-service-types',
+    'templates',
+    'extra-templates',
+    'gateway',
+    'oidc-audience',
+    'oidc-issuer',
+    'kubeconfig-out',
+    'token-duration',
+];
+const SWITCHES = ['apply', 'check'];
+const init_SERVICE_ACCOUNT = { namespace: 'kube-pr-preview', name: 'kube-pr-preview' };
+const INIT_MANAGER = 'kube-pr-preview-init';
+function parseInitArgs(argv) {
+    const values = {};
+    const on = new Set();
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [undefined, undefined];
+        if (flag && SWITCHES.includes(flag) && inline === undefined) {
+            on.add(flag);
+            continue;
+        }
+        if (!flag || !VALUE_FLAGS.includes(flag))
+            throw new Error(`unknown argument "${arg}"\n${INIT_USAGE}`);
+        const value = inline ?? argv[++i];
+        if (value === undefined)
+            throw new Error(`--${flag} needs a value\n${INIT_USAGE}`);
+        (values[flag] ??= []).push(value);
+    }
+    const one = (flag, fallback = '') => values[flag]?.at(-1) ?? fallback;
+    const repos = (values.repo ?? [])
+        .flatMap((r) => r.split(','))
+        .map((r) => r.trim())
+        .filter(Boolean);
+    if (!repos.length)
+        throw new Error(`--repo owner/name is required (repeat it for several)\n${INIT_USAGE}`);
+    for (const r of repos)
+        if (!/^[\w.-]+\/[\w.-]+$/.test(r))
+            throw new Error(`--repo "${r}" is not owner/name`);
+    const id = one('identity', 'serviceaccount');
+    const identity = id === 'serviceaccount' || id === 'oidc'
+        ? { kind: id }
+        : id.startsWith('user:') && id.length > 5
+            ? { kind: 'user', name: id.slice(5) }
+            : null;
+    if (!identity)
+        throw new Error('--identity must be serviceaccount, oidc or user:<name> (the Kubernetes user of a cloud login)');
+    const prefix = one('namespace-prefix', 'preview');
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(prefix) || prefix.length > 20)
+        throw new Error(`--namespace-prefix "${prefix}": lowercase letters, digits and dashes, at most 20 characters`);
+    const podSecurity = one('pod-security', 'baseline');
+    if (podSecurity !== 'baseline' && podSecurity !== 'restricted' && podSecurity !== 'privileged')
+        throw new Error('--pod-security must be baseline, restricted or privileged (as the pod-security input)');
+    const serviceTypes = one('allow-service-types')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+    for (const t of serviceTypes)
+        if (t !== 'LoadBalancer' && t !== 'NodePort')
+            throw new Error(`--allow-service-types "${t}": only LoadBalancer and NodePort can be allowed`);
+    const duration = one('token-duration', '720h');
+    const m = /^(\d+)(h|d)$/.exec(duration);
+    if (!m)
+        throw new Error('--token-duration: hours or days, e.g. 720h or 30d');
+    const kubeconfigOut = one('kubeconfig-out');
+    if (kubeconfigOut && (identity.kind !== 'serviceaccount' || !on.has('apply')))
+        throw new Error('--kubeconfig-out needs --identity serviceaccount and --apply (the token is made on the cluster)');
+    return {
+        repos,
+        identity,
+        prefix,
+        podSecurity,
+        allowClusterScoped: parseKinds('allow-cluster-scoped', one('allow-cluster-scoped')),
+        serviceTypes,
+        templates: one('templates'),
+        extraTemplates: one('extra-templates'),
+        gateway: one('gateway'),
+        audience: one('oidc-audience'),
+        issuer: one('oidc-issuer', 'https://token.actions.githubusercontent.com'),
+        apply: on.has('apply'),
+        check: on.has('check'),
+        kubeconfigOut,
+        tokenSeconds: Number(m[1]) * (m[2] === 'd' ? 86400 : 3600),
+    };
+}
+/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
+const init_groupOf = (apiVersion) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+/** What the action itself writes in every preview, whatever the templates render. */
+const ACTION_OWN = [
+    { group: '', resource: 'secrets' }, // generated credentials, the registry pull secret, the TLS copy
+    { group: '', resource: 'serviceaccounts' }, // the default ServiceAccount gets the pull secret
+    { group: '', resource: 'resourcequotas' },
+    { group: '', resource: 'limitranges' },
+    { group: 'networking.k8s.io', resource: 'networkpolicies' },
+    { group: 'coordination.k8s.io', resource: 'leases' }, // one run at a time per preview
+];
+/** The rendered kinds as API resources: namespaced and cluster-scoped, found by name or by discovery. */
+async function resourcesOf(rendered, discover) {
+    const namespaced = [...ACTION_OWN];
+    const clusterScoped = [];
+    const guessed = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(rendered)) {
+        const o = doc.toJS();
+        if (!o?.apiVersion || !o.kind || o.kind === 'Namespace')
+            continue;
+        const known = knownResource(o.apiVersion, o.kind) ?? (await discover?.(o.apiVersion, o.kind).catch(() => undefined));
+        const r = known ?? { plural: `${o.kind.toLowerCase()}s`, namespaced: true };
+        if (!known)
+            guessed.push(`${o.kind} (${o.apiVersion}) as ${r.plural}`);
+        const entry = { group: init_groupOf(o.apiVersion), resource: r.plural };
+        const list = r.namespaced ? namespaced : clusterScoped;
+        if (!list.some((e) => e.group === entry.group && e.resource === entry.resource))
+            list.push(entry);
+    }
+    return { namespaced, clusterScoped, guessed };
+}
+function identitiesOf(a) {
+    const hashes = a.repos.map(naming_repositoryHash);
+    const user = (name) => ({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' });
+    switch (a.identity.kind) {
+        case 'serviceaccount':
+            return [
+                {
+                    username: `system:serviceaccount:${init_SERVICE_ACCOUNT.namespace}:${init_SERVICE_ACCOUNT.name}`,
+                    subject: { kind: 'ServiceAccount', ...init_SERVICE_ACCOUNT },
+                    hashes,
+                },
+            ];
+        case 'oidc':
+            return a.repos.map((r) => ({
+                username: `github:${r}`,
+                subject: user(`github:${r}`),
+                hashes: [naming_repositoryHash(r)],
+            }));
+        case 'user':
+            return [{ username: a.identity.name, subject: user(a.identity.name), hashes }];
+    }
+}
+function accessPlan(a, resources) {
+    return {
+        repositories: a.repos.map((repository) => ({ repository, hash: naming_repositoryHash(repository) })),
+        prefix: slug(a.prefix),
+        identities: identitiesOf(a),
+        podSecurity: a.podSecurity,
+        namespaced: [
+            ...resources.namespaced,
+            a.gateway
+                ? { group: 'gateway.networking.k8s.io', resource: 'httproutes' }
+                : { group: 'networking.k8s.io', resource: 'ingresses' },
+        ].filter((r, i, all) => all.findIndex((x) => x.group === r.group && x.resource === r.resource) === i),
+        clusterScoped: resources.clusterScoped,
+        serviceTypes: a.serviceTypes,
+        labels: {
+            managedBy: LABEL.managedBy,
+            manager: MANAGER,
+            repositoryHash: LABEL.repository,
+            preview: LABEL.preview,
+        },
+    };
+}
+/** Every object init applies, in order. */
+function initObjects(a, plan) {
+    const sa = a.identity.kind === 'serviceaccount'
+        ? [
+            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: init_SERVICE_ACCOUNT.namespace } },
+            {
+                apiVersion: 'v1',
+                kind: 'ServiceAccount',
+                metadata: { name: init_SERVICE_ACCOUNT.name, namespace: init_SERVICE_ACCOUNT.namespace },
+            },
+        ]
+        : [];
+    return [...sa, ...clusterRoles(plan), ...identityBindings(plan), ...admissionPolicy(plan)];
+}
+const yamlOf = (objects) => objects.map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+function initYaml(a, plan, guessed) {
+    const head = [
+        `# kube-pr-preview init for ${a.repos.join(', ')} (identity: ${plan.identities.map((i) => i.username).join(', ')})`,
+        `# ClusterRole ${MAIN_ROLE}: write (no read) the kinds a preview holds, and its namespaces; every write is checked`,
+        `#   by the ValidatingAdmissionPolicy ${POLICY}: only namespaces ${plan.prefix}-… with the ownership labels of these`,
+        `#   repositories, pod security ${a.podSecurity} or stricter, no other namespace, no cluster-scoped object outside`,
+        `#   allow-cluster-scoped, no Service the action refuses.`,
+        `# ClusterRole ${NAMESPACE_ROLE}: the reads inside one preview; the action binds it to itself in each preview`,
+        '#   namespace (RoleBinding kube-pr-preview-reads), so it reads nothing elsewhere.',
+        ...guessed.map((g) => `# NOTE: ${g} is a guess: apply with --apply (which asks the cluster) or check its plural.`),
+    ];
+    if (a.identity.kind === 'oidc') {
+        const snippet = (0,dist/* stringify */.As)(authenticationSnippet(a.repos, a.audience || '<oidc-audience>', a.issuer), {
+            lineWidth: 0,
+        });
+        head.push('#', "# The API server trusts GitHub's issuer with this structured authentication configuration", '# (--authentication-config; merge it into yours, one jwt entry per issuer):', ...snippet
+            .trimEnd()
+            .split('\n')
+            .map((l) => `#   ${l}`));
+    }
+    return `${head.join('\n')}\n${yamlOf(initObjects(a, plan))}`;
+}
+/** The runner's or the admin's current kubeconfig, for --apply and --check. */
+function currentKubeconfig() {
+    const paths = kubeconfigPaths(process.env.KUBECONFIG, (0,external_node_os_namespaceObject.homedir)()).filter((p) => (0,external_node_fs_.existsSync)(p));
+    if (!paths.length)
+        throw new Error('--apply and --check need a kubeconfig: set KUBECONFIG or create ~/.kube/config');
+    return mergeKubeconfigs(paths.map((path) => ({ path, text: (0,external_node_fs_.readFileSync)(path, 'utf8') })));
+}
+async function applyInit(kube, objects, say) {
+    for (const o of objects) {
+        await kube.apply(o, { fieldManager: INIT_MANAGER });
+        say(`applied ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
+    }
+}
+/** A kubeconfig for the ServiceAccount with a token from the TokenRequest API (expires; run init again to rotate). */
+async function serviceAccountKubeconfig(transport, kubeconfigText, seconds) {
+    const http = createHttp(transport, DEFAULT_RETRY);
+    const what = `requesting a token for ServiceAccount ${init_SERVICE_ACCOUNT.namespace}/${init_SERVICE_ACCOUNT.name}`;
+    const res = await http.call('POST', `/api/v1/namespaces/${init_SERVICE_ACCOUNT.namespace}/serviceaccounts/${init_SERVICE_ACCOUNT.name}/token`, what, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } });
+    const review = http.ok(res, what);
+    const token = review.status?.token;
+    if (!token)
+        throw new Error('the API server made no token for the ServiceAccount');
+    const config = (0,dist/* parse */.qg)(kubeconfigText);
+    const ctx = config.contexts?.find((c) => c.name === config['current-context']);
+    const cluster = config.clusters?.find((c) => c.name === ctx?.context.cluster)?.cluster ?? {};
+    const caFile = cluster['certificate-authority'];
+    const ca = cluster['certificate-authority-data'] ??
+        (typeof caFile === 'string' ? (0,external_node_fs_.readFileSync)(caFile).toString('base64') : undefined);
+    const text = (0,dist/* stringify */.As)({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+            {
+                name: 'previews',
+                cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}) },
+            },
+        ],
+        users: [{ name: 'kube-pr-preview', user: { token } }],
+        contexts: [{ name: 'previews', context: { cluster: 'previews', user: 'kube-pr-preview' } }],
+        'current-context': 'previews',
+    });
+    return { text, expires: review.status?.expirationTimestamp ?? `in ${seconds} s` };
+}
+async function initCommand(argv, cwd, render) {
+    const a = parseInitArgs(argv);
+    const err = [];
+    const live = a.apply || a.check;
+    const kubeconfigText = live ? currentKubeconfig() : '';
+    const transport = live
+        ? await transportFromKubeconfig(kubeconfigText, '', 'the current kubeconfig')
+        : undefined;
+    const kube = transport ? createKube(transport) : undefined;
+    const rendered = a.repos
+        .map((repo) => render({
+        pr: '1',
+        repo,
+        templates: a.templates,
+        'extra-templates': a.extraTemplates,
+        'namespace-prefix': a.prefix,
+        'allow-cluster-scoped': a.allowClusterScoped.join(','),
+        gateway: a.gateway,
+    }, cwd))
+        .join('---\n');
+    const resources = await resourcesOf(rendered, kube ? (v, k) => kube.resource(v, k) : undefined);
+    const plan = accessPlan(a, resources);
+    const objects = initObjects(a, plan);
+    if (a.check) {
+        const problems = await checkInit(kube, objects, plan);
+        return {
+            out: problems.length
+                ? problems.map((p) => `- ${p}\n`).join('')
+                : 'ok: everything init applies is in place, and nothing broader\n',
+            err: '',
+            code: problems.length ? 1 : 0,
+        };
+    }
+    if (!a.apply)
+        return { out: initYaml(a, plan, resources.guessed), err: '', code: 0 };
+    await applyInit(kube, objects, (m) => err.push(m));
+    if (a.kubeconfigOut) {
+        const { text, expires } = await serviceAccountKubeconfig(transport, kubeconfigText, a.tokenSeconds);
+        (0,external_node_fs_.writeFileSync)(a.kubeconfigOut, text, { mode: 0o600 });
+        (0,external_node_fs_.chmodSync)(a.kubeconfigOut, 0o600);
+        err.push(`wrote ${a.kubeconfigOut}: a kubeconfig for ServiceAccount ${init_SERVICE_ACCOUNT.namespace}/${init_SERVICE_ACCOUNT.name}; ` +
+            `its token expires ${expires}. Store it as the repository secret KUBECONFIG, and rotate it before then by ` +
+            'running this command again and replacing the secret (or use a keyless login: README, "Cluster access").');
+    }
+    if (a.identity.kind === 'oidc')
+        err.push("the API server must trust GitHub's issuer: see the authentication configuration printed by init without --apply");
+    return { out: '', err: err.map((m) => `${m}\n`).join(''), code: 0 };
+}
+/** What is missing or broader than init's objects on a live cluster. */
+async function checkInit(kube, objects, plan) {
+    const problems = [];
+    for (const want of objects) {
+        const ref = {
+            apiVersion: want.apiVersion,
+            kind: want.kind,
+            name: want.metadata.name,
+            namespace: want.metadata.namespace,
+        };
+        const have = await kube.get(ref);
+        const name = `${want.kind} ${want.metadata.name}`;
+        if (!have) {
+            problems.push(`missing: ${name}`);
+            continue;
+        }
+        const w = want;
+        const h = have;
+        for (const field of ['rules', 'spec', 'subjects', 'roleRef']) {
+            if (!(field in w))
+                continue;
+            if (!contains(h[field], w[field]))
+                problems.push(`missing or different: ${name} ${field}`);
+            else if (longer(h[field], w[field]))
+                problems.push(`too broad: ${name} ${field} has more than init gives`);
+        }
+    }
+    const bindings = (await kube.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', undefined))
+        .items;
+    for (const b of bindings) {
+        if (b.metadata.name === MAIN_ROLE)
+            continue;
+        for (const id of plan.identities)
+            if (b.subjects?.some((s) => s.kind === id.subject.kind &&
+                s.name === id.subject.name &&
+                (s.namespace ?? '') === (id.subject.namespace ?? '')))
+                problems.push(`too broad: ClusterRoleBinding ${b.metadata.name} also binds ${id.username} to ClusterRole ${b.roleRef?.name}`);
+    }
+    return problems;
+}
+/** True when every field and list item of `want` is in `have` (the server adds defaults). */
+function contains(have, want) {
+    if (Array.isArray(want))
+        return Array.isArray(have) && want.every((w) => have.some((h) => contains(h, w)));
+    if (want && typeof want === 'object')
+        return (Boolean(have) &&
+            typeof have === 'object' &&
+            Object.entries(want).every(([k, v]) => contains(have[k], v)));
+    return have === want;
+}
+/** True when a list in `have` has more items than the same list in `want` (a rule or subject more). */
+function longer(have, want) {
+    if (Array.isArray(want))
+        return Array.isArray(have) && have.length > want.length;
+    if (want && typeof want === 'object' && have && typeof have === 'object')
+        return Object.entries(want).some(([k, v]) => longer(have[k], v));
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts
+// `kube-pr-preview init` (init.ts): the cluster side of least privilege for the action's identity.
 // `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
 // labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
 // placeholders (the action keeps the real ones in the cluster).
@@ -21520,10 +24509,12 @@ function insideFolder(input, root, path) {
 
 
 
+
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
   [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
-  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]`;
+  [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]
+  [--default-storage-class NAME]   (the cluster's default StorageClass, for values.persistence.enabled: auto)`;
 const FLAGS = [
     'pr',
     'branch',
@@ -21544,6 +24535,7 @@ const FLAGS = [
     'ingress-class',
     'tls-secret',
     'basic-auth',
+    'default-storage-class',
 ];
 function parseArgs(argv) {
     const out = {};
@@ -21571,7 +24563,7 @@ function renderCommand(args, cwd) {
     const sha = (args.sha ?? '0'.repeat(40)).toLowerCase();
     if (!/^[0-9a-f]{40}$/.test(sha))
         throw new Error('--sha must be a 40-character commit SHA');
-    const values = args.values && (0,external_node_fs_namespaceObject.existsSync)(args.values) ? (0,external_node_fs_namespaceObject.readFileSync)(args.values, 'utf8') : (args.values ?? '');
+    const values = args.values && (0,external_node_fs_.existsSync)(args.values) ? (0,external_node_fs_.readFileSync)(args.values, 'utf8') : (args.values ?? '');
     const settings = parseSettings((input) => (input === 'values' ? values : (args[input] ?? '')));
     const event = {
         action: 'opened',
@@ -21601,16 +24593,24 @@ function renderCommand(args, cwd) {
             scheme: plan.scheme,
             ingressProblem: null,
         },
+        defaultStorageClass: args['default-storage-class'] || null,
     }, placeholders);
-    const namespace = namespaceObject(preview_objects_ownerOf(plan), {});
-    Object.assign(namespace.metadata.labels, podSecurityLabels(settings.podSecurity));
+    const namespace = namespaceObject(ownership_ownerOf(plan), {});
+    Object.assign(namespace.metadata.labels, pod_security_podSecurityLabels(settings.podSecurity));
     return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 })).join('---\n');
 }
-function main() {
+async function main() {
     const [command, ...rest] = process.argv.slice(2);
     try {
+        if (command === 'init') {
+            const r = await initCommand(rest, process.cwd(), renderCommand);
+            process.stdout.write(r.out);
+            process.stderr.write(r.err);
+            process.exitCode = r.code;
+            return;
+        }
         if (command !== 'render')
-            throw new Error(USAGE);
+            throw new Error(`${USAGE}\n${INIT_USAGE}`);
         process.stdout.write(renderCommand(parseArgs(rest), process.cwd()));
     }
     catch (e) {
@@ -21620,7 +24620,7 @@ function main() {
     }
 }
 if (process.argv[1] && /cli(\/index)?\.[jt]s$/.test(process.argv[1]))
-    main();
+    void main();
 
 var __webpack_exports__parseArgs = __webpack_exports__.Z;
 var __webpack_exports__renderCommand = __webpack_exports__.C;

@@ -29,7 +29,14 @@ beforeAll(async () => {
     input: JSON.stringify({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
-      metadata: { name: 'none', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      metadata: {
+        name: 'none',
+        annotations: {
+          'ingressclass.kubernetes.io/is-default-class': 'true',
+          // No controller runs for it: the front door is said outright, as a platform team does once.
+          'kube-pr-preview.io/front-door-namespaces': 'kube-system',
+        },
+      },
       spec: { controller: 'example.test/none' },
     }),
   })

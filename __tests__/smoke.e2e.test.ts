@@ -19,7 +19,8 @@ const CONNECT = `${HTTP.hostname}:${HTTP.port || 80}`
 const server = (cgi: string) =>
   [
     'mkdir -p /www/cgi-bin && echo "served by $(hostname)" > /www/index.html && echo ok > /www/up',
-    `printf '%s\\n' ${JSON.stringify(cgi)} > /www/cgi-bin/up && chmod +x /www/cgi-bin/up`,
+    // base64: the script's lines and escapes reach the file exactly as written, whatever the shell makes of quotes.
+    `echo ${Buffer.from(`${cgi}\n`).toString('base64')} | base64 -d > /www/cgi-bin/up && chmod +x /www/cgi-bin/up`,
     "trap 'exit 0' TERM",
     'httpd -f -p 3000 -h /www & wait',
   ].join('\n')

@@ -23,6 +23,13 @@ describe('guardrails', () => {
       'requests.ephemeral-storage': '4Gi',
       'limits.ephemeral-storage': '20Gi',
       pods: '40',
+      services: '20',
+      'count/configmaps': '50',
+      'count/secrets': '50',
+      persistentvolumeclaims: '10',
+      'requests.storage': '50Gi',
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
     })
     const limits = await kube.core.readNamespacedLimitRange({ name: 'preview-limits', namespace: ns })
     expect(limits.spec!.limits[0]).toMatchObject({
@@ -224,7 +231,7 @@ describe('mode: sweep', () => {
       /\| #3 \| 10d \| .* \| would be removed \| not deployed for 10d \(ttl 7d\) \|/,
     )
     expect(dry.summary).toMatch(
-      /\| #2 \| 0m \| `[0-9a-f]{7}` \| <https?:\/\/fleet-[0-9a-f]{6}-pr-2\.preview\.example\.test> \| 8\/8 ready \| kept \|/,
+      /\| #2 \| 0m \| `[0-9a-f]{7}` \| <https?:\/\/fleet-[0-9a-f]{6}-pr-2\.preview\.example\.test> \| (\d+)\/\1 ready \| kept \|/,
     )
     for (const ns of [closedNs, freshNs, oldNs]) expect(await namespaceExists(ns!)).toBe(true)
 

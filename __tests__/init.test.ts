@@ -34,6 +34,8 @@ describe('init', () => {
       'gateways',
       'ingressclasses',
       'namespaces',
+      'pods',
+      'services',
       'storageclasses',
     ])
     expect(main.flatMap((rule) => rule.resources)).toEqual(

@@ -267,7 +267,10 @@ describe('forks', () => {
     expect(unlabelled.code).toBe(0)
     expect(unlabelled.outputs.status).toBe('skipped')
     expect(unlabelled.summary).toMatch(/none of the labels safe-to-preview/)
-    expect(requestsFor('acme/forked-target')).toEqual([])
+    // Nothing deployed: no deployment on GitHub; the PR comment says which label it needs (#23, point 1).
+    expect(requestsFor('acme/forked-target').map((q) => q.operationId)).not.toContain(
+      'repos/create-deployment',
+    )
     const labelled = await target({ ...fork, action: 'labeled', labels: ['safe-to-preview'] })
     expect(labelled.outputs.status).toBe('deployed')
     const web = await kube.apps.readNamespacedDeployment({
@@ -320,7 +323,7 @@ describe('bad templates and bad credentials: one clear error, nothing applied', 
       { kubeconfig: 'apiVersion: v1\nclusters: []\ncontexts: []\n' },
     )
     expect(r.code).not.toBe(0)
-    expect(r.log).toMatch(/::error::Input "kubeconfig": has no usable current-context/)
+    expect(r.log).toMatch(/::error::Input "kubeconfig": .*has no usable current-context/)
     noStackTrace(r)
   })
 
@@ -340,7 +343,9 @@ describe('bad templates and bad credentials: one clear error, nothing applied', 
     noStackTrace(r)
   })
 
-  test("with only the README's ClusterRole, a ServiceAccount deploys and tears down the default stack", async () => {
+  // Superseded: the README's hand-written ClusterRole is gone; `init` makes the least-privilege identity, and
+  // least-privilege.e2e deploys, redeploys, prunes, closes and sweeps the default stack as that identity.
+  test.skip("with only the README's ClusterRole, a ServiceAccount deploys and tears down the default stack", async () => {
     const role = parseAllDocuments(
       readFileSync(new URL('../README.md', import.meta.url), 'utf8').match(
         /```yaml\n(apiVersion: rbac[\s\S]*?)```/,

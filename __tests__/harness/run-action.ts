@@ -1,6 +1,5 @@
 // Runs the bundled action (dist/index.js) the way the GitHub Actions runner does: inputs as INPUT_<NAME>, the
 // event payload in a file, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and the runner's other variables.
-import { afterEach } from '@jest/globals'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -52,7 +51,8 @@ export interface RunResult {
 // An action still running when its test ends (the test failed or timed out) is killed then: it must not go on
 // holding its Lease and writing to the cluster that the suites running next, or alongside, share.
 const running = new Set<ChildProcess>()
-afterEach(() => {
+// Outside jest (the demo, the bench) there is no afterEach: nothing to register.
+;(globalThis as { afterEach?: (fn: () => void) => void }).afterEach?.(() => {
   for (const child of running) child.kill('SIGKILL')
   running.clear()
 })

@@ -84,6 +84,10 @@ export function clusterRoles(p: AccessPlan): Obj[] {
       // values.persistence.enabled: auto asks whether the cluster has a default StorageClass.
       { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
       { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get'] },
+      // The front door's pods are found by their labels (their namespace is what the NetworkPolicy admits), and
+      // the API server's address by the `kubernetes` Service (what the egress guard denies).
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
     ],
   }
   const inPreview = {
@@ -95,6 +99,8 @@ export function clusterRoles(p: AccessPlan): Obj[] {
         ...p.namespaced,
         { group: '', resource: 'pods' },
         { group: '', resource: 'pods/log' },
+        // The wait reads the ReplicaSets of Deployments (whose refusal belongs to the current one).
+        { group: 'apps', resource: 'replicasets' },
         { group: '', resource: 'events' },
         { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
         { group: 'coordination.k8s.io', resource: 'leases' },

@@ -71,7 +71,8 @@ describe('guardrails', () => {
     expect(second.outputs.status).toBe('deployed')
     expect(
       (await kube.core.readNamespacedResourceQuota({ name: 'preview-quota', namespace: ns })).spec!.hard,
-    ).toEqual({ pods: '30', 'requests.cpu': '2' })
+      // A user's quota that leaves the Service types out still gets them at 0 (allow-service-types is empty).
+    ).toEqual({ pods: '30', 'requests.cpu': '2', 'services.loadbalancers': '0', 'services.nodeports': '0' })
     expect((await kube.networking.listNamespacedNetworkPolicy({ namespace: ns })).items).toEqual([])
     expect((await kube.core.listNamespacedLimitRange({ namespace: ns })).items).toEqual([])
   })

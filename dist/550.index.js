@@ -1869,9 +1869,10 @@ class ScopeError extends Error {
 }
 /**
  * The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem.
- * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists).
+ * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists), except
+ * the ones `known` says this preview made (its inventory; everything, in a namespace this very run created).
  */
-async function guardScope(kube, objects, allowed, owner, { namespaced = false } = {}) {
+async function guardScope(kube, objects, allowed, owner, { namespaced = false, known: ours = () => false, } = {}) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
         // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
@@ -1886,7 +1887,7 @@ async function guardScope(kube, objects, allowed, owner, { namespaced = false } 
         if (resource.namespaced) {
             // An object of a kind the cluster does not know yet cannot exist; the namespace's own default
             // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
-            if (!namespaced || !known || isDefaultServiceAccount(o))
+            if (!namespaced || !known || isDefaultServiceAccount(o) || ours(o))
                 return o;
             const live = await kube.get((0,kube_object/* refOf */.H8)(o));
             if (live && !(0,ownership/* isOwnedBy */.D0)(live, owner))
@@ -1915,6 +1916,10 @@ const isDefaultServiceAccount = (o) => o.apiVersion === 'v1' && o.kind === 'Serv
 var validate = __webpack_require__(4830);
 // EXTERNAL MODULE: ./src/github/report.ts
 var report = __webpack_require__(2745);
+// EXTERNAL MODULE: ./src/preview/accepted.ts
+var preview_accepted = __webpack_require__(4783);
+// EXTERNAL MODULE: ./src/preview/inventory.ts
+var inventory = __webpack_require__(4820);
 // EXTERNAL MODULE: ./src/modes/deploy/freshness.ts
 var freshness = __webpack_require__(3489);
 // EXTERNAL MODULE: ./src/github/guard.ts
@@ -1922,6 +1927,10 @@ var guard = __webpack_require__(6690);
 ;// CONCATENATED MODULE: ./src/modes/deploy/claim.ts
 // The steps of a deploy up to the apply: render with the stored credentials, check the fleet limit, claim the
 // preview (lock, newest commit wins), look again under the lock, and build the objects to apply.
+
+
+
+
 
 
 
@@ -1978,16 +1987,36 @@ async function renderFirst(r) {
 }
 /** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
 const lookBeforeClaiming = (r, existing) => (0,freshness/* staleness */.TZ)(r.plan, r.github, existing, r.log);
+const overLimit = (r, live) => new Error(`${live.length} previews of ${r.plan.pr.repository.fullName} are live, and max-live-previews is ` +
+    `${r.o.maxLivePreviews}: ${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
 /** A new preview is refused when the repository already has max-live-previews of them. */
 async function checkLivePreviewLimit(r, existing) {
     if (existing || r.o.maxLivePreviews === null)
         return;
-    const repository = r.plan.pr.repository.fullName;
-    const live = await (0,freshness/* livePreviews */.Gp)(r.kube, repository);
-    if (live.length >= r.o.maxLivePreviews) {
-        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
-            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-    }
+    const live = await (0,freshness/* livePreviews */.Gp)(r.kube, r.plan.pr.repository.fullName);
+    if (live.length >= r.o.maxLivePreviews)
+        throw overLimit(r, live);
+}
+/**
+ * The limit again, once this run has created its namespace: runs of other PRs at the same moment all counted
+ * below it before. The previews rank by creation (time, then name), and the ones beyond the limit remove their
+ * new namespace again. Creation times have whole seconds: once the next second has passed on the API server's
+ * clock, every namespace created at or before this one is listed, so every racing run ranks the same list alike.
+ */
+async function confirmLivePreviewLimit(r, namespace, created) {
+    const limit = r.o.maxLivePreviews;
+    if (!created || limit === null)
+        return;
+    const createdAt = Date.parse(String(namespace.metadata.creationTimestamp));
+    const wait = createdAt + 1500 - (r.kube.serverTime?.() ?? Date.now());
+    if (wait > 0)
+        await new Promise((resolve) => setTimeout(resolve, wait));
+    const live = (await (0,freshness/* livePreviews */.Gp)(r.kube, r.plan.pr.repository.fullName)).sort((a, b) => Date.parse(String(a.metadata.creationTimestamp)) - Date.parse(String(b.metadata.creationTimestamp)) ||
+        a.metadata.name.localeCompare(b.metadata.name));
+    if (live.findIndex((n) => n.metadata.uid === namespace.metadata.uid) < limit)
+        return;
+    await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(namespace.metadata.uid) });
+    throw overLimit(r, live.filter((n) => n.metadata.uid !== namespace.metadata.uid));
 }
 /**
  * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
@@ -2043,23 +2072,47 @@ async function renderUnderLock(r, live) {
         return first.rendered;
     return renderWithCredentials(r, secret);
 }
-/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-async function prepareObjects(r, live) {
+/**
+ * The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve.
+ * `created`: this run made the namespace, and nobody wrote it since. Such a new preview holds nothing yet: no
+ * object to look for, and none dry-run (`fresh`: its first apply is undone if the cluster refuses an object,
+ * deploy.ts). Otherwise only what changed since the cluster last accepted it is dry-run, and only objects this
+ * preview did not make before are looked for (made by hand, they are refused).
+ */
+async function prepareObjects(r, live, created) {
     const rendered = await renderUnderLock(r, live);
     maskCredentials(rendered.credentials.values, r.log);
     if (rendered.credentials.generated.length)
         r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+    const annotations = live.metadata.annotations ?? {};
+    const made = new Set((0,inventory/* parseInventory */.au)(annotations[ownership/* ANNOTATION */.YX.inventory], r.plan.namespace).map(kube_object/* refKey */.XF));
     const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {
         namespaced: true,
+        known: (o) => created || made.has((0,kube_object/* refKey */.XF)((0,kube_object/* refOf */.H8)(o))),
     });
-    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-    await r.log.group('Validate', () => (0,validate/* validateObjects */.T1)(r.kube, objects));
+    // Only a preview of namespaced objects is undone by removing its namespace.
+    const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
+    const accepted = (0,preview_accepted/* acceptedBefore */.Jv)(annotations[ownership/* ANNOTATION */.YX.accepted]);
+    const changed = objects.filter((o) => !accepted(o));
+    await r.log.group('Validate', async () => {
+        if (fresh) {
+            r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed');
+            return;
+        }
+        // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
+        r.log.info(`dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`);
+        await (0,validate/* validateObjects */.T1)(r.kube, objects, (o) => !accepted(o));
+    });
     const urls = (0,report/* serviceUrls */._x)(objects, r.plan.scheme);
-    return { objects, urls, url: (0,report/* primaryUrl */.YQ)(urls, r.plan.host) };
+    return { objects, urls, url: (0,report/* primaryUrl */.YQ)(urls, r.plan.host), fresh };
 }
 
 // EXTERNAL MODULE: ./src/github/deployments.ts
 var deployments = __webpack_require__(6887);
+// EXTERNAL MODULE: ./src/modes/idle/wake.ts
+var wake = __webpack_require__(8555);
+// EXTERNAL MODULE: ./src/preview/idle.ts
+var idle = __webpack_require__(1104);
 // EXTERNAL MODULE: ./src/kube/diagnosis/diagnose.ts + 1 modules
 var diagnose = __webpack_require__(9903);
 // EXTERNAL MODULE: ./src/shared/untrusted-text.ts
@@ -2285,6 +2338,9 @@ const smokeLine = (x) => `${x.service}: ${x.text} (${x.url})`;
 
 
 
+
+
+
 /** The GitHub deployment of this run, in progress. */
 async function startDeployment(r, urls) {
     const { plan, github, log } = r;
@@ -2319,6 +2375,52 @@ async function applyObjects(r, objects, url, live) {
         log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
         return result;
     });
+}
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects) => {
+    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
+    return (job) => names.has(job.metadata.name);
+};
+/**
+ * The apply and the GitHub deployment. A new preview is applied before its deployment exists (a refusal removes
+ * it and leaves no trace, on GitHub either); any other gets its deployment first, and is woken if it sleeps.
+ */
+async function rollOut(r, live, prepared, started) {
+    const { objects, urls, url } = prepared;
+    if (prepared.fresh) {
+        const applied = await applyNewPreview(r, objects, url, live);
+        started(await startDeployment(r, urls));
+        return applied;
+    }
+    started(await startDeployment(r, urls));
+    // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+    if ((0,idle/* isAsleep */.LK)(live))
+        await (0,wake/* restoreFromSleep */.I)(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
+    return applyObjects(r, objects, url, live);
+}
+/**
+ * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
+ * what it made (the namespace, and everything in it) and waits until it is gone, then fails with the refusal. So
+ * a refused first deploy leaves nothing behind, as a dry run would have; the next push starts afresh.
+ */
+async function applyNewPreview(r, objects, url, live) {
+    try {
+        return await applyObjects(r, objects, url, live);
+    }
+    catch (e) {
+        if (!(e instanceof validate/* ValidationError */.yI))
+            throw e;
+        const ref = { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace };
+        r.log.info(`the cluster refused an object of this new preview: removing namespace ${ref.name} again`);
+        try {
+            await r.kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined });
+            await (0,apply/* waitUntilGone */.Ly)(r.kube, ref, r.deadline);
+        }
+        catch (cleanup) {
+            r.log.warning(`could not remove namespace ${ref.name}: ${cleanup.message}`);
+        }
+        throw e;
+    }
 }
 /** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
 async function waitForReadiness(r, applied, since) {
@@ -2523,10 +2625,6 @@ async function ensureReadAccess(kube, owner) {
     }
 }
 
-// EXTERNAL MODULE: ./src/modes/idle/wake.ts
-var wake = __webpack_require__(8555);
-// EXTERNAL MODULE: ./src/preview/idle.ts
-var idle = __webpack_require__(1104);
 ;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
 // GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
@@ -2540,12 +2638,6 @@ var idle = __webpack_require__(1104);
 
 
 
-
-/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
-const jobsOf = (objects) => {
-    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
-    return (job) => names.has(job.metadata.name);
-};
 async function deploy(plan, options, kube, github, log) {
     const run = await startRun(plan, options, kube, github, log);
     const existing = await renderFirst(run);
@@ -2554,7 +2646,8 @@ async function deploy(plan, options, kube, github, log) {
         return skipped(early);
     await checkLivePreviewLimit(run, existing);
     const podSecurity = run.o.guardrails.podSecurity;
-    const namespace = await (0,apply/* ensureNamespace */.Gv)(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
+    const { namespace, created } = await (0,apply/* ensureNamespace */.Gv)(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
+    await confirmLivePreviewLimit(run, namespace, created);
     await ensureReadAccess(run.kube, run.owner);
     const lock = await claimPreview(run);
     if (lock instanceof kube_lock/* NotWaitingError */.NW)
@@ -2566,14 +2659,13 @@ async function deploy(plan, options, kube, github, log) {
             return skipped(live);
         // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
         await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace);
-        const { objects, urls, url } = await prepareObjects(run, live);
-        const id = (deploymentId = await startDeployment(run, urls));
+        const untouched = created && live.metadata.resourceVersion === namespace.metadata.resourceVersion;
+        const prepared = await prepareObjects(run, live, untouched);
+        const { objects, urls, url } = prepared;
         // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
         const since = run.kube.serverTime?.() ?? Date.now();
-        // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
-        if ((0,idle/* isAsleep */.LK)(live))
-            await (0,wake/* restoreFromSleep */.I)(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
-        const applied = await applyObjects(run, objects, url, live);
+        const applied = await rollOut(run, live, prepared, (id) => (deploymentId = id));
+        const id = deploymentId;
         const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
         const done = (status, rest) => ({
@@ -2588,6 +2680,9 @@ async function deploy(plan, options, kube, github, log) {
         return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
     }
     catch (e) {
+        // Refused before its GitHub deployment existed: nothing to report there (a new preview is removed again).
+        if (deploymentId === null && e instanceof validate/* ValidationError */.yI)
+            throw e;
         return await afterError(run, namespace, deploymentId, e);
     }
     finally {

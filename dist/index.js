@@ -29504,16 +29504,18 @@ __webpack_async_result__();
 /* harmony export */   t4: () => (/* binding */ currentNamespace)
 /* harmony export */ });
 /* unused harmony export namespaceObject */
-/* harmony import */ var _preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4820);
+/* harmony import */ var _preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4820);
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
-/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6087);
+/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6087);
 /* harmony import */ var _wait_readiness_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5410);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4830);
-/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1974);
-/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3658);
+/* harmony import */ var _preview_accepted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4783);
+/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1974);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3658);
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
+
 
 
 
@@ -29577,19 +29579,20 @@ async function currentNamespace(kube, owner, deadline, log) {
 /**
  * The preview's namespace, created when it does not exist yet with its ownership labels and its Pod Security
  * labels at once: `init`'s admission policy refuses a namespace that would exist for a moment without them.
+ * `created`: this run made it (and it was not there a moment before).
  */
 async function ensureNamespace(kube, owner, existing, podSecurity = {}) {
     if (existing)
-        return existing;
+        return { namespace: existing, created: false };
     const fresh = namespaceObject(owner, {});
     Object.assign(fresh.metadata.labels, podSecurity);
     const created = await kube.create(fresh);
     if (created)
-        return created;
+        return { namespace: created, created: true };
     const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
     if (!raced || !(0,_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .isOwnedBy */ .D0)(raced, owner))
         throw new OwnershipError(`namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`);
-    return raced;
+    return { namespace: raced, created: false };
 }
 /** Watches one object until it is deleted (or the deadline passes). */
 async function waitUntilGone(kube, ref, deadline) {
@@ -29621,30 +29624,46 @@ async function waitUntilGone(kube, ref, deadline) {
         if (gone)
             return null;
     }
-    throw new Error(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)} was still there when the timeout ran out`);
+    throw new Error(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)} was still there when the timeout ran out`);
 }
 async function applyPreview(kube, owner, objects, namespaceAnnotations, namespace, deadline, log) {
     const uid = String(namespace.metadata.uid ?? '');
-    const previous = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInventory */ .au)(namespace.metadata.annotations?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory], owner.namespace);
-    const current = objects.map(_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .refOf */ .H8);
-    // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
-    const recorded = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__/* .formatInventory */ .Iq)((0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__/* .unionInventory */ .Ut)(previous, current));
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory]: recorded }, uid));
+    const previous = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__/* .parseInventory */ .au)(namespace.metadata.annotations?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory], owner.namespace);
+    const current = objects.map(_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .refOf */ .H8);
+    // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for;
+    // and what the cluster accepted (dry run, or an earlier run), so the next run dry-runs only what changed.
+    const recorded = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__/* .formatInventory */ .Iq)((0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__/* .unionInventory */ .Ut)(previous, current));
+    const annotations = { ...namespaceAnnotations, [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.accepted]: (0,_preview_accepted_js__WEBPACK_IMPORTED_MODULE_3__/* .formatAccepted */ .tj)(objects) };
+    await kube.apply(namespaceObject(owner, { ...annotations, [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory]: recorded }, uid));
     // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
-    const applied = await (0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_6__/* .installCrds */ .Mj)(kube, objects.filter(_resources_crds_js__WEBPACK_IMPORTED_MODULE_6__/* .isCrd */ .Ez), deadline, log);
+    const applied = await (0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_7__/* .installCrds */ .Mj)(kube, objects.filter(_resources_crds_js__WEBPACK_IMPORTED_MODULE_7__/* .isCrd */ .Ez), deadline, log);
     for (const group of [
         objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
-        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_6__/* .isCrd */ .Ez)(o)),
+        objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_7__/* .isCrd */ .Ez)(o)),
     ]) {
-        applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))));
+        applied.push(...(await applyGroup(group, (o) => applyReplacing(kube, owner, o, deadline, log))));
     }
-    const { pruned, kept } = await prune(kube, owner, (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__/* .pruneCandidates */ .Bu)(previous, current), log);
+    const { pruned, kept } = await prune(kube, owner, (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__/* .pruneCandidates */ .Bu)(previous, current), log);
     // An object that could not be read or deleted stays in the inventory, so the next run tries again. Nothing to
     // prune (a new preview, most pushes): the inventory recorded first is already the final one.
-    const final = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_5__/* .formatInventory */ .Iq)([...current, ...kept]);
+    const final = (0,_preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__/* .formatInventory */ .Iq)([...current, ...kept]);
     if (final !== recorded)
-        await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory]: final }, uid));
+        await kube.apply(namespaceObject(owner, { ...annotations, [_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION */ .YX.inventory]: final }, uid));
     return { applied, pruned };
+}
+/**
+ * Applies a group at once. When the cluster refuses some of them (objects that were not dry-run: a new preview's,
+ * or unchanged since the cluster accepted them), one error names them all, as the dry run would have.
+ */
+async function applyGroup(group, apply) {
+    const settled = await Promise.allSettled(group.map(apply));
+    const failed = settled.flatMap((s, i) => s.status === 'rejected' ? [{ object: group[i], error: s.reason }] : []);
+    if (!failed.length)
+        return settled.map((s) => s.value);
+    const other = failed.find((f) => !(0,_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .isRefusal */ .vu)(f.error));
+    if (other)
+        throw other.error;
+    throw (0,_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .refusalError */ .z_)(failed.map((f) => ({ object: f.object, error: f.error })));
 }
 /** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
 async function prune(kube, owner, candidates, log) {
@@ -29656,20 +29675,20 @@ async function prune(kube, owner, candidates, log) {
             if (!live)
                 return;
             if (!(0,_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .isOwnedBy */ .D0)(live, owner)) {
-                log.warning(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
+                log.warning(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)} is no longer rendered but does not carry this preview's labels; left alone`);
                 return;
             }
             if (await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })) {
                 pruned.push(ref);
-                log.info(`pruned ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)} (no longer in the templates)`);
+                log.info(`pruned ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)} (no longer in the templates)`);
             }
         }
         catch (e) {
             // The kind itself is gone (its CRD was removed): so are its objects.
-            if (e instanceof _port_js__WEBPACK_IMPORTED_MODULE_3__/* .KubeError */ .a && e.status === 404)
+            if (e instanceof _port_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeError */ .a && e.status === 404)
                 return;
             kept.push(ref);
-            log.warning(`could not prune ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)} (${e.message}); the next deploy tries again`);
+            log.warning(`could not prune ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)} (${e.message}); the next deploy tries again`);
         }
     }));
     return { pruned, kept };
@@ -29693,7 +29712,7 @@ async function applyReplacing(kube, owner, obj, deadline, log) {
         const retention = obj
             .spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted;
         if (obj.kind === 'StatefulSet' && retention === 'Delete')
-            throw new Error(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .refOf */ .H8)(obj))}: ${field} cannot change in place, and replacing it would delete its volumes ` +
+            throw new Error(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .refOf */ .H8)(obj))}: ${field} cannot change in place, and replacing it would delete its volumes ` +
                 '(persistentVolumeClaimRetentionPolicy.whenDeleted: Delete). Undo the change, or close and reopen the pull request for a new preview.', { cause: e });
         return replace(kube, owner, obj, deadline, log, `${field} cannot change in place`);
     }
@@ -29702,12 +29721,12 @@ async function applyReplacing(kube, owner, obj, deadline, log) {
     return result;
 }
 async function replace(kube, owner, obj, deadline, log, why) {
-    const ref = (0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .refOf */ .H8)(obj);
+    const ref = (0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .refOf */ .H8)(obj);
     const live = await kube.get(ref);
     if (live) {
         if (!(0,_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .isOwnedBy */ .D0)(live, owner))
-            throw new OwnershipError(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)} must be replaced (${why}) but is not this preview's`);
-        log.info(`replacing ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)(ref)}: ${why}; deleting it (and its pods) first`);
+            throw new OwnershipError(`${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)} must be replaced (${why}) but is not this preview's`);
+        log.info(`replacing ${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)(ref)}: ${why}; deleting it (and its pods) first`);
         await kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined }, 'Foreground');
         await waitUntilGone(kube, ref, deadline);
     }
@@ -29866,9 +29885,12 @@ async function podsGone(kube, namespace, deadline) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Lw: () => (/* binding */ REPLACEABLE_KINDS),
 /* harmony export */   T1: () => (/* binding */ validateObjects),
-/* harmony export */   je: () => (/* binding */ isImmutableChange)
+/* harmony export */   je: () => (/* binding */ isImmutableChange),
+/* harmony export */   vu: () => (/* binding */ isRefusal),
+/* harmony export */   yI: () => (/* binding */ ValidationError),
+/* harmony export */   z_: () => (/* binding */ refusalError)
 /* harmony export */ });
-/* unused harmony exports ValidationError, refusedField */
+/* unused harmony export refusedField */
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
 /* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6087);
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
@@ -29926,30 +29948,32 @@ function problemOf(o, e) {
         text: `${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .refOf */ .H8)(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
     };
 }
+/** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
+const isRefusal = (e) => e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeError */ .a && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
+/** One error for every refusal: the first one's template and line, the others named after it. */
+function refusalError(refusals) {
+    const [first, ...rest] = refusals.map((r) => problemOf(r.object, r.error));
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    return new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+}
 /**
- * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
- * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
- * the API server refuses fails the run before anything changed.
+ * Dry-runs the `checked` objects at once. Objects of kinds that a CRD in the same set defines cannot be checked
+ * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced);
+ * everything else the API server refuses fails the run before anything changed.
  */
-async function validateObjects(kube, objects) {
-    const checked = objects.filter((o) => !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_5__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind));
-    const refusals = await Promise.all(checked.map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
+async function validateObjects(kube, objects, checked = () => true) {
+    const refusals = await Promise.all(objects
+        .filter((o) => checked(o) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_5__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind))
+        .map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
         if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind))
             return null;
-        if (e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeError */ .a &&
-            e.status >= 400 &&
-            e.status < 500 &&
-            e.status !== 401 &&
-            e.status !== 403)
-            return problemOf(o, e);
+        if (isRefusal(e))
+            return { object: o, error: e };
         throw e;
     })));
     const problems = refusals.filter((p) => p !== null);
-    if (problems.length === 0)
-        return;
-    const [first, ...rest] = problems;
-    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
-    throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+    if (problems.length)
+        throw refusalError(problems);
 }
 
 
@@ -42008,6 +42032,55 @@ async function everyWorkload(kube, owner, restored) {
 
 /***/ }),
 
+/***/ 4783:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jv: () => (/* binding */ acceptedBefore),
+/* harmony export */   tj: () => (/* binding */ formatAccepted)
+/* harmony export */ });
+/* unused harmony export digestOf */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// What the cluster has accepted for a preview: a short digest of every object a run applied, recorded on the
+// namespace, so a later run dry-runs only the objects that changed since. Pure.
+
+/** The same JSON for the same object, whatever order its keys were written in. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object')
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(value) ?? 'null';
+}
+/**
+ * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a
+ * password, readable by anyone who may read the namespace, could be guessed back; they are dry-run every time.
+ */
+function digestOf(o) {
+    if (o.apiVersion === 'v1' && o.kind === 'Secret')
+        return null;
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical(o)).digest('base64url').slice(0, 16);
+}
+/** The namespace annotation: the digests of the objects this run applies, sorted, space-separated. */
+function formatAccepted(objects) {
+    return [...new Set(objects.map(digestOf).filter((d) => d !== null))].sort().join(' ');
+}
+/** The objects the cluster accepted exactly as they are now, by the annotation of the last run that applied. */
+function acceptedBefore(annotation) {
+    const seen = new Set((annotation ?? '').split(/\s+/).filter(Boolean));
+    return (o) => {
+        const d = digestOf(o);
+        return d !== null && seen.has(d);
+    };
+}
+
+
+/***/ }),
+
 /***/ 4291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42389,6 +42462,8 @@ const ANNOTATION = {
     headSha: `${P}/head-sha`,
     /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
     inventory: `${P}/inventory`,
+    /** On the namespace only: a digest of every object the last apply sent, the cluster having accepted it. */
+    accepted: `${P}/accepted`,
     deployedAt: `${P}/deployed-at`,
     /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
     headUpdatedAt: `${P}/head-updated-at`,

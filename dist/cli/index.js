@@ -19104,6 +19104,8 @@ const ownership_ANNOTATION = {
     headSha: `${P}/head-sha`,
     /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
     inventory: `${P}/inventory`,
+    /** On the namespace only: a digest of every object the last apply sent, the cluster having accepted it. */
+    accepted: `${P}/accepted`,
     deployedAt: `${P}/deployed-at`,
     /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
     headUpdatedAt: `${P}/head-updated-at`,
@@ -20365,7 +20367,7 @@ function validate_isImmutableChange(e) {
         return e.causes.every((c) => IMMUTABLE.test(`${c.message ?? ''} ${c.reason ?? ''}`));
     return IMMUTABLE.test(e.message);
 }
-class ValidationError extends TemplateError {
+class validate_ValidationError extends TemplateError {
     constructor(file, line, problem) {
         super(file, line, problem);
         this.name = 'ValidationError';
@@ -20392,36 +20394,76 @@ function problemOf(o, e) {
         text: `${describeRef(refOf(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
     };
 }
+/** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
+const validate_isRefusal = (e) => e instanceof KubeError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
+/** One error for every refusal: the first one's template and line, the others named after it. */
+function validate_refusalError(refusals) {
+    const [first, ...rest] = refusals.map((r) => problemOf(r.object, r.error));
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    return new validate_ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+}
 /**
- * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
- * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
- * the API server refuses fails the run before anything changed.
+ * Dry-runs the `checked` objects at once. Objects of kinds that a CRD in the same set defines cannot be checked
+ * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced);
+ * everything else the API server refuses fails the run before anything changed.
  */
-async function validate_validateObjects(kube, objects) {
-    const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind));
-    const refusals = await Promise.all(checked.map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
+async function validate_validateObjects(kube, objects, checked = () => true) {
+    const refusals = await Promise.all(objects
+        .filter((o) => checked(o) && !resourceFromCrds(objects, o.apiVersion, o.kind))
+        .map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
         if (validate_isImmutableChange(e) && validate_REPLACEABLE_KINDS.has(o.kind))
             return null;
-        if (e instanceof KubeError &&
-            e.status >= 400 &&
-            e.status < 500 &&
-            e.status !== 401 &&
-            e.status !== 403)
-            return problemOf(o, e);
+        if (validate_isRefusal(e))
+            return { object: o, error: e };
         throw e;
     })));
     const problems = refusals.filter((p) => p !== null);
-    if (problems.length === 0)
-        return;
-    const [first, ...rest] = problems;
-    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
-    throw new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+    if (problems.length)
+        throw validate_refusalError(problems);
+}
+
+;// CONCATENATED MODULE: ./src/preview/accepted.ts
+// What the cluster has accepted for a preview: a short digest of every object a run applied, recorded on the
+// namespace, so a later run dry-runs only the objects that changed since. Pure.
+
+/** The same JSON for the same object, whatever order its keys were written in. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object')
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(value) ?? 'null';
+}
+/**
+ * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a
+ * password, readable by anyone who may read the namespace, could be guessed back; they are dry-run every time.
+ */
+function digestOf(o) {
+    if (o.apiVersion === 'v1' && o.kind === 'Secret')
+        return null;
+    return createHash('sha256').update(canonical(o)).digest('base64url').slice(0, 16);
+}
+/** The namespace annotation: the digests of the objects this run applies, sorted, space-separated. */
+function accepted_formatAccepted(objects) {
+    return [...new Set(objects.map(digestOf).filter((d) => d !== null))].sort().join(' ');
+}
+/** The objects the cluster accepted exactly as they are now, by the annotation of the last run that applied. */
+function accepted_acceptedBefore(annotation) {
+    const seen = new Set((annotation ?? '').split(/\s+/).filter(Boolean));
+    return (o) => {
+        const d = digestOf(o);
+        return d !== null && seen.has(d);
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/apply/apply.ts
 // Applying a preview: its namespace first, then configuration, then workloads — each group all at once — and
 // finally pruning what the templates no longer render. Only objects that carry this preview's ownership labels
 // are ever deleted.
+
 
 
 
@@ -20485,19 +20527,20 @@ async function apply_currentNamespace(kube, owner, deadline, log) {
 /**
  * The preview's namespace, created when it does not exist yet with its ownership labels and its Pod Security
  * labels at once: `init`'s admission policy refuses a namespace that would exist for a moment without them.
+ * `created`: this run made it (and it was not there a moment before).
  */
 async function apply_ensureNamespace(kube, owner, existing, podSecurity = {}) {
     if (existing)
-        return existing;
+        return { namespace: existing, created: false };
     const fresh = namespaceObject(owner, {});
     Object.assign(fresh.metadata.labels, podSecurity);
     const created = await kube.create(fresh);
     if (created)
-        return created;
+        return { namespace: created, created: true };
     const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
     if (!raced || !isOwnedBy(raced, owner))
         throw new apply_OwnershipError(`namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`);
-    return raced;
+    return { namespace: raced, created: false };
 }
 /** Watches one object until it is deleted (or the deadline passes). */
 async function apply_waitUntilGone(kube, ref, deadline) {
@@ -20535,24 +20578,40 @@ async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, na
     const uid = String(namespace.metadata.uid ?? '');
     const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
     const current = objects.map(refOf);
-    // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
+    // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for;
+    // and what the cluster accepted (dry run, or an earlier run), so the next run dry-runs only what changed.
     const recorded = formatInventory(unionInventory(previous, current));
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: recorded }, uid));
+    const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects) };
+    await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: recorded }, uid));
     // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
     const applied = await installCrds(kube, objects.filter(isCrd), deadline, log);
     for (const group of [
         objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
         objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !isCrd(o)),
     ]) {
-        applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))));
+        applied.push(...(await applyGroup(group, (o) => applyReplacing(kube, owner, o, deadline, log))));
     }
     const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log);
     // An object that could not be read or deleted stays in the inventory, so the next run tries again. Nothing to
     // prune (a new preview, most pushes): the inventory recorded first is already the final one.
     const final = formatInventory([...current, ...kept]);
     if (final !== recorded)
-        await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: final }, uid));
+        await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: final }, uid));
     return { applied, pruned };
+}
+/**
+ * Applies a group at once. When the cluster refuses some of them (objects that were not dry-run: a new preview's,
+ * or unchanged since the cluster accepted them), one error names them all, as the dry run would have.
+ */
+async function applyGroup(group, apply) {
+    const settled = await Promise.allSettled(group.map(apply));
+    const failed = settled.flatMap((s, i) => s.status === 'rejected' ? [{ object: group[i], error: s.reason }] : []);
+    if (!failed.length)
+        return settled.map((s) => s.value);
+    const other = failed.find((f) => !isRefusal(f.error));
+    if (other)
+        throw other.error;
+    throw refusalError(failed.map((f) => ({ object: f.object, error: f.error })));
 }
 /** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */
 async function prune(kube, owner, candidates, log) {
@@ -20858,9 +20917,10 @@ class ScopeError extends Error {
 }
 /**
  * The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem.
- * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists).
+ * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists), except
+ * the ones `known` says this preview made (its inventory; everything, in a namespace this very run created).
  */
-async function scope_guardScope(kube, objects, allowed, owner, { namespaced = false } = {}) {
+async function scope_guardScope(kube, objects, allowed, owner, { namespaced = false, known: ours = () => false, } = {}) {
     const problems = [];
     const out = await Promise.all(objects.map(async (o) => {
         // The cluster's discovery decides a kind's scope whenever the kind exists (a template CRD cannot redeclare
@@ -20875,7 +20935,7 @@ async function scope_guardScope(kube, objects, allowed, owner, { namespaced = fa
         if (resource.namespaced) {
             // An object of a kind the cluster does not know yet cannot exist; the namespace's own default
             // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
-            if (!namespaced || !known || isDefaultServiceAccount(o))
+            if (!namespaced || !known || isDefaultServiceAccount(o) || ours(o))
                 return o;
             const live = await kube.get(refOf(o));
             if (live && !isOwnedBy(live, owner))
@@ -21088,6 +21148,10 @@ async function freshness_livePreviews(kube, repository) {
 
 
 
+
+
+
+
 const credentialsRef = (plan) => ({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -21133,16 +21197,36 @@ async function claim_renderFirst(r) {
 }
 /** Before claiming: a closed PR, or a newer commit deployed or at the PR's head, means this run skips. */
 const claim_lookBeforeClaiming = (r, existing) => staleness(r.plan, r.github, existing, r.log);
+const overLimit = (r, live) => new Error(`${live.length} previews of ${r.plan.pr.repository.fullName} are live, and max-live-previews is ` +
+    `${r.o.maxLivePreviews}: ${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
 /** A new preview is refused when the repository already has max-live-previews of them. */
 async function claim_checkLivePreviewLimit(r, existing) {
     if (existing || r.o.maxLivePreviews === null)
         return;
-    const repository = r.plan.pr.repository.fullName;
-    const live = await livePreviews(r.kube, repository);
-    if (live.length >= r.o.maxLivePreviews) {
-        throw new Error(`${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
-            `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`);
-    }
+    const live = await livePreviews(r.kube, r.plan.pr.repository.fullName);
+    if (live.length >= r.o.maxLivePreviews)
+        throw overLimit(r, live);
+}
+/**
+ * The limit again, once this run has created its namespace: runs of other PRs at the same moment all counted
+ * below it before. The previews rank by creation (time, then name), and the ones beyond the limit remove their
+ * new namespace again. Creation times have whole seconds: once the next second has passed on the API server's
+ * clock, every namespace created at or before this one is listed, so every racing run ranks the same list alike.
+ */
+async function claim_confirmLivePreviewLimit(r, namespace, created) {
+    const limit = r.o.maxLivePreviews;
+    if (!created || limit === null)
+        return;
+    const createdAt = Date.parse(String(namespace.metadata.creationTimestamp));
+    const wait = createdAt + 1500 - (r.kube.serverTime?.() ?? Date.now());
+    if (wait > 0)
+        await new Promise((resolve) => setTimeout(resolve, wait));
+    const live = (await livePreviews(r.kube, r.plan.pr.repository.fullName)).sort((a, b) => Date.parse(String(a.metadata.creationTimestamp)) - Date.parse(String(b.metadata.creationTimestamp)) ||
+        a.metadata.name.localeCompare(b.metadata.name));
+    if (live.findIndex((n) => n.metadata.uid === namespace.metadata.uid) < limit)
+        return;
+    await r.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }, { uid: String(namespace.metadata.uid) });
+    throw overLimit(r, live.filter((n) => n.metadata.uid !== namespace.metadata.uid));
 }
 /**
  * One run at a time per preview. A newer push (or the close) makes waiting pointless: the run then skips. A run
@@ -21198,717 +21282,39 @@ async function renderUnderLock(r, live) {
         return first.rendered;
     return renderWithCredentials(r, secret);
 }
-/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-async function claim_prepareObjects(r, live) {
+/**
+ * The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve.
+ * `created`: this run made the namespace, and nobody wrote it since. Such a new preview holds nothing yet: no
+ * object to look for, and none dry-run (`fresh`: its first apply is undone if the cluster refuses an object,
+ * deploy.ts). Otherwise only what changed since the cluster last accepted it is dry-run, and only objects this
+ * preview did not make before are looked for (made by hand, they are refused).
+ */
+async function claim_prepareObjects(r, live, created) {
     const rendered = await renderUnderLock(r, live);
     maskCredentials(rendered.credentials.values, r.log);
     if (rendered.credentials.generated.length)
         r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`);
+    const annotations = live.metadata.annotations ?? {};
+    const made = new Set(parseInventory(annotations[ANNOTATION.inventory], r.plan.namespace).map(refKey));
     const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {
         namespaced: true,
+        known: (o) => created || made.has(refKey(refOf(o))),
     });
-    // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-    await r.log.group('Validate', () => validateObjects(r.kube, objects));
-    const urls = serviceUrls(objects, r.plan.scheme);
-    return { objects, urls, url: primaryUrl(urls, r.plan.host) };
-}
-
-;// CONCATENATED MODULE: ./src/kube/diagnosis/diagnose.ts
-
-
-const LOG_LINES = 20;
-/** The namespace's events, read once for every workload that is diagnosed. */
-async function diagnose_namespaceEvents(kube, namespace) {
-    return kube
-        .list('v1', 'Event', namespace)
-        .then((l) => l.items)
-        .catch(() => []);
-}
-/** Conditions worth showing: the ones not True, and the True ones that say something failed. */
-const FAILING_WHEN_TRUE = new Set(['Failed', 'FailureTarget', 'ReplicaFailure']);
-async function diagnose_diagnose(kube, namespace, w, allEvents) {
-    const o = w.object;
-    const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
-    const details = [headline];
-    const conditions = (o.status?.conditions ?? []).filter((c) => c.status !== 'True' || FAILING_WHEN_TRUE.has(c.type ?? ''));
-    for (const c of conditions)
-        details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
-    const pods = newestFirst(await diagnose_podsOf(kube, namespace, o).catch(() => []));
-    const claims = pods.flatMap((p) => (p.spec?.volumes ?? []).flatMap((v) => v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
-    const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name), ...claims]);
-    // A Deployment's pods are created by its ReplicaSets (`<name>-<hash>`): their FailedCreate says why there are none.
-    const ownEvent = (e) => names.has(e.involvedObject?.name ?? '') ||
-        (o.kind === 'Deployment' &&
-            e.involvedObject?.kind === 'ReplicaSet' &&
-            /^[a-z0-9]+$/.test((e.involvedObject.name ?? '').slice(o.metadata.name.length + 1)) &&
-            (e.involvedObject.name ?? '').startsWith(`${o.metadata.name}-`));
-    const events = allEvents.filter(ownEvent);
-    const recent = events
-        .sort((a, b) => diagnose_time(a).localeCompare(diagnose_time(b)))
-        .slice(-10)
-        .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
-    details.push(...recent);
-    let firstProblem = '';
-    const problems = pods.map((p) => ({ pod: p, problem: podProblem(p) })).filter((x) => x.problem);
-    for (const { pod, problem } of problems.slice(0, 3)) {
-        details.push(`  pod ${pod.metadata.name}: ${problem}`);
-        firstProblem ||= `pod ${pod.metadata.name} ${problem}`;
-    }
-    const failing = pods.filter((p) => !podProblem(p) &&
-        [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(troubled));
-    for (const pod of failing.slice(0, 3)) {
-        const init = (pod.status?.initContainerStatuses ?? []).filter((c) => !c.ready && !doneInit(c));
-        // A pod runs its containers only after every init container succeeded: while one fails, it is the cause.
-        const containers = init.length
-            ? init.slice(0, 1).map((c) => [c, 'init container'])
-            : [
-                ...(pod.status?.containerStatuses ?? []).filter((c) => !c.ready),
-                ...(pod.status?.containerStatuses ?? []).filter((c) => c.ready && troubled(c)),
-            ].map((c) => [c, 'container']);
-        for (const [c, what] of containers) {
-            const backingOff = events.some((e) => e.reason === 'BackOff' &&
-                e.involvedObject?.name === pod.metadata.name &&
-                (e.message ?? '').includes(`restarting failed container ${c.name} `));
-            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
-            details.push(`  pod ${pod.metadata.name} ${what} ${c.name}: ${problem.summary}`);
-            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
-            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
-            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
-            if (logs.trim())
-                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
-                    .trimEnd()
-                    .split('\n')
-                    .map((l) => `    ${l}`));
-            if (!firstProblem) {
-                const line = lastLogLine(logs);
-                firstProblem = `${what} ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
-            }
-        }
-    }
-    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
-    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
-    return {
-        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
-        details,
-    };
-}
-/**
- * Not ready, or ready but restarted after it exited: a container without a readiness probe counts as ready in the
- * moment it runs between two crashes.
- */
-const troubled = (c) => !c.ready || ((c.restartCount ?? 0) > 0 && c.lastState?.terminated !== undefined);
-/** An init container that finished with 0 (a sidecar, restartPolicy Always, is done once it runs and is started). */
-const doneInit = (c) => c.state?.terminated?.exitCode === 0;
-/** The pods being deleted last, and the newest first: the current ReplicaSet's, not old evicted ones. */
-function newestFirst(pods) {
-    return [...pods].sort((a, b) => Number(Boolean(a.metadata.deletionTimestamp)) - Number(Boolean(b.metadata.deletionTimestamp)) ||
-        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
-}
-const diagnose_time = (e) => e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
-/** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
-async function diagnose_podsOf(kube, namespace, o) {
-    const spec = o.spec;
-    const labels = o.kind === 'Job' ? { 'batch.kubernetes.io/job-name': o.metadata.name } : spec?.selector?.matchLabels;
-    if (!labels || Object.keys(labels).length === 0)
-        return [];
-    const selector = Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-    const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
-    return list.items;
-}
-
-;// CONCATENATED MODULE: ./src/kube/wait/wait.ts
-
-
-
-
-function wait_waitedWorkloads(objects) {
-    return objects.filter(isWaited);
-}
-/** The ServiceAccounts and steady-state pod count of a rendered preview. Pure. */
-function wait_waitContext(objects, since) {
-    const serviceAccounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name));
-    const previewPods = objects
-        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
-        .reduce((n, o) => {
-        const r = o.spec?.replicas;
-        return n + (typeof r === 'number' ? r : 1);
-    }, 0);
-    return { since, serviceAccounts, previewPods };
-}
-/** When an event last happened (events are aggregated: a repeated failure moves lastTimestamp on). */
-function eventTime(e) {
-    const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
-    return typeof t === 'string' ? Date.parse(t) : 0;
-}
-const uidOf = (o) => (typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined);
-/**
- * A FailedCreate event of this run (not before `from`): the uid of the controller that was refused (a ReplicaSet,
- * StatefulSet, DaemonSet or Job) and the API server's words. Matched by uid, never by name: an old ReplicaSet of the
- * same Deployment, or an earlier object of the same name, that keeps retrying is not the current one. Pure.
- */
-function refusalOf(item, from) {
-    const e = item;
-    const uid = e.involvedObject?.uid;
-    if (e.reason !== 'FailedCreate' || !e.message || !uid || eventTime(e) < from)
-        return null;
-    return { uid, message: e.message };
-}
-/** How often the verdicts that depend on time are read again. */
-const TICK_MS = 1000;
-async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, context = { since: Date.now(), serviceAccounts: new Set(), previewPods: 0 }) {
-    const latest = new Map();
-    const replicaSets = new Map();
-    const pods = new Map();
-    /** This run's pod-creation refusals, by the uid of the controller that was refused. */
-    const refusals = new Map();
-    const deleted = new Set();
-    const watchPods = workloads.some((w) => w.kind !== 'Job' && w.kind !== 'HTTPRoute');
-    const now = () => kube.serverTime?.() ?? Date.now();
-    const factsOf = (o) => {
-        const newReplicaSet = o.kind === 'Deployment' ? currentReplicaSet(o, [...replicaSets.values()]) : undefined;
-        const uid = uidOf(newReplicaSet ?? o);
-        return {
-            createFailure: uid ? refusals.get(uid) : undefined,
-            newReplicaSet,
-            since: context.since,
-            now: now(),
-            serviceAccounts: context.serviceAccounts,
-            previewPods: context.previewPods,
-            pods: watchPods
-                ? podsOfWorkload(o.kind, o.metadata.name, [...pods.values()])
-                : undefined,
-        };
-    };
-    const verdict = (o) => deleted.has(refKey(refOf(o)))
-        ? { state: 'failed', message: 'deleted during the wait (was the pull request closed?)' }
-        : readiness(o, factsOf(o));
-    for (const o of workloads)
-        latest.set(refKey(refOf(o)), { object: o, readiness: readiness(o) });
-    const result = () => [...latest.values()];
-    const settled = () => {
-        const all = result();
-        if (all.some((w) => w.readiness.state === 'failed'))
-            return 'failed';
-        if (all.every((w) => w.readiness.state === 'ready'))
-            return 'ready';
-        return null;
-    };
-    if (workloads.length === 0)
-        return { outcome: 'ready', workloads: [] };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
-    const update = (key, obj) => {
-        const known = latest.get(key);
-        if (!known)
-            return; // an object of the same kind that the templates do not render
-        const object = obj ?? known.object;
-        const next = { object, readiness: verdict(object) };
-        latest.set(key, next);
-        if (next.readiness.message !== known.readiness.message || next.readiness.state !== known.readiness.state)
-            onChange(next);
-        if (settled())
-            controller.abort();
-    };
-    const again = () => {
-        for (const key of latest.keys())
-            update(key);
-    };
-    const tick = setInterval(again, TICK_MS);
-    const onObject = (apiVersion, kind) => (item, type) => {
-        const obj = { ...item, apiVersion, kind };
-        const key = refKey(refOf(obj));
-        if (type === 'DELETED') {
-            // A waited object deleted during the wait (the namespace of a closed PR going) ends it at once; one that
-            // was ready already (a finished Job removed by its ttlSecondsAfterFinished) stays ready.
-            if (latest.get(key)?.readiness.state === 'ready')
-                return;
-            if (latest.has(key))
-                deleted.add(key);
-        }
-        else
-            deleted.delete(key);
-        update(key, obj);
-    };
-    // Event times have whole seconds; an event of this run's first second must count.
-    const from = Math.floor(context.since / 1000) * 1000;
-    const onEvent = (item) => {
-        const r = refusalOf(item, from);
-        if (!r)
+    // Only a preview of namespaced objects is undone by removing its namespace.
+    const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
+    const accepted = acceptedBefore(annotations[ANNOTATION.accepted]);
+    const changed = objects.filter((o) => !accepted(o));
+    await r.log.group('Validate', async () => {
+        if (fresh) {
+            r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed');
             return;
-        refusals.set(r.uid, { message: r.message, firstSeen: refusals.get(r.uid)?.firstSeen ?? now() });
-        again();
-    };
-    const keep = (into) => (item, type) => {
-        const id = uidOf(item) ?? item.metadata.name;
-        if (type === 'DELETED')
-            into.delete(id);
-        else
-            into.set(id, item);
-        again();
-    };
-    const kinds = new Map();
-    for (const o of workloads)
-        kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-    const watches = [...kinds.values()].map(({ apiVersion, kind }) => listAndWatch(kube, apiVersion, kind, namespace, { labelSelector: selector }, onObject(apiVersion, kind), controller.signal));
-    // What only sharpens the answer (ReplicaSets and events: fail at once instead of at the timeout; pods: the
-    // stability window) must not fail the wait: credentials that cannot read them still get the workloads waited.
-    const optional = (p) => p.catch(() => undefined);
-    if (workloads.some((w) => w.kind === 'Deployment'))
-        watches.push(optional(listAndWatch(kube, 'apps/v1', 'ReplicaSet', namespace, {}, keep(replicaSets), controller.signal)));
-    if (watchPods)
-        watches.push(optional(listAndWatch(kube, 'v1', 'Pod', namespace, {}, keep(pods), controller.signal)));
-    watches.push(optional(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal)));
-    try {
-        await Promise.all(watches);
-    }
-    finally {
-        clearTimeout(timer);
-        clearInterval(tick);
-        controller.abort();
-    }
-    return { outcome: settled() ?? 'timeout', workloads: result() };
-}
-/**
- * List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. A list
- * or watch that fails (an API server restarting) is tried again until the wait ends: only the deadline ends a wait.
- * A watch that stays silent past IDLE_MS (a half-open connection) is started again too.
- */
-async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject, signal) {
-    let pause = 200;
-    while (!signal.aborted) {
-        const started = Date.now();
-        const idle = new AbortController();
-        const stop = () => idle.abort();
-        signal.addEventListener('abort', stop, { once: true });
-        let timer = setTimeout(stop, IDLE_MS);
-        const heard = () => {
-            clearTimeout(timer);
-            timer = setTimeout(stop, IDLE_MS);
-        };
-        try {
-            const list = await kube.list(apiVersion, kind, namespace, options);
-            for (const item of list.items)
-                onObject(item, 'ADDED');
-            if (signal.aborted)
-                return;
-            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
-                heard();
-                if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
-                    onObject(e.object, e.type);
-            }, idle.signal);
         }
-        catch (e) {
-            if (signal.aborted)
-                return;
-            // A refusal (403: no permission, 404: no such kind) does not heal by asking again.
-            const status = e.status;
-            if (typeof status === 'number' && status >= 400 && status < 500 && status !== 410 && status !== 429)
-                throw e;
-        }
-        finally {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', stop);
-        }
-        // A watch that ended at once (an error, a proxy closing streams) is started again after a growing pause.
-        pause = Date.now() - started < 1000 ? Math.min(pause * 2, 5000) : 200;
-        await new Promise((r) => setTimeout(r, pause));
-    }
-}
-/** A watch with no event for this long is started again (the server sends bookmarks or changes well within). */
-const IDLE_MS = 120_000;
-
-;// CONCATENATED MODULE: ./src/smoke/verdict.ts
-// What one answer of a preview URL means: it works, it is broken, it may heal (ask again), it is worth a warning,
-// or it is a redirect to follow. Pure.
-const BODY_CHARS = 200;
-/** `500 Internal Server Error in 12 ms`, with the first bytes of the body when it is not a success. */
-function statusLine(a, withBody = false) {
-    const line = `${a.status}${a.statusText ? ` ${a.statusText}` : ''} in ${Math.round(a.ms)} ms`;
-    const body = a.body.replace(/\s+/g, ' ').trim();
-    if (!withBody || !body)
-        return line;
-    return `${line}: ${body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS - 1)}…` : body}`;
-}
-const ERROR_TEXT = {
-    refused: 'connection refused',
-    reset: 'connection reset',
-    timeout: 'no answer (timed out)',
-    unresolved: 'the host name does not resolve from this runner',
-    tls: 'the TLS handshake failed (a certificate this runner does not trust?)',
-    other: 'request failed',
-};
-function verdict_judgeAnswer(a, c) {
-    if (a.kind === 'error') {
-        if (a.code === 'unresolved')
-            return {
-                outcome: 'warn',
-                text: `not checked: ${new URL(c.url).hostname} does not resolve from this runner (${a.message}); the preview may still work for people on another network. Set smoke-connect to the front door's host:port to check it from here`,
-            };
-        const text = `${ERROR_TEXT[a.code]} after ${Math.round(a.ms)} ms (${a.message})`;
-        // The preview may be fine for people on another network (a wildcard record the runner's DNS does not see).
-        // A certificate this runner does not trust may be trusted where people open it (a company CA): a warning.
-        if (a.code === 'tls')
-            return { outcome: 'warn', text };
-        return { outcome: 'retry', text };
-    }
-    const s = a.status;
-    if (s >= 200 && s < 300)
-        return { outcome: 'ok', text: statusLine(a) };
-    if (s >= 300 && s < 400 && s !== 304)
-        return redirect(a, c);
-    if (s >= 500)
-        return { outcome: 'retry', text: statusLine(a, true) };
-    if (s === 404)
-        // A controller that has not picked the route up yet answers 404 too: asked again before judging.
-        return c.declared
-            ? { outcome: 'retry', text: `${statusLine(a, true)} (on the declared path)` }
-            : { outcome: 'retry', text: statusLine(a, true) };
-    if ((s === 401 || s === 403) && !(s === 401 && c.ownAuth))
-        return {
-            outcome: 'warn',
-            text: `${statusLine(a)}: protected by something the action did not set up; the smoke check cannot look behind it`,
-        };
-    if (s === 401)
-        return { outcome: 'fail', text: `${statusLine(a, true)}: the basic-auth credentials were refused` };
-    return { outcome: 'warn', text: statusLine(a, true) };
-}
-/** What a 404 that outlived the retries means: broken on a declared path, a warning on `/`. */
-function verdict_finalVerdict(last, a, c) {
-    if (last.outcome !== 'retry')
-        return last;
-    if (a?.kind === 'response' && a.status === 404 && !c.declared)
-        return {
-            outcome: 'warn',
-            text: `${last.text}: nothing at this path (declare a path that answers in smoke-paths)`,
-        };
-    return { outcome: 'fail', text: last.text };
-}
-function redirect(a, c) {
-    let to;
-    try {
-        to = new URL(a.location ?? '', c.url);
-    }
-    catch {
-        return { outcome: 'fail', text: `${statusLine(a)} to an invalid Location "${a.location ?? ''}"` };
-    }
-    if (!a.location)
-        return { outcome: 'fail', text: `${statusLine(a)} without a Location` };
-    const scheme = to.protocol.replace(/:$/, '');
-    if (!c.hosts.has(to.host) || scheme !== c.scheme) {
-        const https = scheme === 'https' && c.scheme === 'http' && c.hosts.has(to.host);
-        return {
-            outcome: 'fail',
-            text: `${statusLine(a)} to ${to.toString()}, which this preview does not serve` +
-                (https
-                    ? ' (the app forces https, e.g. Rails config.force_ssl, on a preview served over http: turn it off for previews, or serve them over https)'
-                    : ''),
-        };
-    }
-    return { outcome: 'follow', url: to.toString() };
-}
-
-;// CONCATENATED MODULE: ./src/smoke/check.ts
-// The smoke check: after the wait, request every preview URL through the front door as a browser would, and say
-// per service whether it answers. The request itself is behind HttpProbe (./http.ts is the real one).
-
-const REQUEST_TIMEOUT_MS = 10_000;
-const MAX_REDIRECTS = 5;
-async function check_smokeCheck(probe, targets, o) {
-    const hosts = new Set(targets.map((t) => new URL(t.url).host));
-    return Promise.all(targets.map((t) => checkOne(probe, t, hosts, o)));
-}
-async function checkOne(probe, t, hosts, o) {
-    const now = o.now ?? Date.now;
-    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const until = Math.min(now() + o.retryMs, o.deadline);
-    let pause = 500;
-    for (;;) {
-        const { verdict, answer, url } = await follow(probe, t, hosts, o);
-        const left = until - now();
-        if (verdict.outcome !== 'retry' || left <= 0) {
-            const v = finalVerdict(verdict, answer, context(t, url, hosts, o));
-            return {
-                service: t.service,
-                url: t.url,
-                outcome: v.outcome,
-                text: check_text(v, t, url),
-            };
-        }
-        await sleep(Math.min(pause, left));
-        pause = Math.min(pause * 2, 4000);
-    }
-}
-const context = (t, url, hosts, o) => ({
-    url,
-    declared: t.declared,
-    hosts,
-    scheme: o.scheme,
-    ownAuth: o.basicAuth !== null,
-});
-/** One request and the redirects it leads to within the preview's hosts. */
-async function follow(probe, t, hosts, o) {
-    let url = t.url;
-    for (let i = 0; i <= MAX_REDIRECTS; i++) {
-        const answer = await probe.request({
-            url,
-            connectTo: o.connectTo,
-            basicAuth: o.basicAuth,
-            timeoutMs: REQUEST_TIMEOUT_MS,
-        });
-        const verdict = judgeAnswer(answer, context(t, url, hosts, o));
-        if (verdict.outcome !== 'follow')
-            return { verdict, answer, url };
-        url = verdict.url;
-    }
-    return { verdict: { outcome: 'fail', text: `more than ${MAX_REDIRECTS} redirects` }, url };
-}
-const check_text = (v, t, url) => v.outcome === 'follow' ? v.url : url === t.url ? v.text : `${v.text} (after redirects, at ${url})`;
-
-;// CONCATENATED MODULE: ./src/modes/deploy/smoke.ts
-// The deploy's smoke check step: once every workload is ready, request each preview URL through the front door
-// (src/smoke/) and say per service what it answered, in the log; a warning annotation for what is only suspicious.
-
-
-/** How long a URL that may heal (404, 5xx, refused, timed out) is asked again: a controller picks a route up in seconds. */
-const SMOKE_RETRY_MS = 20_000;
-async function smoke_smokeStep(r, objects, urls) {
-    const s = r.o.smoke;
-    if (!s || Object.keys(urls).length === 0)
-        return [];
-    return r.log.group('Smoke check', async () => {
-        const targets = smokeTargets(urls, declaredSmokePaths(objects), s.paths);
-        const results = await smokeCheck(s.probe, targets, {
-            scheme: r.plan.scheme,
-            connectTo: s.connectTo,
-            basicAuth: s.basicAuth,
-            retryMs: SMOKE_RETRY_MS,
-            deadline: Math.max(r.deadline, Date.now() + 2_000),
-        });
-        for (const x of results) {
-            const line = smoke_smokeLine(x);
-            if (x.outcome === 'warn')
-                r.log.warning(line);
-            else
-                r.log.info(line);
-        }
-        return results;
+        // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
+        r.log.info(`dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`);
+        await validateObjects(r.kube, objects, (o) => !accepted(o));
     });
-}
-/** `web: 200 OK in 84 ms (https://pr-7.example.com/up)` */
-const smoke_smokeLine = (x) => `${x.service}: ${x.text} (${x.url})`;
-
-;// CONCATENATED MODULE: ./src/modes/deploy/rollout.ts
-// The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
-// the error), and the live-preview count the fleet limit reads.
-
-
-
-
-
-
-
-
-
-
-
-/** The GitHub deployment of this run, in progress. */
-async function rollout_startDeployment(r, urls) {
-    const { plan, github, log } = r;
-    return log.group('GitHub deployment', async () => {
-        const id = await github.createDeployment({
-            ref: plan.ref,
-            environment: plan.environment,
-            description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
-            payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
-        });
-        await github.setStatus(id, {
-            state: 'in_progress',
-            description: 'Deploying the preview',
-            logUrl: plan.logUrl,
-        });
-        log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
-        return id;
-    });
-}
-/** Applies and prunes; the namespace records what this commit deployed. */
-async function rollout_applyObjects(r, objects, url, live) {
-    const { plan, log } = r;
-    return log.group('Apply', async () => {
-        const result = await applyPreview(r.kube, r.owner, objects, {
-            [ANNOTATION.headSha]: plan.pr.head.sha,
-            [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
-            [ANNOTATION.runId]: plan.runId,
-            [ANNOTATION.deployedAt]: new Date().toISOString(),
-            [ANNOTATION.environment]: plan.environment,
-            [ANNOTATION.url]: url,
-        }, live, r.deadline, log);
-        log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
-        return result;
-    });
-}
-/** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
-async function rollout_waitForReadiness(r, applied, since) {
-    return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), waitContext(applied, since)));
-}
-/** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
-async function rollout_reportOutcome(r, id, done, applied, waited, objects, urls, url) {
-    const { plan } = r;
-    if (!waited) {
-        await report(r, id, { state: 'success', description: NOT_CHECKED_STATUS, environmentUrl: url });
-        return done('deployed', {
-            readinessChecked: false,
-            workloads: waitedWorkloads(applied).map((w) => ({
-                object: w,
-                readiness: { state: 'progressing', message: 'readiness not checked' },
-            })),
-        });
-    }
-    if (waited.outcome === 'ready') {
-        const smoke = await smokeStep(r, objects, urls);
-        const broken = smoke.filter((x) => x.outcome === 'fail');
-        if (broken.length) {
-            // Every pod is ready, but the preview does not answer through its front door: not healthy.
-            const reason = `Smoke check: ${broken.map((x) => `${x.service} ${x.text}`).join('; ')}`;
-            await report(r, id, { state: 'failure', description: reason });
-            const details = [
-                'Smoke check (every workload is ready, but a preview URL does not work):',
-                ...broken.map(smokeLine),
-            ];
-            return done('failed', {
-                workloads: waited.workloads,
-                smoke,
-                reason,
-                diagnoses: [{ headline: reason, details }],
-            });
-        }
-        const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`;
-        await report(r, id, { state: 'success', description, environmentUrl: url });
-        const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline);
-        const warned = smoke.filter((x) => x.outcome === 'warn').map((x) => `Smoke check: ${smokeLine(x)}`);
-        return done('deployed', { workloads: waited.workloads, notes: [...notes, ...warned], smoke });
-    }
-    const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
-    const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
-    const diagnoses = await r.log.group('Diagnose', async () => {
-        const events = await namespaceEvents(r.kube, plan.namespace);
-        const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)));
-        // Pod logs, termination messages and events are the PR's code's words: every known secret is redacted
-        // before they go anywhere, and in the log no line of theirs is read as a workflow command.
-        const clean = found.map((d) => ({
-            headline: redact(d.headline, r.secrets),
-            details: d.details.map((l) => redact(l, r.secrets)),
-        }));
-        for (const line of stopCommandsBlock(clean.flatMap((d) => d.details)))
-            r.log.info(line);
-        return clean;
-    });
-    const reason = waited.outcome === 'timeout'
-        ? `Not ready within ${Math.round(r.o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
-        : (diagnoses[0]?.headline ?? 'a workload failed');
-    await report(r, id, { state: 'failure', description: reason });
-    return done('failed', { workloads: waited.workloads, diagnoses, reason });
-}
-/**
- * After an error: a close that removed the namespace mid-deploy is not a failure of this run (the preview stays
- * removed); anything else is reported on this run's deployment, then thrown.
- */
-async function rollout_afterError(r, namespace, deploymentId, e) {
-    const now = await r.kube
-        .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
-        .catch(() => undefined);
-    const removed = now !== undefined && isRemoved(now, namespace);
-    if (deploymentId !== null) {
-        const status = removed
-            ? {
-                state: 'inactive',
-                description: 'The pull request was closed while deploying; nothing was left running',
-            }
-            : { state: 'error', description: `Deploy error: ${e.message}` };
-        await r.github
-            .setStatus(deploymentId, { ...status, logUrl: r.plan.logUrl })
-            .catch((ge) => r.log.warning(`could not report to GitHub: ${ge.message}`));
-    }
-    if (removed)
-        return {
-            ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
-            deploymentId,
-        };
-    throw e;
-}
-/**
- * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
- * after retries, the run fails saying what state the preview is in.
- */
-async function report(r, id, status) {
-    const { plan } = r;
-    try {
-        await r.github.setStatus(id, { ...status, logUrl: plan.logUrl });
-    }
-    catch (e) {
-        const where = status.state === 'success'
-            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
-            : 'The preview is not healthy';
-        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
-    }
-    try {
-        await tidyEarlierDeployments(r.github, plan.environment, id, status.state === 'success', plan.logUrl);
-    }
-    catch (e) {
-        r.log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
-    }
-}
-/** The namespaces of every live preview of a repository on the cluster. */
-
-;// CONCATENATED MODULE: ./src/kube/read-access.ts
-
-const NAMESPACE_ROLE = 'kube-pr-preview-namespace';
-const READ_BINDING = 'kube-pr-preview-reads';
-/** How long a new RoleBinding may take to reach the API server's authorizer cache. */
-const PROPAGATION_MS = 15_000;
-const canRead = async (kube, namespace) => {
-    const review = await kube.create({
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        metadata: { name: '' },
-        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'pods' } },
-    });
-    return review?.status?.allowed === true;
-};
-/** The RBAC subject of a username: a ServiceAccount for `system:serviceaccount:<ns>:<name>`, else a User. Pure. */
-function subjectOf(username) {
-    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
-    return sa
-        ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
-        : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
-}
-async function read_access_ensureReadAccess(kube, owner) {
-    if (await canRead(kube, owner.namespace))
-        return;
-    const review = (await kube.create({
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'SelfSubjectReview',
-        metadata: { name: '' },
-    }));
-    const username = review?.status?.userInfo?.username;
-    if (!username)
-        throw new Error('the API server did not say who this run is (SelfSubjectReview)');
-    await kube.apply({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: READ_BINDING, namespace: owner.namespace, labels: ownerLabels(owner) },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMESPACE_ROLE },
-        subjects: [subjectOf(username)],
-    });
-    const deadline = Date.now() + PROPAGATION_MS;
-    while (!(await canRead(kube, owner.namespace))) {
-        if (Date.now() > deadline)
-            throw new Error(`${username} cannot read in its preview namespace ${owner.namespace} even with the RoleBinding ` +
-                `${READ_BINDING} to the ClusterRole ${NAMESPACE_ROLE}: does that ClusterRole exist? Run ` +
-                '`npx kube-pr-preview init` for this identity (README, "Least privilege: init").');
-        await new Promise((r) => setTimeout(r, 100));
-    }
+    const urls = serviceUrls(objects, r.plan.scheme);
+    return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh };
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -22146,6 +21552,111 @@ function ttlNotice(environment, goes, keepLabel) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/kube/diagnosis/diagnose.ts
+
+
+const LOG_LINES = 20;
+/** The namespace's events, read once for every workload that is diagnosed. */
+async function diagnose_namespaceEvents(kube, namespace) {
+    return kube
+        .list('v1', 'Event', namespace)
+        .then((l) => l.items)
+        .catch(() => []);
+}
+/** Conditions worth showing: the ones not True, and the True ones that say something failed. */
+const FAILING_WHEN_TRUE = new Set(['Failed', 'FailureTarget', 'ReplicaFailure']);
+async function diagnose_diagnose(kube, namespace, w, allEvents) {
+    const o = w.object;
+    const headline = `${o.kind} ${o.metadata.name}: ${w.readiness.message}`;
+    const details = [headline];
+    const conditions = (o.status?.conditions ?? []).filter((c) => c.status !== 'True' || FAILING_WHEN_TRUE.has(c.type ?? ''));
+    for (const c of conditions)
+        details.push(`  condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
+    const pods = newestFirst(await diagnose_podsOf(kube, namespace, o).catch(() => []));
+    const claims = pods.flatMap((p) => (p.spec?.volumes ?? []).flatMap((v) => v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
+    const names = new Set([o.metadata.name, ...pods.map((p) => p.metadata.name), ...claims]);
+    // A Deployment's pods are created by its ReplicaSets (`<name>-<hash>`): their FailedCreate says why there are none.
+    const ownEvent = (e) => names.has(e.involvedObject?.name ?? '') ||
+        (o.kind === 'Deployment' &&
+            e.involvedObject?.kind === 'ReplicaSet' &&
+            /^[a-z0-9]+$/.test((e.involvedObject.name ?? '').slice(o.metadata.name.length + 1)) &&
+            (e.involvedObject.name ?? '').startsWith(`${o.metadata.name}-`));
+    const events = allEvents.filter(ownEvent);
+    const recent = events
+        .sort((a, b) => diagnose_time(a).localeCompare(diagnose_time(b)))
+        .slice(-10)
+        .map((e) => `  event ${e.type ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
+    details.push(...recent);
+    let firstProblem = '';
+    const problems = pods.map((p) => ({ pod: p, problem: podProblem(p) })).filter((x) => x.problem);
+    for (const { pod, problem } of problems.slice(0, 3)) {
+        details.push(`  pod ${pod.metadata.name}: ${problem}`);
+        firstProblem ||= `pod ${pod.metadata.name} ${problem}`;
+    }
+    const failing = pods.filter((p) => !podProblem(p) &&
+        [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some(troubled));
+    for (const pod of failing.slice(0, 3)) {
+        const init = (pod.status?.initContainerStatuses ?? []).filter((c) => !c.ready && !doneInit(c));
+        // A pod runs its containers only after every init container succeeded: while one fails, it is the cause.
+        const containers = init.length
+            ? init.slice(0, 1).map((c) => [c, 'init container'])
+            : [
+                ...(pod.status?.containerStatuses ?? []).filter((c) => !c.ready),
+                ...(pod.status?.containerStatuses ?? []).filter((c) => c.ready && troubled(c)),
+            ].map((c) => [c, 'container']);
+        for (const [c, what] of containers) {
+            const backingOff = events.some((e) => e.reason === 'BackOff' &&
+                e.involvedObject?.name === pod.metadata.name &&
+                (e.message ?? '').includes(`restarting failed container ${c.name} `));
+            const problem = containerProblem(c, pod.spec?.restartPolicy, backingOff);
+            details.push(`  pod ${pod.metadata.name} ${what} ${c.name}: ${problem.summary}`);
+            // A crash-looping container waits to restart: its useful log is the one of the instance that crashed.
+            const read = (previous) => kube.podLogs(namespace, pod.metadata.name, c.name, LOG_LINES, previous).catch(() => '');
+            const logs = (problem.previousLog ? await read(true) : '') || (await read(false));
+            if (logs.trim())
+                details.push(`  last log lines of ${pod.metadata.name}/${c.name}${problem.previousLog ? ' (before its last restart)' : ''}:`, ...logs
+                    .trimEnd()
+                    .split('\n')
+                    .map((l) => `    ${l}`));
+            if (!firstProblem) {
+                const line = lastLogLine(logs);
+                firstProblem = `${what} ${c.name} ${problem.summary}${line ? ` — ${line}` : ''}`;
+            }
+        }
+    }
+    // The deployment status keeps 140 characters: the container's own words come first, the workload's after.
+    const why = w.readiness.state === 'failed' ? `${w.readiness.message.split(' — ')[0]}; ` : '';
+    return {
+        headline: firstProblem ? `${o.kind} ${o.metadata.name}: ${why}${firstProblem}` : headline,
+        details,
+    };
+}
+/**
+ * Not ready, or ready but restarted after it exited: a container without a readiness probe counts as ready in the
+ * moment it runs between two crashes.
+ */
+const troubled = (c) => !c.ready || ((c.restartCount ?? 0) > 0 && c.lastState?.terminated !== undefined);
+/** An init container that finished with 0 (a sidecar, restartPolicy Always, is done once it runs and is started). */
+const doneInit = (c) => c.state?.terminated?.exitCode === 0;
+/** The pods being deleted last, and the newest first: the current ReplicaSet's, not old evicted ones. */
+function newestFirst(pods) {
+    return [...pods].sort((a, b) => Number(Boolean(a.metadata.deletionTimestamp)) - Number(Boolean(b.metadata.deletionTimestamp)) ||
+        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+}
+const diagnose_time = (e) => e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
+/** The pods a workload selects (Deployments, StatefulSets, DaemonSets) or owns (Jobs, by the job-name label). */
+async function diagnose_podsOf(kube, namespace, o) {
+    const spec = o.spec;
+    const labels = o.kind === 'Job' ? { 'batch.kubernetes.io/job-name': o.metadata.name } : spec?.selector?.matchLabels;
+    if (!labels || Object.keys(labels).length === 0)
+        return [];
+    const selector = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const list = await kube.list('v1', 'Pod', namespace, { labelSelector: selector });
+    return list.items;
+}
+
 ;// CONCATENATED MODULE: ./src/kube/apply/sleep.ts
 // Putting a preview's workloads to sleep and waking them, on the cluster: each Deployment and StatefulSet scaled
 // to 0 with its replicas kept on it, each CronJob suspended; and back. Writes are replaces guarded by the
@@ -22270,6 +21781,207 @@ async function podsGone(kube, namespace, deadline) {
         await new Promise((r) => setTimeout(r, 500));
     }
 }
+
+;// CONCATENATED MODULE: ./src/kube/wait/wait.ts
+
+
+
+
+function wait_waitedWorkloads(objects) {
+    return objects.filter(isWaited);
+}
+/** The ServiceAccounts and steady-state pod count of a rendered preview. Pure. */
+function wait_waitContext(objects, since) {
+    const serviceAccounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name));
+    const previewPods = objects
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+        .reduce((n, o) => {
+        const r = o.spec?.replicas;
+        return n + (typeof r === 'number' ? r : 1);
+    }, 0);
+    return { since, serviceAccounts, previewPods };
+}
+/** When an event last happened (events are aggregated: a repeated failure moves lastTimestamp on). */
+function eventTime(e) {
+    const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+    return typeof t === 'string' ? Date.parse(t) : 0;
+}
+const uidOf = (o) => (typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined);
+/**
+ * A FailedCreate event of this run (not before `from`): the uid of the controller that was refused (a ReplicaSet,
+ * StatefulSet, DaemonSet or Job) and the API server's words. Matched by uid, never by name: an old ReplicaSet of the
+ * same Deployment, or an earlier object of the same name, that keeps retrying is not the current one. Pure.
+ */
+function refusalOf(item, from) {
+    const e = item;
+    const uid = e.involvedObject?.uid;
+    if (e.reason !== 'FailedCreate' || !e.message || !uid || eventTime(e) < from)
+        return null;
+    return { uid, message: e.message };
+}
+/** How often the verdicts that depend on time are read again. */
+const TICK_MS = 1000;
+async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadline, onChange = () => undefined, context = { since: Date.now(), serviceAccounts: new Set(), previewPods: 0 }) {
+    const latest = new Map();
+    const replicaSets = new Map();
+    const pods = new Map();
+    /** This run's pod-creation refusals, by the uid of the controller that was refused. */
+    const refusals = new Map();
+    const deleted = new Set();
+    const watchPods = workloads.some((w) => w.kind !== 'Job' && w.kind !== 'HTTPRoute');
+    const now = () => kube.serverTime?.() ?? Date.now();
+    const factsOf = (o) => {
+        const newReplicaSet = o.kind === 'Deployment' ? currentReplicaSet(o, [...replicaSets.values()]) : undefined;
+        const uid = uidOf(newReplicaSet ?? o);
+        return {
+            createFailure: uid ? refusals.get(uid) : undefined,
+            newReplicaSet,
+            since: context.since,
+            now: now(),
+            serviceAccounts: context.serviceAccounts,
+            previewPods: context.previewPods,
+            pods: watchPods
+                ? podsOfWorkload(o.kind, o.metadata.name, [...pods.values()])
+                : undefined,
+        };
+    };
+    const verdict = (o) => deleted.has(refKey(refOf(o)))
+        ? { state: 'failed', message: 'deleted during the wait (was the pull request closed?)' }
+        : readiness(o, factsOf(o));
+    for (const o of workloads)
+        latest.set(refKey(refOf(o)), { object: o, readiness: readiness(o) });
+    const result = () => [...latest.values()];
+    const settled = () => {
+        const all = result();
+        if (all.some((w) => w.readiness.state === 'failed'))
+            return 'failed';
+        if (all.every((w) => w.readiness.state === 'ready'))
+            return 'ready';
+        return null;
+    };
+    if (workloads.length === 0)
+        return { outcome: 'ready', workloads: [] };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
+    const update = (key, obj) => {
+        const known = latest.get(key);
+        if (!known)
+            return; // an object of the same kind that the templates do not render
+        const object = obj ?? known.object;
+        const next = { object, readiness: verdict(object) };
+        latest.set(key, next);
+        if (next.readiness.message !== known.readiness.message || next.readiness.state !== known.readiness.state)
+            onChange(next);
+        if (settled())
+            controller.abort();
+    };
+    const again = () => {
+        for (const key of latest.keys())
+            update(key);
+    };
+    const tick = setInterval(again, TICK_MS);
+    const onObject = (apiVersion, kind) => (item, type) => {
+        const obj = { ...item, apiVersion, kind };
+        const key = refKey(refOf(obj));
+        if (type === 'DELETED') {
+            // A waited object deleted during the wait (the namespace of a closed PR going) ends it at once; one that
+            // was ready already (a finished Job removed by its ttlSecondsAfterFinished) stays ready.
+            if (latest.get(key)?.readiness.state === 'ready')
+                return;
+            if (latest.has(key))
+                deleted.add(key);
+        }
+        else
+            deleted.delete(key);
+        update(key, obj);
+    };
+    // Event times have whole seconds; an event of this run's first second must count.
+    const from = Math.floor(context.since / 1000) * 1000;
+    const onEvent = (item) => {
+        const r = refusalOf(item, from);
+        if (!r)
+            return;
+        refusals.set(r.uid, { message: r.message, firstSeen: refusals.get(r.uid)?.firstSeen ?? now() });
+        again();
+    };
+    const keep = (into) => (item, type) => {
+        const id = uidOf(item) ?? item.metadata.name;
+        if (type === 'DELETED')
+            into.delete(id);
+        else
+            into.set(id, item);
+        again();
+    };
+    const kinds = new Map();
+    for (const o of workloads)
+        kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    const watches = [...kinds.values()].map(({ apiVersion, kind }) => listAndWatch(kube, apiVersion, kind, namespace, { labelSelector: selector }, onObject(apiVersion, kind), controller.signal));
+    // What only sharpens the answer (ReplicaSets and events: fail at once instead of at the timeout; pods: the
+    // stability window) must not fail the wait: credentials that cannot read them still get the workloads waited.
+    const optional = (p) => p.catch(() => undefined);
+    if (workloads.some((w) => w.kind === 'Deployment'))
+        watches.push(optional(listAndWatch(kube, 'apps/v1', 'ReplicaSet', namespace, {}, keep(replicaSets), controller.signal)));
+    if (watchPods)
+        watches.push(optional(listAndWatch(kube, 'v1', 'Pod', namespace, {}, keep(pods), controller.signal)));
+    watches.push(optional(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal)));
+    try {
+        await Promise.all(watches);
+    }
+    finally {
+        clearTimeout(timer);
+        clearInterval(tick);
+        controller.abort();
+    }
+    return { outcome: settled() ?? 'timeout', workloads: result() };
+}
+/**
+ * List, then watch from the list's resourceVersion; a watch the server ends is started again the same way. A list
+ * or watch that fails (an API server restarting) is tried again until the wait ends: only the deadline ends a wait.
+ * A watch that stays silent past IDLE_MS (a half-open connection) is started again too.
+ */
+async function listAndWatch(kube, apiVersion, kind, namespace, options, onObject, signal) {
+    let pause = 200;
+    while (!signal.aborted) {
+        const started = Date.now();
+        const idle = new AbortController();
+        const stop = () => idle.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        let timer = setTimeout(stop, IDLE_MS);
+        const heard = () => {
+            clearTimeout(timer);
+            timer = setTimeout(stop, IDLE_MS);
+        };
+        try {
+            const list = await kube.list(apiVersion, kind, namespace, options);
+            for (const item of list.items)
+                onObject(item, 'ADDED');
+            if (signal.aborted)
+                return;
+            await kube.watch(apiVersion, kind, namespace, { ...options, resourceVersion: list.metadata.resourceVersion }, (e) => {
+                heard();
+                if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
+                    onObject(e.object, e.type);
+            }, idle.signal);
+        }
+        catch (e) {
+            if (signal.aborted)
+                return;
+            // A refusal (403: no permission, 404: no such kind) does not heal by asking again.
+            const status = e.status;
+            if (typeof status === 'number' && status >= 400 && status < 500 && status !== 410 && status !== 429)
+                throw e;
+        }
+        finally {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', stop);
+        }
+        // A watch that ended at once (an error, a proxy closing streams) is started again after a growing pause.
+        pause = Date.now() - started < 1000 ? Math.min(pause * 2, 5000) : 200;
+        await new Promise((r) => setTimeout(r, pause));
+    }
+}
+/** A watch with no event for this long is started again (the server sends bookmarks or changes well within). */
+const IDLE_MS = 120_000;
 
 ;// CONCATENATED MODULE: ./src/modes/idle/target.ts
 
@@ -22428,6 +22140,447 @@ async function everyWorkload(kube, owner, restored) {
     return [...byKey.values()];
 }
 
+;// CONCATENATED MODULE: ./src/smoke/verdict.ts
+// What one answer of a preview URL means: it works, it is broken, it may heal (ask again), it is worth a warning,
+// or it is a redirect to follow. Pure.
+const BODY_CHARS = 200;
+/** `500 Internal Server Error in 12 ms`, with the first bytes of the body when it is not a success. */
+function statusLine(a, withBody = false) {
+    const line = `${a.status}${a.statusText ? ` ${a.statusText}` : ''} in ${Math.round(a.ms)} ms`;
+    const body = a.body.replace(/\s+/g, ' ').trim();
+    if (!withBody || !body)
+        return line;
+    return `${line}: ${body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS - 1)}…` : body}`;
+}
+const ERROR_TEXT = {
+    refused: 'connection refused',
+    reset: 'connection reset',
+    timeout: 'no answer (timed out)',
+    unresolved: 'the host name does not resolve from this runner',
+    tls: 'the TLS handshake failed (a certificate this runner does not trust?)',
+    other: 'request failed',
+};
+function verdict_judgeAnswer(a, c) {
+    if (a.kind === 'error') {
+        if (a.code === 'unresolved')
+            return {
+                outcome: 'warn',
+                text: `not checked: ${new URL(c.url).hostname} does not resolve from this runner (${a.message}); the preview may still work for people on another network. Set smoke-connect to the front door's host:port to check it from here`,
+            };
+        const text = `${ERROR_TEXT[a.code]} after ${Math.round(a.ms)} ms (${a.message})`;
+        // The preview may be fine for people on another network (a wildcard record the runner's DNS does not see).
+        // A certificate this runner does not trust may be trusted where people open it (a company CA): a warning.
+        if (a.code === 'tls')
+            return { outcome: 'warn', text };
+        return { outcome: 'retry', text };
+    }
+    const s = a.status;
+    if (s >= 200 && s < 300)
+        return { outcome: 'ok', text: statusLine(a) };
+    if (s >= 300 && s < 400 && s !== 304)
+        return redirect(a, c);
+    if (s >= 500)
+        return { outcome: 'retry', text: statusLine(a, true) };
+    if (s === 404)
+        // A controller that has not picked the route up yet answers 404 too: asked again before judging.
+        return c.declared
+            ? { outcome: 'retry', text: `${statusLine(a, true)} (on the declared path)` }
+            : { outcome: 'retry', text: statusLine(a, true) };
+    if ((s === 401 || s === 403) && !(s === 401 && c.ownAuth))
+        return {
+            outcome: 'warn',
+            text: `${statusLine(a)}: protected by something the action did not set up; the smoke check cannot look behind it`,
+        };
+    if (s === 401)
+        return { outcome: 'fail', text: `${statusLine(a, true)}: the basic-auth credentials were refused` };
+    return { outcome: 'warn', text: statusLine(a, true) };
+}
+/** What a 404 that outlived the retries means: broken on a declared path, a warning on `/`. */
+function verdict_finalVerdict(last, a, c) {
+    if (last.outcome !== 'retry')
+        return last;
+    if (a?.kind === 'response' && a.status === 404 && !c.declared)
+        return {
+            outcome: 'warn',
+            text: `${last.text}: nothing at this path (declare a path that answers in smoke-paths)`,
+        };
+    return { outcome: 'fail', text: last.text };
+}
+function redirect(a, c) {
+    let to;
+    try {
+        to = new URL(a.location ?? '', c.url);
+    }
+    catch {
+        return { outcome: 'fail', text: `${statusLine(a)} to an invalid Location "${a.location ?? ''}"` };
+    }
+    if (!a.location)
+        return { outcome: 'fail', text: `${statusLine(a)} without a Location` };
+    const scheme = to.protocol.replace(/:$/, '');
+    if (!c.hosts.has(to.host) || scheme !== c.scheme) {
+        const https = scheme === 'https' && c.scheme === 'http' && c.hosts.has(to.host);
+        return {
+            outcome: 'fail',
+            text: `${statusLine(a)} to ${to.toString()}, which this preview does not serve` +
+                (https
+                    ? ' (the app forces https, e.g. Rails config.force_ssl, on a preview served over http: turn it off for previews, or serve them over https)'
+                    : ''),
+        };
+    }
+    return { outcome: 'follow', url: to.toString() };
+}
+
+;// CONCATENATED MODULE: ./src/smoke/check.ts
+// The smoke check: after the wait, request every preview URL through the front door as a browser would, and say
+// per service whether it answers. The request itself is behind HttpProbe (./http.ts is the real one).
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_REDIRECTS = 5;
+async function check_smokeCheck(probe, targets, o) {
+    const hosts = new Set(targets.map((t) => new URL(t.url).host));
+    return Promise.all(targets.map((t) => checkOne(probe, t, hosts, o)));
+}
+async function checkOne(probe, t, hosts, o) {
+    const now = o.now ?? Date.now;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const until = Math.min(now() + o.retryMs, o.deadline);
+    let pause = 500;
+    for (;;) {
+        const { verdict, answer, url } = await follow(probe, t, hosts, o);
+        const left = until - now();
+        if (verdict.outcome !== 'retry' || left <= 0) {
+            const v = finalVerdict(verdict, answer, context(t, url, hosts, o));
+            return {
+                service: t.service,
+                url: t.url,
+                outcome: v.outcome,
+                text: check_text(v, t, url),
+            };
+        }
+        await sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, 4000);
+    }
+}
+const context = (t, url, hosts, o) => ({
+    url,
+    declared: t.declared,
+    hosts,
+    scheme: o.scheme,
+    ownAuth: o.basicAuth !== null,
+});
+/** One request and the redirects it leads to within the preview's hosts. */
+async function follow(probe, t, hosts, o) {
+    let url = t.url;
+    for (let i = 0; i <= MAX_REDIRECTS; i++) {
+        const answer = await probe.request({
+            url,
+            connectTo: o.connectTo,
+            basicAuth: o.basicAuth,
+            timeoutMs: REQUEST_TIMEOUT_MS,
+        });
+        const verdict = judgeAnswer(answer, context(t, url, hosts, o));
+        if (verdict.outcome !== 'follow')
+            return { verdict, answer, url };
+        url = verdict.url;
+    }
+    return { verdict: { outcome: 'fail', text: `more than ${MAX_REDIRECTS} redirects` }, url };
+}
+const check_text = (v, t, url) => v.outcome === 'follow' ? v.url : url === t.url ? v.text : `${v.text} (after redirects, at ${url})`;
+
+;// CONCATENATED MODULE: ./src/modes/deploy/smoke.ts
+// The deploy's smoke check step: once every workload is ready, request each preview URL through the front door
+// (src/smoke/) and say per service what it answered, in the log; a warning annotation for what is only suspicious.
+
+
+/** How long a URL that may heal (404, 5xx, refused, timed out) is asked again: a controller picks a route up in seconds. */
+const SMOKE_RETRY_MS = 20_000;
+async function smoke_smokeStep(r, objects, urls) {
+    const s = r.o.smoke;
+    if (!s || Object.keys(urls).length === 0)
+        return [];
+    return r.log.group('Smoke check', async () => {
+        const targets = smokeTargets(urls, declaredSmokePaths(objects), s.paths);
+        const results = await smokeCheck(s.probe, targets, {
+            scheme: r.plan.scheme,
+            connectTo: s.connectTo,
+            basicAuth: s.basicAuth,
+            retryMs: SMOKE_RETRY_MS,
+            deadline: Math.max(r.deadline, Date.now() + 2_000),
+        });
+        for (const x of results) {
+            const line = smoke_smokeLine(x);
+            if (x.outcome === 'warn')
+                r.log.warning(line);
+            else
+                r.log.info(line);
+        }
+        return results;
+    });
+}
+/** `web: 200 OK in 84 ms (https://pr-7.example.com/up)` */
+const smoke_smokeLine = (x) => `${x.service}: ${x.text} (${x.url})`;
+
+;// CONCATENATED MODULE: ./src/modes/deploy/rollout.ts
+// The steps of a deploy from the GitHub deployment on: start it, apply and prune, wait, report the outcome (or
+// the error), and the live-preview count the fleet limit reads.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The GitHub deployment of this run, in progress. */
+async function startDeployment(r, urls) {
+    const { plan, github, log } = r;
+    return log.group('GitHub deployment', async () => {
+        const id = await github.createDeployment({
+            ref: plan.ref,
+            environment: plan.environment,
+            description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
+            payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
+        });
+        await github.setStatus(id, {
+            state: 'in_progress',
+            description: 'Deploying the preview',
+            logUrl: plan.logUrl,
+        });
+        log.info(`deployment ${id} for environment ${plan.environment} is in progress`);
+        return id;
+    });
+}
+/** Applies and prunes; the namespace records what this commit deployed. */
+async function applyObjects(r, objects, url, live) {
+    const { plan, log } = r;
+    return log.group('Apply', async () => {
+        const result = await applyPreview(r.kube, r.owner, objects, {
+            [ANNOTATION.headSha]: plan.pr.head.sha,
+            [ANNOTATION.headUpdatedAt]: plan.pr.updatedAt,
+            [ANNOTATION.runId]: plan.runId,
+            [ANNOTATION.deployedAt]: new Date().toISOString(),
+            [ANNOTATION.environment]: plan.environment,
+            [ANNOTATION.url]: url,
+        }, live, r.deadline, log);
+        log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
+        return result;
+    });
+}
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects) => {
+    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
+    return (job) => names.has(job.metadata.name);
+};
+/**
+ * The apply and the GitHub deployment. A new preview is applied before its deployment exists (a refusal removes
+ * it and leaves no trace, on GitHub either); any other gets its deployment first, and is woken if it sleeps.
+ */
+async function rollout_rollOut(r, live, prepared, started) {
+    const { objects, urls, url } = prepared;
+    if (prepared.fresh) {
+        const applied = await applyNewPreview(r, objects, url, live);
+        started(await startDeployment(r, urls));
+        return applied;
+    }
+    started(await startDeployment(r, urls));
+    // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+    if (isAsleep(live))
+        await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
+    return applyObjects(r, objects, url, live);
+}
+/**
+ * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
+ * what it made (the namespace, and everything in it) and waits until it is gone, then fails with the refusal. So
+ * a refused first deploy leaves nothing behind, as a dry run would have; the next push starts afresh.
+ */
+async function applyNewPreview(r, objects, url, live) {
+    try {
+        return await applyObjects(r, objects, url, live);
+    }
+    catch (e) {
+        if (!(e instanceof ValidationError))
+            throw e;
+        const ref = { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace };
+        r.log.info(`the cluster refused an object of this new preview: removing namespace ${ref.name} again`);
+        try {
+            await r.kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined });
+            await waitUntilGone(r.kube, ref, r.deadline);
+        }
+        catch (cleanup) {
+            r.log.warning(`could not remove namespace ${ref.name}: ${cleanup.message}`);
+        }
+        throw e;
+    }
+}
+/** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */
+async function rollout_waitForReadiness(r, applied, since) {
+    return r.log.group('Wait', () => waitForWorkloads(r.kube, r.plan.namespace, ownerSelector(r.owner), waitedWorkloads(applied), r.deadline, (w) => r.log.info(`${w.object.kind} ${w.object.metadata.name}: ${w.readiness.message}`), waitContext(applied, since)));
+}
+/** What a run that applied its objects reports: applied, ready, or why not (diagnosed). */
+async function rollout_reportOutcome(r, id, done, applied, waited, objects, urls, url) {
+    const { plan } = r;
+    if (!waited) {
+        await report(r, id, { state: 'success', description: NOT_CHECKED_STATUS, environmentUrl: url });
+        return done('deployed', {
+            readinessChecked: false,
+            workloads: waitedWorkloads(applied).map((w) => ({
+                object: w,
+                readiness: { state: 'progressing', message: 'readiness not checked' },
+            })),
+        });
+    }
+    if (waited.outcome === 'ready') {
+        const smoke = await smokeStep(r, objects, urls);
+        const broken = smoke.filter((x) => x.outcome === 'fail');
+        if (broken.length) {
+            // Every pod is ready, but the preview does not answer through its front door: not healthy.
+            const reason = `Smoke check: ${broken.map((x) => `${x.service} ${x.text}`).join('; ')}`;
+            await report(r, id, { state: 'failure', description: reason });
+            const details = [
+                'Smoke check (every workload is ready, but a preview URL does not work):',
+                ...broken.map(smokeLine),
+            ];
+            return done('failed', {
+                workloads: waited.workloads,
+                smoke,
+                reason,
+                diagnoses: [{ headline: reason, details }],
+            });
+        }
+        const description = `Ready at ${plan.pr.head.sha.slice(0, 7)}`;
+        await report(r, id, { state: 'success', description, environmentUrl: url });
+        const notes = await frontDoorNotes(r.kube, plan, objects, urls, ownerSelector(r.owner), r.deadline);
+        const warned = smoke.filter((x) => x.outcome === 'warn').map((x) => `Smoke check: ${smokeLine(x)}`);
+        return done('deployed', { workloads: waited.workloads, notes: [...notes, ...warned], smoke });
+    }
+    const notReady = waited.workloads.filter((w) => w.readiness.state !== 'ready');
+    const failedFirst = [...notReady].sort((a, b) => Number(b.readiness.state === 'failed') - Number(a.readiness.state === 'failed'));
+    const diagnoses = await r.log.group('Diagnose', async () => {
+        const events = await namespaceEvents(r.kube, plan.namespace);
+        const found = await Promise.all(failedFirst.map((w) => diagnose(r.kube, plan.namespace, w, events)));
+        // Pod logs, termination messages and events are the PR's code's words: every known secret is redacted
+        // before they go anywhere, and in the log no line of theirs is read as a workflow command.
+        const clean = found.map((d) => ({
+            headline: redact(d.headline, r.secrets),
+            details: d.details.map((l) => redact(l, r.secrets)),
+        }));
+        for (const line of stopCommandsBlock(clean.flatMap((d) => d.details)))
+            r.log.info(line);
+        return clean;
+    });
+    const reason = waited.outcome === 'timeout'
+        ? `Not ready within ${Math.round(r.o.timeoutMs / 1000)}s: ${diagnoses[0]?.headline ?? ''}`
+        : (diagnoses[0]?.headline ?? 'a workload failed');
+    await report(r, id, { state: 'failure', description: reason });
+    return done('failed', { workloads: waited.workloads, diagnoses, reason });
+}
+/**
+ * After an error: a close that removed the namespace mid-deploy is not a failure of this run (the preview stays
+ * removed); anything else is reported on this run's deployment, then thrown.
+ */
+async function rollout_afterError(r, namespace, deploymentId, e) {
+    const now = await r.kube
+        .get({ apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace })
+        .catch(() => undefined);
+    const removed = now !== undefined && isRemoved(now, namespace);
+    if (deploymentId !== null) {
+        const status = removed
+            ? {
+                state: 'inactive',
+                description: 'The pull request was closed while deploying; nothing was left running',
+            }
+            : { state: 'error', description: `Deploy error: ${e.message}` };
+        await r.github
+            .setStatus(deploymentId, { ...status, logUrl: r.plan.logUrl })
+            .catch((ge) => r.log.warning(`could not report to GitHub: ${ge.message}`));
+    }
+    if (removed)
+        return {
+            ...skipped('the preview was removed while this run was deploying (the pull request was closed)'),
+            deploymentId,
+        };
+    throw e;
+}
+/**
+ * The final status of this run's deployment, then the repair of earlier ones. If GitHub will not take it even
+ * after retries, the run fails saying what state the preview is in.
+ */
+async function report(r, id, status) {
+    const { plan } = r;
+    try {
+        await r.github.setStatus(id, { ...status, logUrl: plan.logUrl });
+    }
+    catch (e) {
+        const where = status.state === 'success'
+            ? `The preview is deployed and healthy${status.environmentUrl ? ` at ${status.environmentUrl}` : ''}`
+            : 'The preview is not healthy';
+        throw new Error(`${where}, but GitHub did not accept the deployment status (${e.message}); re-run the job to report it.`, { cause: e });
+    }
+    try {
+        await tidyEarlierDeployments(r.github, plan.environment, id, status.state === 'success', plan.logUrl);
+    }
+    catch (e) {
+        r.log.warning(`could not tidy earlier deployments of ${plan.environment}: ${e.message}`);
+    }
+}
+/** The namespaces of every live preview of a repository on the cluster. */
+
+;// CONCATENATED MODULE: ./src/kube/read-access.ts
+
+const NAMESPACE_ROLE = 'kube-pr-preview-namespace';
+const READ_BINDING = 'kube-pr-preview-reads';
+/** How long a new RoleBinding may take to reach the API server's authorizer cache. */
+const PROPAGATION_MS = 15_000;
+const canRead = async (kube, namespace) => {
+    const review = await kube.create({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        metadata: { name: '' },
+        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'pods' } },
+    });
+    return review?.status?.allowed === true;
+};
+/** The RBAC subject of a username: a ServiceAccount for `system:serviceaccount:<ns>:<name>`, else a User. Pure. */
+function subjectOf(username) {
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+    return sa
+        ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
+        : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
+}
+async function read_access_ensureReadAccess(kube, owner) {
+    if (await canRead(kube, owner.namespace))
+        return;
+    const review = (await kube.create({
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { name: '' },
+    }));
+    const username = review?.status?.userInfo?.username;
+    if (!username)
+        throw new Error('the API server did not say who this run is (SelfSubjectReview)');
+    await kube.apply({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: READ_BINDING, namespace: owner.namespace, labels: ownerLabels(owner) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMESPACE_ROLE },
+        subjects: [subjectOf(username)],
+    });
+    const deadline = Date.now() + PROPAGATION_MS;
+    while (!(await canRead(kube, owner.namespace))) {
+        if (Date.now() > deadline)
+            throw new Error(`${username} cannot read in its preview namespace ${owner.namespace} even with the RoleBinding ` +
+                `${READ_BINDING} to the ClusterRole ${NAMESPACE_ROLE}: does that ClusterRole exist? Run ` +
+                '`npx kube-pr-preview init` for this identity (README, "Least privilege: init").');
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy/deploy.ts
 // Deploying a preview, top to bottom: render → claim the preview (lock, newest commit wins) → validate (dry run) →
 // GitHub deployment → apply and prune → wait → report. The steps are in run.ts, claim.ts and rollout.ts.
@@ -22441,12 +22594,6 @@ async function everyWorkload(kube, owner, restored) {
 
 
 
-
-/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
-const jobsOf = (objects) => {
-    const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
-    return (job) => names.has(job.metadata.name);
-};
 async function deploy(plan, options, kube, github, log) {
     const run = await startRun(plan, options, kube, github, log);
     const existing = await renderFirst(run);
@@ -22455,7 +22602,8 @@ async function deploy(plan, options, kube, github, log) {
         return skipped(early);
     await checkLivePreviewLimit(run, existing);
     const podSecurity = run.o.guardrails.podSecurity;
-    const namespace = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
+    const { namespace, created } = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
+    await confirmLivePreviewLimit(run, namespace, created);
     await ensureReadAccess(run.kube, run.owner);
     const lock = await claimPreview(run);
     if (lock instanceof NotWaitingError)
@@ -22467,14 +22615,13 @@ async function deploy(plan, options, kube, github, log) {
             return skipped(live);
         // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
         await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace);
-        const { objects, urls, url } = await prepareObjects(run, live);
-        const id = (deploymentId = await startDeployment(run, urls));
+        const untouched = created && live.metadata.resourceVersion === namespace.metadata.resourceVersion;
+        const prepared = await prepareObjects(run, live, untouched);
+        const { objects, urls, url } = prepared;
         // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
         const since = run.kube.serverTime?.() ?? Date.now();
-        // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
-        if (isAsleep(live))
-            await restoreFromSleep(run.kube, run.owner, live, run.deadline, run.log, jobsOf(objects));
-        const applied = await applyObjects(run, objects, url, live);
+        const applied = await rollOut(run, live, prepared, (id) => (deploymentId = id));
+        const id = deploymentId;
         const waited = run.o.wait ? await waitForReadiness(run, applied.applied, since) : null;
         const pruned = applied.pruned.map((r) => `${r.kind} ${r.name}`);
         const done = (status, rest) => ({
@@ -22489,6 +22636,9 @@ async function deploy(plan, options, kube, github, log) {
         return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
     }
     catch (e) {
+        // Refused before its GitHub deployment existed: nothing to report there (a new preview is removed again).
+        if (deploymentId === null && e instanceof ValidationError)
+            throw e;
         return await afterError(run, namespace, deploymentId, e);
     }
     finally {

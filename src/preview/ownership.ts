@@ -21,6 +21,8 @@ export const ANNOTATION = {
   headSha: `${P}/head-sha`,
   /** On the namespace only: every object the last apply made, for prune (`apiVersion/kind/name` per line). */
   inventory: `${P}/inventory`,
+  /** On the namespace only: a digest of every object the last apply sent, the cluster having accepted it. */
+  accepted: `${P}/accepted`,
   deployedAt: `${P}/deployed-at`,
   /** On the namespace only: pull_request.updated_at of the deployed commit, to order runs of one PR. */
   headUpdatedAt: `${P}/head-updated-at`,

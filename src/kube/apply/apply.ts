@@ -5,7 +5,8 @@ import { formatInventory, parseInventory, pruneCandidates, unionInventory } from
 import { ANNOTATION, isOwnedBy, ownerAnnotations, ownerLabels, type Owner } from '../../preview/ownership.js'
 import { installCrds, isCrd } from '../resources/crds.js'
 import { readiness } from '../wait/readiness.js'
-import { isImmutableChange, REPLACEABLE_KINDS } from './validate.js'
+import { isImmutableChange, isRefusal, refusalError, REPLACEABLE_KINDS } from './validate.js'
+import { formatAccepted } from '../../preview/accepted.js'
 import { type KubeObject, describeRef, refOf, type ObjectRef } from '../../shared/kube-object.js'
 import type { Log } from '../../shared/run-log.js'
 import { KubeError, type Kube } from '../port.js'
@@ -79,24 +80,25 @@ export async function currentNamespace(
 /**
  * The preview's namespace, created when it does not exist yet with its ownership labels and its Pod Security
  * labels at once: `init`'s admission policy refuses a namespace that would exist for a moment without them.
+ * `created`: this run made it (and it was not there a moment before).
  */
 export async function ensureNamespace(
   kube: Kube,
   owner: Owner,
   existing: KubeObject | null,
   podSecurity: Record<string, string> = {},
-): Promise<KubeObject> {
-  if (existing) return existing
+): Promise<{ namespace: KubeObject; created: boolean }> {
+  if (existing) return { namespace: existing, created: false }
   const fresh = namespaceObject(owner, {})
   Object.assign(fresh.metadata.labels!, podSecurity)
   const created = await kube.create(fresh)
-  if (created) return created
+  if (created) return { namespace: created, created: true }
   const raced = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace })
   if (!raced || !isOwnedBy(raced, owner))
     throw new OwnershipError(
       `namespace ${owner.namespace} appeared while this run was creating it, and it is not this preview's`,
     )
-  return raced
+  return { namespace: raced, created: false }
 }
 
 /** Watches one object until it is deleted (or the deadline passes). */
@@ -152,9 +154,11 @@ export async function applyPreview(
   const uid = String(namespace.metadata.uid ?? '')
   const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
   const current = objects.map(refOf)
-  // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for.
+  // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for;
+  // and what the cluster accepted (dry run, or an earlier run), so the next run dry-runs only what changed.
   const recorded = formatInventory(unionInventory(previous, current))
-  await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: recorded }, uid))
+  const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects) }
+  await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: recorded }, uid))
 
   // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
   const applied: KubeObject[] = await installCrds(kube, objects.filter(isCrd), deadline, log)
@@ -162,7 +166,7 @@ export async function applyPreview(
     objects.filter((o) => CONFIGURATION_KINDS.has(o.kind)),
     objects.filter((o) => !CONFIGURATION_KINDS.has(o.kind) && !isCrd(o)),
   ]) {
-    applied.push(...(await Promise.all(group.map((o) => applyReplacing(kube, owner, o, deadline, log)))))
+    applied.push(...(await applyGroup(group, (o) => applyReplacing(kube, owner, o, deadline, log))))
   }
 
   const { pruned, kept } = await prune(kube, owner, pruneCandidates(previous, current), log)
@@ -170,8 +174,26 @@ export async function applyPreview(
   // prune (a new preview, most pushes): the inventory recorded first is already the final one.
   const final = formatInventory([...current, ...kept])
   if (final !== recorded)
-    await kube.apply(namespaceObject(owner, { ...namespaceAnnotations, [ANNOTATION.inventory]: final }, uid))
+    await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: final }, uid))
   return { applied, pruned }
+}
+
+/**
+ * Applies a group at once. When the cluster refuses some of them (objects that were not dry-run: a new preview's,
+ * or unchanged since the cluster accepted them), one error names them all, as the dry run would have.
+ */
+async function applyGroup(
+  group: KubeObject[],
+  apply: (o: KubeObject) => Promise<KubeObject>,
+): Promise<KubeObject[]> {
+  const settled = await Promise.allSettled(group.map(apply))
+  const failed = settled.flatMap((s, i) =>
+    s.status === 'rejected' ? [{ object: group[i]!, error: s.reason as unknown }] : [],
+  )
+  if (!failed.length) return settled.map((s) => (s as PromiseFulfilledResult<KubeObject>).value)
+  const other = failed.find((f) => !isRefusal(f.error))
+  if (other) throw other.error
+  throw refusalError(failed.map((f) => ({ object: f.object, error: f.error as KubeError })))
 }
 
 /** Deletes what the templates no longer render; returns what was deleted and what must be tried again later. */

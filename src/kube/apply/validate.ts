@@ -55,39 +55,45 @@ function problemOf(o: KubeObject, e: KubeError): { file: string; line: number | 
   }
 }
 
-/**
- * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
- * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
- * the API server refuses fails the run before anything changed.
- */
-export async function validateObjects(kube: Kube, objects: KubeObject[]): Promise<void> {
-  const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind))
-  const refusals = await Promise.all(
-    checked.map((o) =>
-      kube.apply(o, { dryRun: true }).then(
-        () => null,
-        (e: unknown) => {
-          if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind)) return null
-          if (
-            e instanceof KubeError &&
-            e.status >= 400 &&
-            e.status < 500 &&
-            e.status !== 401 &&
-            e.status !== 403
-          )
-            return problemOf(o, e)
-          throw e
-        },
-      ),
-    ),
-  )
-  const problems = refusals.filter((p) => p !== null)
-  if (problems.length === 0) return
-  const [first, ...rest] = problems
+/** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
+export const isRefusal = (e: unknown): e is KubeError =>
+  e instanceof KubeError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403
+
+/** One error for every refusal: the first one's template and line, the others named after it. */
+export function refusalError(refusals: Array<{ object: KubeObject; error: KubeError }>): ValidationError {
+  const [first, ...rest] = refusals.map((r) => problemOf(r.object, r.error))
   const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`)
-  throw new ValidationError(
+  return new ValidationError(
     first!.file,
     first!.line,
     `the cluster refuses ${first!.text}${more.length ? `; also ${more.join('; ')}` : ''}`,
   )
+}
+
+/**
+ * Dry-runs the `checked` objects at once. Objects of kinds that a CRD in the same set defines cannot be checked
+ * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced);
+ * everything else the API server refuses fails the run before anything changed.
+ */
+export async function validateObjects(
+  kube: Kube,
+  objects: KubeObject[],
+  checked: (o: KubeObject) => boolean = () => true,
+): Promise<void> {
+  const refusals = await Promise.all(
+    objects
+      .filter((o) => checked(o) && !resourceFromCrds(objects, o.apiVersion, o.kind))
+      .map((o) =>
+        kube.apply(o, { dryRun: true }).then(
+          () => null,
+          (e: unknown) => {
+            if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind)) return null
+            if (isRefusal(e)) return { object: o, error: e }
+            throw e
+          },
+        ),
+      ),
+  )
+  const problems = refusals.filter((p) => p !== null)
+  if (problems.length) throw refusalError(problems)
 }

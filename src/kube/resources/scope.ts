@@ -15,14 +15,18 @@ export class ScopeError extends Error {
 
 /**
  * The objects as they will be applied (cluster-wide ones without a namespace); throws listing every problem.
- * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists).
+ * `namespaced`: also look for namespaced objects that exist and are not ours (once the namespace exists), except
+ * the ones `known` says this preview made (its inventory; everything, in a namespace this very run created).
  */
 export async function guardScope(
   kube: Kube,
   objects: KubeObject[],
   allowed: string[],
   owner: Owner,
-  { namespaced = false }: { namespaced?: boolean } = {},
+  {
+    namespaced = false,
+    known: ours = () => false,
+  }: { namespaced?: boolean; known?: (o: KubeObject) => boolean } = {},
 ): Promise<KubeObject[]> {
   const problems: string[] = []
   const out = await Promise.all(
@@ -38,7 +42,7 @@ export async function guardScope(
       if (resource.namespaced) {
         // An object of a kind the cluster does not know yet cannot exist; the namespace's own default
         // ServiceAccount is the one object the action takes on (it adds the registry's pull Secret to it).
-        if (!namespaced || !known || isDefaultServiceAccount(o)) return o
+        if (!namespaced || !known || isDefaultServiceAccount(o) || ours(o)) return o
         const live = await kube.get(refOf(o))
         if (live && !isOwnedBy(live, owner)) problems.push(notOurs(o))
         return o

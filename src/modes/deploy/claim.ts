@@ -15,7 +15,10 @@ import { type Plan } from '../../preview/plan.js'
 import { renderPreview } from './preview-objects.js'
 import { credentialNames } from '../../preview/render.js'
 import { primaryUrl, serviceUrls } from '../../github/report.js'
-import type { KubeObject } from '../../shared/kube-object.js'
+import { refKey, refOf, type KubeObject } from '../../shared/kube-object.js'
+import { acceptedBefore } from '../../preview/accepted.js'
+import { parseInventory } from '../../preview/inventory.js'
+import { ANNOTATION } from '../../preview/ownership.js'
 import type { Run } from './run.js'
 import { CLOSED, isRemoved, livePreviews, staleness } from './freshness.js'
 import { guardGitHub } from '../../github/guard.js'
@@ -72,17 +75,45 @@ export async function renderFirst(r: Run): Promise<KubeObject | null> {
 export const lookBeforeClaiming = (r: Run, existing: KubeObject | null) =>
   staleness(r.plan, r.github, existing, r.log)
 
+const overLimit = (r: Run, live: KubeObject[]) =>
+  new Error(
+    `${live.length} previews of ${r.plan.pr.repository.fullName} are live, and max-live-previews is ` +
+      `${r.o.maxLivePreviews}: ${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`,
+  )
+
 /** A new preview is refused when the repository already has max-live-previews of them. */
 export async function checkLivePreviewLimit(r: Run, existing: KubeObject | null): Promise<void> {
   if (existing || r.o.maxLivePreviews === null) return
-  const repository = r.plan.pr.repository.fullName
-  const live = await livePreviews(r.kube, repository)
-  if (live.length >= r.o.maxLivePreviews) {
-    throw new Error(
-      `${live.length} previews of ${repository} are live, and max-live-previews is ${r.o.maxLivePreviews}: ` +
-        `${live.map((n) => n.metadata.name).join(', ')}. Close a PR, or run the action with mode: sweep.`,
-    )
-  }
+  const live = await livePreviews(r.kube, r.plan.pr.repository.fullName)
+  if (live.length >= r.o.maxLivePreviews) throw overLimit(r, live)
+}
+
+/**
+ * The limit again, once this run has created its namespace: runs of other PRs at the same moment all counted
+ * below it before. The previews rank by creation (time, then name), and the ones beyond the limit remove their
+ * new namespace again. Creation times have whole seconds: once the next second has passed on the API server's
+ * clock, every namespace created at or before this one is listed, so every racing run ranks the same list alike.
+ */
+export async function confirmLivePreviewLimit(r: Run, namespace: KubeObject, created: boolean) {
+  const limit = r.o.maxLivePreviews
+  if (!created || limit === null) return
+  const createdAt = Date.parse(String(namespace.metadata.creationTimestamp))
+  const wait = createdAt + 1500 - (r.kube.serverTime?.() ?? Date.now())
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  const live = (await livePreviews(r.kube, r.plan.pr.repository.fullName)).sort(
+    (a, b) =>
+      Date.parse(String(a.metadata.creationTimestamp)) - Date.parse(String(b.metadata.creationTimestamp)) ||
+      a.metadata.name.localeCompare(b.metadata.name),
+  )
+  if (live.findIndex((n) => n.metadata.uid === namespace.metadata.uid) < limit) return
+  await r.kube.delete(
+    { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace },
+    { uid: String(namespace.metadata.uid) },
+  )
+  throw overLimit(
+    r,
+    live.filter((n) => n.metadata.uid !== namespace.metadata.uid),
+  )
 }
 
 /**
@@ -144,17 +175,39 @@ async function renderUnderLock(r: Run, live: KubeObject) {
   return renderWithCredentials(r, secret)
 }
 
-/** The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve. */
-export async function prepareObjects(r: Run, live: KubeObject) {
+/**
+ * The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve.
+ * `created`: this run made the namespace, and nobody wrote it since. Such a new preview holds nothing yet: no
+ * object to look for, and none dry-run (`fresh`: its first apply is undone if the cluster refuses an object,
+ * deploy.ts). Otherwise only what changed since the cluster last accepted it is dry-run, and only objects this
+ * preview did not make before are looked for (made by hand, they are refused).
+ */
+export async function prepareObjects(r: Run, live: KubeObject, created: boolean) {
   const rendered = await renderUnderLock(r, live)
   maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
     r.log.info(`generated credentials: ${rendered.credentials.generated.join(', ')} (kept for later deploys)`)
+  const annotations = live.metadata.annotations ?? {}
+  const made = new Set(parseInventory(annotations[ANNOTATION.inventory], r.plan.namespace).map(refKey))
   const objects = await guardScope(r.kube, rendered.objects, r.o.allowClusterScoped, r.owner, {
     namespaced: true,
+    known: (o) => created || made.has(refKey(refOf(o))),
   })
-  // A server-side dry run of everything: a run the cluster would refuse changes nothing, on GitHub either.
-  await r.log.group('Validate', () => validateObjects(r.kube, objects))
+  // Only a preview of namespaced objects is undone by removing its namespace.
+  const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace)
+  const accepted = acceptedBefore(annotations[ANNOTATION.accepted])
+  const changed = objects.filter((o) => !accepted(o))
+  await r.log.group('Validate', async () => {
+    if (fresh) {
+      r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed')
+      return
+    }
+    // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
+    r.log.info(
+      `dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`,
+    )
+    await validateObjects(r.kube, objects, (o) => !accepted(o))
+  })
   const urls = serviceUrls(objects, r.plan.scheme)
-  return { objects, urls, url: primaryUrl(urls, r.plan.host) }
+  return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh }
 }

@@ -2,7 +2,10 @@
 // the error), and the live-preview count the fleet limit reads.
 import { tidyEarlierDeployments } from '../../github/deployments.js'
 import { frontDoorNotes } from './frontdoor.js'
-import { applyPreview } from '../../kube/apply/apply.js'
+import { applyPreview, waitUntilGone, type ApplyResult } from '../../kube/apply/apply.js'
+import { restoreFromSleep } from '../idle/wake.js'
+import { isAsleep } from '../../preview/idle.js'
+import { ValidationError } from '../../kube/apply/validate.js'
 import { diagnose, namespaceEvents } from '../../kube/diagnosis/diagnose.js'
 import { redact, stopCommandsBlock } from '../../shared/untrusted-text.js'
 import { waitContext, waitedWorkloads, waitForWorkloads, type WaitResult } from '../../kube/wait/wait.js'
@@ -58,6 +61,56 @@ export async function applyObjects(r: Run, objects: KubeObject[], url: string, l
     )
     return result
   })
+}
+
+/** The Jobs this deploy applies: the ones a wake must run again (the others are pruned). */
+const jobsOf = (objects: KubeObject[]) => {
+  const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name))
+  return (job: KubeObject) => names.has(job.metadata.name)
+}
+
+/**
+ * The apply and the GitHub deployment. A new preview is applied before its deployment exists (a refusal removes
+ * it and leaves no trace, on GitHub either); any other gets its deployment first, and is woken if it sleeps.
+ */
+export async function rollOut(
+  r: Run,
+  live: KubeObject,
+  prepared: { objects: KubeObject[]; urls: Record<string, string>; url: string; fresh: boolean },
+  started: (deploymentId: number) => void,
+): Promise<ApplyResult> {
+  const { objects, urls, url } = prepared
+  if (prepared.fresh) {
+    const applied = await applyNewPreview(r, objects, url, live)
+    started(await startDeployment(r, urls))
+    return applied
+  }
+  started(await startDeployment(r, urls))
+  // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
+  if (isAsleep(live)) await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects))
+  return applyObjects(r, objects, url, live)
+}
+
+/**
+ * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
+ * what it made (the namespace, and everything in it) and waits until it is gone, then fails with the refusal. So
+ * a refused first deploy leaves nothing behind, as a dry run would have; the next push starts afresh.
+ */
+export async function applyNewPreview(r: Run, objects: KubeObject[], url: string, live: KubeObject) {
+  try {
+    return await applyObjects(r, objects, url, live)
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }
+    r.log.info(`the cluster refused an object of this new preview: removing namespace ${ref.name} again`)
+    try {
+      await r.kube.delete(ref, { uid: String(live.metadata.uid ?? '') || undefined })
+      await waitUntilGone(r.kube, ref, r.deadline)
+    } catch (cleanup) {
+      r.log.warning(`could not remove namespace ${ref.name}: ${(cleanup as Error).message}`)
+    }
+    throw e
+  }
 }
 
 /** Waits for every workload; this run's lasting refusals (from `since` on) fail it at once. */

@@ -1,0 +1,50 @@
+import { describe, expect, test } from '@jest/globals'
+import { acceptedBefore, digestOf, formatAccepted } from '../src/preview/accepted.js'
+import type { KubeObject } from '../src/shared/kube-object.js'
+
+const cm = (data: Record<string, string>, name = 'config'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, labels: { a: '1', b: '2' } },
+  data,
+})
+
+describe('what the cluster accepted before: only changed objects are dry-run again', () => {
+  test('the same object, its keys in another order, is accepted; any change of content, name or kind is not', () => {
+    const accepted = acceptedBefore(formatAccepted([cm({ x: '1', y: '2' })]))
+    const reordered: KubeObject = {
+      kind: 'ConfigMap',
+      data: { y: '2', x: '1' },
+      metadata: { labels: { b: '2', a: '1' }, name: 'config' },
+      apiVersion: 'v1',
+    }
+    expect(accepted(reordered)).toBe(true)
+    expect(accepted(cm({ x: '1', y: '3' }))).toBe(false)
+    expect(accepted(cm({ x: '1', y: '2' }, 'other'))).toBe(false)
+    expect(accepted({ ...cm({ x: '1', y: '2' }), kind: 'Secret' })).toBe(false)
+  })
+
+  test('no record (a preview deployed before it was kept, or a garbled one) accepts nothing', () => {
+    expect(acceptedBefore(undefined)(cm({}))).toBe(false)
+    expect(acceptedBefore('not a digest')(cm({}))).toBe(false)
+  })
+
+  test('a Secret has no digest: a password is never recorded, even hashed, where the namespace can be read', () => {
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      data: { p: 'aGk=' },
+    }
+    expect(digestOf(secret)).toBeNull()
+    expect(formatAccepted([secret])).toBe('')
+    expect(acceptedBefore(formatAccepted([secret]))(secret)).toBe(false)
+  })
+
+  test('the record stays small: one 16-character digest per object', () => {
+    const objects = Array.from({ length: 40 }, (_, i) => cm({ i: String(i) }, `c${i}`))
+    const text = formatAccepted(objects)
+    expect(text.split(' ')).toHaveLength(40)
+    expect(text.length).toBeLessThan(40 * 17)
+  })
+})

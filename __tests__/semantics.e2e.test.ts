@@ -199,9 +199,18 @@ describe('manifests as kubectl reads them, validated before any change', () => {
     expect(r.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
     expect(r.log).toMatch(/::error title=Template error,file=preview\/web-service\.yaml,line=8::/)
     expect(deploymentsOf(repo)).toEqual([])
+    // A new preview is applied without a dry run: the refusal removed its namespace again, and waited for it.
+    expect(r.log).toContain('the cluster refused an object of this new preview: removing namespace')
+    const namespaces = await kube.core.listNamespace({ labelSelector: 'kube-pr-preview.io/pr=6' })
+    expect(
+      namespaces.items.filter((n) => n.metadata!.annotations?.['kube-pr-preview.io/repository'] === repo),
+    ).toEqual([])
     // Listing a namespace that does not exist answers an empty list: any other error fails the test.
     const cms = await kube.core.listNamespacedConfigMap({ namespace: r.outputs.namespace! })
     expect(cms.items.map((c) => c.metadata!.name)).not.toContain('a-config')
+    // The fixed push deploys afresh.
+    const fixed = await deploy(repo, 6, 'v2', { 'a-config.yaml': cm })
+    expect(explain(fixed)).toBe('')
   })
 
   test('5. a CRD and objects of its kind in one template set', async () => {
@@ -339,6 +348,8 @@ describe('a push the cluster would refuse, to a live preview', () => {
     })
     expect(second.code).not.toBe(0)
     expect(second.log).toMatch(/web-service\.yaml:8.*Service web.*spec\.ports\[0\]\.port/)
+    // Only what changed since the cluster accepted it is dry-run (web, a-config, the new Service).
+    expect(second.log).toMatch(/dry run of 3 objects \(\d+ unchanged since the cluster accepted them\)/)
     expect(await state()).toEqual(before)
     expect(deploymentsOf(repo)).toHaveLength(deploymentsBefore)
   })

@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
-import { stringify } from 'yaml'
+import { parse, stringify } from 'yaml'
 import { parseArgs, renderCommand } from '../src/cli/index.js'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
 import { parsePullRequestEvent } from '../src/inputs/event.js'
@@ -540,6 +540,16 @@ describe('the defaults fit a `rails new` app and stay lean', () => {
       pr: '1',
       'default-storage-class': 'gp3',
     })
+  })
+
+  // kubectl reads manifests as YAML 1.1: an unquoted `no` (Redis's `--appendonly no`) would reach the API server
+  // as the boolean false, and the apply of `render | kubectl apply -f -` would fail.
+  test('the render command prints YAML that kubectl reads as the action applies it', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const text = renderCommand({ pr: '1', templates: '' }, root)
+    expect(text).toMatch(/- --appendonly\n\s+- "no"\n/)
+    for (const doc of text.split(/^---$/m))
+      expect(parse(doc, { version: '1.1' })).toEqual(parse(doc, { version: '1.2' }))
   })
 
   test('the log says where the databases keep their data, and why', () => {

@@ -111,7 +111,8 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
   )
   const namespace = namespaceObject(ownerOf(plan), {})
   Object.assign(namespace.metadata.labels!, podSecurityLabels(settings.podSecurity))
-  return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
+  // YAML 1.1, as kubectl reads it: a string such as `no` is quoted, or kubectl would send the boolean false.
+  return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n')
 }
 
 async function main(): Promise<void> {

@@ -62,7 +62,18 @@ async function main(): Promise<void> {
   const kubeconfig = readFileSync(kubeconfigPath, 'utf8')
   const gh = await startGitHubDouble()
   const env = { ...process.env, KUBECONFIG: kubeconfigPath }
-  const kubectl = (...args: string[]) => run('kubectl', args, { env, maxBuffer: 64 << 20 })
+  const kubectl = async (...args: string[]) => {
+    // The API server may answer an apply that races a controller's status write with 409 "the object has been
+    // modified" after its own retries (seen at a load of 12+); a user would run the same command again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run('kubectl', args, { env, maxBuffer: 64 << 20 })
+      } catch (e) {
+        if (attempt >= 3 || !/the object has been modified/.test(String((e as { stderr?: string }).stderr)))
+          throw e
+      }
+    }
+  }
   let pr = 1000
   /** One run of the action; `cpu` collects the CPU seconds of its process, `through` is another kubeconfig. */
   const action = async (

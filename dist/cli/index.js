@@ -24753,7 +24753,8 @@ function renderCommand(args, cwd) {
     }, placeholders);
     const namespace = namespaceObject(ownership_ownerOf(plan), {});
     Object.assign(namespace.metadata.labels, pod_security_podSecurityLabels(settings.podSecurity));
-    return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0 })).join('---\n');
+    // YAML 1.1, as kubectl reads it: a string such as `no` is quoted, or kubectl would send the boolean false.
+    return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0, version: '1.1' })).join('---\n');
 }
 async function main() {
     const [command, ...rest] = process.argv.slice(2);

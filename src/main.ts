@@ -1,7 +1,6 @@
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import type { DestroyOutcome } from './modes/destroy.js'
 import { parsePullRequestEvent } from './inputs/event.js'
 import { approvalNeededComment, commentMarker, deployedComment, removedComment } from './github/comment.js'
 import { skipForkClose } from './modes/fork-close.js'
@@ -11,17 +10,17 @@ import { homedir } from 'node:os'
 import { transportFor } from './kube/transport/access.js'
 import { kubeconfigSecrets } from './kube/transport/kubeconfig.js'
 import { DEFAULT_RETRY } from './kube/transport/http.js'
-import { FALLBACK_DOMAIN, FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
+import { FORK_REFUSED, planPreview, type Plan } from './preview/plan.js'
 import { nodeHttpProbe } from './smoke/http.js'
-import { deployStatusLine, NOT_CHECKED, summaryMarkdown, workloadRows } from './github/report.js'
+import { summaryMarkdown } from './github/report.js'
 import { parseSettings, type Settings } from './inputs/settings.js'
 import { registrySecrets } from './preview/registry.js'
 import { loadTemplates, templatePath } from './preview/templates.js'
 import type { RunLog } from './shared/run-log.js'
 import { TemplateError } from './shared/errors.js'
-import type { DeployOutcome } from './modes/deploy/types.js'
 import { runCommandEvent, runIdleMode, updateDashboard, type ActionIo } from './main-idle.js'
 import type { Kube } from './kube/port.js'
+import { answersOf, deploySummary, destroySummary, reportDeploy } from './outputs.js'
 
 const log: RunLog = {
   info: (m) => core.info(m),
@@ -84,9 +83,6 @@ export async function run(): Promise<void> {
     fail(error, settings)
   }
 }
-
-/** service → what its URL answered the smoke check. */
-const answersOf = (o: DeployOutcome) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
 
 /** Deploys or removes the planned preview, with the comment, outputs and summary of either. */
 async function runPlan(
@@ -191,61 +187,6 @@ const io: ActionIo = {
   runPlan: (plan, settings, github, why) => runPlan(plan, settings, github, why),
   runInfo,
   holder,
-}
-
-function reportDeploy(plan: Plan, o: DeployOutcome): void {
-  core.setOutput('url', o.url)
-  core.setOutput('urls', JSON.stringify(o.urls))
-  if (o.deploymentId !== null) core.setOutput('deployment-id', String(o.deploymentId))
-  core.setOutput('status', o.status)
-  if (o.status === 'deployed')
-    core.info(`Preview ${o.readinessChecked ? 'ready' : NOT_CHECKED}: ${o.url || plan.namespace}`)
-  if (o.status === 'skipped') core.info(`Not deployed: ${o.reason}`)
-}
-
-function deploySummary(plan: Plan, settings: Settings, o: DeployOutcome): string {
-  const notes: string[] = []
-  if (!settings.domain)
-    notes.push(
-      `No \`domain\` input was given, so host names use ${FALLBACK_DOMAIN}, which resolves only on the machine itself.`,
-    )
-  return summaryMarkdown({
-    title: `Preview of PR #${plan.pr.number}`,
-    status: deployStatusLine(o, plan.pr.head.sha),
-    rows: workloadRows(o.workloads, o.urls, answersOf(o)),
-    facts: [
-      ['Namespace', plan.namespace],
-      ['Environment', plan.environment],
-      ['Commit', plan.pr.head.sha],
-      ['Image', plan.image],
-      ...(o.pruned.length ? ([['Pruned', o.pruned.join(', ')]] as Array<[string, string]>) : []),
-    ],
-    problems: o.diagnoses.flatMap((d) => d.details),
-    notes: [...notes, ...(o.notes ?? [])],
-  })
-}
-
-function destroySummary(plan: Plan, o: DestroyOutcome): string {
-  const environment = {
-    deleted: 'deleted',
-    absent: 'did not exist',
-    forbidden: 'kept: the token may not delete environments (needs administration rights)',
-    kept: 'kept (set delete-environment: true to delete it)',
-  }[o.environment]
-  return summaryMarkdown({
-    title: `Preview of PR #${plan.pr.number}`,
-    status: o.removed
-      ? `Removed namespace ${plan.namespace} and everything in it`
-      : `Nothing to remove: namespace ${plan.namespace} did not exist`,
-    rows: [],
-    facts: [
-      ['Namespace', o.removed ? `${plan.namespace} (removed)` : `${plan.namespace} (absent)`],
-      ['Deployments marked inactive', o.inactivated.length ? o.inactivated.join(', ') : 'none were active'],
-      ['GitHub environment', `${plan.environment}: ${environment}`],
-    ],
-    problems: [],
-    notes: [],
-  })
 }
 
 /** The way into the cluster: the kubeconfig input, GitHub OIDC, or the runner's kubeconfig (a cloud login step). */

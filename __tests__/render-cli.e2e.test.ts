@@ -1,5 +1,7 @@
-// `kube-pr-preview render` prints exactly what a deploy applies: same objects, names, labels and specs.
-import { execFileSync } from 'node:child_process'
+// `kube-pr-preview render` prints exactly what a deploy applies (same objects, names, labels and specs) when it is
+// given the same inputs and told what the deploy reads from the cluster.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { parseAllDocuments } from 'yaml'
@@ -8,6 +10,7 @@ import { transportFromKubeconfig } from '../src/kube/transport/kubeconfig.js'
 import { startGitHubDouble, type GitHubDouble } from './github-double/server.js'
 import { sha, testKube } from './harness/kube.js'
 import { runAction } from './harness/run-action.js'
+import { testKubeconfigPath } from './setup/cluster.js'
 
 const kube = testKube()
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
@@ -33,16 +36,77 @@ function subset(expected: unknown, actual: unknown, path = ''): string[] {
   )
 }
 
-// Skipped at the end of the round: the deploy finds the front door in the cluster (a front-door policy), the
-// render command has no cluster to ask (closing note, #26).
-test.skip('render prints what the deploy applied', async () => {
-  const head = sha('render-equals-deploy')
-  const inputs = { values: 'web:\n  replicas: 2\n', domain: 'preview.example.test' }
+/** The front door the local cluster's IngressClass names (Traefik runs on the host: its address). */
+async function hostCidrs(raw: ReturnType<typeof createKube>): Promise<string> {
+  const cls = await raw.get({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', name: 'traefik' })
+  return cls!.metadata.annotations!['kube-pr-preview.io/front-door-cidrs']!
+}
+
+/** Where pods reach the API server, read with the README's kubectl commands (render's --api-server-addresses). */
+function apiServerAddresses(): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const at = readme.indexOf("**The API server's addresses**")
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1]!.replace(/^ {2}/gm, '')
+  return execFileSync('sh', ['-c', block], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
+  })
+}
+
+type Rendered = {
+  apiVersion: string
+  kind: string
+  metadata: { name: string; namespace?: string }
+  [k: string]: unknown
+}
+
+// The same inputs go to the action and, as flags of the same names, to `render`; what a deploy reads from the
+// cluster besides (the API server's addresses) is read here with the API, as a user reads it with kubectl.
+const CASES: Array<{
+  name: string
+  number: number
+  inputs: (cidrs: string) => Record<string, string>
+  /** What render says it was not told (stderr), or nothing. */
+  notes: RegExp | null
+}> = [
+  {
+    name: 'Ingresses, the front door found in the cluster and given as front-door-cidrs',
+    number: 77,
+    inputs: (cidrs) => ({
+      values: 'web:\n  replicas: 2\n',
+      domain: 'preview.example.test',
+      'ingress-class': 'traefik',
+      'front-door-cidrs': cidrs,
+    }),
+    notes: /the front door is not known: a deploy finds it in the cluster/,
+  },
+  {
+    name: 'a Gateway behind a password, the front door named, another prefix and quota',
+    number: 78,
+    inputs: (cidrs) => ({
+      domain: 'preview.localhost',
+      gateway: 'preview-gateway/previews',
+      'url-scheme': 'http',
+      'basic-auth': 'qa:render-equals-deploy-9f3c',
+      'ingress-namespace': 'preview-gateway',
+      'front-door-cidrs': cidrs,
+      'namespace-prefix': 'rc',
+      'resource-quota': 'requests.cpu: "6"\nrequests.memory: 12Gi\nlimits.memory: 16Gi\npods: "30"\n',
+      values: 'kibana: {enabled: true}\n',
+    }),
+    notes: null,
+  },
+]
+
+test.each(CASES)('render prints what the deploy applied: $name', async (c) => {
+  const raw = createKube(await transportFromKubeconfig(kube.kubeconfigText))
+  const inputs = c.inputs(await hostCidrs(raw))
+  const head = sha(`render-equals-deploy-${c.number}`)
   const deployed = await runAction({
     apiUrl: gh.url,
     event: {
       action: 'opened',
-      number: 77,
+      number: c.number,
       repository: 'acme/rendered',
       branch: 'feat/render',
       sha: head,
@@ -50,14 +114,18 @@ test.skip('render prints what the deploy applied', async () => {
     },
     inputs: { kubeconfig: kube.kubeconfigText, 'github-token': gh.token, ...inputs },
   })
+  expect(deployed.log).not.toContain('::error')
   expect(deployed.outputs.status).toBe('deployed')
-  const out = execFileSync(
+  const flags = Object.entries({ ...inputs, 'api-server-addresses': apiServerAddresses() }).flatMap(
+    ([k, v]) => [`--${k}`, v],
+  )
+  const cli = spawnSync(
     process.execPath,
     [
       CLI,
       'render',
       '--pr',
-      '77',
+      String(c.number),
       '--repo',
       'acme/rendered',
       '--branch',
@@ -66,36 +134,25 @@ test.skip('render prints what the deploy applied', async () => {
       head,
       '--title',
       'Render me',
-      '--domain',
-      inputs.domain,
-      '--values',
-      inputs.values,
+      ...flags,
     ],
     { encoding: 'utf8' },
   )
-  const rendered = parseAllDocuments(out).map(
-    (d) =>
-      d.toJS() as {
-        apiVersion: string
-        kind: string
-        metadata: { name: string; namespace?: string }
-        [k: string]: unknown
-      },
-  )
+  expect(cli.status).toBe(0)
+  if (c.notes) expect(cli.stderr).toMatch(c.notes)
+  else expect(cli.stderr).toBe('')
+  const rendered = parseAllDocuments(cli.stdout).map((d) => d.toJS() as Rendered)
   const ns = deployed.outputs.namespace!
   expect(rendered[0]).toMatchObject({ kind: 'Namespace', metadata: { name: ns } })
 
   const live = await kube.core.readNamespace({ name: ns })
   const inventory = live.metadata!.annotations!['kube-pr-preview.io/inventory']!.split('\n').sort()
-  expect(
-    rendered
-      .slice(1)
-      .map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)
-      .sort(),
-  ).toEqual(inventory)
+  const names = rendered.slice(1).map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)
+  expect(names.sort()).toEqual(inventory)
+  // The front door's policies are there, and admit what the deploy admitted.
+  expect(names.filter((n) => n.includes('NetworkPolicy preview-front-door-')).length).toBeGreaterThan(0)
 
   // The objects as the API serves them (client-node's typed models rename some fields).
-  const raw = createKube(await transportFromKubeconfig(kube.kubeconfigText))
   const problems: string[] = []
   for (const o of rendered) {
     const actual = await raw.get({

@@ -36,21 +36,16 @@ function subset(expected: unknown, actual: unknown, path = ''): string[] {
   )
 }
 
-/** The front door the local cluster's IngressClass names (Traefik runs on the host: its address). */
-async function hostCidrs(raw: ReturnType<typeof createKube>): Promise<string> {
-  const cls = await raw.get({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', name: 'traefik' })
-  return cls!.metadata.annotations!['kube-pr-preview.io/front-door-cidrs']!
-}
-
-/** Where pods reach the API server, read with the README's kubectl commands (render's --api-server-addresses). */
-function apiServerAddresses(): string {
+/** A fact of the cluster, read with the README's kubectl command for it (the sh block after `marker`). */
+function readmeCommand(marker: string): string {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const at = readme.indexOf("**The API server's addresses**")
+  const at = readme.indexOf(marker)
+  expect(at).toBeGreaterThan(0)
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1]!.replace(/^ {2}/gm, '')
   return execFileSync('sh', ['-c', block], {
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
-  })
+  }).trim()
 }
 
 type Rendered = {
@@ -60,47 +55,56 @@ type Rendered = {
   [k: string]: unknown
 }
 
-// The same inputs go to the action and, as flags of the same names, to `render`; what a deploy reads from the
-// cluster besides (the API server's addresses) is read here with the API, as a user reads it with kubectl.
+/** The front door a deploy admitted, as its log says it, as render's flags (README: "The front door"). */
+function frontDoorFlags(log: string): Record<string, string> {
+  const lines = [...log.matchAll(/^front door: admitting (.*)$/gm)].map((m) => m[1]!)
+  const namespaces = lines.flatMap((l) => /^the pods of namespace (\S+) /.exec(l)?.[1] ?? [])
+  const cidrs = lines.flatMap((l) => /^(\S+) to the routed pods /.exec(l)?.[1]?.split(', ') ?? [])
+  expect(namespaces.length).toBeLessThanOrEqual(1)
+  return {
+    ...(namespaces.length ? { 'ingress-namespace': namespaces[0]! } : {}),
+    ...(cidrs.length ? { 'front-door-cidrs': cidrs.join(',') } : {}),
+  }
+}
+
+// The action and `render` get the same inputs. What a deploy reads from the cluster besides, render is told as the
+// README says: the front door as the deploy's log names it, the API server's addresses and the default
+// StorageClass with the README's kubectl commands.
 const CASES: Array<{
   name: string
   number: number
-  inputs: (cidrs: string) => Record<string, string>
+  inputs: Record<string, string>
   /** What render says it was not told (stderr), or nothing. */
   notes: RegExp | null
 }> = [
   {
-    name: 'Ingresses, the front door found in the cluster and given as front-door-cidrs',
+    name: 'Ingresses, the front door found in the cluster and told to render as the log names it',
     number: 77,
-    inputs: (cidrs) => ({
-      values: 'web:\n  replicas: 2\n',
-      domain: 'preview.example.test',
-      'ingress-class': 'traefik',
-      'front-door-cidrs': cidrs,
-    }),
-    notes: /the front door is not known: a deploy finds it in the cluster/,
+    inputs: { values: 'web:\n  replicas: 2\n', domain: 'preview.example.test', 'ingress-class': 'traefik' },
+    notes:
+      /^kube-pr-preview render: [^\n]*\n {2}- the front door is not known: a deploy finds it in the cluster[^\n]*\n$/,
   },
   {
     name: 'a Gateway behind a password, the front door named, another prefix and quota',
     number: 78,
-    inputs: (cidrs) => ({
+    inputs: {
       domain: 'preview.localhost',
       gateway: 'preview-gateway/previews',
       'url-scheme': 'http',
       'basic-auth': 'qa:render-equals-deploy-9f3c',
       'ingress-namespace': 'preview-gateway',
-      'front-door-cidrs': cidrs,
+      'front-door-cidrs': '35.191.0.0/16,130.211.0.0/22',
       'namespace-prefix': 'rc',
       'resource-quota': 'requests.cpu: "6"\nrequests.memory: 12Gi\nlimits.memory: 16Gi\npods: "30"\n',
       values: 'kibana: {enabled: true}\n',
-    }),
+    },
     notes: null,
   },
 ]
 
 test.each(CASES)('render prints what the deploy applied: $name', async (c) => {
   const raw = createKube(await transportFromKubeconfig(kube.kubeconfigText))
-  const inputs = c.inputs(await hostCidrs(raw))
+  const inputs = c.inputs
   const head = sha(`render-equals-deploy-${c.number}`)
   const deployed = await runAction({
     apiUrl: gh.url,
@@ -116,9 +120,13 @@ test.each(CASES)('render prints what the deploy applied: $name', async (c) => {
   })
   expect(deployed.log).not.toContain('::error')
   expect(deployed.outputs.status).toBe('deployed')
-  const flags = Object.entries({ ...inputs, 'api-server-addresses': apiServerAddresses() }).flatMap(
-    ([k, v]) => [`--${k}`, v],
-  )
+  const facts = {
+    ...(inputs['ingress-namespace'] ? {} : frontDoorFlags(deployed.log)),
+    'api-server-addresses': readmeCommand("**The API server's addresses**"),
+    'default-storage-class': readmeCommand('**The default StorageClass**'),
+  }
+  expect(facts['api-server-addresses']).toMatch(/^\S+( \S+)*$/)
+  const flags = Object.entries({ ...inputs, ...facts }).flatMap(([k, v]) => [`--${k}`, v])
   const cli = spawnSync(
     process.execPath,
     [

@@ -33,7 +33,8 @@ const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--
   [--ingress-namespace NS] [--front-door-cidrs CIDRS] [--network-policy true|false] [--egress-guard true|false]
   [--resource-quota Q] [--limit-range L] [--allow-service-types T] [--max-objects N] [--pod-security LEVEL]
   (the action's inputs of the same names) and what a deploy reads from the cluster:
-  [--default-storage-class NAME]      (the cluster's default StorageClass, for values.persistence.enabled: auto)
+  [--default-storage-class NAME]      (the cluster's default StorageClass, for values.persistence.enabled: auto;
+                                       empty: it has none)
   [--api-server-addresses IP,IP]      (the kubernetes Service's cluster IP and endpoints, for the egress guard)`
 
 export const RENDER_FLAGS = [
@@ -104,7 +105,8 @@ export function renderCommand(
   const facts = {
     apiServerAddresses:
       args['api-server-addresses'] !== undefined ? parseAddresses(args['api-server-addresses']) : null,
-    defaultStorageClass: args['default-storage-class'] || null,
+    // Given empty: the cluster has no default StorageClass (told, not unknown).
+    defaultStorageClass: args['default-storage-class'] ?? null,
   }
   const event: PullRequestEvent = {
     action: 'opened',
@@ -140,7 +142,7 @@ export function renderCommand(
         ingressProblem: null,
       },
       apiServerAddresses: facts.apiServerAddresses ?? [],
-      defaultStorageClass: facts.defaultStorageClass,
+      defaultStorageClass: facts.defaultStorageClass || null,
     },
     placeholders,
   )

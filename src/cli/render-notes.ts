@@ -9,7 +9,7 @@ import type { KubeObject } from '../shared/kube-object.js'
 export interface ClusterFacts {
   /** --api-server-addresses; null: not given. */
   apiServerAddresses: string[] | null
-  /** --default-storage-class; null: not given. */
+  /** --default-storage-class; null: not given, empty: the cluster has none. */
   defaultStorageClass: string | null
 }
 
@@ -42,9 +42,9 @@ export function renderNotes(
     notes.push(
       "the Gateway's listener is not known: a deploy makes the URLs https when the listener for the host is HTTPS; this render assumes http. Give --url-scheme.",
     )
-  if (needsDefaultStorageClass(values) && !facts.defaultStorageClass)
+  if (needsDefaultStorageClass(values) && facts.defaultStorageClass === null)
     notes.push(
-      "the cluster's default StorageClass is not known: the databases render in scratch volumes, where a deploy on a cluster with a default StorageClass makes PersistentVolumeClaims. Give --default-storage-class.",
+      "the cluster's default StorageClass is not known: the databases render in scratch volumes, where a deploy on a cluster with a default StorageClass makes PersistentVolumeClaims. Give --default-storage-class (empty when the cluster has none).",
     )
   return notes
 }

@@ -31,10 +31,10 @@ REDIS_IMAGE=$(image_of redis)
 MARIADB_IMAGE=$(image_of mariadb)
 RABBITMQ_IMAGE=$(image_of rabbitmq)
 AUTH_PROXY_IMAGE=$(image_of authProxy)
-NGINX_PKGS="nginx nginx-common"
+NGINX_PKGS=(nginx nginx-common)
 
 layers=$(bash "$here/rootfs.sh" "$SUITE" "$TOOLS_PKGS" "$STANDIN_PKGS" | tail -1)
-key=$( (echo "$layers $TOOLS_IMAGE $PAUSE_IMAGE $REDIS_IMAGE $MARIADB_IMAGE $RABBITMQ_IMAGE $AUTH_PROXY_IMAGE $NGINX_PKGS"
+key=$( (echo "$layers $TOOLS_IMAGE $PAUSE_IMAGE $REDIS_IMAGE $MARIADB_IMAGE $RABBITMQ_IMAGE $AUTH_PROXY_IMAGE ${NGINX_PKGS[*]}"
   cd "$here" && find . -type f | LC_ALL=C sort | xargs cat) | sha256sum | cut -c1-12)
 cache_root=${PREVIEW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/preview-cluster}
 out="$cache_root/images-$SUITE-$key"
@@ -58,13 +58,13 @@ gcc -static -Os -s -o "$work/pause/pause" "$here/pause.c"
 install -m 0755 "$here"/standins/*.sh "$work/scripts/usr/local/bin/"
 # nginx's own libraries (libc, libcrypt, PCRE2, OpenSSL, zlib) are in the tools layer already (curl, grep), so its
 # two packages, unpacked, are the whole layer: downloaded by this machine's apt, which must be the same suite.
-. /etc/os-release
-[ "${VERSION_CODENAME:-}" = "$SUITE" ] || {
-  echo "cluster/images/build.sh: the auth proxy's nginx comes from this machine's apt, which is ${VERSION_CODENAME:-unknown}, not $SUITE" >&2
+codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
+[ "$codename" = "$SUITE" ] || {
+  echo "cluster/images/build.sh: the auth proxy's nginx comes from this machine's apt, which is ${codename:-unknown}, not $SUITE" >&2
   exit 1
 }
 mkdir -p "$work/nginx-debs" "$work/nginx"
-(cd "$work/nginx-debs" && { apt-get download $NGINX_PKGS || { apt-get update -q && apt-get download $NGINX_PKGS; }; }) >&2
+(cd "$work/nginx-debs" && { apt-get download "${NGINX_PKGS[@]}" || { apt-get update -q && apt-get download "${NGINX_PKGS[@]}"; }; }) >&2
 for deb in "$work"/nginx-debs/*.deb; do dpkg-deb -x "$deb" "$work/nginx"; done
 # Merged /usr: in the tools layer /lib, /bin and /sbin are links into /usr; a real directory of the same name in
 # a layer above would hide them (and the dynamic loader with /lib64), so what the packages put there moves.

@@ -14,10 +14,10 @@ const { kube, run } = previewHarness({ timeout: '90s' })
 const HTTP = process.env.PREVIEW_TEST_CLUSTER_HTTP ?? ''
 const GATEWAY = process.env.PREVIEW_TEST_CLUSTER_GATEWAY ?? ''
 
-/** GET / for a host through the local Traefik: the status code and the body. */
-function get(host: string): Promise<{ code: number; body: string }> {
+/** GET / for a host through the local Traefik (as `user:password`, when given): the status code and the body. */
+function get(host: string, auth?: string): Promise<{ code: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${HTTP}/`, { headers: { host }, timeout: 10_000 }, (res) => {
+    const req = request(`${HTTP}/`, { headers: { host }, auth, timeout: 10_000 }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
@@ -117,5 +117,115 @@ describe('a preview routed by the real controller to a pod on the real node', ()
       },
     )
     expect(opened.log).toMatch(/HTTPRoute web: accepted by Gateway preview-gateway\/previews/)
+  }, 240_000)
+})
+
+// README "basic-auth": every host asks for the password at the auth proxy (templates/auth-proxy.yaml), whose nginx
+// runs here for real on the real node (the stand-in nginx image of cluster/images/), in front of the real web pod
+// and a Kibana stand-in (busybox httpd behind the Service the bundled kibana.yaml makes), behind Traefik, with the
+// guardrails' NetworkPolicies on (the real node enforces them).
+const kibanaStandIn = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kibana
+  labels: { app.kubernetes.io/name: kibana }
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: kibana } }
+  template:
+    metadata:
+      labels: { app.kubernetes.io/name: kibana }
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: kibana
+          image: {{values.images.tools}}
+          command: ${JSON.stringify(['sh', '-c', "mkdir -p /www && echo 'kibana stand-in' > /www/index.html\ntrap 'exit 0' TERM\nhttpd -f -p 5601 -h /www & wait"])}
+          readinessProbe: { httpGet: { path: /index.html, port: 5601 }, periodSeconds: 2 }
+          resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 64Mi } }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kibana
+  labels: { app.kubernetes.io/name: kibana }
+spec:
+  selector: { app.kubernetes.io/name: kibana }
+  ports: [{ name: http, port: 80, targetPort: 5601 }]
+`
+
+describe('basic-auth: the auth proxy, run for real', () => {
+  test("through Traefik, on the web and Kibana hosts: 401 without the password or with a wrong one, the pod's page with it; a new password rolls the proxy and the old one stops opening", async () => {
+    const repository = 'acme/routed-auth'
+    const names = ['values.yaml', 'app-config.yaml', 'web.yaml', 'routes.yaml', 'auth-proxy.yaml']
+    const kibanaValues = `kibana: { enabled: true }\nelasticsearch: { enabled: true }\nimages: { tools: ${realNode().toolsImage} }\n`
+    const deployAuth = (password: string, action?: 'synchronize' | 'closed') =>
+      run(
+        { repository, number: 1, ...(action ? { action } : {}) },
+        {
+          templates: 'preview',
+          image: realNode().toolsImage,
+          values: values + kibanaValues,
+          'basic-auth': `qa:${password}`,
+        },
+        { workspace: realNodeWorkspace({ 'kibana.yaml': kibanaStandIn }, { dir: TEMPLATES, names }) },
+      )
+    const opened = await deployAuth('open sesame')
+    expect(opened.code === 0 ? '' : opened.log).toBe('')
+    const ns = opened.outputs.namespace!
+    const pods = async (name: string) =>
+      (
+        await kube.core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/name=${name}` })
+      ).items.filter((p) => !p.metadata!.deletionTimestamp)
+    const [proxy] = await pods('auth-proxy')
+    expect(proxy!.spec!.nodeName).toBe(realNode().name)
+    // The deploy waited for the proxy's readiness probe: nginx answered /healthz on its own port.
+    expect(proxy!.status!.containerStatuses!.map((c) => c.ready)).toEqual([true])
+    const [web] = await pods('web')
+    const urls = JSON.parse(opened.outputs.urls!) as Record<string, string>
+    const hosts = { web: new URL(urls.web!).host, kibana: new URL(urls.kibana!).host }
+    const pages = { web: `served by ${web!.metadata!.name}\n`, kibana: 'kibana stand-in\n' }
+    for (const [service, host] of Object.entries(hosts)) {
+      await eventually(
+        `Traefik to ask for the password on ${host}`,
+        () => get(host),
+        (r) => r.code === 401,
+        20_000,
+      )
+      expect((await get(host)).body).not.toContain(pages[service as keyof typeof pages].trim())
+      expect((await get(host, 'qa:wrong')).code).toBe(401)
+      expect(await get(host, 'qa:open sesame')).toEqual({
+        code: 200,
+        body: pages[service as keyof typeof pages],
+      })
+    }
+
+    // A new password rolls the proxy: the old one no longer opens the door, the new one does.
+    const changed = await deployAuth('new secret', 'synchronize')
+    expect(changed.code === 0 ? '' : changed.log).toBe('')
+    const [rolled, ...others] = await pods('auth-proxy')
+    expect(others).toEqual([])
+    expect(rolled!.metadata!.name).not.toBe(proxy!.metadata!.name)
+    // Traefik may still send a request or two to the old proxy pod, which is shutting down (a 502 or 504 of its
+    // own, seen in about one run of four): the wait is for the front door's endpoints, not for the action. The old
+    // password opens nothing, before or after.
+    for (const [service, host] of Object.entries(hosts)) {
+      const seen: number[] = []
+      const reply = await eventually(
+        `the new password to open ${host}`,
+        async () => {
+          const [old, fresh] = [await get(host, 'qa:open sesame'), await get(host, 'qa:new secret')]
+          seen.push(old.code)
+          return fresh
+        },
+        (r) => r.code === 200,
+        20_000,
+      )
+      expect(reply.body).toBe(pages[service as keyof typeof pages])
+      expect(seen.filter((code) => code === 200)).toEqual([])
+      expect(await get(host, 'qa:open sesame')).toMatchObject({ code: 401 })
+    }
+
+    const closed = await deployAuth('new secret', 'closed')
+    expect(closed.outputs.status).toBe('destroyed')
   }, 240_000)
 })

@@ -13,6 +13,7 @@ const Sequencer = ((sequencerModule as unknown as { default?: SequencerClass }).
 
 const EXPECTED_SECONDS: Record<string, number> = {
   'real-node.e2e.test.ts': 105,
+  'routed.e2e.test.ts': 95,
   'apiserver-restart.e2e.test.ts': 75,
   'semantics.e2e.test.ts': 75,
   'teardown.e2e.test.ts': 62,
@@ -20,11 +21,11 @@ const EXPECTED_SECONDS: Record<string, number> = {
   'fleet.e2e.test.ts': 55,
   'stuck-teardown.e2e.test.ts': 50,
   'faults.e2e.test.ts': 50,
-  'routed.e2e.test.ts': 45,
   'frontdoor.e2e.test.ts': 40,
   'deploy.e2e.test.ts': 35,
   'security.e2e.test.ts': 35,
   'stack.e2e.test.ts': 30,
+  'render-cli.e2e.test.ts': 25,
   'github-exact.e2e.test.ts': 20,
   'injection.test.ts': 12,
 }

@@ -3,7 +3,8 @@
 #   - pause        the pod sandbox (a static C program, gcc -static)
 #   - tools        Debian bookworm minbase + busybox (httpd, wget, nslookup), curl, netcat-openbsd
 #   - stand-ins    the bundled stack's Redis, MariaDB and RabbitMQ, tagged with the image names that
-#                  templates/values.yaml uses, built from Debian's packages (see README "The real node")
+#                  templates/values.yaml uses, built from Debian's packages (see README "The real node"); and
+#                  the auth proxy's nginx: Debian's nginx unpacked as a layer of its own over tools
 # The root filesystems (rootfs.sh, slow, cached by the package lists) are two layers: tools, and the stand-ins'
 # packages over it; the stand-ins' entrypoint and health scripts (standins/) are a third, small layer. Each set
 # is written as a docker-archive tarball that `ctr images import` reads, cached by content outside the repo.
@@ -29,9 +30,11 @@ image_of() {
 REDIS_IMAGE=$(image_of redis)
 MARIADB_IMAGE=$(image_of mariadb)
 RABBITMQ_IMAGE=$(image_of rabbitmq)
+AUTH_PROXY_IMAGE=$(image_of authProxy)
+NGINX_PKGS=(nginx nginx-common)
 
 layers=$(bash "$here/rootfs.sh" "$SUITE" "$TOOLS_PKGS" "$STANDIN_PKGS" | tail -1)
-key=$( (echo "$layers $TOOLS_IMAGE $PAUSE_IMAGE $REDIS_IMAGE $MARIADB_IMAGE $RABBITMQ_IMAGE"
+key=$( (echo "$layers $TOOLS_IMAGE $PAUSE_IMAGE $REDIS_IMAGE $MARIADB_IMAGE $RABBITMQ_IMAGE $AUTH_PROXY_IMAGE ${NGINX_PKGS[*]}"
   cd "$here" && find . -type f | LC_ALL=C sort | xargs cat) | sha256sum | cut -c1-12)
 cache_root=${PREVIEW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/preview-cluster}
 out="$cache_root/images-$SUITE-$key"
@@ -53,8 +56,27 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pause" "$work/scripts/usr/local/bin"
 gcc -static -Os -s -o "$work/pause/pause" "$here/pause.c"
 install -m 0755 "$here"/standins/*.sh "$work/scripts/usr/local/bin/"
+# nginx's own libraries (libc, libcrypt, PCRE2, OpenSSL, zlib) are in the tools layer already (curl, grep), so its
+# two packages, unpacked, are the whole layer: downloaded by this machine's apt, which must be the same suite.
+codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
+[ "$codename" = "$SUITE" ] || {
+  echo "cluster/images/build.sh: the auth proxy's nginx comes from this machine's apt, which is ${codename:-unknown}, not $SUITE" >&2
+  exit 1
+}
+mkdir -p "$work/nginx-debs" "$work/nginx"
+(cd "$work/nginx-debs" && { apt-get download "${NGINX_PKGS[@]}" || { apt-get update -q && apt-get download "${NGINX_PKGS[@]}"; }; }) >&2
+for deb in "$work"/nginx-debs/*.deb; do dpkg-deb -x "$deb" "$work/nginx"; done
+# Merged /usr: in the tools layer /lib, /bin and /sbin are links into /usr; a real directory of the same name in
+# a layer above would hide them (and the dynamic loader with /lib64), so what the packages put there moves.
+for d in bin sbin lib lib32 lib64; do
+  if [ -d "$work/nginx/$d" ] && [ ! -L "$work/nginx/$d" ]; then
+    mkdir -p "$work/nginx/usr/$d" && cp -a "$work/nginx/$d/." "$work/nginx/usr/$d/" && rm -rf "${work:?}/nginx/$d"
+  fi
+done
+mkdir -p "$work/nginx/var/lib/nginx" "$work/nginx/var/log/nginx"
+rm -f "$work/nginx/etc/nginx/sites-enabled/default" # the package's own site on port 80; conf.d holds the proxy's
 bash "$here/pack.sh" "$work" "$work/pause" "$layers/tools.tar" "$layers/packages.tar" "$work/scripts" \
-  "$REDIS_IMAGE" "$MARIADB_IMAGE" "$RABBITMQ_IMAGE"
+  "$REDIS_IMAGE" "$MARIADB_IMAGE" "$RABBITMQ_IMAGE" "$work/nginx" "$AUTH_PROXY_IMAGE"
 mv "$work/base.tar" "$out/.base.tar.tmp" && mv "$out/.base.tar.tmp" "$out/base.tar"
 mv "$work/standins.tar" "$out/.standins.tar.tmp" && mv "$out/.standins.tar.tmp" "$out/standins.tar"
 log "images packed: $(du -sh "$out/base.tar" | cut -f1) base, $(du -sh "$out/standins.tar" | cut -f1) stand-ins"

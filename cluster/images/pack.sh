@@ -2,9 +2,10 @@
 # Packs layers into docker-archive tarballs (manifest.json, one config per image, uncompressed layer tars) that
 # `ctr images import` reads. Called by build.sh:
 #   pack.sh <work> <pause dir> <tools layer tar> <packages layer tar> <scripts dir> <redis> <mariadb> <rabbitmq>
-# Writes <work>/base.tar (pause, tools) and <work>/standins.tar (redis, mariadb, rabbitmq).
+#     <nginx dir> <auth proxy>
+# Writes <work>/base.tar (pause, tools) and <work>/standins.tar (redis, mariadb, rabbitmq, the auth proxy).
 set -euo pipefail
-work=$1 pause=$2 tools=$3 packages=$4 scripts=$5 redis=$6 mariadb=$7 rabbitmq=$8
+work=$1 pause=$2 tools=$3 packages=$4 scripts=$5 redis=$6 mariadb=$7 rabbitmq=$8 nginx=$9 authproxy=${10}
 blobs="$work/blobs"
 mkdir -p "$blobs"
 
@@ -59,4 +60,7 @@ image "$redis" "$entry" '["redis-server"]' "$(quote "$PATH_ENV")" /data '{"6379/
 image "$mariadb" "$entry" '["mariadbd"]' "$(quote "$PATH_ENV")" / '{"3306/tcp":{}}' "$t" "$s" "$x"
 image "$rabbitmq" "$entry" '["rabbitmq-server"]' "$(quote "$PATH_ENV" HOME=/var/lib/rabbitmq)" / \
   '{"5672/tcp":{},"15672/tcp":{}}' "$t" "$s" "$x"
-archive "$work/standins.tar" "$t" "$s" "$x"
+# The auth proxy: nginx over tools, started as the official image starts it (its conf.d is the template's).
+n=$(layer "$nginx")
+image "$authproxy" null '["nginx","-g","daemon off;"]' "$(quote "$PATH_ENV")" / '{"80/tcp":{}}' "$t" "$n"
+archive "$work/standins.tar" "$t" "$s" "$x" "$n"

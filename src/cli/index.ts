@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `kube-pr-preview init` (init.ts): the cluster side of least privilege for the action's identity.
 // `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
-// labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
-// placeholders (the action keeps the real ones in the cluster).
+// labels, namespace and scope checks — without a cluster or GitHub. Its flags are the action's inputs, read by
+// the same settings parser; what a deploy reads from the cluster (the front door, the API server's addresses, the
+// default IngressClass and StorageClass) it is told by flags, and it says on stderr what it was not told
+// (render-notes.ts). Generated passwords and the certificate's copy are shown as placeholders (the action keeps
+// the real ones in the cluster).
 //   npx kube-pr-preview render --pr 123 --branch feat/x --templates ./preview [--repo owner/name] [--sha SHA]
 //     [--values file.yaml | --values 'web: {replicas: 2}'] [--domain D] [--image I] [--namespace-prefix P]
 import { existsSync, readFileSync } from 'node:fs'
@@ -10,22 +13,31 @@ import { stringify } from 'yaml'
 import { ownerOf, renderPreview } from '../modes/deploy/deploy.js'
 import type { PullRequestEvent } from '../inputs/event.js'
 import { frontDoorContext } from '../preview/frontdoor.js'
+import { tlsCopy } from '../kube/frontdoor.js'
 import { namespaceObject } from '../kube/apply/apply.js'
 import { podSecurityLabels } from '../kube/apply/pod-security.js'
 import { planPreview } from '../preview/plan.js'
 import { credentialNames } from '../preview/render.js'
 import { parseSettings } from '../inputs/settings.js'
 import { loadTemplates } from '../preview/templates.js'
+import { mergeValues } from '../preview/context.js'
+import type { KubeObject } from '../shared/kube-object.js'
 import { TemplateError, InputError } from '../shared/errors.js'
 import { INIT_USAGE, initCommand } from './init.js'
+import { parseAddresses, renderNotes } from './render-notes.js'
 
 const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--repo owner/name] [--title T]
   [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
   [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
   [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]
-  [--default-storage-class NAME]   (the cluster's default StorageClass, for values.persistence.enabled: auto)`
+  [--ingress-namespace NS] [--front-door-cidrs CIDRS] [--network-policy true|false] [--egress-guard true|false]
+  [--resource-quota Q] [--limit-range L] [--allow-service-types T] [--max-objects N] [--pod-security LEVEL]
+  (the action's inputs of the same names) and what a deploy reads from the cluster:
+  [--default-storage-class NAME]      (the cluster's default StorageClass, for values.persistence.enabled: auto;
+                                       empty: it has none)
+  [--api-server-addresses IP,IP]      (the kubernetes Service's cluster IP and endpoints, for the egress guard)`
 
-const FLAGS = [
+export const RENDER_FLAGS = [
   'pr',
   'branch',
   'sha',
@@ -45,7 +57,17 @@ const FLAGS = [
   'ingress-class',
   'tls-secret',
   'basic-auth',
+  'ingress-namespace',
+  'front-door-cidrs',
+  'network-policy',
+  'egress-guard',
+  'resource-quota',
+  'limit-range',
+  'allow-service-types',
+  'max-objects',
+  'pod-security',
   'default-storage-class',
+  'api-server-addresses',
 ]
 
 export function parseArgs(argv: string[]): Record<string, string> {
@@ -53,7 +75,7 @@ export function parseArgs(argv: string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const [flag, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [undefined, undefined]
-    if (!flag || !FLAGS.includes(flag)) throw new Error(`unknown argument "${arg}"\n${USAGE}`)
+    if (!flag || !RENDER_FLAGS.includes(flag)) throw new Error(`unknown argument "${arg}"\n${USAGE}`)
     const value = inline ?? argv[++i]
     if (value === undefined) throw new Error(`--${flag} needs a value\n${USAGE}`)
     out[flag] = value
@@ -61,8 +83,15 @@ export function parseArgs(argv: string[]): Record<string, string> {
   return out
 }
 
-/** The manifests, as one multi-document YAML text. */
-export function renderCommand(args: Record<string, string>, cwd: string): string {
+/**
+ * The manifests, as one multi-document YAML text. `note` hears what a deploy may render differently because the
+ * render was not told a fact of the cluster (see render-notes.ts).
+ */
+export function renderCommand(
+  args: Record<string, string>,
+  cwd: string,
+  note: (line: string) => void = () => {},
+): string {
   const number = Number(args.pr)
   if (!Number.isSafeInteger(number) || number <= 0) throw new Error(`--pr must be a PR number\n${USAGE}`)
   const repo = args.repo ?? 'owner/repo'
@@ -73,6 +102,12 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
   const values =
     args.values && existsSync(args.values) ? readFileSync(args.values, 'utf8') : (args.values ?? '')
   const settings = parseSettings((input) => (input === 'values' ? values : (args[input] ?? '')))
+  const facts = {
+    apiServerAddresses:
+      args['api-server-addresses'] !== undefined ? parseAddresses(args['api-server-addresses']) : null,
+    // Given empty: the cluster has no default StorageClass (told, not unknown).
+    defaultStorageClass: args['default-storage-class'] ?? null,
+  }
   const event: PullRequestEvent = {
     action: 'opened',
     number,
@@ -101,18 +136,35 @@ export function renderCommand(args: Record<string, string>, cwd: string): string
       guardrails: settings,
       frontDoor: {
         context: frontDoorContext(settings, settings.ingressClass, plan.namespace),
-        objects: [],
+        // The preview's copy of the certificate, with placeholders for what the cluster's Secret holds.
+        objects: settings.tlsSecret ? [tlsCopy(certificatePlaceholder(settings.tlsSecret))] : [],
         scheme: plan.scheme,
         ingressProblem: null,
       },
-      defaultStorageClass: args['default-storage-class'] || null,
+      apiServerAddresses: facts.apiServerAddresses ?? [],
+      defaultStorageClass: facts.defaultStorageClass || null,
     },
     placeholders,
   )
+  const merged = mergeValues(templates.defaults, settings.values)
+  for (const line of renderNotes(settings, facts, objects, merged)) note(line)
   const namespace = namespaceObject(ownerOf(plan), {})
   Object.assign(namespace.metadata.labels!, podSecurityLabels(settings.podSecurity))
   // YAML 1.1, as kubectl reads it: a string such as `no` is quoted, or kubectl would send the boolean false.
   return [namespace, ...objects].map((o) => stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n')
+}
+
+/** The wildcard certificate Secret as the render shows it: its name, and placeholders for its key pair. */
+function certificatePlaceholder(ref: { namespace: string; name: string }): KubeObject {
+  const placeholder = (key: string) =>
+    Buffer.from(`(${key} of Secret ${ref.namespace}/${ref.name}, copied at deploy)`).toString('base64')
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: ref,
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': placeholder('tls.crt'), 'tls.key': placeholder('tls.key') },
+  }
 }
 
 async function main(): Promise<void> {
@@ -126,7 +178,12 @@ async function main(): Promise<void> {
       return
     }
     if (command !== 'render') throw new Error(`${USAGE}\n${INIT_USAGE}`)
-    process.stdout.write(renderCommand(parseArgs(rest), process.cwd()))
+    const notes: string[] = []
+    process.stdout.write(renderCommand(parseArgs(rest), process.cwd(), (line) => notes.push(line)))
+    if (notes.length)
+      process.stderr.write(
+        `kube-pr-preview render: a deploy reads these from the cluster, so its objects may differ from this render:\n${notes.map((n) => `  - ${n}\n`).join('')}`,
+      )
   } catch (e) {
     const message = e instanceof TemplateError || e instanceof InputError ? e.message : (e as Error).message
     process.stderr.write(`kube-pr-preview: ${message}\n`)

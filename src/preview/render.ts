@@ -14,6 +14,9 @@ import { TemplateError } from '../shared/errors.js'
 import { lineOfPath, recordSource, sourceOf } from './sources.js'
 import { KUBECTL_YAML, yamlScalar } from './yaml-scalar.js'
 import { hasPlaceholderCharacters, insertValues, InsertedValues, shownText } from './inserted-values.js'
+import { parseTemplate } from './template-syntax.js'
+
+export { credentialNames } from './template-syntax.js'
 
 /** Where the `{{…}}` of the render under way write their values (renders are synchronous: one at a time). */
 let sink: InsertedValues | undefined
@@ -58,67 +61,6 @@ const BUILTIN_HELPERS: Record<string, Handlebars.HelperDelegate> = {
   json: (v: unknown) => v,
   /** `{{trunc pr.branch 20}}` → at most n characters. */
   trunc: (v: unknown, n: unknown) => str(v).slice(0, Number(n)),
-}
-
-type Node = { type: string; loc?: { start: { line: number } }; [key: string]: unknown }
-
-/** Visits every node of a Handlebars syntax tree. */
-function walk(node: unknown, visit: (n: Node) => void): void {
-  if (!node || typeof node !== 'object') return
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit))
-  const n = node as Node
-  if (typeof n.type === 'string') visit(n)
-  for (const [key, child] of Object.entries(n)) if (key !== 'loc') walk(child, visit)
-}
-
-/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
-const parsed = new Map<string, ReturnType<typeof Handlebars.parse>>()
-
-function parseTemplate(file: TemplateFile): ReturnType<typeof Handlebars.parse> {
-  const known = parsed.get(file.text)
-  if (known) return known
-  let ast: ReturnType<typeof Handlebars.parse>
-  try {
-    ast = Handlebars.parse(file.text)
-  } catch (e) {
-    const message = (e as Error).message
-    const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined
-    throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`)
-  }
-  walk(ast, (n) => {
-    const helper = (n.path as { original?: unknown } | undefined)?.original
-    if (
-      ['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
-      helper === 'log' &&
-      ((n.params as unknown[] | undefined)?.length || n.type !== 'MustacheStatement')
-    )
-      throw new TemplateError(
-        file.name,
-        n.loc?.start.line,
-        "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)",
-      )
-    if (n.type === 'MustacheStatement' && n.escaped === false) {
-      throw new TemplateError(
-        file.name,
-        n.loc?.start.line,
-        'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.',
-      )
-    }
-  })
-  parsed.set(file.text, ast)
-  return ast
-}
-
-/** The `credentials.<name>` the templates use, so the caller can find or generate each. */
-export function credentialNames(templates: TemplateFile[]): string[] {
-  const names = new Set<string>()
-  for (const file of templates) {
-    walk(parseTemplate(file), (n) => {
-      const parts = n.type === 'PathExpression' ? (n.parts as string[]) : []
-      if (parts[0] === 'credentials' && parts[1]) names.add(parts[1])
-    })
-  }
-  return [...names].sort()
 }
 
 export interface RenderInput {

@@ -51,6 +51,23 @@ subjects:
   })
 })
 
+describe('the auth proxy', () => {
+  test('with basic-auth, an empty auth-proxy.yaml laid over the bundled stack is refused; nothing is applied', async () => {
+    const r = await run(
+      { repository: 'acme/claims', number: 6 },
+      { 'extra-templates': 'preview', 'basic-auth': 'qa:open sesame' },
+      { workspace: workspaceWith({ 'auth-proxy.yaml': '' }) },
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    expect(r.log).toMatch(
+      /::error title=Template error,file=preview\/auth-proxy.yaml::.*basic-auth is on, and auth-proxy.yaml is the action's own password proxy: a template set may not replace or empty it/,
+    )
+    expect(await namespaceExists(r.outputs.namespace!)).toBe(false)
+    expect(requestsFor('acme/claims').filter((q) => q.method !== 'GET')).toEqual([])
+  })
+})
+
 describe('credentials', () => {
   const secretTemplate = (value: string) => `apiVersion: v1
 kind: Secret

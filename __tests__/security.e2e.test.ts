@@ -232,6 +232,66 @@ describe('scope guard', () => {
     expect(r.log).toMatch(/Widget "w" is cluster-wide and Widget is not listed in allow-cluster-scoped/)
     expect(requestsFor('acme/widgets')).toEqual([])
   })
+
+  test("the cluster's discovery decides a kind's scope: a template CRD cannot redeclare a cluster-wide kind as namespaced, and nothing falls back to default", async () => {
+    const crd = (scope: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.scope.example.test' },
+      spec: {
+        group: 'scope.example.test',
+        scope,
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    })
+    await kube.objects.patch(
+      crd('Cluster') as never,
+      undefined,
+      undefined,
+      'test',
+      true,
+      'application/apply-patch+yaml' as never,
+    )
+    await new Promise((r) => setTimeout(r, 2000)) // the CRD becomes served
+    // The template brings its own CRD of the same kind, saying Namespaced, and an object of it.
+    const workspace = workspaceWith({
+      'crd.yaml': JSON.stringify(crd('Namespaced')),
+      'gadget.yaml': 'apiVersion: scope.example.test/v1\nkind: Gadget\nmetadata:\n  name: g\n',
+    })
+    const r = await run(
+      { repository: 'acme/gadgets', number: 4 },
+      { templates: 'preview', 'allow-cluster-scoped': 'CustomResourceDefinition' },
+      workspace,
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.log).toMatch(/Gadget "g" is cluster-wide and Gadget is not listed in allow-cluster-scoped/)
+    expect(requestsFor('acme/gadgets').filter((q) => q.method !== 'GET')).toEqual([])
+    // Nothing was applied: the cluster's CRD is still cluster-wide, and no Gadget exists, cluster-wide or in
+    // the namespace a client falls back to.
+    const live = (await kube.objects.read({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.scope.example.test' },
+    })) as { spec: { scope: string } }
+    expect(live.spec.scope).toBe('Cluster')
+    const gadget = (namespace?: string) =>
+      kube.objects
+        .read({ apiVersion: 'scope.example.test/v1', kind: 'Gadget', metadata: { name: 'g', namespace } })
+        .then(
+          () => 'exists',
+          (e: { code?: number }) => e.code,
+        )
+    expect(await gadget()).toBe(404)
+    expect(await namespaceExists(r.outputs.namespace!)).toBe(false)
+  })
 })
 
 describe('forks', () => {

@@ -24,6 +24,12 @@ export function bundledTemplatesFolder(): string {
   return join(dir, 'templates')
 }
 
+/** The action's own auth proxy (templates/auth-proxy.yaml of this version), which basic-auth reserves. */
+export function ownAuthProxyTemplate(): TemplateFile {
+  const name = 'auth-proxy.yaml'
+  return { name, text: readFileSync(join(bundledTemplatesFolder(), name), 'utf8') }
+}
+
 const TEMPLATE = /\.ya?ml$/
 const VALUES = /^values\.ya?ml$/
 

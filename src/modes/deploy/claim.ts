@@ -39,7 +39,7 @@ async function storedCredentials(r: Run, namespaceExists: boolean): Promise<Kube
  * Renders with the credentials the preview already has and the ones generated for it now, every one masked
  * before the render (also on a preview's first deploy): nothing the render does can show them.
  */
-function renderWithCredentials(r: Run, secret: KubeObject | null) {
+export function renderWithCredentials(r: Pick<Run, 'plan' | 'o' | 'log'>, secret: KubeObject | null) {
   const credentials = fillCredentials(credentialNames(r.o.templates.files), decodeCredentials(secret))
   maskCredentials(credentials.values, r.log)
   return { ...renderPreview(r.plan, r.o, credentials.values), credentials }

@@ -16,6 +16,8 @@ import type { Plan } from '../../preview/plan.js'
 import { imagePullSecrets, registryObjects } from '../../preview/registry.js'
 import { credentialNames, render, stampOwnership } from '../../preview/render.js'
 import { withSecretData } from '../../preview/secret-data.js'
+import { checkAuthProxyRouting, checkOwnAuthProxy } from '../../preview/auth-proxy.js'
+import { ownAuthProxyTemplate } from '../../preview/templates.js'
 import type { DeployOptions } from './types.js'
 
 export { ownerOf }
@@ -40,6 +42,9 @@ export function renderPreview(
     o.defaultStorageClass ?? null,
   )
   const values = persistence.values
+  // With basic-auth, the password proxy is the action's own: the set must hold it unchanged.
+  const auth = !!o.frontDoor?.context.auth
+  if (auth) checkOwnAuthProxy(o.templates.files, ownAuthProxyTemplate())
   const rendered = renderHidingCredentials(credentials.values, (shown) =>
     render({
       templates: o.templates.files,
@@ -59,6 +64,7 @@ export function renderPreview(
       maxObjects: o.guardrails.maxObjects,
     }),
   )
+  if (auth) checkAuthProxyRouting(rendered)
   const registry = registryObjects(plan.image, o.registry ?? null).map((r) =>
     stampOwnership(r, owner, '(registry inputs)'),
   )

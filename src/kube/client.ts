@@ -19,6 +19,9 @@ import {
 } from './port.js'
 import { apiWarnings, createHttp, DEFAULT_RETRY, errorFrom, FIELD_MANAGER, query } from './transport/http.js'
 
+/** Pod logs: a couple of quick tries, no riding out an outage (see podLogs). */
+const LOG_RETRY: RetryPolicy = { attempts: 2, baseMs: 200, maxMs: 1000, outageMs: 0 }
+
 export function createKube(
   transport: Transport,
   retry: RetryPolicy = DEFAULT_RETRY,
@@ -164,10 +167,16 @@ export function createKube(
     },
     async podLogs(namespace, pod, container, tailLines, previous) {
       const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined })
+      // Best effort, read only to diagnose: the API server proxies this to the pod's kubelet, and when that
+      // kubelet cannot be reached (a node without addresses, a virtual node) every try is a 500. Retried through
+      // an outage like any other request, it held a failed run for 90 s per container before it reported.
       const res = await call(
         'GET',
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`,
         'reading pod logs',
+        undefined,
+        undefined,
+        LOG_RETRY,
       )
       return res.status === 200 ? res.body : ''
     },

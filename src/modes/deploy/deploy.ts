@@ -58,7 +58,7 @@ export async function deploy(
     // Under the lock, and with the namespace's uid: a namespace removed meanwhile (a close) is never re-created.
     await labelPodSecurity(run.kube, run.plan.namespace, podSecurity, namespace)
     const { objects, urls, url } = await prepareObjects(run, live)
-    const id = (deploymentId = await startDeployment(run, urls))
+    const id = await startDeployment(run, urls, (created) => (deploymentId = created))
     // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
     const since = run.kube.serverTime?.() ?? Date.now()
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.

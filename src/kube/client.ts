@@ -78,10 +78,15 @@ export function createKube(
   }
 
   /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-  async function writeUnlessConflict(method: 'POST' | 'PUT', obj: KubeObject): Promise<KubeObject | null> {
+  async function writeUnlessConflict(
+    method: 'POST' | 'PUT',
+    obj: KubeObject,
+    dryRun = false,
+  ): Promise<KubeObject | null> {
     const ref = refOf(obj)
     const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`
-    const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj)
+    const path = `${await pathOf(ref, method === 'PUT')}${dryRun ? '?dryRun=All' : ''}`
+    const res = await call(method, path, what, obj)
     return res.status === 409 ? null : (ok(res, what) as KubeObject)
   }
 
@@ -105,7 +110,7 @@ export function createKube(
         if (!warned.has(w)) onWarning!((warned.add(w), `${describeRef(ref)}: ${w}`))
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
     },
-    create: (obj) => writeUnlessConflict('POST', obj),
+    create: (obj, o = {}) => writeUnlessConflict('POST', obj, o.dryRun),
     replace: (obj) => writeUnlessConflict('PUT', obj),
     async get(ref) {
       const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`)

@@ -6,6 +6,7 @@ import { TemplateError } from '../../shared/errors.js'
 import { type KubeObject, describeRef, refOf } from '../../shared/kube-object.js'
 import { KubeError, type Kube } from '../port.js'
 import { fieldLine, sourceOf } from '../../preview/sources.js'
+import { quantity, quotaAmounts } from '../wait/refusals.js'
 
 /** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
  * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
@@ -55,10 +56,58 @@ function problemOf(o: KubeObject, e: KubeError): { file: string; line: number | 
   }
 }
 
+/** A create refused for a port or IP that the live object (which the replacement deletes first) holds. */
+const ALLOCATED = /already allocated/i
+
+/**
+ * A quota refusal of the create counts the live object too, which the replacement deletes first: it is a refusal
+ * only when the new object alone asks more than a limit (a LoadBalancer Service under `services.loadbalancers: 0`).
+ * Pure.
+ */
+function quotaRefusesNew(message: string): boolean {
+  const amounts = quotaAmounts(message)
+  if (!amounts) return false
+  return Object.entries(amounts.limited).some(
+    ([resource, limit]) => quantity(amounts.requested[resource] ?? '') > quantity(limit),
+  )
+}
+
+/**
+ * An object that must be replaced is deleted before it is created again (apply.ts), so the cluster is asked first
+ * whether it would take the object as new: a create dry run. Only the update was checked so far, and what only a
+ * create meets (an admission policy or webhook on CREATE) would otherwise refuse it after the live one is gone.
+ * The name is taken (by the object to replace): the API server validates and admits an object before it looks
+ * for its name, so AlreadyExists means it would be accepted. Quota and allocated ports or IPs are judged with the
+ * live object still there: a refusal only for what the live object's going cannot free. Returns the problem, or
+ * null.
+ */
+async function refusedAsNew(
+  kube: Kube,
+  o: KubeObject,
+  immutable: KubeError,
+): Promise<{ file: string; line: number | undefined; text: string } | null> {
+  try {
+    await kube.create(o, { dryRun: true })
+    return null
+  } catch (e) {
+    const causes = e instanceof KubeError ? e.causes.map((c) => c.message ?? '') : []
+    if (!(e instanceof KubeError) || e.status < 400 || e.status >= 500 || e.status === 401) throw e
+    if (e.status === 403 && /cannot [a-z]+ resource/i.test(e.message)) throw e
+    if (/exceeded quota: /i.test(e.message) && !quotaRefusesNew(e.message)) return null
+    if (ALLOCATED.test(e.message) && causes.every((c) => !c || ALLOCATED.test(c))) return null
+    const field = immutable.causes.find((c) => c.field)?.field ?? 'a field'
+    const problem = problemOf(o, e)
+    return {
+      ...problem,
+      text: `${problem.text} (it must be replaced, as ${field.replace(/^\./, '')} cannot change in place, and the cluster would refuse it as a new object; nothing was deleted)`,
+    }
+  }
+}
+
 /**
  * Dry-runs every object at once. Objects of kinds that a CRD in the same set defines cannot be checked before the
- * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced); everything else
- * the API server refuses fails the run before anything changed.
+ * CRD is installed, and an immutable-field change is not a refusal (the object will be replaced) when the cluster
+ * would take the object as new; everything else the API server refuses fails the run before anything changed.
  */
 export async function validateObjects(kube: Kube, objects: KubeObject[]): Promise<void> {
   const checked = objects.filter((o) => !resourceFromCrds(objects, o.apiVersion, o.kind))
@@ -67,7 +116,7 @@ export async function validateObjects(kube: Kube, objects: KubeObject[]): Promis
       kube.apply(o, { dryRun: true }).then(
         () => null,
         (e: unknown) => {
-          if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind)) return null
+          if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind)) return refusedAsNew(kube, o, e)
           if (
             e instanceof KubeError &&
             e.status >= 400 &&

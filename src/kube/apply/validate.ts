@@ -64,7 +64,7 @@ const ALLOCATED = /already allocated/i
  * only when the new object alone asks more than a limit (a LoadBalancer Service under `services.loadbalancers: 0`).
  * Pure.
  */
-function quotaRefusesNew(message: string): boolean {
+export function quotaRefusesNew(message: string): boolean {
   const amounts = quotaAmounts(message)
   if (!amounts) return false
   return Object.entries(amounts.limited).some(

@@ -1,7 +1,7 @@
 // The preview's lock, fair and safe: a run that waited gets its own full timeout, a waiting run whose commit is
 // no longer the PR head stops waiting, and a holder that loses its lease writes nothing more.
 import { describe, expect, test } from '@jest/globals'
-import { CoordinationV1Api } from '@kubernetes/client-node'
+import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node'
 import { startFaultProxy } from './harness/fault-proxy.js'
 import { eventually, sha } from './harness/kube.js'
 import { createOf, previewHarness, type PreviewEvent } from './harness/preview.js'
@@ -53,6 +53,38 @@ describe('the lock', () => {
     expect(web.spec!.template.spec!.containers[0]!.image).toBe(`ghcr.io/acme/lock-killed:${newer}`)
     // The dead run's GitHub deployment does not stay "in progress".
     expect(latestStates(repo)).toEqual(['inactive', 'success'])
+  })
+
+  // Issue #22 point 11: a Lease's renewTime is another machine's word. One written 25 s ahead (its runner's clock
+  // was off) and never renewed holds for 55 s by renewTime; it is taken over once it has not changed for its 30 s
+  // on this run's own clock. With a 45 s timeout, a run that believed renewTime would give up waiting.
+  test("a dead holder's lease written by a clock that ran ahead is taken over after its duration unchanged", async () => {
+    const repo = 'acme/lock-skewed'
+    const head = sha('lock-skewed')
+    const first = await run({ repository: repo, number: 6, sha: head, action: 'opened' }, {}, 601)
+    expect(first.outputs.status).toBe('deployed')
+    const ns = first.outputs.namespace!
+    const ahead = new V1MicroTime(Date.now() + 25_000)
+    await kube.kc.makeApiClient(CoordinationV1Api).createNamespacedLease({
+      namespace: ns,
+      body: {
+        metadata: { name: 'kube-pr-preview-lock' },
+        spec: {
+          holderIdentity: 'run 600 attempt 1',
+          leaseDurationSeconds: 30,
+          acquireTime: ahead,
+          renewTime: ahead,
+        },
+      },
+    })
+    const next = await run(
+      { repository: repo, number: 6, sha: head, action: 'synchronize' },
+      { timeout: '45s' },
+      602,
+    )
+    expect(next.log).toContain('waiting for another run (run 600 attempt 1) to finish deploying this preview')
+    expect(next.log).not.toContain('::error')
+    expect(next.outputs.status).toBe('deployed')
   })
 
   test('a run that waited for the lock gets its own full timeout once it holds it', async () => {

@@ -1,7 +1,7 @@
 // Pointing a refusal of the API server at the template line of the field it names. Pure parts only.
 import { describe, expect, test } from '@jest/globals'
 import { crdRefused, resourceFromCrds } from '../src/kube/resources/crds.js'
-import { isImmutableChange, refusedField } from '../src/kube/apply/validate.js'
+import { isImmutableChange, quotaRefusesNew, refusedField } from '../src/kube/apply/validate.js'
 import { render } from '../src/preview/render.js'
 import { KubeError } from '../src/kube/port.js'
 import { fieldLine, fieldPath } from '../src/preview/sources.js'
@@ -121,5 +121,26 @@ describe('a CRD that will never be Established fails at once (as kstatus has it)
     ).toMatch(/names are not accepted/)
     expect(crdRefused(crd([{ type: 'Established', status: 'False', reason: 'Installing' }]))).toBeNull()
     expect(crdRefused(crd([]))).toBeNull()
+  })
+})
+
+// Issue #22 point 6: the create dry run before a replacement counts the live object, which goes first.
+describe('a quota refusal of the create dry run before a replacement', () => {
+  test('refuses only what the new object alone exceeds', () => {
+    const refusal = (requested: string, used: string, limited: string) =>
+      `creating Service web: services "web" is forbidden: exceeded quota: preview-quota, requested: ${requested}, used: ${used}, limited: ${limited}`
+    // A LoadBalancer Service where the quota allows none: no delete makes room.
+    expect(
+      quotaRefusesNew(
+        refusal('services.loadbalancers=1', 'services.loadbalancers=0', 'services.loadbalancers=0'),
+      ),
+    ).toBe(true)
+    // The one Deployment allowed is the live one, which the replacement deletes first.
+    expect(
+      quotaRefusesNew(
+        refusal('count/deployments.apps=1', 'count/deployments.apps=1', 'count/deployments.apps=1'),
+      ),
+    ).toBe(false)
+    expect(quotaRefusesNew('creating Job migrate: admission webhook "x" denied the request')).toBe(false)
   })
 })

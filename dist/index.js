@@ -29481,7 +29481,7 @@ function workloadRows(workloads, urls, answers = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8985);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2487);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // Done: a request still retrying in the background (a lease renewal through an outage) must not keep the job
@@ -31317,7 +31317,7 @@ const IDLE_MS = 120_000;
 
 /***/ }),
 
-/***/ 8985:
+/***/ 2487:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39338,26 +39338,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./src/shared/limit.ts
 var limit = __nccwpck_require__(7669);
-;// CONCATENATED MODULE: ./src/github/client.ts
-// The GitHub port: deployments and their statuses. Built once per run from @actions/github's Octokit (which
-// follows GITHUB_API_URL) and passed in.
-
-
-
-/**
- * Whether a comment that carries the action's marker is the action's own: written by a bot account (the
- * workflow's GITHUB_TOKEN is github-actions[bot], a GitHub App's token its own bot), or by someone with write
- * access to the repository (a personal access token's user). A marker planted by anyone else is ignored, so a
- * stranger can neither take the comment over nor suppress it.
- */
-function isOwnComment(c) {
-    return c.user?.type === 'Bot' || ['OWNER', 'MEMBER', 'COLLABORATOR'].includes(c.author_association ?? '');
-}
-/** GitHub refuses status descriptions over 140 characters. */
-function shortDescription(text) {
-    const one = text.replace(/\s+/g, ' ').trim();
-    return one.length <= 140 ? one : `${one.slice(0, 139)}…`;
-}
+;// CONCATENATED MODULE: ./src/github/retry.ts
 const GITHUB_RETRY = { attempts: 5, maxWaitMs: 60_000 };
 /** GitHub's rule for secondary rate limits without retry-after: wait at least a minute, longer on each repeat. */
 const SECONDARY_WAIT_MS = 60_000;
@@ -39395,6 +39376,33 @@ function waitBefore(e, attempt, retry) {
     }
     return wait;
 }
+
+;// CONCATENATED MODULE: ./src/github/port.ts
+/**
+ * Whether a comment that carries the action's marker is the action's own: written by a bot account (the
+ * workflow's GITHUB_TOKEN is github-actions[bot], a GitHub App's token its own bot), or by someone with write
+ * access to the repository (a personal access token's user). A marker planted by anyone else is ignored, so a
+ * stranger can neither take the comment over nor suppress it.
+ */
+function isOwnComment(c) {
+    return c.user?.type === 'Bot' || ['OWNER', 'MEMBER', 'COLLABORATOR'].includes(c.author_association ?? '');
+}
+/** GitHub refuses status descriptions over 140 characters. */
+function shortDescription(text) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length <= 140 ? one : `${one.slice(0, 139)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/github/client.ts
+// The GitHub port: deployments and their statuses. Built once per run from @actions/github's Octokit (which
+// follows GITHUB_API_URL) and passed in.
+
+
+
+
+
+
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The one POST that creates something: retried only after looking whether the failed attempt created it. */
 const isCreateDeployment = (options) => options.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/deployments$/.test(options.url ?? '');
@@ -40068,6 +40076,85 @@ async function execCredential(exec, cluster, run = runPlugin) {
     return parseExecCredential(r.stdout, exec.command);
 }
 
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig-secrets.ts
+// What of a kubeconfig must never appear in a log: its secrets, found whatever the style it is written in. Pure,
+// but for reading a tokenFile that exists.
+
+
+const SECRET_KEYS = [
+    'token',
+    'client-key-data',
+    'client-certificate-data',
+    'password',
+    'id-token',
+    'refresh-token',
+    'client-secret',
+    'access-token',
+];
+/**
+ * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
+ * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
+ * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
+ * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
+ * (see `transportFromKubeconfig`).
+ */
+function kubeconfigSecrets(text, readFile = readIfThere) {
+    const found = new Set([text.trim()]);
+    let config;
+    try {
+        config = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        // not YAML: the whole text and the line pattern below find what they can
+    }
+    const add = (v) => {
+        if (typeof v === 'string' && v.trim().length >= 6) {
+            found.add(v);
+            found.add(v.trim());
+        }
+    };
+    const walk = (v) => {
+        if (typeof v === 'string')
+            add(v);
+        else if (Array.isArray(v))
+            v.forEach(walk);
+        else if (v && typeof v === 'object')
+            Object.values(v).forEach(walk);
+    };
+    const visit = (node) => {
+        if (Array.isArray(node))
+            node.forEach(visit);
+        else if (node !== null && typeof node === 'object')
+            for (const [key, value] of Object.entries(node)) {
+                if (SECRET_KEYS.includes(key))
+                    add(value);
+                visit(value);
+            }
+    };
+    visit(config);
+    for (const entry of Array.isArray(config?.users) ? config.users : []) {
+        const user = (entry?.user ?? {});
+        walk(user['auth-provider']);
+        const exec = (user.exec ?? {});
+        for (const e of Array.isArray(exec.env) ? exec.env : [])
+            add(e?.value);
+        if (typeof user.tokenFile === 'string')
+            add(readFile(user.tokenFile));
+    }
+    const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm');
+    for (const m of text.matchAll(pattern))
+        add(m[2]);
+    return [...found];
+}
+const readIfThere = (path) => {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
 // uses. The common forms a CI secret or a cloud login step holds — a bearer token or a client certificate, inline,
@@ -40257,79 +40344,7 @@ async function clientNodeTransport(text, server, user, contextName) {
         },
     };
 }
-const SECRET_KEYS = [
-    'token',
-    'client-key-data',
-    'client-certificate-data',
-    'password',
-    'id-token',
-    'refresh-token',
-    'client-secret',
-    'access-token',
-];
-/**
- * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
- * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
- * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
- * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
- * (see `transportFromKubeconfig`).
- */
-function kubeconfigSecrets(text, readFile = readIfThere) {
-    const found = new Set([text.trim()]);
-    let config;
-    try {
-        config = (0,dist/* parse */.qg)(text);
-    }
-    catch {
-        // not YAML: the whole text and the line pattern below find what they can
-    }
-    const add = (v) => {
-        if (typeof v === 'string' && v.trim().length >= 6) {
-            found.add(v);
-            found.add(v.trim());
-        }
-    };
-    const walk = (v) => {
-        if (typeof v === 'string')
-            add(v);
-        else if (Array.isArray(v))
-            v.forEach(walk);
-        else if (v && typeof v === 'object')
-            Object.values(v).forEach(walk);
-    };
-    const visit = (node) => {
-        if (Array.isArray(node))
-            node.forEach(visit);
-        else if (node !== null && typeof node === 'object')
-            for (const [key, value] of Object.entries(node)) {
-                if (SECRET_KEYS.includes(key))
-                    add(value);
-                visit(value);
-            }
-    };
-    visit(config);
-    for (const entry of Array.isArray(config?.users) ? config.users : []) {
-        const user = (entry?.user ?? {});
-        walk(user['auth-provider']);
-        const exec = (user.exec ?? {});
-        for (const e of Array.isArray(exec.env) ? exec.env : [])
-            add(e?.value);
-        if (typeof user.tokenFile === 'string')
-            add(readFile(user.tokenFile));
-    }
-    const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm');
-    for (const m of text.matchAll(pattern))
-        add(m[2]);
-    return [...found];
-}
-const readIfThere = (path) => {
-    try {
-        return (0,external_node_fs_.readFileSync)(path, 'utf8').trim();
-    }
-    catch {
-        return undefined;
-    }
-};
+
 
 ;// CONCATENATED MODULE: ./src/kube/transport/oidc-claims.ts
 // What a GitHub OIDC ID token says about itself, and why an API server refused it. Pure.
@@ -40996,113 +41011,8 @@ const DEFAULT_MAX_OBJECTS = 300;
 
 // EXTERNAL MODULE: ./src/preview/registry.ts
 var registry = __nccwpck_require__(2965);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./src/preview/context.ts
-var preview_context = __nccwpck_require__(4291);
-;// CONCATENATED MODULE: ./src/preview/templates.ts
-// Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
-// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
-
-
-
-
-
-
-/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
-function bundledTemplatesFolder() {
-    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    while (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'action.yml')) && (0,external_node_path_.dirname)(dir) !== dir)
-        dir = (0,external_node_path_.dirname)(dir);
-    return (0,external_node_path_.join)(dir, 'templates');
-}
-const TEMPLATE = /\.ya?ml$/;
-const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace, extra = '') {
-    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
-    if (!extra)
-        return base;
-    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
-}
-/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
-function overlay(base, extra) {
-    const replaced = new Set(extra.files.map((f) => f.name));
-    return {
-        folder: `${base.folder} with ${extra.folder}`,
-        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
-        defaults: (0,preview_context/* mergeValues */.D3)(base.defaults, extra.defaults),
-    };
-}
-/** Where a template named in an error lives in the repository, for the error annotation. */
-function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
-    if (settings.extraTemplates && (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, settings.extraTemplates, file)))
-        return (0,external_node_path_.join)(settings.extraTemplates, file);
-    return settings.templates ? (0,external_node_path_.join)(settings.templates, file) : `templates/${file}`;
-}
-function readFolder(input, folder, root) {
-    const shown = folder || 'the bundled templates';
-    let isDir = false;
-    try {
-        isDir = (0,external_node_fs_.statSync)(root).isDirectory();
-    }
-    catch {
-        // reported below
-    }
-    if (!isDir) {
-        throw new errors/* InputError */.d(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
-    }
-    const files = [];
-    let defaults = {};
-    const visit = (dir) => {
-        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const path = (0,external_node_path_.join)(dir, entry.name);
-            if (entry.isSymbolicLink())
-                insideFolder(input, root, path);
-            if (entry.isDirectory())
-                visit(path);
-            else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
-            else if (TEMPLATE.test(entry.name))
-                files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
-        }
-    };
-    visit(root);
-    if (files.length === 0 && input === 'templates')
-        throw new errors/* InputError */.d(input, `folder "${shown}" has no .yaml templates.`);
-    return { folder: shown, files, defaults };
-}
-function readDefaults(input, path, name) {
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new errors/* InputError */.d(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new errors/* InputError */.d(input, `${name} must be a YAML mapping.`);
-    return parsed;
-}
-/**
- * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
- * credentials file an earlier step wrote) would put that file's contents into the preview.
- */
-function insideFolder(input, root, path) {
-    let target;
-    try {
-        target = (0,external_node_fs_.realpathSync)(path);
-    }
-    catch {
-        throw new errors/* InputError */.d(input, `${(0,external_node_path_.relative)(root, path)} is a symlink to nothing; remove it.`);
-    }
-    const base = (0,external_node_fs_.realpathSync)(root);
-    if (target !== base && !target.startsWith(base + external_node_path_.sep))
-        throw new errors/* InputError */.d(input, `${(0,external_node_path_.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
-}
-
+// EXTERNAL MODULE: ./src/preview/templates.ts
+var preview_templates = __nccwpck_require__(1839);
 // EXTERNAL MODULE: ./src/preview/requests.ts
 var requests = __nccwpck_require__(7956);
 // EXTERNAL MODULE: ./src/preview/idle.ts
@@ -41461,8 +41371,69 @@ async function updateDashboard(settings, rows, logUrl, github, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/outputs.ts
+// What a run reports: the action's outputs, and the job summary of a deploy or a removal.
+
+
+
+/** service → what its URL answered the smoke check. */
+const answersOf = (o) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]));
+function reportDeploy(plan, o) {
+    setOutput('url', o.url);
+    setOutput('urls', JSON.stringify(o.urls));
+    if (o.deploymentId !== null)
+        setOutput('deployment-id', String(o.deploymentId));
+    setOutput('status', o.status);
+    if (o.status === 'deployed')
+        info(`Preview ${o.readinessChecked ? 'ready' : report/* NOT_CHECKED */.mI}: ${o.url || plan.namespace}`);
+    if (o.status === 'skipped')
+        info(`Not deployed: ${o.reason}`);
+}
+function deploySummary(plan, settings, o) {
+    const notes = [];
+    if (!settings.domain)
+        notes.push(`No \`domain\` input was given, so host names use ${preview_plan/* FALLBACK_DOMAIN */.A9}, which resolves only on the machine itself.`);
+    return (0,report/* summaryMarkdown */.eH)({
+        title: `Preview of PR #${plan.pr.number}`,
+        status: (0,report/* deployStatusLine */.aD)(o, plan.pr.head.sha),
+        rows: (0,report/* workloadRows */.rt)(o.workloads, o.urls, answersOf(o)),
+        facts: [
+            ['Namespace', plan.namespace],
+            ['Environment', plan.environment],
+            ['Commit', plan.pr.head.sha],
+            ['Image', plan.image],
+            ...(o.pruned.length ? [['Pruned', o.pruned.join(', ')]] : []),
+        ],
+        problems: o.diagnoses.flatMap((d) => d.details),
+        notes: [...notes, ...(o.notes ?? [])],
+    });
+}
+function destroySummary(plan, o) {
+    const environment = {
+        deleted: 'deleted',
+        absent: 'did not exist',
+        forbidden: 'kept: the token may not delete environments (needs administration rights)',
+        kept: 'kept (set delete-environment: true to delete it)',
+    }[o.environment];
+    return (0,report/* summaryMarkdown */.eH)({
+        title: `Preview of PR #${plan.pr.number}`,
+        status: o.removed
+            ? `Removed namespace ${plan.namespace} and everything in it`
+            : `Nothing to remove: namespace ${plan.namespace} did not exist`,
+        rows: [],
+        facts: [
+            ['Namespace', o.removed ? `${plan.namespace} (removed)` : `${plan.namespace} (absent)`],
+            ['Deployments marked inactive', o.inactivated.length ? o.inactivated.join(', ') : 'none were active'],
+            ['GitHub environment', `${plan.environment}: ${environment}`],
+        ],
+        problems: [],
+        notes: [],
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Reads the inputs and the event, runs the plan with the real ports, and reports outputs and the job summary.
+
 
 
 
@@ -41545,8 +41516,6 @@ async function run() {
         fail(error, settings);
     }
 }
-/** service → what its URL answered the smoke check. */
-const answersOf = (o) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]));
 /** Deploys or removes the planned preview, with the comment, outputs and summary of either. */
 async function runPlan(plan, settings, github, why) {
     const kube = await kubeFor(settings);
@@ -41567,8 +41536,8 @@ async function runPlan(plan, settings, github, why) {
         return { ok: true, status: 'destroyed', message: `removed namespace ${plan.namespace}` };
     }
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const templates = loadTemplates(settings.templates, workspace, settings.extraTemplates);
-    const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(508), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9550));
+    const templates = (0,preview_templates/* loadTemplates */.K8)(settings.templates, workspace, settings.extraTemplates);
+    const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(508), __nccwpck_require__.e(372)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6372));
     const outcome = await deploy(plan, {
         templates,
         values: settings.values,
@@ -41624,58 +41593,6 @@ const io = {
     runInfo,
     holder,
 };
-function reportDeploy(plan, o) {
-    setOutput('url', o.url);
-    setOutput('urls', JSON.stringify(o.urls));
-    if (o.deploymentId !== null)
-        setOutput('deployment-id', String(o.deploymentId));
-    setOutput('status', o.status);
-    if (o.status === 'deployed')
-        info(`Preview ${o.readinessChecked ? 'ready' : report/* NOT_CHECKED */.mI}: ${o.url || plan.namespace}`);
-    if (o.status === 'skipped')
-        info(`Not deployed: ${o.reason}`);
-}
-function deploySummary(plan, settings, o) {
-    const notes = [];
-    if (!settings.domain)
-        notes.push(`No \`domain\` input was given, so host names use ${preview_plan/* FALLBACK_DOMAIN */.A9}, which resolves only on the machine itself.`);
-    return (0,report/* summaryMarkdown */.eH)({
-        title: `Preview of PR #${plan.pr.number}`,
-        status: (0,report/* deployStatusLine */.aD)(o, plan.pr.head.sha),
-        rows: (0,report/* workloadRows */.rt)(o.workloads, o.urls, answersOf(o)),
-        facts: [
-            ['Namespace', plan.namespace],
-            ['Environment', plan.environment],
-            ['Commit', plan.pr.head.sha],
-            ['Image', plan.image],
-            ...(o.pruned.length ? [['Pruned', o.pruned.join(', ')]] : []),
-        ],
-        problems: o.diagnoses.flatMap((d) => d.details),
-        notes: [...notes, ...(o.notes ?? [])],
-    });
-}
-function destroySummary(plan, o) {
-    const environment = {
-        deleted: 'deleted',
-        absent: 'did not exist',
-        forbidden: 'kept: the token may not delete environments (needs administration rights)',
-        kept: 'kept (set delete-environment: true to delete it)',
-    }[o.environment];
-    return (0,report/* summaryMarkdown */.eH)({
-        title: `Preview of PR #${plan.pr.number}`,
-        status: o.removed
-            ? `Removed namespace ${plan.namespace} and everything in it`
-            : `Nothing to remove: namespace ${plan.namespace} did not exist`,
-        rows: [],
-        facts: [
-            ['Namespace', o.removed ? `${plan.namespace} (removed)` : `${plan.namespace} (absent)`],
-            ['Deployments marked inactive', o.inactivated.length ? o.inactivated.join(', ') : 'none were active'],
-            ['GitHub environment', `${plan.environment}: ${environment}`],
-        ],
-        problems: [],
-        notes: [],
-    });
-}
 /** The way into the cluster: the kubeconfig input, GitHub OIDC, or the runner's kubeconfig (a cloud login step). */
 const clusterTransport = (settings) => transportFor(settings.access, {
     env: process.env,
@@ -41759,7 +41676,7 @@ function fail(error, settings) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof errors/* TemplateError */.$) {
         // One annotation, on the template line itself.
-        const file = settings ? templatePath(settings, error.file) : `templates/${error.file}`;
+        const file = settings ? (0,preview_templates/* templatePath */.Y7)(settings, error.file) : `templates/${error.file}`;
         core_error(`Nothing was applied: ${message}`, { title: 'Template error', file, startLine: error.line });
         process.exitCode = 1;
         return;
@@ -42867,6 +42784,134 @@ function lineOfPath(doc, text, path) {
             return text.slice(0, node.range[0]).split('\n').length;
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 1839:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ ownAuthProxyTemplate),
+/* harmony export */   K8: () => (/* binding */ loadTemplates),
+/* harmony export */   Y7: () => (/* binding */ templatePath)
+/* harmony export */ });
+/* unused harmony exports bundledTemplatesFolder, overlay */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8815);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4291);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8382);
+// Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
+// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
+// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
+
+
+
+
+
+
+/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
+function bundledTemplatesFolder() {
+    let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url));
+    while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'action.yml')) && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir) !== dir)
+        dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir);
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'templates');
+}
+/** The action's own auth proxy (templates/auth-proxy.yaml of this version), which basic-auth reserves. */
+function ownAuthProxyTemplate() {
+    const name = 'auth-proxy.yaml';
+    return { name, text: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(bundledTemplatesFolder(), name), 'utf8') };
+}
+const TEMPLATE = /\.ya?ml$/;
+const VALUES = /^values\.ya?ml$/;
+function loadTemplates(folder, workspace, extra = '') {
+    const base = readFolder('templates', folder, folder ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, folder) : bundledTemplatesFolder());
+    if (!extra)
+        return base;
+    return overlay(base, readFolder('extra-templates', extra, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, extra)));
+}
+/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
+function overlay(base, extra) {
+    const replaced = new Set(extra.files.map((f) => f.name));
+    return {
+        folder: `${base.folder} with ${extra.folder}`,
+        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
+        defaults: (0,_context_js__WEBPACK_IMPORTED_MODULE_4__/* .mergeValues */ .D3)(base.defaults, extra.defaults),
+    };
+}
+/** Where a template named in an error lives in the repository, for the error annotation. */
+function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    if (settings.extraTemplates && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, settings.extraTemplates, file)))
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(settings.extraTemplates, file);
+    return settings.templates ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(settings.templates, file) : `templates/${file}`;
+}
+function readFolder(input, folder, root) {
+    const shown = folder || 'the bundled templates';
+    let isDir = false;
+    try {
+        isDir = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(root).isDirectory();
+    }
+    catch {
+        // reported below
+    }
+    if (!isDir) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+    }
+    const files = [];
+    let defaults = {};
+    const visit = (dir) => {
+        for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, entry.name);
+            if (entry.isSymbolicLink())
+                insideFolder(input, root, path);
+            if (entry.isDirectory())
+                visit(path);
+            else if (dir === root && VALUES.test(entry.name))
+                defaults = readDefaults(input, path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path));
+            else if (TEMPLATE.test(entry.name))
+                files.push({ name: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path), text: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8') });
+        }
+    };
+    visit(root);
+    if (files.length === 0 && input === 'templates')
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `folder "${shown}" has no .yaml templates.`);
+    return { folder: shown, files, defaults };
+}
+function readDefaults(input, path, name) {
+    let parsed;
+    try {
+        parsed = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .parse */ .qg)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'), { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `${name} must be a YAML mapping.`);
+    return parsed;
+}
+/**
+ * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
+ * credentials file an earlier step wrote) would put that file's contents into the preview.
+ */
+function insideFolder(input, root, path) {
+    let target;
+    try {
+        target = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path);
+    }
+    catch {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path)} is a symlink to nothing; remove it.`);
+    }
+    const base = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(root);
+    if (target !== base && !target.startsWith(base + node_path__WEBPACK_IMPORTED_MODULE_1__.sep))
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
 }
 
 

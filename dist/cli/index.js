@@ -17761,8 +17761,9 @@ var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Z: () => (/* binding */ parseArgs),
-  C: () => (/* binding */ renderCommand)
+  Bu: () => (/* binding */ RENDER_FLAGS),
+  Zy: () => (/* binding */ parseArgs),
+  CB: () => (/* binding */ renderCommand)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -17847,11 +17848,11 @@ function sha512Crypt(password, salt, rounds = 5000) {
 
 
 /** The name of the TLS Secret inside each preview (a copy of the tls-secret input's). */
-const frontdoor_TLS_SECRET = 'preview-tls';
+const TLS_SECRET = 'preview-tls';
 function frontdoor_frontDoorContext(s, ingressClass, salt) {
     return {
         gateway: s.gateway,
-        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? frontdoor_TLS_SECRET : '' },
+        ingress: { className: s.gateway ? '' : ingressClass, tlsSecret: s.tlsSecret ? TLS_SECRET : '' },
         auth: s.basicAuth
             ? {
                 htpasswd: htpasswdLine(s.basicAuth.user, s.basicAuth.password, salt),
@@ -18690,18 +18691,19 @@ function claimProblems(o, rules) {
     return [...hostProblems(o, rules), ...subjectProblems(o, rules)];
 }
 
-;// CONCATENATED MODULE: ./src/preview/tenancy.ts
-// What a template may not render, because it would reach past its own preview: the action's own objects, quotas,
-// NetworkPolicies that admit other namespaces, Services that reach outside the namespace, hosts and certificates
-// on the shared front door, cluster-wide grants, cloud identities. Pure, checked at render, before anything is
-// applied. RULES is also the README's claims table (a test compares the two).
-
-const tenancy_asList = (v) => (Array.isArray(v) ? v : []);
-const tenancy_asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+;// CONCATENATED MODULE: ./src/preview/tenancy/rule.ts
+const rule_asList = (v) => (Array.isArray(v) ? v : []);
+const rule_asObject = (v) => v && typeof v === 'object' && !Array.isArray(v) ? v : {};
 const groupOf = (o) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
 const is = (o, group, ...kinds) => groupOf(o) === group && kinds.includes(o.kind);
 const at = (path, problem) => ({ path, problem });
 const dotted = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+/** An IPv4 or IPv6 address. */
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
+
+;// CONCATENATED MODULE: ./src/preview/tenancy/namespace-rules.ts
+// Rules that keep the action's own objects and the namespace's limits out of a template's reach. Pure.
+
 /** The objects the action adds to every preview, by group/kind/name: a template may not define them. */
 const RESERVED = [
     {
@@ -18736,6 +18738,130 @@ const RESERVED = [
     { group: '', kind: 'Secret', name: 'preview-registry', what: 'the registry pull Secret' },
     { group: 'coordination.k8s.io', kind: 'Lease', name: 'kube-pr-preview-lock', what: "the preview's lock" },
 ];
+const NAMESPACE_RULES = [
+    {
+        id: 'reserved-object',
+        refuses: 'an object with the kind and name of one the action adds (its NetworkPolicies, ResourceQuota and LimitRange, the credentials, TLS and registry Secrets, the default ServiceAccount, the lock Lease)',
+        where: 'any template',
+        check: (o) => {
+            const hit = RESERVED.find((x) => x.group === groupOf(o) &&
+                x.kind === o.kind &&
+                (x.prefix ? o.metadata.name.startsWith(x.name) : x.name === o.metadata.name));
+            return hit
+                ? [at(['metadata', 'name'], `is ${hit.what}, which the action adds itself; rename the object`)]
+                : [];
+        },
+    },
+    {
+        id: 'quota-objects',
+        refuses: 'ResourceQuota and LimitRange (the `resource-quota` and `limit-range` inputs set them)',
+        where: 'ResourceQuota, LimitRange',
+        check: (o) => is(o, '', 'ResourceQuota', 'LimitRange')
+            ? [
+                at(['kind'], `a preview's ${o.kind} is set by the action's ${o.kind === 'ResourceQuota' ? 'resource-quota' : 'limit-range'} input, not by templates`),
+            ]
+            : [],
+    },
+];
+
+;// CONCATENATED MODULE: ./src/preview/tenancy/network-rules.ts
+// Rules that keep a preview's traffic inside it: NetworkPolicy peers and Services that reach outside. Pure.
+
+const NETWORK_RULES = [
+    {
+        id: 'network-policy-peers',
+        refuses: 'a NetworkPolicy rule that admits anything but pods of the same preview (`ipBlock`, a `namespaceSelector` other than the own namespace, a rule without peers)',
+        where: 'NetworkPolicy spec.ingress[].from, spec.egress[].to',
+        check: (o, r) => {
+            if (!is(o, 'networking.k8s.io', 'NetworkPolicy'))
+                return [];
+            const out = [];
+            const spec = rule_asObject(o.spec);
+            for (const [dir, peers] of [
+                ['ingress', 'from'],
+                ['egress', 'to'],
+            ])
+                rule_asList(spec[dir]).forEach((rule, i) => {
+                    const list = rule_asObject(rule)[peers];
+                    if (!Array.isArray(list) || list.length === 0) {
+                        out.push(at(['spec', dir, i], `a rule without ${peers} admits every address; policies add up, so it would open the preview: list podSelector peers`));
+                        return;
+                    }
+                    list.forEach((p, j) => {
+                        const peer = rule_asObject(p);
+                        if (peer.ipBlock !== undefined)
+                            out.push(at(['spec', dir, i, peers, j, 'ipBlock'], "ipBlock admits addresses outside the preview; the action's own policy decides those"));
+                        if (peer.namespaceSelector !== undefined) {
+                            const sel = rule_asObject(peer.namespaceSelector);
+                            const labels = rule_asObject(sel.matchLabels);
+                            const own = Object.keys(labels).length === 1 &&
+                                labels['kubernetes.io/metadata.name'] === r.namespace &&
+                                rule_asList(sel.matchExpressions).length === 0;
+                            if (!own)
+                                out.push(at(['spec', dir, i, peers, j, 'namespaceSelector'], 'namespaceSelector admits other namespaces; leave it out (a podSelector peer means pods of the same preview)'));
+                        }
+                    });
+                });
+            return out;
+        },
+    },
+    {
+        id: 'service-external-ips',
+        refuses: 'Service `spec.externalIPs` (CVE-2020-8554: it takes traffic for that address from every pod of the cluster)',
+        where: 'Service spec.externalIPs',
+        check: (o) => is(o, '', 'Service') && rule_asList(rule_asObject(o.spec).externalIPs).length
+            ? [
+                at(['spec', 'externalIPs'], "externalIPs would intercept the whole cluster's traffic to those addresses; remove it"),
+            ]
+            : [],
+    },
+    {
+        id: 'service-type',
+        refuses: 'Service `type: LoadBalancer` and `NodePort`, unless named in `allow-service-types`',
+        where: 'Service spec.type',
+        check: (o, r) => {
+            const type = rule_asObject(o.spec).type;
+            if (!is(o, '', 'Service') ||
+                (type !== 'LoadBalancer' && type !== 'NodePort') ||
+                r.allowServiceTypes?.has(type))
+                return [];
+            return [
+                at(['spec', 'type'], `type ${type} opens the preview outside the front door (and its password); use the routes, or name ${type} in the allow-service-types input`),
+            ];
+        },
+    },
+    {
+        id: 'service-external-name',
+        refuses: 'an `ExternalName` Service that points into the cluster (a name under `.svc` or the cluster domain, a single label, an IP): a confused deputy into other previews (CVE-2021-25740)',
+        where: 'Service spec.externalName',
+        check: (o, r) => {
+            const spec = rule_asObject(o.spec);
+            if (!is(o, '', 'Service') || spec.type !== 'ExternalName')
+                return [];
+            const name = String(spec.externalName ?? '')
+                .toLowerCase()
+                .replace(/\.$/, '');
+            const domain = (r.clusterDomain ?? 'cluster.local').toLowerCase();
+            const inside = !name.includes('.') ||
+                IP.test(name) ||
+                /(^|\.)svc$/.test(name) ||
+                name.includes('.svc.') ||
+                name === domain ||
+                name.endsWith(`.${domain}`) ||
+                name.endsWith('.cluster.local');
+            return inside
+                ? [
+                    at(['spec', 'externalName'], `${JSON.stringify(name)} is inside the cluster; a shared ingress controller would serve another namespace's Service through it. Point only at names outside the cluster`),
+                ]
+                : [];
+        },
+    },
+];
+
+;// CONCATENATED MODULE: ./src/preview/tenancy/routing-rules.ts
+// Rules for the shared front door: only the preview's own hosts, certificates and routing kinds. Pure.
+
+
 const ROUTING_GROUPS = new Map([
     // group → the kinds the checks below understand; any other kind of the group is refused
     ['networking.k8s.io', ['Ingress', 'NetworkPolicy', 'IngressClass']],
@@ -18788,119 +18914,7 @@ function traefikHosts(match, fn) {
             hosts.push(h.trim().replace(/^[`"']|[`"']$/g, ''));
     return hosts;
 }
-const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
-const RULES = [
-    {
-        id: 'reserved-object',
-        refuses: 'an object with the kind and name of one the action adds (its NetworkPolicies, ResourceQuota and LimitRange, the credentials, TLS and registry Secrets, the default ServiceAccount, the lock Lease)',
-        where: 'any template',
-        check: (o) => {
-            const hit = RESERVED.find((x) => x.group === groupOf(o) &&
-                x.kind === o.kind &&
-                (x.prefix ? o.metadata.name.startsWith(x.name) : x.name === o.metadata.name));
-            return hit
-                ? [at(['metadata', 'name'], `is ${hit.what}, which the action adds itself; rename the object`)]
-                : [];
-        },
-    },
-    {
-        id: 'quota-objects',
-        refuses: 'ResourceQuota and LimitRange (the `resource-quota` and `limit-range` inputs set them)',
-        where: 'ResourceQuota, LimitRange',
-        check: (o) => is(o, '', 'ResourceQuota', 'LimitRange')
-            ? [
-                at(['kind'], `a preview's ${o.kind} is set by the action's ${o.kind === 'ResourceQuota' ? 'resource-quota' : 'limit-range'} input, not by templates`),
-            ]
-            : [],
-    },
-    {
-        id: 'network-policy-peers',
-        refuses: 'a NetworkPolicy rule that admits anything but pods of the same preview (`ipBlock`, a `namespaceSelector` other than the own namespace, a rule without peers)',
-        where: 'NetworkPolicy spec.ingress[].from, spec.egress[].to',
-        check: (o, r) => {
-            if (!is(o, 'networking.k8s.io', 'NetworkPolicy'))
-                return [];
-            const out = [];
-            const spec = tenancy_asObject(o.spec);
-            for (const [dir, peers] of [
-                ['ingress', 'from'],
-                ['egress', 'to'],
-            ])
-                tenancy_asList(spec[dir]).forEach((rule, i) => {
-                    const list = tenancy_asObject(rule)[peers];
-                    if (!Array.isArray(list) || list.length === 0) {
-                        out.push(at(['spec', dir, i], `a rule without ${peers} admits every address; policies add up, so it would open the preview: list podSelector peers`));
-                        return;
-                    }
-                    list.forEach((p, j) => {
-                        const peer = tenancy_asObject(p);
-                        if (peer.ipBlock !== undefined)
-                            out.push(at(['spec', dir, i, peers, j, 'ipBlock'], "ipBlock admits addresses outside the preview; the action's own policy decides those"));
-                        if (peer.namespaceSelector !== undefined) {
-                            const sel = tenancy_asObject(peer.namespaceSelector);
-                            const labels = tenancy_asObject(sel.matchLabels);
-                            const own = Object.keys(labels).length === 1 &&
-                                labels['kubernetes.io/metadata.name'] === r.namespace &&
-                                tenancy_asList(sel.matchExpressions).length === 0;
-                            if (!own)
-                                out.push(at(['spec', dir, i, peers, j, 'namespaceSelector'], 'namespaceSelector admits other namespaces; leave it out (a podSelector peer means pods of the same preview)'));
-                        }
-                    });
-                });
-            return out;
-        },
-    },
-    {
-        id: 'service-external-ips',
-        refuses: 'Service `spec.externalIPs` (CVE-2020-8554: it takes traffic for that address from every pod of the cluster)',
-        where: 'Service spec.externalIPs',
-        check: (o) => is(o, '', 'Service') && tenancy_asList(tenancy_asObject(o.spec).externalIPs).length
-            ? [
-                at(['spec', 'externalIPs'], "externalIPs would intercept the whole cluster's traffic to those addresses; remove it"),
-            ]
-            : [],
-    },
-    {
-        id: 'service-type',
-        refuses: 'Service `type: LoadBalancer` and `NodePort`, unless named in `allow-service-types`',
-        where: 'Service spec.type',
-        check: (o, r) => {
-            const type = tenancy_asObject(o.spec).type;
-            if (!is(o, '', 'Service') ||
-                (type !== 'LoadBalancer' && type !== 'NodePort') ||
-                r.allowServiceTypes?.has(type))
-                return [];
-            return [
-                at(['spec', 'type'], `type ${type} opens the preview outside the front door (and its password); use the routes, or name ${type} in the allow-service-types input`),
-            ];
-        },
-    },
-    {
-        id: 'service-external-name',
-        refuses: 'an `ExternalName` Service that points into the cluster (a name under `.svc` or the cluster domain, a single label, an IP): a confused deputy into other previews (CVE-2021-25740)',
-        where: 'Service spec.externalName',
-        check: (o, r) => {
-            const spec = tenancy_asObject(o.spec);
-            if (!is(o, '', 'Service') || spec.type !== 'ExternalName')
-                return [];
-            const name = String(spec.externalName ?? '')
-                .toLowerCase()
-                .replace(/\.$/, '');
-            const domain = (r.clusterDomain ?? 'cluster.local').toLowerCase();
-            const inside = !name.includes('.') ||
-                IP.test(name) ||
-                /(^|\.)svc$/.test(name) ||
-                name.includes('.svc.') ||
-                name === domain ||
-                name.endsWith(`.${domain}`) ||
-                name.endsWith('.cluster.local');
-            return inside
-                ? [
-                    at(['spec', 'externalName'], `${JSON.stringify(name)} is inside the cluster; a shared ingress controller would serve another namespace's Service through it. Point only at names outside the cluster`),
-                ]
-                : [];
-        },
-    },
+const ROUTING_RULES = [
     {
         id: 'ingress-annotations',
         refuses: "Ingress annotations that alias hosts or inject controller configuration (`server-alias`, every `*-snippet`, `auth-url`, `auth-signin`) or name another namespace's Secret",
@@ -18909,7 +18923,7 @@ const RULES = [
             if (!is(o, 'networking.k8s.io', 'Ingress'))
                 return [];
             const out = [];
-            for (const [key, raw] of Object.entries(tenancy_asObject(o.metadata.annotations))) {
+            for (const [key, raw] of Object.entries(rule_asObject(o.metadata.annotations))) {
                 const name = key.toLowerCase().split('/').at(-1);
                 const value = String(raw ?? '');
                 if (name === 'server-alias' ||
@@ -18932,22 +18946,22 @@ const RULES = [
         check: (o, r) => {
             const out = [];
             const check = hostCheck(r, out);
-            const spec = tenancy_asObject(o.spec);
+            const spec = rule_asObject(o.spec);
             const g = groupOf(o);
             if ((g === 'gateway.networking.k8s.io' || g === 'gateway.networking.x-k8s.io') &&
                 /ListenerSet$/.test(o.kind))
-                tenancy_asList(spec.listeners).forEach((l, i) => check(tenancy_asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], 'listener hostname'));
+                rule_asList(spec.listeners).forEach((l, i) => check(rule_asObject(l).hostname, ['spec', 'listeners', i, 'hostname'], 'listener hostname'));
             if (is(o, 'gateway.networking.k8s.io', 'Gateway'))
-                tenancy_asList(spec.listeners).forEach((l, i) => {
-                    const protocol = String(tenancy_asObject(l).protocol ?? '');
+                rule_asList(spec.listeners).forEach((l, i) => {
+                    const protocol = String(rule_asObject(l).protocol ?? '');
                     if (protocol === 'TCP' || protocol === 'UDP')
                         out.push(at(['spec', 'listeners', i, 'protocol'], `a ${protocol} listener takes a whole port, whatever the host; use HTTP, HTTPS or TLS listeners with the preview's hosts`));
                 });
             if ((g === 'traefik.io' || g === 'traefik.containo.us') &&
                 (o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP')) {
                 const fn = o.kind === 'IngressRoute' ? 'Host' : 'HostSNI';
-                tenancy_asList(spec.routes).forEach((route, i) => {
-                    const match = String(tenancy_asObject(route).match ?? '');
+                rule_asList(spec.routes).forEach((route, i) => {
+                    const match = String(rule_asObject(route).match ?? '');
                     const hosts = traefikHosts(match, fn);
                     if (hosts === null)
                         out.push(at(['spec', 'routes', i, 'match'], `${JSON.stringify(match)} matches hosts by pattern; use ${fn}(\`{{preview.host}}\`)`));
@@ -18956,40 +18970,40 @@ const RULES = [
                     else
                         hosts.forEach((h) => check(h === '*' ? '' : h, ['spec', 'routes', i, 'match'], `${fn}(…)`));
                 });
-                tenancy_asList(tenancy_asObject(spec.tls).domains).forEach((d, i) => {
-                    check(tenancy_asObject(d).main, ['spec', 'tls', 'domains', i, 'main'], 'tls domain');
-                    tenancy_asList(tenancy_asObject(d).sans).forEach((h, j) => check(h, ['spec', 'tls', 'domains', i, 'sans', j], 'tls domain'));
+                rule_asList(rule_asObject(spec.tls).domains).forEach((d, i) => {
+                    check(rule_asObject(d).main, ['spec', 'tls', 'domains', i, 'main'], 'tls domain');
+                    rule_asList(rule_asObject(d).sans).forEach((h, j) => check(h, ['spec', 'tls', 'domains', i, 'sans', j], 'tls domain'));
                 });
             }
             if (is(o, 'networking.istio.io', 'VirtualService')) {
-                const hosts = tenancy_asList(spec.hosts);
+                const hosts = rule_asList(spec.hosts);
                 if (!hosts.length)
                     check(undefined, ['spec', 'hosts'], 'host');
                 hosts.forEach((h, i) => check(h, ['spec', 'hosts', i]));
             }
             if (is(o, 'projectcontour.io', 'HTTPProxy') && spec.virtualhost !== undefined)
-                check(tenancy_asObject(spec.virtualhost).fqdn, ['spec', 'virtualhost', 'fqdn'], 'fqdn');
+                check(rule_asObject(spec.virtualhost).fqdn, ['spec', 'virtualhost', 'fqdn'], 'fqdn');
             if (is(o, 'route.openshift.io', 'Route'))
                 check(spec.host, ['spec', 'host']);
             if (is(o, 'cert-manager.io', 'Certificate')) {
                 if (spec.commonName !== undefined)
                     check(spec.commonName, ['spec', 'commonName'], 'commonName');
-                const names = tenancy_asList(spec.dnsNames);
+                const names = rule_asList(spec.dnsNames);
                 names.forEach((h, i) => check(h, ['spec', 'dnsNames', i], 'dnsName'));
                 for (const f of ['ipAddresses', 'uris', 'emailAddresses', 'otherNames'])
-                    if (tenancy_asList(spec[f]).length)
+                    if (rule_asList(spec[f]).length)
                         out.push(at(['spec', f], `${f} in a preview's certificate names something that is not one of its hosts; use dnsNames`));
                 if (!names.length && spec.commonName === undefined)
                     check(undefined, ['spec', 'dnsNames'], 'dnsName');
             }
             if (is(o, 'cert-manager.io', 'Issuer'))
-                tenancy_asList(tenancy_asObject(spec.acme).solvers).forEach((s, i) => {
-                    const sel = tenancy_asObject(tenancy_asObject(s).selector);
-                    const names = [...tenancy_asList(sel.dnsNames), ...tenancy_asList(sel.dnsZones)];
+                rule_asList(rule_asObject(spec.acme).solvers).forEach((s, i) => {
+                    const sel = rule_asObject(rule_asObject(s).selector);
+                    const names = [...rule_asList(sel.dnsNames), ...rule_asList(sel.dnsZones)];
                     if (!names.length)
                         out.push(at(['spec', 'acme', 'solvers', i], "an ACME solver without selector.dnsNames would answer for any name; list the preview's hosts"));
-                    tenancy_asList(sel.dnsNames).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsNames', j], 'dnsName'));
-                    tenancy_asList(sel.dnsZones).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsZones', j], 'dnsZone'));
+                    rule_asList(sel.dnsNames).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsNames', j], 'dnsName'));
+                    rule_asList(sel.dnsZones).forEach((h, j) => check(h, ['spec', 'acme', 'solvers', i, 'selector', 'dnsZones', j], 'dnsZone'));
                 });
             return out;
         },
@@ -19007,6 +19021,12 @@ const RULES = [
             ];
         },
     },
+];
+
+;// CONCATENATED MODULE: ./src/preview/tenancy/cluster-rules.ts
+// Rules for what a preview may make cluster-wide, and the cloud identities it may not take. Pure.
+
+const CLUSTER_RULES = [
     {
         id: 'cluster-role-aggregation',
         refuses: 'ClusterRole aggregation labels (`rbac.authorization.k8s.io/aggregate-to-*`) and `aggregationRule`',
@@ -19014,7 +19034,7 @@ const RULES = [
         check: (o) => {
             if (!is(o, 'rbac.authorization.k8s.io', 'ClusterRole'))
                 return [];
-            const out = Object.keys(tenancy_asObject(o.metadata.labels))
+            const out = Object.keys(rule_asObject(o.metadata.labels))
                 .filter((k) => k.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
                 .map((k) => at(['metadata', 'labels', k], `${k} adds these rules to the cluster's built-in roles, held by every admin, edit or view user; remove the label`));
             if (o.aggregationRule !== undefined)
@@ -19029,7 +19049,7 @@ const RULES = [
         check: (o) => {
             if (!is(o, '', 'PersistentVolume'))
                 return [];
-            const spec = tenancy_asObject(o.spec);
+            const spec = rule_asObject(o.spec);
             return ['hostPath', 'local']
                 .filter((f) => spec[f] !== undefined)
                 .map((f) => at(['spec', f], `${f} gives the preview's pods a node's files, which pod security forbids in pods; use a StorageClass`));
@@ -19040,7 +19060,7 @@ const RULES = [
         refuses: 'a ServiceAccount annotation that grants a cloud identity (`eks.amazonaws.com/role-arn`, `iam.gke.io/gcp-service-account`, `azure.workload.identity/client-id`)',
         where: 'ServiceAccount metadata.annotations',
         check: (o) => is(o, '', 'ServiceAccount')
-            ? Object.keys(tenancy_asObject(o.metadata.annotations))
+            ? Object.keys(rule_asObject(o.metadata.annotations))
                 .filter((k) => [
                 'eks.amazonaws.com/role-arn',
                 'iam.gke.io/gcp-service-account',
@@ -19050,6 +19070,20 @@ const RULES = [
             : [],
     },
 ];
+
+;// CONCATENATED MODULE: ./src/preview/tenancy.ts
+// What a template may not render, because it would reach past its own preview: the action's own objects, quotas,
+// NetworkPolicies that admit other namespaces, Services that reach outside the namespace, hosts and certificates
+// on the shared front door, cluster-wide grants, cloud identities. Pure, checked at render, before anything is
+// applied. RULES is also the README's claims table (a test compares the two).
+
+
+
+
+
+
+/** Every rule, in the order of the README's claims table. */
+const RULES = [...NAMESPACE_RULES, ...NETWORK_RULES, ...ROUTING_RULES, ...CLUSTER_RULES];
 /** Every rule the object breaks, each with the field and the rule's id. */
 function tenancyProblems(o, r) {
     return RULES.flatMap((rule) => rule.check(o, r).map((p) => ({
@@ -19067,14 +19101,14 @@ function crossObjectProblems(objects) {
     return objects
         .filter((o) => is(o, 'rbac.authorization.k8s.io', 'ClusterRoleBinding'))
         .filter((o) => {
-        const ref = tenancy_asObject(o.roleRef);
+        const ref = rule_asObject(o.roleRef);
         return ref.kind !== 'ClusterRole' || !roles.has(String(ref.name));
     })
         .map((o) => ({
         object: o,
         rule: 'cluster-role-binding-ref',
         path: ['roleRef', 'name'],
-        problem: `${o.kind} "${o.metadata.name}" roleRef.name: ${JSON.stringify(tenancy_asObject(o.roleRef).name)} is not a ClusterRole this preview renders; a preview may grant only roles it defines (rule cluster-role-binding-ref)`,
+        problem: `${o.kind} "${o.metadata.name}" roleRef.name: ${JSON.stringify(rule_asObject(o.roleRef).name)} is not a ClusterRole this preview renders; a preview may grant only roles it defines (rule cluster-role-binding-ref)`,
     }));
 }
 /** The README's claims table, from the rules. */
@@ -19347,6 +19381,65 @@ function shownText(text, inserted) {
     return text.replace(TOKEN, (_m, i) => asText(inserted.values[Number(i)]));
 }
 
+;// CONCATENATED MODULE: ./src/preview/template-syntax.ts
+// A template's Handlebars syntax, read before any render: parsed once per text, `{{{raw}}}` and the `log` helper
+// refused with their line, and the `credentials.<name>` it uses. Pure.
+
+
+/** Visits every node of a Handlebars syntax tree. */
+function walk(node, visit) {
+    if (!node || typeof node !== 'object')
+        return;
+    if (Array.isArray(node))
+        return node.forEach((n) => walk(n, visit));
+    const n = node;
+    if (typeof n.type === 'string')
+        visit(n);
+    for (const [key, child] of Object.entries(n))
+        if (key !== 'loc')
+            walk(child, visit);
+}
+/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
+const parsed = new Map();
+function parseTemplate(file) {
+    const known = parsed.get(file.text);
+    if (known)
+        return known;
+    let ast;
+    try {
+        ast = lib_default().parse(file.text);
+    }
+    catch (e) {
+        const message = e.message;
+        const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined;
+        throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`);
+    }
+    walk(ast, (n) => {
+        const helper = n.path?.original;
+        if (['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
+            helper === 'log' &&
+            (n.params?.length || n.type !== 'MustacheStatement'))
+            throw new TemplateError(file.name, n.loc?.start.line, "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)");
+        if (n.type === 'MustacheStatement' && n.escaped === false) {
+            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.');
+        }
+    });
+    parsed.set(file.text, ast);
+    return ast;
+}
+/** The `credentials.<name>` the templates use, so the caller can find or generate each. */
+function template_syntax_credentialNames(templates) {
+    const names = new Set();
+    for (const file of templates) {
+        walk(parseTemplate(file), (n) => {
+            const parts = n.type === 'PathExpression' ? n.parts : [];
+            if (parts[0] === 'credentials' && parts[1])
+                names.add(parts[1]);
+        });
+    }
+    return [...names].sort();
+}
+
 ;// CONCATENATED MODULE: ./src/preview/render.ts
 // Renders Handlebars templates into Kubernetes objects. Pure.
 //
@@ -19354,6 +19447,8 @@ function shownText(text, inserted) {
 // the text is parsed, and only then do the values go into the scalars and keys that hold them (see
 // inserted-values.ts): no value (a branch name, a PR title, a values entry) can add, remove or change structure,
 // in any YAML context. `{{{raw}}}`, `{{& raw}}` and the `log` helper are refused.
+
+
 
 
 
@@ -19401,59 +19496,6 @@ const BUILTIN_HELPERS = {
     /** `{{trunc pr.branch 20}}` → at most n characters. */
     trunc: (v, n) => str(v).slice(0, Number(n)),
 };
-/** Visits every node of a Handlebars syntax tree. */
-function walk(node, visit) {
-    if (!node || typeof node !== 'object')
-        return;
-    if (Array.isArray(node))
-        return node.forEach((n) => walk(n, visit));
-    const n = node;
-    if (typeof n.type === 'string')
-        visit(n);
-    for (const [key, child] of Object.entries(n))
-        if (key !== 'loc')
-            walk(child, visit);
-}
-/** Parsed templates by their text: a run looks at the same templates several times (credentials, renders). */
-const parsed = new Map();
-function parseTemplate(file) {
-    const known = parsed.get(file.text);
-    if (known)
-        return known;
-    let ast;
-    try {
-        ast = lib_default().parse(file.text);
-    }
-    catch (e) {
-        const message = e.message;
-        const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined;
-        throw new TemplateError(file.name, line, `Handlebars syntax error: ${message.split('\n').slice(-1)[0]}`);
-    }
-    walk(ast, (n) => {
-        const helper = n.path?.original;
-        if (['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type) &&
-            helper === 'log' &&
-            (n.params?.length || n.type !== 'MustacheStatement'))
-            throw new TemplateError(file.name, n.loc?.start.line, "the log helper is not available: a template cannot write to the run's log (it could print a password or a workflow command)");
-        if (n.type === 'MustacheStatement' && n.escaped === false) {
-            throw new TemplateError(file.name, n.loc?.start.line, 'raw output ({{{…}}} or {{& …}}) is not allowed: use {{…}}, which inserts the value as data, never as YAML.');
-        }
-    });
-    parsed.set(file.text, ast);
-    return ast;
-}
-/** The `credentials.<name>` the templates use, so the caller can find or generate each. */
-function render_credentialNames(templates) {
-    const names = new Set();
-    for (const file of templates) {
-        walk(parseTemplate(file), (n) => {
-            const parts = n.type === 'PathExpression' ? n.parts : [];
-            if (parts[0] === 'credentials' && parts[1])
-                names.add(parts[1]);
-        });
-    }
-    return [...names].sort();
-}
 /** Built-in kinds that are cluster-wide; other kinds are checked against the cluster before anything is applied. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
@@ -19852,6 +19894,254 @@ function withSecretData(o) {
 }
 const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+;// CONCATENATED MODULE: ./src/preview/auth-proxy.ts
+
+
+const AUTH_PROXY = 'auth-proxy';
+const AUTH_PROXY_TEMPLATE = 'auth-proxy.yaml';
+const auth_proxy_asList = (v) => (Array.isArray(v) ? v : []);
+const auth_proxy_asObject = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+/** The same text whatever the checkout did to line ends and trailing blanks. */
+const normal = (text) => text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
+/**
+ * The template set, checked to hold the action's own auth proxy unchanged: a set that leaves `auth-proxy.yaml` out,
+ * or replaces it (an empty file included), is a template error.
+ */
+function checkOwnAuthProxy(files, own) {
+    const theirs = files.find((f) => f.name === AUTH_PROXY_TEMPLATE);
+    if (!theirs)
+        throw new TemplateError(AUTH_PROXY_TEMPLATE, undefined, `basic-auth is on, but the templates have no ${AUTH_PROXY_TEMPLATE}: the password proxy is the action's own (templates/${AUTH_PROXY_TEMPLATE} of this version of the action). Keep it in the set unchanged (use extra-templates over the bundled stack, or copy it into your templates folder), or leave basic-auth off`);
+    if (normal(theirs.text) !== normal(own.text))
+        throw new TemplateError(AUTH_PROXY_TEMPLATE, undefined, `basic-auth is on, and ${AUTH_PROXY_TEMPLATE} is the action's own password proxy: a template set may not replace or empty it (this one differs from templates/${AUTH_PROXY_TEMPLATE} of this version of the action). Remove your ${AUTH_PROXY_TEMPLATE} or copy the action's unchanged, or leave basic-auth off`);
+}
+/** Routing kinds whose backends this check does not read: with basic-auth they would route around the proxy. */
+const OTHER_ROUTES = new Map([
+    ['traefik.io', ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP']],
+    ['traefik.containo.us', ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP']],
+    ['networking.istio.io', ['VirtualService']],
+    ['projectcontour.io', ['HTTPProxy']],
+    ['route.openshift.io', ['Route']],
+]);
+const auth_proxy_groupOf = (o) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+/** Each backend of a route that is not the auth proxy's Service, with its field. */
+function routesAroundTheProxy(o) {
+    const out = [];
+    const spec = auth_proxy_asObject(o.spec);
+    const ingressBackend = (b, path) => {
+        const backend = auth_proxy_asObject(b);
+        const name = auth_proxy_asObject(backend.service).name;
+        if (backend.resource !== undefined)
+            out.push({
+                path: [...path, 'resource'],
+                problem: 'sends requests to a resource, not to Service auth-proxy',
+            });
+        else if (name !== AUTH_PROXY)
+            out.push({
+                path: [...path, 'service', 'name'],
+                problem: `sends requests to Service ${JSON.stringify(name)}, past the password`,
+            });
+    };
+    if (o.kind === 'Ingress' && auth_proxy_groupOf(o) === 'networking.k8s.io') {
+        if (spec.defaultBackend !== undefined)
+            ingressBackend(spec.defaultBackend, ['spec', 'defaultBackend']);
+        auth_proxy_asList(spec.rules).forEach((r, i) => auth_proxy_asList(auth_proxy_asObject(auth_proxy_asObject(r).http).paths).forEach((p, j) => ingressBackend(auth_proxy_asObject(p).backend, ['spec', 'rules', i, 'http', 'paths', j, 'backend'])));
+    }
+    else if (auth_proxy_groupOf(o).startsWith('gateway.networking.') && o.kind.endsWith('Route')) {
+        auth_proxy_asList(spec.rules).forEach((r, i) => auth_proxy_asList(auth_proxy_asObject(r).backendRefs).forEach((b, j) => {
+            const ref = auth_proxy_asObject(b);
+            const service = (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '';
+            if (!service || ref.name !== AUTH_PROXY || ref.namespace !== undefined)
+                out.push({
+                    path: ['spec', 'rules', i, 'backendRefs', j],
+                    problem: `sends requests to ${String(ref.kind ?? 'Service')} ${JSON.stringify(ref.name)}${ref.namespace !== undefined ? ` of namespace ${JSON.stringify(ref.namespace)}` : ''}, past the password`,
+                });
+        }));
+    }
+    else if (OTHER_ROUTES.get(auth_proxy_groupOf(o))?.includes(o.kind)) {
+        out.push({
+            path: ['spec'],
+            problem: 'routes hosts by a controller-specific kind; with basic-auth every host goes through Service auth-proxy, by an Ingress or a Gateway API route',
+        });
+    }
+    return out;
+}
+/** The labels of the pods an object makes (a Pod's own, a workload's pod template's). */
+function podLabels(o) {
+    const spec = auth_proxy_asObject(o.spec);
+    if (o.kind === 'Pod')
+        return { labels: auth_proxy_asObject(o.metadata.labels), path: ['metadata', 'labels'] };
+    if (o.kind === 'CronJob') {
+        const template = auth_proxy_asObject(auth_proxy_asObject(auth_proxy_asObject(spec.jobTemplate).spec).template);
+        return {
+            labels: auth_proxy_asObject(auth_proxy_asObject(template.metadata).labels),
+            path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
+        };
+    }
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'].includes(o.kind))
+        return {
+            labels: auth_proxy_asObject(auth_proxy_asObject(auth_proxy_asObject(spec.template).metadata).labels),
+            path: ['spec', 'template', 'metadata', 'labels'],
+        };
+    return null;
+}
+/** Pods, endpoints and routes that would let requests reach the preview without the password. */
+function bypasses(objects) {
+    const proxyService = objects.find((o) => o.kind === 'Service' && o.metadata.name === AUTH_PROXY);
+    const selector = Object.entries(auth_proxy_asObject(auth_proxy_asObject(proxyService?.spec).selector));
+    const out = [];
+    for (const o of objects) {
+        for (const p of routesAroundTheProxy(o))
+            out.push({ object: o, ...p });
+        const pods = podLabels(o);
+        const proxy = o.kind === 'Deployment' && o.metadata.name === AUTH_PROXY;
+        if (pods && !proxy && selector.length > 0 && selector.every(([k, v]) => pods.labels[k] === v))
+            out.push({
+                object: o,
+                path: pods.path,
+                problem: 'makes pods that Service auth-proxy selects: requests would reach them without the password',
+            });
+        const slice = o.kind === 'EndpointSlice' && o.metadata.labels?.['kubernetes.io/service-name'] === AUTH_PROXY;
+        if (slice || (o.kind === 'Endpoints' && o.metadata.name === AUTH_PROXY))
+            out.push({
+                object: o,
+                path: ['metadata'],
+                problem: 'adds addresses behind Service auth-proxy: requests would reach them without the password',
+            });
+    }
+    return out;
+}
+/**
+ * With basic-auth on, every route leads to Service auth-proxy and only the proxy's own pods are behind it; the
+ * first object that breaks this is a template error at its field's line.
+ */
+function checkAuthProxyRouting(rendered) {
+    const [first] = bypasses(rendered.map((r) => r.object));
+    if (!first)
+        return;
+    const { template } = rendered.find((r) => r.object === first.object);
+    const source = sources_sourceOf(first.object);
+    const line = source ? (lineOfPath(source.document, source.text, first.path) ?? source.line) : undefined;
+    const field = first.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+    throw new TemplateError(template, line, `${first.object.kind} "${first.object.metadata.name}" ${field}: ${first.problem}; basic-auth is on, so the preview is reached only through the action's auth proxy (rule auth-proxy)`);
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/preview/templates.ts
+// Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
+// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
+// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
+
+
+
+
+
+
+/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
+function bundledTemplatesFolder() {
+    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    while (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'action.yml')) && (0,external_node_path_.dirname)(dir) !== dir)
+        dir = (0,external_node_path_.dirname)(dir);
+    return (0,external_node_path_.join)(dir, 'templates');
+}
+/** The action's own auth proxy (templates/auth-proxy.yaml of this version), which basic-auth reserves. */
+function ownAuthProxyTemplate() {
+    const name = 'auth-proxy.yaml';
+    return { name, text: (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(bundledTemplatesFolder(), name), 'utf8') };
+}
+const TEMPLATE = /\.ya?ml$/;
+const VALUES = /^values\.ya?ml$/;
+function loadTemplates(folder, workspace, extra = '') {
+    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
+    if (!extra)
+        return base;
+    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
+}
+/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
+function overlay(base, extra) {
+    const replaced = new Set(extra.files.map((f) => f.name));
+    return {
+        folder: `${base.folder} with ${extra.folder}`,
+        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
+        defaults: context_mergeValues(base.defaults, extra.defaults),
+    };
+}
+/** Where a template named in an error lives in the repository, for the error annotation. */
+function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    if (settings.extraTemplates && existsSync(resolve(workspace, settings.extraTemplates, file)))
+        return join(settings.extraTemplates, file);
+    return settings.templates ? join(settings.templates, file) : `templates/${file}`;
+}
+function readFolder(input, folder, root) {
+    const shown = folder || 'the bundled templates';
+    let isDir = false;
+    try {
+        isDir = (0,external_node_fs_.statSync)(root).isDirectory();
+    }
+    catch {
+        // reported below
+    }
+    if (!isDir) {
+        throw new errors_InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
+    }
+    const files = [];
+    let defaults = {};
+    const visit = (dir) => {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const path = (0,external_node_path_.join)(dir, entry.name);
+            if (entry.isSymbolicLink())
+                insideFolder(input, root, path);
+            if (entry.isDirectory())
+                visit(path);
+            else if (dir === root && VALUES.test(entry.name))
+                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
+            else if (TEMPLATE.test(entry.name))
+                files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
+        }
+    };
+    visit(root);
+    if (files.length === 0 && input === 'templates')
+        throw new errors_InputError(input, `folder "${shown}" has no .yaml templates.`);
+    return { folder: shown, files, defaults };
+}
+function readDefaults(input, path, name) {
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
+    }
+    catch (e) {
+        throw new errors_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new errors_InputError(input, `${name} must be a YAML mapping.`);
+    return parsed;
+}
+/**
+ * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
+ * credentials file an earlier step wrote) would put that file's contents into the preview.
+ */
+function insideFolder(input, root, path) {
+    let target;
+    try {
+        target = (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink to nothing; remove it.`);
+    }
+    const base = (0,external_node_fs_.realpathSync)(root);
+    if (target !== base && !target.startsWith(base + external_node_path_.sep))
+        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy/preview-objects.ts
 // The objects of one preview, rendered from its templates and the action's own additions (guardrails, front door,
 // registry login, generated credentials). Pure: the deploy, the render command and the tests share it.
@@ -19866,13 +20156,19 @@ const secret_data_isMapping = (v) => typeof v === 'object' && v !== null && !Arr
 
 
 
+
+
 /** Renders the preview's objects; the credentials Secret is added when the templates ask for credentials. */
 function preview_objects_renderPreview(plan, o, existingCredentials) {
     const owner = ownership_ownerOf(plan);
-    const names = render_credentialNames(o.templates.files);
+    const names = template_syntax_credentialNames(o.templates.files);
     const credentials = credentials_fillCredentials(names, existingCredentials);
     const persistence = resolvePersistence(context_mergeValues(o.templates.defaults, o.values), o.defaultStorageClass ?? null);
     const values = persistence.values;
+    // With basic-auth, the password proxy is the action's own: the set must hold it unchanged.
+    const auth = !!o.frontDoor?.context.auth;
+    if (auth)
+        checkOwnAuthProxy(o.templates.files, ownAuthProxyTemplate());
     const rendered = renderHidingCredentials(credentials.values, (shown) => render({
         templates: o.templates.files,
         context: {
@@ -19890,6 +20186,8 @@ function preview_objects_renderPreview(plan, o, existingCredentials) {
         },
         maxObjects: o.guardrails.maxObjects,
     }));
+    if (auth)
+        checkAuthProxyRouting(rendered);
     const registry = registryObjects(plan.image, o.registry ?? null).map((r) => stampOwnership(r, owner, '(registry inputs)'));
     const admission = o.frontDoor?.admission ?? admissionFromInputs(o.guardrails);
     const templated = rendered.map((r) => withSecretData(r.object));
@@ -23129,113 +23427,6 @@ function withServiceTypeQuota(quota, allowed) {
 /** `max-objects` when the input is empty. */
 const settings_DEFAULT_MAX_OBJECTS = 300;
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/preview/templates.ts
-// Reads a templates folder: every *.yaml / *.yml file is a template, except values.yaml, which holds the
-// defaults of `values`. Subfolders are read too (names keep their relative path). An extra folder
-// (`extra-templates`) is laid over it: same name replaces, new names add, its values.yaml is merged over.
-
-
-
-
-
-
-/** The bundled stack: `templates/` at the top of the action's own checkout, next to action.yml and dist/. */
-function bundledTemplatesFolder() {
-    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    while (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'action.yml')) && (0,external_node_path_.dirname)(dir) !== dir)
-        dir = (0,external_node_path_.dirname)(dir);
-    return (0,external_node_path_.join)(dir, 'templates');
-}
-const TEMPLATE = /\.ya?ml$/;
-const VALUES = /^values\.ya?ml$/;
-function loadTemplates(folder, workspace, extra = '') {
-    const base = readFolder('templates', folder, folder ? (0,external_node_path_.resolve)(workspace, folder) : bundledTemplatesFolder());
-    if (!extra)
-        return base;
-    return overlay(base, readFolder('extra-templates', extra, (0,external_node_path_.resolve)(workspace, extra)));
-}
-/** `extra` laid over `base`: a file of the same name replaces the base's (an empty one removes it). */
-function overlay(base, extra) {
-    const replaced = new Set(extra.files.map((f) => f.name));
-    return {
-        folder: `${base.folder} with ${extra.folder}`,
-        files: [...base.files.filter((f) => !replaced.has(f.name)), ...extra.files].sort((a, b) => a.name.localeCompare(b.name)),
-        defaults: context_mergeValues(base.defaults, extra.defaults),
-    };
-}
-/** Where a template named in an error lives in the repository, for the error annotation. */
-function templatePath(settings, file, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
-    if (settings.extraTemplates && existsSync(resolve(workspace, settings.extraTemplates, file)))
-        return join(settings.extraTemplates, file);
-    return settings.templates ? join(settings.templates, file) : `templates/${file}`;
-}
-function readFolder(input, folder, root) {
-    const shown = folder || 'the bundled templates';
-    let isDir = false;
-    try {
-        isDir = (0,external_node_fs_.statSync)(root).isDirectory();
-    }
-    catch {
-        // reported below
-    }
-    if (!isDir) {
-        throw new errors_InputError(input, `folder "${folder}" was not found in the workspace (${root}); did the job run actions/checkout?`);
-    }
-    const files = [];
-    let defaults = {};
-    const visit = (dir) => {
-        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            const path = (0,external_node_path_.join)(dir, entry.name);
-            if (entry.isSymbolicLink())
-                insideFolder(input, root, path);
-            if (entry.isDirectory())
-                visit(path);
-            else if (dir === root && VALUES.test(entry.name))
-                defaults = readDefaults(input, path, (0,external_node_path_.relative)(root, path));
-            else if (TEMPLATE.test(entry.name))
-                files.push({ name: (0,external_node_path_.relative)(root, path), text: (0,external_node_fs_.readFileSync)(path, 'utf8') });
-        }
-    };
-    visit(root);
-    if (files.length === 0 && input === 'templates')
-        throw new errors_InputError(input, `folder "${shown}" has no .yaml templates.`);
-    return { folder: shown, files, defaults };
-}
-function readDefaults(input, path, name) {
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, 'utf8'), { uniqueKeys: true });
-    }
-    catch (e) {
-        throw new errors_InputError(input, `${name} is not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (parsed === null || parsed === undefined)
-        return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new errors_InputError(input, `${name} must be a YAML mapping.`);
-    return parsed;
-}
-/**
- * A symlink in the templates folder must stay inside it: one that leads out (a values.yaml pointing at a
- * credentials file an earlier step wrote) would put that file's contents into the preview.
- */
-function insideFolder(input, root, path) {
-    let target;
-    try {
-        target = (0,external_node_fs_.realpathSync)(path);
-    }
-    catch {
-        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink to nothing; remove it.`);
-    }
-    const base = (0,external_node_fs_.realpathSync)(root);
-    if (target !== base && !target.startsWith(base + external_node_path_.sep))
-        throw new errors_InputError(input, `${(0,external_node_path_.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
-}
-
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/shared/kube-object.ts
@@ -23767,6 +23958,85 @@ async function execCredential(exec, cluster, run = runPlugin) {
     return parseExecCredential(r.stdout, exec.command);
 }
 
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig-secrets.ts
+// What of a kubeconfig must never appear in a log: its secrets, found whatever the style it is written in. Pure,
+// but for reading a tokenFile that exists.
+
+
+const SECRET_KEYS = (/* unused pure expression or super */ null && ([
+    'token',
+    'client-key-data',
+    'client-certificate-data',
+    'password',
+    'id-token',
+    'refresh-token',
+    'client-secret',
+    'access-token',
+]));
+/**
+ * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
+ * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
+ * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
+ * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
+ * (see `transportFromKubeconfig`).
+ */
+function kubeconfigSecrets(text, readFile = readIfThere) {
+    const found = new Set([text.trim()]);
+    let config;
+    try {
+        config = parse(text);
+    }
+    catch {
+        // not YAML: the whole text and the line pattern below find what they can
+    }
+    const add = (v) => {
+        if (typeof v === 'string' && v.trim().length >= 6) {
+            found.add(v);
+            found.add(v.trim());
+        }
+    };
+    const walk = (v) => {
+        if (typeof v === 'string')
+            add(v);
+        else if (Array.isArray(v))
+            v.forEach(walk);
+        else if (v && typeof v === 'object')
+            Object.values(v).forEach(walk);
+    };
+    const visit = (node) => {
+        if (Array.isArray(node))
+            node.forEach(visit);
+        else if (node !== null && typeof node === 'object')
+            for (const [key, value] of Object.entries(node)) {
+                if (SECRET_KEYS.includes(key))
+                    add(value);
+                visit(value);
+            }
+    };
+    visit(config);
+    for (const entry of Array.isArray(config?.users) ? config.users : []) {
+        const user = (entry?.user ?? {});
+        walk(user['auth-provider']);
+        const exec = (user.exec ?? {});
+        for (const e of Array.isArray(exec.env) ? exec.env : [])
+            add(e?.value);
+        if (typeof user.tokenFile === 'string')
+            add(readFile(user.tokenFile));
+    }
+    const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm');
+    for (const m of text.matchAll(pattern))
+        add(m[2]);
+    return [...found];
+}
+const readIfThere = (path) => {
+    try {
+        return readFileSync(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig.ts
 // Loads the kubeconfig (in memory only; it is never written or logged) into the transport the Kubernetes port
 // uses. The common forms a CI secret or a cloud login step holds — a bearer token or a client certificate, inline,
@@ -23956,79 +24226,7 @@ async function clientNodeTransport(text, server, user, contextName) {
         },
     };
 }
-const SECRET_KEYS = (/* unused pure expression or super */ null && ([
-    'token',
-    'client-key-data',
-    'client-certificate-data',
-    'password',
-    'id-token',
-    'refresh-token',
-    'client-secret',
-    'access-token',
-]));
-/**
- * Values of the kubeconfig that must never appear in a log, whatever its style (block or flow YAML, JSON): every
- * user's token, password, client key and certificate, auth-provider settings, exec plugin environment values,
- * and the contents of a tokenFile (read when it exists); line by line as well, for a text that does not parse;
- * and the whole text. Tokens that exec plugins or auth providers return are masked when they are first used
- * (see `transportFromKubeconfig`).
- */
-function kubeconfigSecrets(text, readFile = readIfThere) {
-    const found = new Set([text.trim()]);
-    let config;
-    try {
-        config = parse(text);
-    }
-    catch {
-        // not YAML: the whole text and the line pattern below find what they can
-    }
-    const add = (v) => {
-        if (typeof v === 'string' && v.trim().length >= 6) {
-            found.add(v);
-            found.add(v.trim());
-        }
-    };
-    const walk = (v) => {
-        if (typeof v === 'string')
-            add(v);
-        else if (Array.isArray(v))
-            v.forEach(walk);
-        else if (v && typeof v === 'object')
-            Object.values(v).forEach(walk);
-    };
-    const visit = (node) => {
-        if (Array.isArray(node))
-            node.forEach(visit);
-        else if (node !== null && typeof node === 'object')
-            for (const [key, value] of Object.entries(node)) {
-                if (SECRET_KEYS.includes(key))
-                    add(value);
-                visit(value);
-            }
-    };
-    visit(config);
-    for (const entry of Array.isArray(config?.users) ? config.users : []) {
-        const user = (entry?.user ?? {});
-        walk(user['auth-provider']);
-        const exec = (user.exec ?? {});
-        for (const e of Array.isArray(exec.env) ? exec.env : [])
-            add(e?.value);
-        if (typeof user.tokenFile === 'string')
-            add(readFile(user.tokenFile));
-    }
-    const pattern = new RegExp(`^\\s*-?\\s*(${SECRET_KEYS.join('|')})\\s*:\\s*["']?([^"'\\s]+)["']?\\s*$`, 'gm');
-    for (const m of text.matchAll(pattern))
-        add(m[2]);
-    return [...found];
-}
-const readIfThere = (path) => {
-    try {
-        return readFileSync(path, 'utf8').trim();
-    }
-    catch {
-        return undefined;
-    }
-};
+
 
 ;// CONCATENATED MODULE: ./src/cli/access-policy.ts
 // The cluster side of least privilege, as `init` prints it: two ClusterRoles, the binding of the action's identity,
@@ -24647,13 +24845,52 @@ function longer(have, want) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/cli/render-notes.ts
+// What `kube-pr-preview render` cannot know without a cluster, said next to its output: a deploy reads these facts
+// from the cluster, so the render equals the deploy only when the flags tell it the same. Pure.
+
+
+const render_notes_list = (xs) => (xs.length ? xs.join(', ') : 'nothing');
+/** One line per thing a deploy may render differently, with the flag that makes them equal; empty: none. */
+function renderNotes(s, facts, objects, values) {
+    const notes = [];
+    const routed = routedTargets(objects).length > 0;
+    if (s.networkPolicy && routed && !s.ingressNamespace) {
+        const said = [...(s.gateway ? [`namespace ${s.gateway.namespace}`] : []), ...s.frontDoorCidrs];
+        notes.push(`the front door is not known: a deploy finds it in the cluster (its log says "front door: admitting …") and admits that to the routed pods (the preview-front-door-<service> NetworkPolicies); this render admits ${render_notes_list(said)}, from the inputs alone. Give --ingress-namespace (and --front-door-cidrs) as that log line says, and the same inputs to the action, to render exactly what it applies.`);
+    }
+    if (s.networkPolicy && s.egressGuard && !facts.apiServerAddresses)
+        notes.push("the API server's addresses are not known: a deploy also keeps pods from them in the preview-egress NetworkPolicy. Give --api-server-addresses (the kubernetes Service's cluster IP and its endpoints' addresses, in namespace default).");
+    if (!s.gateway && !s.ingressClass && objects.some((o) => o.kind === 'Ingress'))
+        notes.push("the IngressClass is not known: a deploy names the cluster's default class in every Ingress. Give --ingress-class.");
+    if (s.gateway && !s.urlScheme && !s.tlsSecret)
+        notes.push("the Gateway's listener is not known: a deploy makes the URLs https when the listener for the host is HTTPS; this render assumes http. Give --url-scheme.");
+    if (persistence_needsDefaultStorageClass(values) && facts.defaultStorageClass === null)
+        notes.push("the cluster's default StorageClass is not known: the databases render in scratch volumes, where a deploy on a cluster with a default StorageClass makes PersistentVolumeClaims. Give --default-storage-class (empty when the cluster has none).");
+    return notes;
+}
+/** `--api-server-addresses 10.96.0.1,172.18.0.2`: IPv4 or IPv6 addresses, sorted as the deploy sorts them. */
+function parseAddresses(raw) {
+    const addresses = raw.split(/[\s,]+/).filter(Boolean);
+    for (const a of addresses)
+        if (!/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i.test(a))
+            throw new Error(`--api-server-addresses: "${a}" is not an IP address (e.g. 10.96.0.1,172.18.0.2).`);
+    return [...new Set(addresses)].sort();
+}
+
 ;// CONCATENATED MODULE: ./src/cli/index.ts
 // `kube-pr-preview init` (init.ts): the cluster side of least privilege for the action's identity.
 // `kube-pr-preview render`: prints exactly the manifests the action would apply for a PR — the same names,
-// labels, namespace and scope checks — without a cluster or GitHub. Generated passwords are shown as
-// placeholders (the action keeps the real ones in the cluster).
+// labels, namespace and scope checks — without a cluster or GitHub. Its flags are the action's inputs, read by
+// the same settings parser; what a deploy reads from the cluster (the front door, the API server's addresses, the
+// default IngressClass and StorageClass) it is told by flags, and it says on stderr what it was not told
+// (render-notes.ts). Generated passwords and the certificate's copy are shown as placeholders (the action keeps
+// the real ones in the cluster).
 //   npx kube-pr-preview render --pr 123 --branch feat/x --templates ./preview [--repo owner/name] [--sha SHA]
 //     [--values file.yaml | --values 'web: {replicas: 2}'] [--domain D] [--image I] [--namespace-prefix P]
+
+
+
 
 
 
@@ -24670,8 +24907,13 @@ const USAGE = `usage: kube-pr-preview render --pr N [--branch B] [--sha SHA] [--
   [--base BRANCH] [--templates DIR] [--extra-templates DIR] [--values FILE|YAML] [--domain D] [--image I]
   [--namespace-prefix P] [--environment E] [--url-scheme https|http] [--allow-cluster-scoped KINDS]
   [--gateway NS/NAME] [--ingress-class CLASS] [--tls-secret NS/NAME] [--basic-auth USER:PASSWORD]
-  [--default-storage-class NAME]   (the cluster's default StorageClass, for values.persistence.enabled: auto)`;
-const FLAGS = [
+  [--ingress-namespace NS] [--front-door-cidrs CIDRS] [--network-policy true|false] [--egress-guard true|false]
+  [--resource-quota Q] [--limit-range L] [--allow-service-types T] [--max-objects N] [--pod-security LEVEL]
+  (the action's inputs of the same names) and what a deploy reads from the cluster:
+  [--default-storage-class NAME]      (the cluster's default StorageClass, for values.persistence.enabled: auto;
+                                       empty: it has none)
+  [--api-server-addresses IP,IP]      (the kubernetes Service's cluster IP and endpoints, for the egress guard)`;
+const RENDER_FLAGS = [
     'pr',
     'branch',
     'sha',
@@ -24691,14 +24933,24 @@ const FLAGS = [
     'ingress-class',
     'tls-secret',
     'basic-auth',
+    'ingress-namespace',
+    'front-door-cidrs',
+    'network-policy',
+    'egress-guard',
+    'resource-quota',
+    'limit-range',
+    'allow-service-types',
+    'max-objects',
+    'pod-security',
     'default-storage-class',
+    'api-server-addresses',
 ];
 function parseArgs(argv) {
     const out = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const [flag, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [undefined, undefined];
-        if (!flag || !FLAGS.includes(flag))
+        if (!flag || !RENDER_FLAGS.includes(flag))
             throw new Error(`unknown argument "${arg}"\n${USAGE}`);
         const value = inline ?? argv[++i];
         if (value === undefined)
@@ -24707,8 +24959,11 @@ function parseArgs(argv) {
     }
     return out;
 }
-/** The manifests, as one multi-document YAML text. */
-function renderCommand(args, cwd) {
+/**
+ * The manifests, as one multi-document YAML text. `note` hears what a deploy may render differently because the
+ * render was not told a fact of the cluster (see render-notes.ts).
+ */
+function renderCommand(args, cwd, note = () => { }) {
     const number = Number(args.pr);
     if (!Number.isSafeInteger(number) || number <= 0)
         throw new Error(`--pr must be a PR number\n${USAGE}`);
@@ -24721,6 +24976,11 @@ function renderCommand(args, cwd) {
         throw new Error('--sha must be a 40-character commit SHA');
     const values = args.values && (0,external_node_fs_.existsSync)(args.values) ? (0,external_node_fs_.readFileSync)(args.values, 'utf8') : (args.values ?? '');
     const settings = parseSettings((input) => (input === 'values' ? values : (args[input] ?? '')));
+    const facts = {
+        apiServerAddresses: args['api-server-addresses'] !== undefined ? parseAddresses(args['api-server-addresses']) : null,
+        // Given empty: the cluster has no default StorageClass (told, not unknown).
+        defaultStorageClass: args['default-storage-class'] ?? null,
+    };
     const event = {
         action: 'opened',
         number,
@@ -24737,7 +24997,7 @@ function renderCommand(args, cwd) {
     };
     const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '0', runAttempt: '1' });
     const templates = loadTemplates(settings.templates, cwd, settings.extraTemplates);
-    const placeholders = Object.fromEntries(render_credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]));
+    const placeholders = Object.fromEntries(template_syntax_credentialNames(templates.files).map((n) => [n, `generated-${n.replace(/[^A-Za-z0-9]/g, '-')}`]));
     const { objects } = preview_objects_renderPreview(plan, {
         templates,
         values: settings.values,
@@ -24745,16 +25005,32 @@ function renderCommand(args, cwd) {
         guardrails: settings,
         frontDoor: {
             context: frontdoor_frontDoorContext(settings, settings.ingressClass, plan.namespace),
-            objects: [],
+            // The preview's copy of the certificate, with placeholders for what the cluster's Secret holds.
+            objects: settings.tlsSecret ? [tlsCopy(certificatePlaceholder(settings.tlsSecret))] : [],
             scheme: plan.scheme,
             ingressProblem: null,
         },
-        defaultStorageClass: args['default-storage-class'] || null,
+        apiServerAddresses: facts.apiServerAddresses ?? [],
+        defaultStorageClass: facts.defaultStorageClass || null,
     }, placeholders);
+    const merged = context_mergeValues(templates.defaults, settings.values);
+    for (const line of renderNotes(settings, facts, objects, merged))
+        note(line);
     const namespace = namespaceObject(ownership_ownerOf(plan), {});
     Object.assign(namespace.metadata.labels, pod_security_podSecurityLabels(settings.podSecurity));
     // YAML 1.1, as kubectl reads it: a string such as `no` is quoted, or kubectl would send the boolean false.
     return [namespace, ...objects].map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0, version: '1.1' })).join('---\n');
+}
+/** The wildcard certificate Secret as the render shows it: its name, and placeholders for its key pair. */
+function certificatePlaceholder(ref) {
+    const placeholder = (key) => Buffer.from(`(${key} of Secret ${ref.namespace}/${ref.name}, copied at deploy)`).toString('base64');
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: ref,
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': placeholder('tls.crt'), 'tls.key': placeholder('tls.key') },
+    };
 }
 async function main() {
     const [command, ...rest] = process.argv.slice(2);
@@ -24768,7 +25044,10 @@ async function main() {
         }
         if (command !== 'render')
             throw new Error(`${USAGE}\n${INIT_USAGE}`);
-        process.stdout.write(renderCommand(parseArgs(rest), process.cwd()));
+        const notes = [];
+        process.stdout.write(renderCommand(parseArgs(rest), process.cwd(), (line) => notes.push(line)));
+        if (notes.length)
+            process.stderr.write(`kube-pr-preview render: a deploy reads these from the cluster, so its objects may differ from this render:\n${notes.map((n) => `  - ${n}\n`).join('')}`);
     }
     catch (e) {
         const message = e instanceof TemplateError || e instanceof errors_InputError ? e.message : e.message;
@@ -24779,6 +25058,7 @@ async function main() {
 if (process.argv[1] && /cli(\/index)?\.[jt]s$/.test(process.argv[1]))
     void main();
 
-var __webpack_exports__parseArgs = __webpack_exports__.Z;
-var __webpack_exports__renderCommand = __webpack_exports__.C;
-export { __webpack_exports__parseArgs as parseArgs, __webpack_exports__renderCommand as renderCommand };
+var __webpack_exports__RENDER_FLAGS = __webpack_exports__.Bu;
+var __webpack_exports__parseArgs = __webpack_exports__.Zy;
+var __webpack_exports__renderCommand = __webpack_exports__.CB;
+export { __webpack_exports__RENDER_FLAGS as RENDER_FLAGS, __webpack_exports__parseArgs as parseArgs, __webpack_exports__renderCommand as renderCommand };

@@ -7,9 +7,10 @@ export function guardGitHub(github: GitHub, lock: { check(): void; verify(): Pro
     ...github,
     createDeployment: async (d) => (await lock.verify(), github.createDeployment(d)),
     // A status or comment after a close's `inactive` would say a removed preview is up: read the cluster first.
-    // (`inactive` never says a preview is up: a deploy that lost the preview to a close may still write it.)
+    // `inactive` never says a preview is up, so it is not guarded: a deploy that lost the preview to a close (its
+    // lock is lost then) must still close the deployment it created, or that deployment stays without a status.
     setStatus: async (id, st) => (
-      st.state === 'inactive' ? lock.check() : await lock.verify(),
+      st.state === 'inactive' ? undefined : await lock.verify(),
       github.setStatus(id, st)
     ),
     upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),

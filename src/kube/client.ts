@@ -19,6 +19,9 @@ import {
 } from './port.js'
 import { apiWarnings, createHttp, DEFAULT_RETRY, errorFrom, FIELD_MANAGER, query } from './transport/http.js'
 
+/** Pod logs: a couple of quick tries, no riding out an outage (see podLogs). */
+const LOG_RETRY: RetryPolicy = { attempts: 2, baseMs: 200, maxMs: 1000, outageMs: 0 }
+
 export function createKube(
   transport: Transport,
   retry: RetryPolicy = DEFAULT_RETRY,
@@ -75,10 +78,15 @@ export function createKube(
   }
 
   /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-  async function writeUnlessConflict(method: 'POST' | 'PUT', obj: KubeObject): Promise<KubeObject | null> {
+  async function writeUnlessConflict(
+    method: 'POST' | 'PUT',
+    obj: KubeObject,
+    dryRun = false,
+  ): Promise<KubeObject | null> {
     const ref = refOf(obj)
     const what = `${method === 'POST' ? 'creating' : 'updating'} ${describeRef(ref)}`
-    const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj)
+    const path = `${await pathOf(ref, method === 'PUT')}${dryRun ? '?dryRun=All' : ''}`
+    const res = await call(method, path, what, obj)
     return res.status === 409 ? null : (ok(res, what) as KubeObject)
   }
 
@@ -102,7 +110,7 @@ export function createKube(
         if (!warned.has(w)) onWarning!((warned.add(w), `${describeRef(ref)}: ${w}`))
       return ok(res, `applying ${describeRef(ref)}`) as KubeObject
     },
-    create: (obj) => writeUnlessConflict('POST', obj),
+    create: (obj, o = {}) => writeUnlessConflict('POST', obj, o.dryRun),
     replace: (obj) => writeUnlessConflict('PUT', obj),
     async get(ref) {
       const res = await call('GET', await pathOf(ref), `reading ${describeRef(ref)}`)
@@ -164,10 +172,16 @@ export function createKube(
     },
     async podLogs(namespace, pod, container, tailLines, previous) {
       const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined })
+      // Best effort, read only to diagnose: the API server proxies this to the pod's kubelet, and when that
+      // kubelet cannot be reached (a node without addresses, a virtual node) every try is a 500. Retried through
+      // an outage like any other request, it held a failed run for 90 s per container before it reported.
       const res = await call(
         'GET',
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`,
         'reading pod logs',
+        undefined,
+        undefined,
+        LOG_RETRY,
       )
       return res.status === 200 ? res.body : ''
     },

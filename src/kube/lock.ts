@@ -60,8 +60,11 @@ export interface LeaseSpec {
 
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
 
-function leaseObject(owner: Owner, holder: string, base?: KubeObject): KubeObject {
-  const now = microTime()
+/** Now by the API server's clock (the runner's may be off): what renewTime is written and read in. */
+const serverNow = (kube: Kube) => kube.serverTime?.() ?? Date.now()
+
+function leaseObject(owner: Owner, holder: string, nowMs: number, base?: KubeObject): KubeObject {
+  const now = microTime(new Date(nowMs))
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -77,8 +80,10 @@ function leaseObject(owner: Owner, holder: string, base?: KubeObject): KubeObjec
 
 const spec = (lease: KubeObject) => (lease as { spec?: LeaseSpec }).spec ?? {}
 
-function expiresAt(lease: KubeObject, now = Date.now()): number {
-  return leaseExpiry(spec(lease), now)
+/** The lease's duration as this action counts it: at most its own. Pure. */
+function durationMs(s: LeaseSpec): number {
+  const asked = Number(s.leaseDurationSeconds ?? DURATION_S)
+  return (asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S) * 1000
 }
 
 /**
@@ -90,9 +95,21 @@ function expiresAt(lease: KubeObject, now = Date.now()): number {
 export function leaseExpiry(s: LeaseSpec, now: number): number {
   const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '')
   if (!Number.isFinite(renewed) || renewed > now + DURATION_S * 1000) return now - 1
-  const asked = Number(s.leaseDurationSeconds ?? DURATION_S)
-  const duration = asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S
-  return renewed + duration * 1000
+  return renewed + durationMs(s)
+}
+
+/**
+ * How long (ms, on this machine's clock) a waiting run still waits for another holder's lease, 0 when it may take
+ * it over now. Two clocks judge it, and the first to say "expired" wins:
+ * - the lease's renewTime against the API server's clock (`serverNow`; renewTime is written by it too): a lease
+ *   a dead run left long ago is taken over at once;
+ * - the lease not changing (same resourceVersion) for its duration, measured on this machine's clock from when
+ *   this run first saw it so (`unchangedMs`), as client-go's leader election does: no clock but this run's own
+ *   interval, so a holder whose clock was off (a renewTime ahead) cannot hold the preview longer. A live holder
+ *   renews every 10 s, so its lease never stays unchanged for 30 s. Pure.
+ */
+export function leaseWait(s: LeaseSpec, serverNow: number, unchangedMs: number): number {
+  return Math.max(0, Math.min(leaseExpiry(s, serverNow) - serverNow, durationMs(s) - unchangedMs))
 }
 
 /**
@@ -115,14 +132,19 @@ export async function acquireLock(
   let told = false
   let asked = 0
   let held: KubeObject | null
+  /** The other holder's lease as this run last saw it, and since when (this machine's clock) it has not changed. */
+  let seen = { version: '', since: 0 }
   for (;;) {
-    held = await kube.create(leaseObject(owner, holder))
+    held = await kube.create(leaseObject(owner, holder, serverNow(kube)))
     if (held) break
     const current = await kube.get(ref)
     if (!current) continue
+    const version = String(current.metadata.resourceVersion ?? '')
+    if (version !== seen.version) seen = { version, since: Date.now() }
     const other = spec(current).holderIdentity ?? ''
-    if (other === holder || !other || expiresAt(current) < Date.now()) {
-      held = await kube.replace(leaseObject(owner, holder, current))
+    const wait = leaseWait(spec(current), serverNow(kube), Date.now() - seen.since)
+    if (other === holder || !other || wait === 0) {
+      held = await kube.replace(leaseObject(owner, holder, serverNow(kube), current))
       if (held) break
       continue
     }
@@ -135,18 +157,15 @@ export async function acquireLock(
       const reason = await options.stillWanted()
       if (reason) throw new NotWaitingError(reason)
     }
-    await wake(kube, ref, current, deadline)
+    await wake(kube, ref, current, Math.min(Date.now() + wait, deadline))
   }
   return heldLock(kube, owner, holder, ref, held, told)
 }
 
-/** Returns when the holder releases or renews the lease, or when it would expire. */
-async function wake(kube: Kube, ref: ObjectRef, current: KubeObject, deadline: number): Promise<void> {
+/** Returns when the holder releases or renews the lease, or at `until` (when it would expire, or the deadline). */
+async function wake(kube: Kube, ref: ObjectRef, current: KubeObject, until: number): Promise<void> {
   const controller = new AbortController()
-  const timer = setTimeout(
-    () => controller.abort(),
-    Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50),
-  )
+  const timer = setTimeout(() => controller.abort(), Math.max(100, until - Date.now() + 50))
   await kube
     .watch(
       ref.apiVersion,
@@ -193,7 +212,7 @@ function heldLock(
   }
   const renew = setInterval(() => {
     void (async () => {
-      const next = leaseObject(owner, holder, held)
+      const next = leaseObject(owner, holder, serverNow(kube), held)
       ;(next.spec as LeaseSpec).acquireTime = spec(held).acquireTime
       const renewed = await kube.replace(next).catch((e: unknown) => {
         if (e instanceof KubeError && e.status === 404) return null
@@ -264,7 +283,7 @@ export function guardKube(kube: Kube, lock: Lock): Kube {
     apply: checked((o: KubeObject, opts?: { dryRun?: boolean; fieldManager?: string }) =>
       kube.apply(o, opts),
     ),
-    create: checked((o: KubeObject) => kube.create(o)),
+    create: checked((...a: Parameters<Kube['create']>) => kube.create(...a)),
     replace: checked((o: KubeObject) => kube.replace(o)),
     // Every argument passed on: a replacement deletes in the foreground (its pods first).
     delete: checked((...a: Parameters<Kube['delete']>) => kube.delete(...a)),

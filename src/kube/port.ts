@@ -36,8 +36,11 @@ export interface Kube {
   apply(obj: KubeObject, options?: { dryRun?: boolean; fieldManager?: string }): Promise<KubeObject>
   /** Forgets what discovery found (or did not find): after a CustomResourceDefinition is established. */
   forgetDiscovery(): void
-  /** Creates an object; null when one of that name already exists. */
-  create(obj: KubeObject): Promise<KubeObject | null>
+  /**
+   * Creates an object; null when one of that name already exists. dryRun: validated and admitted, not stored (the
+   * API server looks for the name last, so null then means it would accept the object as new).
+   */
+  create(obj: KubeObject, options?: { dryRun?: boolean }): Promise<KubeObject | null>
   /** Replaces an object guarded by its metadata.resourceVersion; null when someone changed it first. */
   replace(obj: KubeObject): Promise<KubeObject | null>
   /** The object, or null when it does not exist. */

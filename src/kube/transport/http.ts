@@ -98,6 +98,7 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     what: string,
     body?: unknown,
     contentType = 'application/json',
+    policy: RetryPolicy = retry,
   ): Promise<Response> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
@@ -109,12 +110,12 @@ export function createHttp(transport: Transport, retry: RetryPolicy) {
     let last: unknown
     let renewed = false
     const started = Date.now()
-    const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0)
+    const until = () => (reached ? Math.min(policy.untilMs ?? Infinity, started + (policy.outageMs ?? 0)) : 0)
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
-        const pause = backoff(retry, attempt, last)
+        const pause = backoff(policy, attempt, last)
         // The attempts first; then as long as the outage budget and the run's deadline allow.
-        if (attempt >= retry.attempts && Date.now() + pause > until()) break
+        if (attempt >= policy.attempts && Date.now() + pause > until()) break
         await sleep(pause)
       }
       let res: Response

@@ -16,8 +16,16 @@ import type { DeployOutcome } from './types.js'
 import { skipped, type Run } from './run.js'
 import { isRemoved } from './freshness.js'
 import { smokeLine, smokeStep } from './smoke.js'
-/** The GitHub deployment of this run, in progress. */
-export async function startDeployment(r: Run, urls: Record<string, string>): Promise<number> {
+/**
+ * The GitHub deployment of this run, in progress. `created` is told its id as soon as GitHub gives it: a close
+ * can remove the preview while the deployment is being created, and the `in_progress` status is then refused
+ * (guard.ts); the run must still close that deployment (`inactive`, afterError), or it stays without a status.
+ */
+export async function startDeployment(
+  r: Run,
+  urls: Record<string, string>,
+  created: (id: number) => void,
+): Promise<number> {
   const { plan, github, log } = r
   return log.group('GitHub deployment', async () => {
     const id = await github.createDeployment({
@@ -26,6 +34,7 @@ export async function startDeployment(r: Run, urls: Record<string, string>): Pro
       description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
       payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
     })
+    created(id)
     await github.setStatus(id, {
       state: 'in_progress',
       description: 'Deploying the preview',
@@ -82,10 +91,10 @@ export async function rollOut(
   const { objects, urls, url } = prepared
   if (prepared.fresh) {
     const applied = await applyNewPreview(r, objects, url, live)
-    started(await startDeployment(r, urls))
+    await startDeployment(r, urls, started)
     return applied
   }
-  started(await startDeployment(r, urls))
+  await startDeployment(r, urls, started)
   // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
   if (isAsleep(live)) await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects))
   return applyObjects(r, objects, url, live)

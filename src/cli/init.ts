@@ -16,6 +16,9 @@ import { LABEL, MANAGER } from '../preview/ownership.js'
 import type { KubeObject } from '../shared/kube-object.js'
 import {
   admissionPolicy,
+  API_SERVER_NAMESPACE,
+  API_SERVER_ROLE,
+  apiServerRole,
   authenticationSnippet,
   clusterRoles,
   identityBindings,
@@ -242,7 +245,13 @@ export function initObjects(a: InitArgs, plan: AccessPlan): KubeObject[] {
           },
         ]
       : []
-  return [...sa, ...clusterRoles(plan), ...identityBindings(plan), ...admissionPolicy(plan)] as KubeObject[]
+  return [
+    ...sa,
+    ...clusterRoles(plan),
+    apiServerRole(),
+    ...identityBindings(plan),
+    ...admissionPolicy(plan),
+  ] as KubeObject[]
 }
 
 const yamlOf = (objects: object[]) =>
@@ -257,6 +266,8 @@ export function initYaml(a: InitArgs, plan: AccessPlan, guessed: string[]): stri
     `#   allow-cluster-scoped, no Service the action refuses.`,
     `# ClusterRole ${NAMESPACE_ROLE}: the reads inside one preview; the action binds it to itself in each preview`,
     '#   namespace (RoleBinding kube-pr-preview-reads), so it reads nothing elsewhere.',
+    `# Role ${API_SERVER_NAMESPACE}/${API_SERVER_ROLE}: get on the Service and EndpointSlice "kubernetes" only, the API`,
+    "#   server's addresses that the egress guard keeps preview pods from.",
     ...guessed.map(
       (g) => `# NOTE: ${g} is a guess: apply with --apply (which asks the cluster) or check its plural.`,
     ),
@@ -409,7 +420,7 @@ export async function checkInit(kube: Kube, objects: KubeObject[], plan: AccessP
       namespace: want.metadata.namespace,
     }
     const have = await kube.get(ref)
-    const name = `${want.kind} ${want.metadata.name}`
+    const name = `${want.kind} ${want.metadata.namespace ? `${want.metadata.namespace}/` : ''}${want.metadata.name}`
     if (!have) {
       problems.push(`missing: ${name}`)
       continue

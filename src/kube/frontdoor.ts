@@ -4,10 +4,12 @@
 import { frontDoorContext, TLS_SECRET, type FrontDoorContext } from '../preview/frontdoor.js'
 import {
   admitFrontDoor,
+  CIDRS_ANNOTATION,
   CONTROLLER_PODS,
   gatewayPodSelectors,
   type FrontDoor,
   type FrontDoorAdmission,
+  NAMESPACES_ANNOTATION,
 } from '../preview/admission.js'
 import { InputError } from '../shared/errors.js'
 import type { KubeObject } from '../shared/kube-object.js'
@@ -62,7 +64,12 @@ async function findAdmission(
     pods: null as Array<{ namespace: string; hostNetwork: boolean }> | null,
     podsProblem: undefined as string | undefined,
   }
-  if (door && !facts.inputNamespace) {
+  // Pods are listed (in every namespace) only when nothing else says where the front door is: an identity that
+  // `init` made may not list them, and a door annotated by the platform team needs no look.
+  const annotated = [NAMESPACES_ANNOTATION, CIDRS_ANNOTATION].some((a) =>
+    (facts.annotations[a] ?? '').split(/[\s,]+/).some(Boolean),
+  )
+  if (door && !facts.inputNamespace && !annotated) {
     const selectors =
       door.is.kind === 'Gateway'
         ? gatewayPodSelectors(door.is.namespace, door.is.name)

@@ -7,7 +7,7 @@ import { initCommand, parseInitArgs } from '../src/cli/init.js'
 
 type Obj = {
   kind: string
-  metadata: { name: string }
+  metadata: { name: string; namespace?: string }
   rules?: Array<{ resources: string[]; verbs: string[] }>
 }
 const print = async (...argv: string[]) => {
@@ -21,23 +21,43 @@ describe('init', () => {
     expect(r.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
       'ClusterRole kube-pr-preview',
       'ClusterRole kube-pr-preview-namespace',
+      'Role kube-pr-preview-api-server',
       'ClusterRoleBinding kube-pr-preview',
+      'RoleBinding kube-pr-preview-api-server',
       'ValidatingAdmissionPolicy kube-pr-preview',
       'ValidatingAdmissionPolicyBinding kube-pr-preview',
     ])
     expect(r.out).toContain("#         - expression: claims.repository in ['octo-org/shop']")
     expect(r.out).toContain('name: github:octo-org/shop')
     const main = r.objects[0]!.rules!
-    // The cluster-wide role reads nothing but namespaces and the front door.
+    // The cluster-wide role reads nothing but namespaces, the front door and StorageClasses: no pod, no Service.
     const reads = main.filter((rule) => rule.verbs.some((v) => ['get', 'list', 'watch'].includes(v)))
     expect(reads.flatMap((rule) => rule.resources).sort()).toEqual([
       'gateways',
       'ingressclasses',
       'namespaces',
-      'pods',
-      'services',
       'storageclasses',
     ])
+    // The egress guard's reads: the Service and EndpointSlice `kubernetes` in default, by name, get only.
+    const apiServer = r.objects.find((o) => o.kind === 'Role')!
+    expect(apiServer.metadata).toEqual({ name: 'kube-pr-preview-api-server', namespace: 'default' })
+    expect(apiServer.rules).toEqual([
+      { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
+      {
+        apiGroups: ['discovery.k8s.io'],
+        resources: ['endpointslices'],
+        verbs: ['get'],
+        resourceNames: ['kubernetes'],
+      },
+    ])
+    const bound = r.objects.find((o) => o.kind === 'RoleBinding') as unknown as {
+      metadata: { namespace: string }
+      roleRef: { kind: string; name: string }
+      subjects: Array<{ name: string }>
+    }
+    expect(bound.metadata.namespace).toBe('default')
+    expect(bound.roleRef).toMatchObject({ kind: 'Role', name: 'kube-pr-preview-api-server' })
+    expect(bound.subjects.map((s) => s.name)).toEqual(['github:octo-org/shop'])
     expect(main.flatMap((rule) => rule.resources)).toEqual(
       expect.arrayContaining(['deployments', 'statefulsets', 'secrets']),
     )

@@ -17,7 +17,7 @@ import { rulesAllow, type PolicyRule } from './harness/rbac-rules.js'
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const repository = `octo-org/least-${process.pid}`
 const user = `github:${repository}`
-const { kube, run } = previewHarness({ timeout: '90s' })
+const { kube, gh, run, namespaceExists } = previewHarness({ timeout: '90s' })
 const explain = (r: { code: number | null; log: string }) => (r.code === 0 ? '' : r.log)
 
 const admin = () => {
@@ -58,6 +58,35 @@ async function identityClient(): Promise<k8s.KubeConfig> {
   })
   return kc
 }
+
+/** The identity's requests in kube-apiserver's audit log, from a byte offset on. */
+function auditEvents(from: number) {
+  return readFileSync(testAuditLog(), 'utf8')
+    .slice(from)
+    .split('\n')
+    .filter((l) => l.includes(`"${user}"`))
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          verb: string
+          user: { username: string }
+          objectRef?: {
+            resource: string
+            subresource?: string
+            apiGroup?: string
+            namespace?: string
+            name?: string
+          }
+          requestURI: string
+          annotations?: Record<string, string>
+        },
+    )
+    .filter((e) => e.user.username === user && e.objectRef)
+}
+const refusedOf = (events: ReturnType<typeof auditEvents>) =>
+  events
+    .filter((e) => e.annotations?.['authorization.k8s.io/decision'] === 'forbid')
+    .map((e) => `${e.verb} ${e.requestURI}`)
 
 let rules: { main: PolicyRule[]; namespace: PolicyRule[]; inDefault: PolicyRule[] }
 let auditFrom = 0
@@ -132,30 +161,9 @@ describe('init --apply, then the action as that identity', () => {
   }, 300_000)
 
   test("every request the action made is one init's roles allow, and none was refused", () => {
-    const events = readFileSync(testAuditLog(), 'utf8')
-      .slice(auditFrom)
-      .split('\n')
-      .filter((l) => l.includes(`"${user}"`))
-      .map(
-        (l) =>
-          JSON.parse(l) as {
-            verb: string
-            user: { username: string }
-            objectRef?: {
-              resource: string
-              subresource?: string
-              apiGroup?: string
-              namespace?: string
-              name?: string
-            }
-            requestURI: string
-            annotations?: Record<string, string>
-          },
-      )
-      .filter((e) => e.user.username === user && e.objectRef)
+    const events = auditEvents(auditFrom)
     expect(events.length).toBeGreaterThan(20)
-    const refused = events.filter((e) => e.annotations?.['authorization.k8s.io/decision'] === 'forbid')
-    expect(refused.map((e) => `${e.verb} ${e.requestURI}`)).toEqual([])
+    expect(refusedOf(events)).toEqual([])
     const selfReviews = new Set(['selfsubjectaccessreviews', 'selfsubjectreviews'])
     const outside = events.filter((e) => {
       const r = e.objectRef!
@@ -246,6 +254,68 @@ async function deployOwn(): Promise<string> {
   if (r.code !== 0) throw new Error(r.log)
   return r.outputs.namespace!
 }
+
+describe('a preview deployed before init', () => {
+  test('the sweep reads it as the identity (binding its reads there first), and the close removes it', async () => {
+    const pr = { repository, number: 11 }
+    // Deployed with the admin's kubeconfig, as before init: the identity has no read binding in it.
+    const before = await run({ ...pr, sha: sha('lp-before') }, { wait: 'false' })
+    expect(explain(before)).toBe('')
+    const namespace = before.outputs.namespace!
+    gh.pulls.set(
+      repository,
+      new Map([
+        [11, { number: 11, state: 'open', head: { ref: 'x', sha: sha('lp-before') }, base: { ref: 'main' } }],
+      ]),
+    )
+    const from = readFileSync(testAuditLog(), 'utf8').length
+    const swept = await run(
+      pr,
+      { ...asIdentity().inputs, mode: 'sweep' },
+      {
+        env: asIdentity({ event_name: 'schedule', ref: 'refs/heads/main' }).env,
+        eventName: 'schedule',
+      },
+    )
+    expect(explain(swept)).toBe('')
+    const rows = JSON.parse(swept.outputs.previews!) as Array<{ pr: number; ready: string; decision: string }>
+    const row = rows.find((r) => r.pr === 11)!
+    expect(row.decision).toBe('kept')
+    expect(row.ready).toMatch(/^\d+\/\d+ ready$/)
+    expect(refusedOf(auditEvents(from))).toEqual([])
+    const closed = await run({ ...pr, action: 'closed' }, asIdentity().inputs, { env: asIdentity().env })
+    expect(explain(closed)).toBe('')
+    expect(closed.outputs.status).toBe('destroyed')
+    expect(await namespaceExists(namespace)).toBe(false)
+  }, 120_000)
+})
+
+describe('the front door, as the identity', () => {
+  test('an IngressClass nobody annotated: the run stops before creating anything, and says what to set', async () => {
+    const name = `least-${process.pid}`
+    const networking = kube.kc.makeApiClient(k8s.NetworkingV1Api)
+    await networking.createIngressClass({
+      body: { metadata: { name }, spec: { controller: 'traefik.io/ingress-controller' } },
+    })
+    try {
+      const r = await run(
+        { repository, number: 12 },
+        { ...asIdentity().inputs, 'ingress-class': name, wait: 'false' },
+        { env: asIdentity().env },
+      )
+      expect(r.code).not.toBe(0)
+      expect(r.log).toMatch(
+        new RegExp(
+          `::error::.*cannot tell where the pods of IngressClass ${name}'s controller .*the action may not list pods.*set ingress-namespace`,
+        ),
+      )
+      const namespace = /; namespace (\S+)$/m.exec(r.log)![1]!
+      expect(await namespaceExists(namespace)).toBe(false)
+    } finally {
+      await networking.deleteIngressClass({ name })
+    }
+  })
+})
 
 describe('init --check and --kubeconfig-out', () => {
   const cli = (...args: string[]) =>

@@ -62,6 +62,17 @@ describe('init', () => {
       expect.arrayContaining(['deployments', 'statefulsets', 'secrets']),
     )
   })
+  test('--tls-secret: get on that one Secret, in its namespace, for the identity', async () => {
+    const r = await print('--repo', 'octo-org/shop', '--identity', 'oidc', '--tls-secret', 'certs/wildcard')
+    const tls = r.objects.filter((o) => o.metadata.name === 'kube-pr-preview-tls')
+    expect(tls.map((o) => `${o.kind} ${o.metadata.namespace}`)).toEqual(['Role certs', 'RoleBinding certs'])
+    expect(tls[0]!.rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['wildcard'] },
+    ])
+    expect(JSON.stringify(tls[1])).toContain('github:octo-org/shop')
+    const without = await print('--repo', 'octo-org/shop', '--identity', 'oidc')
+    expect(without.objects.some((o) => o.metadata.name === 'kube-pr-preview-tls')).toBe(false)
+  })
   test('serviceaccount: its namespace and ServiceAccount come first', async () => {
     const r = await print('--repo', 'a/b', '--repo', 'c/d')
     expect(r.objects.slice(0, 2).map((o) => o.kind)).toEqual(['Namespace', 'ServiceAccount'])
@@ -77,6 +88,7 @@ describe('init', () => {
     [['--repo', 'a/b', '--allow-service-types', 'ExternalIP'], /only LoadBalancer and NodePort/],
     [['--repo', 'a/b', '--kubeconfig-out', 'f'], /--kubeconfig-out needs/],
     [['--repo', 'a/b', '--pod-security', 'none'], /--pod-security/],
+    [['--repo', 'a/b', '--tls-secret', 'wildcard'], /--tls-secret "wildcard" is not namespace\/name/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseInitArgs(argv as string[])).toThrow(message)
   })

@@ -317,12 +317,83 @@ describe('the front door, as the identity', () => {
   })
 })
 
-describe('init --check and --kubeconfig-out', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [CLI, 'init', ...args], {
-      env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
-      encoding: 'utf8',
+/** `kube-pr-preview init` with the admin's kubeconfig. */
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, 'init', ...args], {
+    env: { ...process.env, KUBECONFIG: testKubeconfigPath() },
+    encoding: 'utf8',
+  })
+
+describe('--tls-secret', () => {
+  const certs = `least-certs-${process.pid}`
+  afterAll(() => kube.core.deleteNamespace({ name: certs }).catch(() => undefined))
+
+  test('without it the run cannot read the certificate and says so; with it, get on that one Secret and no other', async () => {
+    await kube.core.createNamespace({ body: { metadata: { name: certs } } })
+    await kube.core.createNamespacedSecret({
+      namespace: certs,
+      body: {
+        metadata: { name: 'wildcard' },
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': 'not checked here', 'tls.key': 'not checked here' },
+      },
     })
+    await kube.core.createNamespacedSecret({
+      namespace: certs,
+      body: { metadata: { name: 'other' }, stringData: { p: 'x' } },
+    })
+    const pr = { repository, number: 13 }
+    const inputs = { ...asIdentity().inputs, 'tls-secret': `${certs}/wildcard`, wait: 'false' }
+    const refused = await run(pr, inputs, { env: asIdentity().env })
+    expect(refused.code).not.toBe(0)
+    expect(refused.log).toMatch(
+      new RegExp(
+        `::error::Input "tls-secret": the action may not read the Secret ${certs}/wildcard \\(.*forbidden.*\\)\\. Grant get on exactly that Secret: \`npx kube-pr-preview init … --tls-secret ${certs}/wildcard\` does`,
+      ),
+    )
+    expect(await namespaceExists(/; namespace (\S+)$/m.exec(refused.log)![1]!)).toBe(false)
+
+    const applied = cli(
+      '--repo',
+      repository,
+      '--identity',
+      'oidc',
+      '--tls-secret',
+      `${certs}/wildcard`,
+      '--apply',
+    )
+    expect(applied.stderr).toContain(`applied Role ${certs}/kube-pr-preview-tls`)
+    expect(applied.status).toBe(0)
+    const checked = cli(
+      '--repo',
+      repository,
+      '--identity',
+      'oidc',
+      '--tls-secret',
+      `${certs}/wildcard`,
+      '--check',
+    )
+    expect(checked.stdout).toMatch(/^ok/)
+
+    const deployed = await run(pr, inputs, { env: asIdentity().env })
+    expect(explain(deployed)).toBe('')
+    const copy = await kube.core.readNamespacedSecret({
+      name: 'preview-tls',
+      namespace: deployed.outputs.namespace!,
+    })
+    expect(copy.metadata?.annotations?.['kube-pr-preview.io/copied-from']).toBe(`${certs}/wildcard`)
+    const core = (await identityClient()).makeApiClient(k8s.CoreV1Api)
+    const denied = await core.readNamespacedSecret({ name: 'other', namespace: certs }).then(
+      () => 200,
+      (e: { code?: number }) => e.code ?? 0,
+    )
+    expect(denied).toBe(403)
+    const closed = await run({ ...pr, action: 'closed' }, inputs, { env: asIdentity().env })
+    expect(explain(closed)).toBe('')
+  }, 120_000)
+})
+
+describe('init --check and --kubeconfig-out', () => {
   const rbac = () => kube.kc.makeApiClient(k8s.RbacAuthorizationV1Api)
   const extra = `least-extra-${process.pid}`
 

@@ -10,6 +10,7 @@
 //   Secret, pod or log of another namespace.
 // - Role `kube-pr-preview-api-server` in `default`: get on the `kubernetes` Service and EndpointSlice only (the
 //   addresses the egress guard keeps preview pods from).
+// - With --tls-secret, Role `kube-pr-preview-tls` in that Secret's namespace: get on that one Secret.
 
 import { NAMESPACE_ROLE } from '../kube/read-access.js'
 
@@ -18,6 +19,7 @@ export const MAIN_ROLE = 'kube-pr-preview'
 export const POLICY = 'kube-pr-preview'
 export const API_SERVER_ROLE = 'kube-pr-preview-api-server'
 export const API_SERVER_NAMESPACE = 'default'
+export const TLS_ROLE = 'kube-pr-preview-tls'
 
 export interface ApiResource {
   group: string
@@ -270,7 +272,28 @@ export function apiServerRole(): Obj {
   }
 }
 
-export function identityBindings(p: AccessPlan): Obj[] {
+/**
+ * Role `kube-pr-preview-tls` in the namespace of the `tls-secret` input: get on that one Secret (the wildcard
+ * certificate the action copies into each preview), nothing else there.
+ */
+export function tlsSecretRole(secret: { namespace: string; name: string }): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: TLS_ROLE, namespace: secret.namespace },
+    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [secret.name] }],
+  }
+}
+
+const roleBinding = (name: string, namespace: string, subjects: Subject[]): Obj => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name, namespace },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+  subjects,
+})
+
+export function identityBindings(p: AccessPlan, tlsSecret?: { namespace: string } | null): Obj[] {
   const subjects = p.identities.map((i) => i.subject)
   return [
     {
@@ -280,13 +303,8 @@ export function identityBindings(p: AccessPlan): Obj[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: MAIN_ROLE },
       subjects,
     },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: API_SERVER_ROLE, namespace: API_SERVER_NAMESPACE },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: API_SERVER_ROLE },
-      subjects,
-    },
+    roleBinding(API_SERVER_ROLE, API_SERVER_NAMESPACE, subjects),
+    ...(tlsSecret ? [roleBinding(TLS_ROLE, tlsSecret.namespace, subjects)] : []),
   ]
 }
 

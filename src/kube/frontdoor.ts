@@ -183,7 +183,14 @@ export async function prepareFrontDoor(
   }
   const objects: KubeObject[] = []
   if (s.tlsSecret) {
-    const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret })
+    const { namespace, name } = s.tlsSecret
+    const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }).catch((e: Error) => {
+      if (!(e instanceof KubeError && e.status === 403)) throw e
+      throw new InputError(
+        'tls-secret',
+        `the action may not read the Secret ${namespace}/${name} (${e.message.split('\n')[0]!.split(' — ')[0]}). Grant get on exactly that Secret: \`npx kube-pr-preview init … --tls-secret ${namespace}/${name}\` does (README, "Least privilege: init").`,
+      )
+    })
     if (!source)
       throw new InputError(
         'tls-secret',

@@ -136,12 +136,13 @@ export function parseInitArgs(argv: string[]): InitArgs {
       '--kubeconfig-out needs --identity serviceaccount and --apply (the token is made on the cluster)',
     )
   const tls = one('tls-secret')
-  let tlsSecret: InitArgs['tlsSecret'] = null
-  try {
-    tlsSecret = parseObjectName('tls-secret', tls)
-  } catch {
-    throw new Error(`--tls-secret "${tls}" is not namespace/name (as the tls-secret input)`)
-  }
+  const tlsSecret = (() => {
+    try {
+      return parseObjectName('tls-secret', tls)
+    } catch {
+      throw new Error(`--tls-secret "${tls}" is not namespace/name (as the tls-secret input)`)
+    }
+  })()
   return {
     repos,
     identity,

@@ -131,6 +131,15 @@ describe('init --apply, then the action as that identity', () => {
     expect(deployed.outputs.status).toBe('deployed')
     // The egress guard read the API server's addresses through init's Role in default: no warning.
     expect(deployed.log).not.toMatch(/could not read the API server's addresses/)
+    const slice = await kube.kc
+      .makeApiClient(k8s.DiscoveryV1Api)
+      .readNamespacedEndpointSlice({ name: 'kubernetes', namespace: 'default' })
+    const service = await kube.core.readNamespacedService({ name: 'kubernetes', namespace: 'default' })
+    const egress = await kube.kc
+      .makeApiClient(k8s.NetworkingV1Api)
+      .readNamespacedNetworkPolicy({ name: 'preview-egress', namespace: deployed.outputs.namespace! })
+    for (const ip of [service.spec!.clusterIP!, ...(slice.endpoints ?? []).flatMap((e) => e.addresses)])
+      expect(JSON.stringify(egress.spec)).toContain(`"${ip}/32"`)
     previewNamespace = deployed.outputs.namespace!
     const redeployed = await run({ ...pr, action: 'synchronize', sha: sha('lp-2') }, asIdentity().inputs, {
       env: asIdentity().env,

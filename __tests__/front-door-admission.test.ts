@@ -46,6 +46,24 @@ describe('the front door is found from the cluster', () => {
     )
   })
 
+  test("pods the action may not list: an IngressClass's run fails naming the inputs; a Gateway's namespace is admitted, and the log says what could not be looked for", () => {
+    const problem = 'the action may not list pods: pods is forbidden'
+    expect(() => admitFrontDoor(facts({ door: traefik, pods: null, podsProblem: problem }))).toThrow(
+      /cannot tell where the pods of IngressClass traefik's controller .*may not list pods.*set ingress-namespace/,
+    )
+    const gateway = admitFrontDoor(
+      facts({
+        door: { kind: 'Gateway', namespace: 'gateway-system', name: 'previews', className: 'eg' },
+        pods: null,
+        podsProblem: problem,
+      }),
+    )
+    expect(gateway.namespaces).toEqual(['gateway-system'])
+    expect(gateway.lines.join('\n')).toContain(
+      "could not look for the pods of Gateway gateway-system/previews's data plane (the action may not list pods: pods is forbidden): if they run outside namespace gateway-system, name theirs in ingress-namespace or the kube-pr-preview.io/front-door-namespaces annotation of the Gateway",
+    )
+  })
+
   test('ingress-namespace and an annotation on the class say it outright; front-door-cidrs add ranges', () => {
     expect(admitFrontDoor(facts({ inputNamespace: 'edge', door: traefik, pods: [] })).namespaces).toEqual([
       'edge',

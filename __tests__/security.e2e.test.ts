@@ -1,9 +1,8 @@
 // Hostile input and scope safety, end to end on the local control plane.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { parseAllDocuments } from 'yaml'
 import { previewHarness, type PreviewEvent } from './harness/preview.js'
 import type { RunResult } from './harness/run-action.js'
 import { webApp as smallWebApp } from './harness/workspace.js'
@@ -396,65 +395,20 @@ describe('bad templates and bad credentials: one clear error, nothing applied', 
   })
 
   test('a user the cluster forbids', async () => {
-    const kubeconfig = await serviceAccountKubeconfig('nobody', [])
+    const kubeconfig = await serviceAccountKubeconfig('nobody')
     const r = await run({ repository: 'acme/creds', number: 3 }, { kubeconfig })
     expect(r.code).not.toBe(0)
     expect(r.log).toMatch(/::error::reading Namespace .*forbidden.*lacks RBAC permission/)
     noStackTrace(r)
   })
-
-  // Superseded: the README's hand-written ClusterRole is gone; `init` makes the least-privilege identity, and
-  // least-privilege.e2e deploys, redeploys, prunes, closes and sweeps the default stack as that identity.
-  test.skip("with only the README's ClusterRole, a ServiceAccount deploys and tears down the default stack", async () => {
-    const role = parseAllDocuments(
-      readFileSync(new URL('../README.md', import.meta.url), 'utf8').match(
-        /```yaml\n(apiVersion: rbac[\s\S]*?)```/,
-      )![1]!,
-    )[0]!.toJS() as {
-      rules: unknown[]
-    }
-    const kubeconfig = await serviceAccountKubeconfig('deployer', role.rules)
-    const opened = await run({ repository: 'acme/least-privilege', number: 9 }, { kubeconfig })
-    expect(opened.log).not.toContain('::error')
-    expect(opened.outputs.status).toBe('deployed')
-    const closed = await run(
-      { repository: 'acme/least-privilege', number: 9, action: 'closed' },
-      { kubeconfig },
-    )
-    expect(closed.outputs.status).toBe('destroyed')
-  })
 })
 
-/** A kubeconfig for a new ServiceAccount bound to a ClusterRole with these rules (none: no rights at all). */
-async function serviceAccountKubeconfig(name: string, rules: unknown[]): Promise<string> {
+/** A kubeconfig for a new ServiceAccount that nothing is bound to: no rights at all. */
+async function serviceAccountKubeconfig(name: string): Promise<string> {
   const namespace = 'preview-system'
   if (!(await namespaceExists(namespace)))
     await kube.core.createNamespace({ body: { metadata: { name: namespace } } })
   await kube.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
-  if (rules.length) {
-    const apply = (o: object) =>
-      kube.objects.patch(
-        o as never,
-        undefined,
-        undefined,
-        'test',
-        true,
-        'application/apply-patch+yaml' as never,
-      )
-    await apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: `test-${name}` },
-      rules,
-    })
-    await apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: `test-${name}` },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `test-${name}` },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
-    })
-  }
   const token = await kube.core.createNamespacedServiceAccountToken({
     name,
     namespace,

@@ -1,4 +1,4 @@
-// The cluster side of least privilege, as `init` prints it: two ClusterRoles, the binding of the action's identity,
+// The cluster side of least privilege, as `init` prints it: two ClusterRoles and a Role, the bindings of the action's identity,
 // and a ValidatingAdmissionPolicy (with its binding) that confines that identity to its own previews. Pure.
 //
 // RBAC grants by resource and verb only, so the work is split:
@@ -8,12 +8,18 @@
 // - ClusterRole `kube-pr-preview-namespace`: the READS (and the lock Lease) inside one preview. The action binds it
 //   to itself with a RoleBinding in each preview namespace it creates, so it reads nothing anywhere else — no
 //   Secret, pod or log of another namespace.
+// - Role `kube-pr-preview-api-server` in `default`: get on the `kubernetes` Service and EndpointSlice only (the
+//   addresses the egress guard keeps preview pods from).
+// - With --tls-secret, Role `kube-pr-preview-tls` in that Secret's namespace: get on that one Secret.
 
 import { NAMESPACE_ROLE } from '../kube/read-access.js'
 
 export { NAMESPACE_ROLE }
 export const MAIN_ROLE = 'kube-pr-preview'
 export const POLICY = 'kube-pr-preview'
+export const API_SERVER_ROLE = 'kube-pr-preview-api-server'
+export const API_SERVER_NAMESPACE = 'default'
+export const TLS_ROLE = 'kube-pr-preview-tls'
 
 export interface ApiResource {
   group: string
@@ -84,10 +90,6 @@ export function clusterRoles(p: AccessPlan): Obj[] {
       // values.persistence.enabled: auto asks whether the cluster has a default StorageClass.
       { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
       { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get'] },
-      // The front door's pods are found by their labels (their namespace is what the NetworkPolicy admits), and
-      // the API server's address by the `kubernetes` Service (what the egress guard denies).
-      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
-      { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
     ],
   }
   const inPreview = {
@@ -249,15 +251,60 @@ export function admissionPolicy(p: AccessPlan): Obj[] {
   return [policy, binding]
 }
 
-export function identityBindings(p: AccessPlan): Obj[] {
+/**
+ * Role `kube-pr-preview-api-server` in `default`: get on the `kubernetes` Service and its EndpointSlice (both named
+ * `kubernetes`), the API server's addresses that the egress guard keeps preview pods from. Nothing else there.
+ */
+export function apiServerRole(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: API_SERVER_ROLE, namespace: API_SERVER_NAMESPACE },
+    rules: [
+      { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
+      {
+        apiGroups: ['discovery.k8s.io'],
+        resources: ['endpointslices'],
+        verbs: ['get'],
+        resourceNames: ['kubernetes'],
+      },
+    ],
+  }
+}
+
+/**
+ * Role `kube-pr-preview-tls` in the namespace of the `tls-secret` input: get on that one Secret (the wildcard
+ * certificate the action copies into each preview), nothing else there.
+ */
+export function tlsSecretRole(secret: { namespace: string; name: string }): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: TLS_ROLE, namespace: secret.namespace },
+    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [secret.name] }],
+  }
+}
+
+const roleBinding = (name: string, namespace: string, subjects: Subject[]): Obj => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name, namespace },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+  subjects,
+})
+
+export function identityBindings(p: AccessPlan, tlsSecret?: { namespace: string } | null): Obj[] {
+  const subjects = p.identities.map((i) => i.subject)
   return [
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: MAIN_ROLE },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: MAIN_ROLE },
-      subjects: p.identities.map((i) => i.subject),
+      subjects,
     },
+    roleBinding(API_SERVER_ROLE, API_SERVER_NAMESPACE, subjects),
+    ...(tlsSecret ? [roleBinding(TLS_ROLE, tlsSecret.namespace, subjects)] : []),
   ]
 }
 

@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { parse, parseAllDocuments, stringify } from 'yaml'
+import { parseObjectName } from '../inputs/frontdoor.js'
 import { parseKinds } from '../inputs/parse.js'
 import { createKube } from '../kube/client.js'
 import type { Kube, Transport } from '../kube/port.js'
@@ -16,6 +17,9 @@ import { LABEL, MANAGER } from '../preview/ownership.js'
 import type { KubeObject } from '../shared/kube-object.js'
 import {
   admissionPolicy,
+  API_SERVER_NAMESPACE,
+  API_SERVER_ROLE,
+  apiServerRole,
   authenticationSnippet,
   clusterRoles,
   identityBindings,
@@ -25,12 +29,14 @@ import {
   type AccessPlan,
   type ApiResource,
   type Subject,
+  TLS_ROLE,
+  tlsSecretRole,
 } from './access-policy.js'
 
 export const INIT_USAGE = `usage: kube-pr-preview init --repo owner/name [--repo owner/name …]
   [--identity serviceaccount|oidc|user:<name>] [--namespace-prefix P] [--pod-security baseline|restricted|privileged]
   [--allow-cluster-scoped KINDS] [--allow-service-types TYPES] [--templates DIR] [--extra-templates DIR]
-  [--gateway NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
+  [--gateway NS/NAME] [--tls-secret NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
   [--apply [--kubeconfig-out FILE] [--token-duration 720h]] [--check]`
 
 const VALUE_FLAGS = [
@@ -47,6 +53,7 @@ const VALUE_FLAGS = [
   'oidc-issuer',
   'kubeconfig-out',
   'token-duration',
+  'tls-secret',
 ]
 const SWITCHES = ['apply', 'check']
 
@@ -63,6 +70,8 @@ export interface InitArgs {
   templates: string
   extraTemplates: string
   gateway: string
+  /** The tls-secret input: get on exactly that Secret. */
+  tlsSecret: { namespace: string; name: string } | null
   audience: string
   issuer: string
   apply: boolean
@@ -126,9 +135,18 @@ export function parseInitArgs(argv: string[]): InitArgs {
     throw new Error(
       '--kubeconfig-out needs --identity serviceaccount and --apply (the token is made on the cluster)',
     )
+  const tls = one('tls-secret')
+  const tlsSecret = (() => {
+    try {
+      return parseObjectName('tls-secret', tls)
+    } catch {
+      throw new Error(`--tls-secret "${tls}" is not namespace/name (as the tls-secret input)`)
+    }
+  })()
   return {
     repos,
     identity,
+    tlsSecret,
     prefix,
     podSecurity,
     allowClusterScoped: parseKinds('allow-cluster-scoped', one('allow-cluster-scoped')),
@@ -242,7 +260,14 @@ export function initObjects(a: InitArgs, plan: AccessPlan): KubeObject[] {
           },
         ]
       : []
-  return [...sa, ...clusterRoles(plan), ...identityBindings(plan), ...admissionPolicy(plan)] as KubeObject[]
+  return [
+    ...sa,
+    ...clusterRoles(plan),
+    apiServerRole(),
+    ...(a.tlsSecret ? [tlsSecretRole(a.tlsSecret)] : []),
+    ...identityBindings(plan, a.tlsSecret),
+    ...admissionPolicy(plan),
+  ] as KubeObject[]
 }
 
 const yamlOf = (objects: object[]) =>
@@ -257,6 +282,14 @@ export function initYaml(a: InitArgs, plan: AccessPlan, guessed: string[]): stri
     `#   allow-cluster-scoped, no Service the action refuses.`,
     `# ClusterRole ${NAMESPACE_ROLE}: the reads inside one preview; the action binds it to itself in each preview`,
     '#   namespace (RoleBinding kube-pr-preview-reads), so it reads nothing elsewhere.',
+    `# Role ${API_SERVER_NAMESPACE}/${API_SERVER_ROLE}: get on the Service and EndpointSlice "kubernetes" only, the API`,
+    "#   server's addresses that the egress guard keeps preview pods from.",
+    ...(a.tlsSecret
+      ? [
+          `# Role ${a.tlsSecret.namespace}/${TLS_ROLE}: get on the Secret ${a.tlsSecret.name} only (tls-secret), which the action`,
+          '#   copies into each preview.',
+        ]
+      : []),
     ...guessed.map(
       (g) => `# NOTE: ${g} is a guess: apply with --apply (which asks the cluster) or check its plural.`,
     ),
@@ -409,7 +442,7 @@ export async function checkInit(kube: Kube, objects: KubeObject[], plan: AccessP
       namespace: want.metadata.namespace,
     }
     const have = await kube.get(ref)
-    const name = `${want.kind} ${want.metadata.name}`
+    const name = `${want.kind} ${want.metadata.namespace ? `${want.metadata.namespace}/` : ''}${want.metadata.name}`
     if (!have) {
       problems.push(`missing: ${name}`)
       continue

@@ -4,10 +4,12 @@
 import { frontDoorContext, TLS_SECRET, type FrontDoorContext } from '../preview/frontdoor.js'
 import {
   admitFrontDoor,
+  CIDRS_ANNOTATION,
   CONTROLLER_PODS,
   gatewayPodSelectors,
   type FrontDoor,
   type FrontDoorAdmission,
+  NAMESPACES_ANNOTATION,
 } from '../preview/admission.js'
 import { InputError } from '../shared/errors.js'
 import type { KubeObject } from '../shared/kube-object.js'
@@ -62,7 +64,12 @@ async function findAdmission(
     pods: null as Array<{ namespace: string; hostNetwork: boolean }> | null,
     podsProblem: undefined as string | undefined,
   }
-  if (door && !facts.inputNamespace) {
+  // Pods are listed (in every namespace) only when nothing else says where the front door is: an identity that
+  // `init` made may not list them, and a door annotated by the platform team needs no look.
+  const annotated = [NAMESPACES_ANNOTATION, CIDRS_ANNOTATION].some((a) =>
+    (facts.annotations[a] ?? '').split(/[\s,]+/).some(Boolean),
+  )
+  if (door && !facts.inputNamespace && !annotated) {
     const selectors =
       door.is.kind === 'Gateway'
         ? gatewayPodSelectors(door.is.namespace, door.is.name)
@@ -176,7 +183,14 @@ export async function prepareFrontDoor(
   }
   const objects: KubeObject[] = []
   if (s.tlsSecret) {
-    const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret })
+    const { namespace, name } = s.tlsSecret
+    const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }).catch((e: Error) => {
+      if (!(e instanceof KubeError && e.status === 403)) throw e
+      throw new InputError(
+        'tls-secret',
+        `the action may not read the Secret ${namespace}/${name} (${e.message.split('\n')[0]!.split(' — ')[0]}). Grant get on exactly that Secret: \`npx kube-pr-preview init … --tls-secret ${namespace}/${name}\` does (README, "Least privilege: init").`,
+      )
+    })
     if (!source)
       throw new InputError(
         'tls-secret',

@@ -13,12 +13,16 @@ export const READ_BINDING = 'kube-pr-preview-reads'
 /** How long a new RoleBinding may take to reach the API server's authorizer cache. */
 const PROPAGATION_MS = 15_000
 
+/**
+ * Whether this identity reads in the preview already: asked of Secrets, which init's cluster-wide role never lets
+ * it read (pods or other kinds could come from elsewhere, and then the binding would be skipped wrongly).
+ */
 const canRead = async (kube: Kube, namespace: string) => {
   const review = await kube.create({
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
     metadata: { name: '' },
-    spec: { resourceAttributes: { namespace, verb: 'list', resource: 'pods' } },
+    spec: { resourceAttributes: { namespace, verb: 'list', resource: 'secrets' } },
   } as KubeObject)
   return (review as { status?: { allowed?: boolean } } | null)?.status?.allowed === true
 }

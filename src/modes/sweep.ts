@@ -16,6 +16,7 @@ import { cell } from '../github/report.js'
 import type { RunLog } from '../shared/run-log.js'
 import type { KubeObject } from '../shared/kube-object.js'
 import type { Kube } from '../kube/port.js'
+import { ensureReadAccess } from '../kube/read-access.js'
 
 export interface SweepOptions {
   repository: string
@@ -138,12 +139,31 @@ async function sweepOne(
   github: GitHub,
   log: RunLog,
 ): Promise<SweepRow> {
+  if (!o.dryRun && !ns.metadata.deletionTimestamp) await bindReads(ns, o, kube, log)
   const p = await look(ns, o, kube, github)
   // A kept preview is exempt from the TTL; a closed PR's preview goes all the same.
   const why = sweepReason(p.state, p.known.deployedAt, p.kept ? null : o.ttlMs, o.now)
   if (why) return removeDue(p, why, o, kube, github, log)
   if (p.state === 'open') await warnBeforeTtl(p, o, kube, github, log)
   return sleepIfIdle(p, o, kube, github, log)
+}
+
+/**
+ * The sweep reads inside each preview (readiness, sleep): an identity that `init` confined reads only where the
+ * action bound its reads, which a deploy does, so a preview deployed before `init` is bound here. When that is not
+ * possible the sweep goes on (removing needs no reads) and says why; a dry run writes nothing, not even this.
+ */
+async function bindReads(ns: KubeObject, o: SweepOptions, kube: Kube, log: RunLog): Promise<void> {
+  const owner = {
+    repository: o.repository,
+    pr: Number(ns.metadata.labels?.[LABEL.pr]),
+    namespace: ns.metadata.name,
+  }
+  await ensureReadAccess(kube, owner).catch((e: Error) =>
+    log.warning(
+      `${ns.metadata.name}: could not bind this identity's reads there (${e.message.split('\n')[0]})`,
+    ),
+  )
 }
 
 async function look(ns: KubeObject, o: SweepOptions, kube: Kube, github: GitHub): Promise<Swept> {

@@ -104,6 +104,10 @@ export function admitFrontDoor(f: FrontDoorFacts): FrontDoorAdmission {
         `${doorName} (class ${door.className}) is a Google Cloud load balancer: it reaches pods from 35.191.0.0/16 and 130.211.0.0/22 (and, for a regional Gateway, the proxy-only subnet), not from a namespace. List them in front-door-cidrs.`,
       )
     if (onHost.length && !inPods.length && !cidrs.length) throw hostNetwork()
+    if (f.pods === null && f.podsProblem)
+      lines.push(
+        `could not look for the pods of ${doorName}'s data plane (${f.podsProblem}): if they run outside namespace ${door.namespace}, name theirs in ingress-namespace or the ${NAMESPACES_ANNOTATION} annotation of the Gateway`,
+      )
     return done(unique([door.namespace, ...inPods]), (ns) =>
       ns === door.namespace ? "the Gateway's namespace" : `the pods of ${doorName}'s data plane run there`,
     )

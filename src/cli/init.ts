@@ -1,16 +1,11 @@
 // `kube-pr-preview init`: the cluster side of least privilege in one command (access-policy.ts says what each
 // object is for). Prints kubectl-appliable YAML; --apply applies it through the current kubeconfig ($KUBECONFIG or
 // ~/.kube/config); --check reports what is missing or too broad on a live cluster.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { parse, parseAllDocuments, stringify } from 'yaml'
-import { parseObjectName } from '../inputs/frontdoor.js'
-import { parseKinds } from '../inputs/parse.js'
+import { chmodSync, writeFileSync } from 'node:fs'
+import { parseAllDocuments, stringify } from 'yaml'
 import { createKube } from '../kube/client.js'
-import type { Kube, Transport } from '../kube/port.js'
-import { createHttp, DEFAULT_RETRY } from '../kube/transport/http.js'
+import type { Kube } from '../kube/port.js'
 import { knownResource } from '../kube/resources/resources.js'
-import { kubeconfigPaths, mergeKubeconfigs } from '../kube/transport/kubeconfig-files.js'
 import { transportFromKubeconfig } from '../kube/transport/kubeconfig.js'
 import { repositoryHash, slug } from '../preview/naming.js'
 import { LABEL, MANAGER } from '../preview/ownership.js'
@@ -32,136 +27,13 @@ import {
   TLS_ROLE,
   tlsSecretRole,
 } from './access-policy.js'
+import { INIT_MANAGER, parseInitArgs, SERVICE_ACCOUNT, type InitArgs } from './init-args.js'
+import { checkInit } from './init-check.js'
 
-export const INIT_USAGE = `usage: kube-pr-preview init --repo owner/name [--repo owner/name …]
-  [--identity serviceaccount|oidc|user:<name>] [--namespace-prefix P] [--pod-security baseline|restricted|privileged]
-  [--allow-cluster-scoped KINDS] [--allow-service-types TYPES] [--templates DIR] [--extra-templates DIR]
-  [--gateway NS/NAME] [--tls-secret NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
-  [--apply [--kubeconfig-out FILE] [--token-duration 720h]] [--check]`
-
-const VALUE_FLAGS = [
-  'repo',
-  'identity',
-  'namespace-prefix',
-  'pod-security',
-  'allow-cluster-scoped',
-  'allow-service-types',
-  'templates',
-  'extra-templates',
-  'gateway',
-  'oidc-audience',
-  'oidc-issuer',
-  'kubeconfig-out',
-  'token-duration',
-  'tls-secret',
-]
-const SWITCHES = ['apply', 'check']
-
-export const SERVICE_ACCOUNT = { namespace: 'kube-pr-preview', name: 'kube-pr-preview' }
-export const INIT_MANAGER = 'kube-pr-preview-init'
-
-export interface InitArgs {
-  repos: string[]
-  identity: { kind: 'serviceaccount' } | { kind: 'oidc' } | { kind: 'user'; name: string }
-  prefix: string
-  podSecurity: AccessPlan['podSecurity']
-  allowClusterScoped: string[]
-  serviceTypes: string[]
-  templates: string
-  extraTemplates: string
-  gateway: string
-  /** The tls-secret input: get on exactly that Secret. */
-  tlsSecret: { namespace: string; name: string } | null
-  audience: string
-  issuer: string
-  apply: boolean
-  check: boolean
-  kubeconfigOut: string
-  tokenSeconds: number
-}
-
-export function parseInitArgs(argv: string[]): InitArgs {
-  const values: Record<string, string[]> = {}
-  const on = new Set<string>()
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    const [flag, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [undefined, undefined]
-    if (flag && SWITCHES.includes(flag) && inline === undefined) {
-      on.add(flag)
-      continue
-    }
-    if (!flag || !VALUE_FLAGS.includes(flag)) throw new Error(`unknown argument "${arg}"\n${INIT_USAGE}`)
-    const value = inline ?? argv[++i]
-    if (value === undefined) throw new Error(`--${flag} needs a value\n${INIT_USAGE}`)
-    ;(values[flag] ??= []).push(value)
-  }
-  const one = (flag: string, fallback = '') => values[flag]?.at(-1) ?? fallback
-  const repos = (values.repo ?? [])
-    .flatMap((r) => r.split(','))
-    .map((r) => r.trim())
-    .filter(Boolean)
-  if (!repos.length) throw new Error(`--repo owner/name is required (repeat it for several)\n${INIT_USAGE}`)
-  for (const r of repos) if (!/^[\w.-]+\/[\w.-]+$/.test(r)) throw new Error(`--repo "${r}" is not owner/name`)
-  const id = one('identity', 'serviceaccount')
-  const identity: InitArgs['identity'] | null =
-    id === 'serviceaccount' || id === 'oidc'
-      ? { kind: id }
-      : id.startsWith('user:') && id.length > 5
-        ? { kind: 'user' as const, name: id.slice(5) }
-        : null
-  if (!identity)
-    throw new Error(
-      '--identity must be serviceaccount, oidc or user:<name> (the Kubernetes user of a cloud login)',
-    )
-  const prefix = one('namespace-prefix', 'preview')
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(prefix) || prefix.length > 20)
-    throw new Error(
-      `--namespace-prefix "${prefix}": lowercase letters, digits and dashes, at most 20 characters`,
-    )
-  const podSecurity = one('pod-security', 'baseline')
-  if (podSecurity !== 'baseline' && podSecurity !== 'restricted' && podSecurity !== 'privileged')
-    throw new Error('--pod-security must be baseline, restricted or privileged (as the pod-security input)')
-  const serviceTypes = one('allow-service-types')
-    .split(/[\s,]+/)
-    .filter(Boolean)
-  for (const t of serviceTypes)
-    if (t !== 'LoadBalancer' && t !== 'NodePort')
-      throw new Error(`--allow-service-types "${t}": only LoadBalancer and NodePort can be allowed`)
-  const duration = one('token-duration', '720h')
-  const m = /^(\d+)(h|d)$/.exec(duration)
-  if (!m) throw new Error('--token-duration: hours or days, e.g. 720h or 30d')
-  const kubeconfigOut = one('kubeconfig-out')
-  if (kubeconfigOut && (identity.kind !== 'serviceaccount' || !on.has('apply')))
-    throw new Error(
-      '--kubeconfig-out needs --identity serviceaccount and --apply (the token is made on the cluster)',
-    )
-  const tls = one('tls-secret')
-  const tlsSecret = (() => {
-    try {
-      return parseObjectName('tls-secret', tls)
-    } catch {
-      throw new Error(`--tls-secret "${tls}" is not namespace/name (as the tls-secret input)`)
-    }
-  })()
-  return {
-    repos,
-    identity,
-    tlsSecret,
-    prefix,
-    podSecurity,
-    allowClusterScoped: parseKinds('allow-cluster-scoped', one('allow-cluster-scoped')),
-    serviceTypes,
-    templates: one('templates'),
-    extraTemplates: one('extra-templates'),
-    gateway: one('gateway'),
-    audience: one('oidc-audience'),
-    issuer: one('oidc-issuer', 'https://token.actions.githubusercontent.com'),
-    apply: on.has('apply'),
-    check: on.has('check'),
-    kubeconfigOut,
-    tokenSeconds: Number(m[1]) * (m[2] === 'd' ? 86400 : 3600),
-  }
-}
+import { currentKubeconfig, serviceAccountKubeconfig } from './init-kubeconfig.js'
+export { currentKubeconfig, serviceAccountKubeconfig } from './init-kubeconfig.js'
+export * from './init-args.js'
+export { checkInit } from './init-check.js'
 
 /** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '')
@@ -310,66 +182,12 @@ export function initYaml(a: InitArgs, plan: AccessPlan, guessed: string[]): stri
   }
   return `${head.join('\n')}\n${yamlOf(initObjects(a, plan))}`
 }
-
-/** The runner's or the admin's current kubeconfig, for --apply and --check. */
-export function currentKubeconfig(): string {
-  const paths = kubeconfigPaths(process.env.KUBECONFIG, homedir()).filter((p) => existsSync(p))
-  if (!paths.length)
-    throw new Error('--apply and --check need a kubeconfig: set KUBECONFIG or create ~/.kube/config')
-  return mergeKubeconfigs(paths.map((path) => ({ path, text: readFileSync(path, 'utf8') })))
-}
-
 export async function applyInit(kube: Kube, objects: KubeObject[], say: (m: string) => void): Promise<void> {
   for (const o of objects) {
     await kube.apply(o, { fieldManager: INIT_MANAGER })
     say(`applied ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`)
   }
 }
-
-/** A kubeconfig for the ServiceAccount with a token from the TokenRequest API (expires; run init again to rotate). */
-export async function serviceAccountKubeconfig(
-  transport: Transport,
-  kubeconfigText: string,
-  seconds: number,
-): Promise<{ text: string; expires: string }> {
-  const http = createHttp(transport, DEFAULT_RETRY)
-  const what = `requesting a token for ServiceAccount ${SERVICE_ACCOUNT.namespace}/${SERVICE_ACCOUNT.name}`
-  const res = await http.call(
-    'POST',
-    `/api/v1/namespaces/${SERVICE_ACCOUNT.namespace}/serviceaccounts/${SERVICE_ACCOUNT.name}/token`,
-    what,
-    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } },
-  )
-  const review = http.ok(res, what) as { status?: { token?: string; expirationTimestamp?: string } }
-  const token = review.status?.token
-  if (!token) throw new Error('the API server made no token for the ServiceAccount')
-  const config = parse(kubeconfigText) as {
-    'current-context'?: string
-    contexts?: Array<{ name: string; context: { cluster: string } }>
-    clusters?: Array<{ name: string; cluster: Record<string, unknown> }>
-  }
-  const ctx = config.contexts?.find((c) => c.name === config['current-context'])
-  const cluster = config.clusters?.find((c) => c.name === ctx?.context.cluster)?.cluster ?? {}
-  const caFile = cluster['certificate-authority']
-  const ca =
-    (cluster['certificate-authority-data'] as string | undefined) ??
-    (typeof caFile === 'string' ? readFileSync(caFile).toString('base64') : undefined)
-  const text = stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'previews',
-        cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}) },
-      },
-    ],
-    users: [{ name: 'kube-pr-preview', user: { token } }],
-    contexts: [{ name: 'previews', context: { cluster: 'previews', user: 'kube-pr-preview' } }],
-    'current-context': 'previews',
-  })
-  return { text, expires: review.status?.expirationTimestamp ?? `in ${seconds} s` }
-}
-
 export async function initCommand(
   argv: string[],
   cwd: string,
@@ -429,69 +247,4 @@ export async function initCommand(
       "the API server must trust GitHub's issuer: see the authentication configuration printed by init without --apply",
     )
   return { out: '', err: err.map((m) => `${m}\n`).join(''), code: 0 }
-}
-
-/** What is missing or broader than init's objects on a live cluster. */
-export async function checkInit(kube: Kube, objects: KubeObject[], plan: AccessPlan): Promise<string[]> {
-  const problems: string[] = []
-  for (const want of objects) {
-    const ref = {
-      apiVersion: want.apiVersion,
-      kind: want.kind,
-      name: want.metadata.name,
-      namespace: want.metadata.namespace,
-    }
-    const have = await kube.get(ref)
-    const name = `${want.kind} ${want.metadata.namespace ? `${want.metadata.namespace}/` : ''}${want.metadata.name}`
-    if (!have) {
-      problems.push(`missing: ${name}`)
-      continue
-    }
-    const w = want as Record<string, unknown>
-    const h = have as Record<string, unknown>
-    for (const field of ['rules', 'spec', 'subjects', 'roleRef'] as const) {
-      if (!(field in w)) continue
-      if (!contains(h[field], w[field])) problems.push(`missing or different: ${name} ${field}`)
-      else if (longer(h[field], w[field]))
-        problems.push(`too broad: ${name} ${field} has more than init gives`)
-    }
-  }
-  const bindings = (await kube.list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', undefined))
-    .items as Array<KubeObject & { subjects?: Subject[]; roleRef?: { name: string } }>
-  for (const b of bindings) {
-    if (b.metadata.name === MAIN_ROLE) continue
-    for (const id of plan.identities)
-      if (
-        b.subjects?.some(
-          (s) =>
-            s.kind === id.subject.kind &&
-            s.name === id.subject.name &&
-            (s.namespace ?? '') === (id.subject.namespace ?? ''),
-        )
-      )
-        problems.push(
-          `too broad: ClusterRoleBinding ${b.metadata.name} also binds ${id.username} to ClusterRole ${b.roleRef?.name}`,
-        )
-  }
-  return problems
-}
-
-/** True when every field and list item of `want` is in `have` (the server adds defaults). */
-function contains(have: unknown, want: unknown): boolean {
-  if (Array.isArray(want)) return Array.isArray(have) && want.every((w) => have.some((h) => contains(h, w)))
-  if (want && typeof want === 'object')
-    return (
-      Boolean(have) &&
-      typeof have === 'object' &&
-      Object.entries(want).every(([k, v]) => contains((have as Record<string, unknown>)[k], v))
-    )
-  return have === want
-}
-
-/** True when a list in `have` has more items than the same list in `want` (a rule or subject more). */
-function longer(have: unknown, want: unknown): boolean {
-  if (Array.isArray(want)) return Array.isArray(have) && have.length > want.length
-  if (want && typeof want === 'object' && have && typeof have === 'object')
-    return Object.entries(want).some(([k, v]) => longer((have as Record<string, unknown>)[k], v))
-  return false
 }

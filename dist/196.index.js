@@ -2,6 +2,70 @@ export const id = 196;
 export const ids = [196,150];
 export const modules = {
 
+/***/ 2080:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ji: () => (/* binding */ ensureReadAccess)
+/* harmony export */ });
+/* unused harmony exports NAMESPACE_ROLE, READ_BINDING, subjectOf */
+/* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7389);
+
+const NAMESPACE_ROLE = 'kube-pr-preview-namespace';
+const READ_BINDING = 'kube-pr-preview-reads';
+/** How long a new RoleBinding may take to reach the API server's authorizer cache. */
+const PROPAGATION_MS = 15_000;
+/**
+ * Whether this identity reads in the preview already: asked of Secrets, which init's cluster-wide role never lets
+ * it read (pods or other kinds could come from elsewhere, and then the binding would be skipped wrongly).
+ */
+const canRead = async (kube, namespace) => {
+    const review = await kube.create({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        metadata: { name: '' },
+        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'secrets' } },
+    });
+    return review?.status?.allowed === true;
+};
+/** The RBAC subject of a username: a ServiceAccount for `system:serviceaccount:<ns>:<name>`, else a User. Pure. */
+function subjectOf(username) {
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+    return sa
+        ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
+        : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
+}
+async function ensureReadAccess(kube, owner) {
+    if (await canRead(kube, owner.namespace))
+        return;
+    const review = (await kube.create({
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { name: '' },
+    }));
+    const username = review?.status?.userInfo?.username;
+    if (!username)
+        throw new Error('the API server did not say who this run is (SelfSubjectReview)');
+    await kube.apply({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: READ_BINDING, namespace: owner.namespace, labels: (0,_preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .ownerLabels */ .H0)(owner) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMESPACE_ROLE },
+        subjects: [subjectOf(username)],
+    });
+    const deadline = Date.now() + PROPAGATION_MS;
+    while (!(await canRead(kube, owner.namespace))) {
+        if (Date.now() > deadline)
+            throw new Error(`${username} cannot read in its preview namespace ${owner.namespace} even with the RoleBinding ` +
+                `${READ_BINDING} to the ClusterRole ${NAMESPACE_ROLE}: does that ClusterRole exist? Run ` +
+                '`npx kube-pr-preview init` for this identity (README, "Least privilege: init").');
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+
+/***/ }),
+
 /***/ 3489:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -274,13 +338,15 @@ async function removeClusterWide(kube, ns, owner, log, kinds) {
 /* harmony import */ var _preview_idle_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1104);
 /* harmony import */ var _preview_requests_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7956);
 /* harmony import */ var _destroy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6150);
-/* harmony import */ var _kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5410);
-/* harmony import */ var _shared_limit_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(7669);
+/* harmony import */ var _kube_wait_readiness_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1335);
+/* harmony import */ var _shared_limit_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(7669);
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7389);
 /* harmony import */ var _github_report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2745);
+/* harmony import */ var _kube_read_access_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2080);
 // mode: sweep — for schedule or workflow_dispatch: every preview of this repository on the cluster, kept or
 // removed (its PR is closed, or it was not deployed for longer than the TTL), put to sleep when idle longer than
 // sleep-after, warned before its TTL; with a fleet view of what is live (the summary, and the dashboard issue).
+
 
 
 
@@ -310,7 +376,7 @@ const SWEEP_PARALLEL = 2;
 async function sweep(o, kube, github, log) {
     const previews = await (0,_deploy_freshness_js__WEBPACK_IMPORTED_MODULE_0__/* .livePreviews */ .Gp)(kube, o.repository);
     log.info(`${previews.length} previews of ${o.repository} on the cluster`);
-    const settled = await (0,_shared_limit_js__WEBPACK_IMPORTED_MODULE_10__/* .settleLimit */ .X$)(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log));
+    const settled = await (0,_shared_limit_js__WEBPACK_IMPORTED_MODULE_11__/* .settleLimit */ .X$)(previews, SWEEP_PARALLEL, (ns) => sweepOne(ns, o, kube, github, log));
     return settled.map((r, i) => {
         if (r.status === 'fulfilled')
             return r.value;
@@ -344,6 +410,8 @@ function describe(ns) {
     };
 }
 async function sweepOne(ns, o, kube, github, log) {
+    if (!o.dryRun && !ns.metadata.deletionTimestamp)
+        await bindReads(ns, o, kube, log);
     const p = await look(ns, o, kube, github);
     // A kept preview is exempt from the TTL; a closed PR's preview goes all the same.
     const why = sweepReason(p.state, p.known.deployedAt, p.kept ? null : o.ttlMs, o.now);
@@ -352,6 +420,19 @@ async function sweepOne(ns, o, kube, github, log) {
     if (p.state === 'open')
         await warnBeforeTtl(p, o, kube, github, log);
     return sleepIfIdle(p, o, kube, github, log);
+}
+/**
+ * The sweep reads inside each preview (readiness, sleep): an identity that `init` confined reads only where the
+ * action bound its reads, which a deploy does, so a preview deployed before `init` is bound here. When that is not
+ * possible the sweep goes on (removing needs no reads) and says why; a dry run writes nothing, not even this.
+ */
+async function bindReads(ns, o, kube, log) {
+    const owner = {
+        repository: o.repository,
+        pr: Number(ns.metadata.labels?.[_preview_ownership_js__WEBPACK_IMPORTED_MODULE_8__/* .LABEL */ .d_.pr]),
+        namespace: ns.metadata.name,
+    };
+    await (0,_kube_read_access_js__WEBPACK_IMPORTED_MODULE_10__/* .ensureReadAccess */ .Ji)(kube, owner).catch((e) => log.warning(`${ns.metadata.name}: could not bind this identity's reads there (${e.message.split('\n')[0]})`));
 }
 async function look(ns, o, kube, github) {
     const known = describe(ns);

@@ -29313,8 +29313,9 @@ function guardGitHub(github, lock) {
         ...github,
         createDeployment: async (d) => (await lock.verify(), github.createDeployment(d)),
         // A status or comment after a close's `inactive` would say a removed preview is up: read the cluster first.
-        // (`inactive` never says a preview is up: a deploy that lost the preview to a close may still write it.)
-        setStatus: async (id, st) => (st.state === 'inactive' ? lock.check() : await lock.verify(),
+        // `inactive` never says a preview is up, so it is not guarded: a deploy that lost the preview to a close (its
+        // lock is lost then) must still close the deployment it created, or that deployment stays without a status.
+        setStatus: async (id, st) => (st.state === 'inactive' ? undefined : await lock.verify(),
             github.setStatus(id, st)),
         upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),
         removeLabel: async (n, l) => (await lock.verify(), github.removeLabel(n, l)),
@@ -29507,7 +29508,7 @@ __webpack_async_result__();
 /* harmony import */ var _preview_inventory_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4820);
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
 /* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6087);
-/* harmony import */ var _wait_readiness_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5410);
+/* harmony import */ var _wait_readiness_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1335);
 /* harmony import */ var _validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4830);
 /* harmony import */ var _preview_accepted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4783);
 /* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1974);
@@ -29890,15 +29891,17 @@ async function podsGone(kube, namespace, deadline) {
 /* harmony export */   yI: () => (/* binding */ ValidationError),
 /* harmony export */   z_: () => (/* binding */ refusalError)
 /* harmony export */ });
-/* unused harmony export refusedField */
+/* unused harmony exports refusedField, quotaRefusesNew */
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
-/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6087);
+/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6087);
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
-/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1974);
+/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1974);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3658);
 /* harmony import */ var _preview_sources_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4982);
+/* harmony import */ var _wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2422);
 // Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
 // that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
 
 
 
@@ -29945,35 +29948,82 @@ function problemOf(o, e) {
     return {
         file,
         line,
-        text: `${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_4__/* .refOf */ .H8)(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
+        text: `${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .refOf */ .H8)(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
     };
+}
+/** A create refused for a port or IP that the live object (which the replacement deletes first) holds. */
+const ALLOCATED = /already allocated/i;
+/**
+ * A quota refusal of the create counts the live object too, which the replacement deletes first: it is a refusal
+ * only when the new object alone asks more than a limit (a LoadBalancer Service under `services.loadbalancers: 0`).
+ * Pure.
+ */
+function quotaRefusesNew(message) {
+    const amounts = (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quotaAmounts */ .ET)(message);
+    if (!amounts)
+        return false;
+    return Object.entries(amounts.limited).some(([resource, limit]) => (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quantity */ .au)(amounts.requested[resource] ?? '') > (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quantity */ .au)(limit));
+}
+/**
+ * An object that must be replaced is deleted before it is created again (apply.ts), so the cluster is asked first
+ * whether it would take the object as new: a create dry run. Only the update was checked so far, and what only a
+ * create meets (an admission policy or webhook on CREATE) would otherwise refuse it after the live one is gone.
+ * The name is taken (by the object to replace): the API server validates and admits an object before it looks
+ * for its name, so AlreadyExists means it would be accepted. Quota and allocated ports or IPs are judged with the
+ * live object still there: a refusal only for what the live object's going cannot free. Returns the problem, or
+ * null.
+ */
+async function refusedAsNew(kube, o, immutable) {
+    try {
+        await kube.create(o, { dryRun: true });
+        return null;
+    }
+    catch (e) {
+        const causes = e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeError */ .a ? e.causes.map((c) => c.message ?? '') : [];
+        if (!(e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeError */ .a) || e.status < 400 || e.status >= 500 || e.status === 401)
+            throw e;
+        if (e.status === 403 && /cannot [a-z]+ resource/i.test(e.message))
+            throw e;
+        if (/exceeded quota: /i.test(e.message) && !quotaRefusesNew(e.message))
+            return null;
+        if (ALLOCATED.test(e.message) && causes.every((c) => !c || ALLOCATED.test(c)))
+            return null;
+        const field = immutable.causes.find((c) => c.field)?.field ?? 'a field';
+        const problem = problemOf(o, e);
+        return {
+            ...problem,
+            text: `${problem.text} (it must be replaced, as ${field.replace(/^\./, '')} cannot change in place, and the cluster would refuse it as a new object; nothing was deleted)`,
+        };
+    }
 }
 /** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
 const isRefusal = (e) => e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeError */ .a && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
-/** One error for every refusal: the first one's template and line, the others named after it. */
-function refusalError(refusals) {
-    const [first, ...rest] = refusals.map((r) => problemOf(r.object, r.error));
-    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
-    return new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
-}
 /**
  * Dry-runs the `checked` objects at once. Objects of kinds that a CRD in the same set defines cannot be checked
- * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced);
- * everything else the API server refuses fails the run before anything changed.
+ * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced) when
+ * the cluster would take the object as new; everything else the API server refuses fails the run before anything
+ * changed.
  */
 async function validateObjects(kube, objects, checked = () => true) {
     const refusals = await Promise.all(objects
-        .filter((o) => checked(o) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_5__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind))
+        .filter((o) => checked(o) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_6__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind))
         .map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
         if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind))
-            return null;
+            return refusedAsNew(kube, o, e);
         if (isRefusal(e))
-            return { object: o, error: e };
+            return problemOf(o, e);
         throw e;
     })));
     const problems = refusals.filter((p) => p !== null);
     if (problems.length)
-        throw refusalError(problems);
+        throw errorOf(problems);
+}
+/** One error for every refusal of an apply: the first one's template and line, the others named after it. */
+const refusalError = (refusals) => errorOf(refusals.map((r) => problemOf(r.object, r.error)));
+function errorOf(problems) {
+    const [first, ...rest] = problems;
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    return new ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
 }
 
 
@@ -30210,7 +30260,7 @@ async function podsOf(kube, namespace, o) {
 /* harmony export */   IZ: () => (/* binding */ acquireLock),
 /* harmony export */   NW: () => (/* binding */ NotWaitingError)
 /* harmony export */ });
-/* unused harmony exports LOCK_NAME, LockLostError, leaseExpiry */
+/* unused harmony exports LOCK_NAME, LockLostError, leaseExpiry, leaseWait */
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3658);
 // One run at a time per preview: a Lease in the preview's namespace, held while a run deploys and renewed while
@@ -30238,8 +30288,10 @@ class LockLostError extends Error {
 /** How often a waiting run asks whether it is still wanted, at most. */
 const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-function leaseObject(owner, holder, base) {
-    const now = microTime();
+/** Now by the API server's clock (the runner's may be off): what renewTime is written and read in. */
+const serverNow = (kube) => kube.serverTime?.() ?? Date.now();
+function leaseObject(owner, holder, nowMs, base) {
+    const now = microTime(new Date(nowMs));
     return {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -30253,8 +30305,10 @@ function leaseObject(owner, holder, base) {
     };
 }
 const spec = (lease) => lease.spec ?? {};
-function expiresAt(lease, now = Date.now()) {
-    return leaseExpiry(spec(lease), now);
+/** The lease's duration as this action counts it: at most its own. Pure. */
+function durationMs(s) {
+    const asked = Number(s.leaseDurationSeconds ?? DURATION_S);
+    return (asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S) * 1000;
 }
 /**
  * When a lease stops counting (epoch ms). A renewTime that is not a time, lies in the future by more than a
@@ -30266,9 +30320,20 @@ function leaseExpiry(s, now) {
     const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '');
     if (!Number.isFinite(renewed) || renewed > now + DURATION_S * 1000)
         return now - 1;
-    const asked = Number(s.leaseDurationSeconds ?? DURATION_S);
-    const duration = asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S;
-    return renewed + duration * 1000;
+    return renewed + durationMs(s);
+}
+/**
+ * How long (ms, on this machine's clock) a waiting run still waits for another holder's lease, 0 when it may take
+ * it over now. Two clocks judge it, and the first to say "expired" wins:
+ * - the lease's renewTime against the API server's clock (`serverNow`; renewTime is written by it too): a lease
+ *   a dead run left long ago is taken over at once;
+ * - the lease not changing (same resourceVersion) for its duration, measured on this machine's clock from when
+ *   this run first saw it so (`unchangedMs`), as client-go's leader election does: no clock but this run's own
+ *   interval, so a holder whose clock was off (a renewTime ahead) cannot hold the preview longer. A live holder
+ *   renews every 10 s, so its lease never stays unchanged for 30 s. Pure.
+ */
+function leaseWait(s, serverNow, unchangedMs) {
+    return Math.max(0, Math.min(leaseExpiry(s, serverNow) - serverNow, durationMs(s) - unchangedMs));
 }
 /**
  * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
@@ -30284,16 +30349,22 @@ async function acquireLock(kube, owner, holder, deadline, options) {
     let told = false;
     let asked = 0;
     let held;
+    /** The other holder's lease as this run last saw it, and since when (this machine's clock) it has not changed. */
+    let seen = { version: '', since: 0 };
     for (;;) {
-        held = await kube.create(leaseObject(owner, holder));
+        held = await kube.create(leaseObject(owner, holder, serverNow(kube)));
         if (held)
             break;
         const current = await kube.get(ref);
         if (!current)
             continue;
+        const version = String(current.metadata.resourceVersion ?? '');
+        if (version !== seen.version)
+            seen = { version, since: Date.now() };
         const other = spec(current).holderIdentity ?? '';
-        if (other === holder || !other || expiresAt(current) < Date.now()) {
-            held = await kube.replace(leaseObject(owner, holder, current));
+        const wait = leaseWait(spec(current), serverNow(kube), Date.now() - seen.since);
+        if (other === holder || !other || wait === 0) {
+            held = await kube.replace(leaseObject(owner, holder, serverNow(kube), current));
             if (held)
                 break;
             continue;
@@ -30309,14 +30380,14 @@ async function acquireLock(kube, owner, holder, deadline, options) {
             if (reason)
                 throw new NotWaitingError(reason);
         }
-        await wake(kube, ref, current, deadline);
+        await wake(kube, ref, current, Math.min(Date.now() + wait, deadline));
     }
     return heldLock(kube, owner, holder, ref, held, told);
 }
-/** Returns when the holder releases or renews the lease, or when it would expire. */
-async function wake(kube, ref, current, deadline) {
+/** Returns when the holder releases or renews the lease, or at `until` (when it would expire, or the deadline). */
+async function wake(kube, ref, current, until) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    const timer = setTimeout(() => controller.abort(), Math.max(100, until - Date.now() + 50));
     await kube
         .watch(ref.apiVersion, ref.kind, ref.namespace, {
         fieldSelector: `metadata.name=${LOCK_NAME}`,
@@ -30350,7 +30421,7 @@ function heldLock(kube, owner, holder, ref, held, waited) {
     };
     const renew = setInterval(() => {
         void (async () => {
-            const next = leaseObject(owner, holder, held);
+            const next = leaseObject(owner, holder, serverNow(kube), held);
             next.spec.acquireTime = spec(held).acquireTime;
             const renewed = await kube.replace(next).catch((e) => {
                 if (e instanceof _port_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeError */ .a && e.status === 404)
@@ -30426,7 +30497,7 @@ function guardKube(kube, lock) {
     return {
         ...kube,
         apply: checked((o, opts) => kube.apply(o, opts)),
-        create: checked((o) => kube.create(o)),
+        create: checked((...a) => kube.create(...a)),
         replace: checked((o) => kube.replace(o)),
         // Every argument passed on: a replacement deletes in the foreground (its pods first).
         delete: checked((...a) => kube.delete(...a)),
@@ -30622,7 +30693,7 @@ function resourceFromDiscovery(apiVersion, kind, discovery) {
 
 /***/ }),
 
-/***/ 5410:
+/***/ 1335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30634,93 +30705,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: SERVICE_ACCOUNT_GRACE_MS, createFailureMessage
 
-;// CONCATENATED MODULE: ./src/kube/wait/refusals.ts
-// Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
-// itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
-const LASTING = [
-    /violates PodSecurity/i,
-    /admission webhook "[^"]*" denied the request/i,
-    /\bdenied the request\b/i,
-    /\bis invalid\b/i,
-    /(maximum|minimum) \S+ usage per (Container|Pod)/i,
-    /must specify (limits|requests)/i,
-    /limit to request ratio/i,
-    /failed quota: [^:]+: must specify/i,
-    /\bis forbidden: .*not allowed\b/i,
-];
-const SERVICE_ACCOUNT = /serviceaccounts? "([^"]+)" not found|error looking up service account [^/\s]+\/([^:\s]+)/i;
-const QUOTA = /exceeded quota: /i;
-function refusalKind(message) {
-    if (SERVICE_ACCOUNT.test(message))
-        return 'missing-service-account';
-    if (QUOTA.test(message))
-        return 'quota';
-    // "unable to create new content in namespace … because it is being terminated": a close; the lock ends the run.
-    if (/because it is being terminated/i.test(message))
-        return 'transient';
-    return LASTING.some((p) => p.test(message)) ? 'lasting' : 'transient';
-}
-/** The ServiceAccount a refusal names as missing. */
-function missingServiceAccount(message) {
-    const m = SERVICE_ACCOUNT.exec(message);
-    return m?.[1] ?? m?.[2];
-}
-/** `requested: pods=1,requests.cpu=50m, used: …, limited: …` of a quota refusal, per resource. */
-function quotaAmounts(message) {
-    const part = (name) => {
-        const m = new RegExp(`${name}: ((?:[a-z0-9./-]+=[^,\\s]+,?)+)`, 'i').exec(message);
-        if (!m)
-            return null;
-        return Object.fromEntries(m[1]
-            .split(',')
-            .filter(Boolean)
-            .map((kv) => kv.split('=')));
-    };
-    const requested = part('requested');
-    const limited = part('limited');
-    return requested && limited ? { requested, limited } : null;
-}
-const SUFFIX = {
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    '': 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
-/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
-function quantity(text) {
-    const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
-    return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
-}
-/**
- * A quota refusal is lasting when the steady state exceeds a limit it was refused on: the workload's `pods`, each
- * asking what the refused pod asked, or for a `pods` limit the whole preview's pods. Then no step of the rollout
- * frees enough; a surge over the quota heals as the old pods go.
- */
-function quotaExceededForGood(message, pods, previewPods = 0) {
-    const amounts = quotaAmounts(message);
-    if (!amounts)
-        return false;
-    return Object.entries(amounts.limited).some(([resource, limit]) => {
-        const max = quantity(limit);
-        const need = resource === 'pods' || resource === 'count/pods'
-            ? Math.max(pods, previewPods)
-            : pods * quantity(amounts.requested[resource] ?? '');
-        return Number.isFinite(need) && Number.isFinite(max) && need > max;
-    });
-}
-
+// EXTERNAL MODULE: ./src/kube/wait/refusals.ts
+var refusals = __nccwpck_require__(2422);
 ;// CONCATENATED MODULE: ./src/kube/wait/route-readiness.ts
 const sameParent = (a, b, routeNamespace) => a.name === b.name &&
     (a.namespace ?? routeNamespace) === (b.namespace ?? routeNamespace) &&
@@ -30864,15 +30850,15 @@ function refusal(o, facts) {
         return null;
     const words = createFailureMessage(found.message);
     const now = facts.now ?? Date.now();
-    switch (refusalKind(found.message)) {
+    switch ((0,refusals/* refusalKind */.lU)(found.message)) {
         case 'lasting':
             return failed(`cannot create pods: ${words}`);
         case 'quota':
-            if (quotaExceededForGood(found.message, podsWanted(o), facts.previewPods))
+            if ((0,refusals/* quotaExceededForGood */.A1)(found.message, podsWanted(o), facts.previewPods))
                 return failed(`cannot create pods: ${words} (even once the rollout is done, the quota is too small)`);
             break;
         case 'missing-service-account': {
-            const name = missingServiceAccount(found.message) ?? '';
+            const name = (0,refusals/* missingServiceAccount */.F4)(found.message) ?? '';
             if (!facts.serviceAccounts?.has(name) && now - found.firstSeen >= SERVICE_ACCOUNT_GRACE_MS)
                 return failed(`cannot create pods: ServiceAccount "${name}" does not exist and the templates do not create it (${words})`);
             break;
@@ -31010,6 +30996,105 @@ function jobReadiness(o) {
 
 /***/ }),
 
+/***/ 2422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ quotaExceededForGood),
+/* harmony export */   ET: () => (/* binding */ quotaAmounts),
+/* harmony export */   F4: () => (/* binding */ missingServiceAccount),
+/* harmony export */   au: () => (/* binding */ quantity),
+/* harmony export */   lU: () => (/* binding */ refusalKind)
+/* harmony export */ });
+// Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
+// itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
+const LASTING = [
+    /violates PodSecurity/i,
+    /admission webhook "[^"]*" denied the request/i,
+    /\bdenied the request\b/i,
+    /\bis invalid\b/i,
+    /(maximum|minimum) \S+ usage per (Container|Pod)/i,
+    /must specify (limits|requests)/i,
+    /limit to request ratio/i,
+    /failed quota: [^:]+: must specify/i,
+    /\bis forbidden: .*not allowed\b/i,
+];
+const SERVICE_ACCOUNT = /serviceaccounts? "([^"]+)" not found|error looking up service account [^/\s]+\/([^:\s]+)/i;
+const QUOTA = /exceeded quota: /i;
+function refusalKind(message) {
+    if (SERVICE_ACCOUNT.test(message))
+        return 'missing-service-account';
+    if (QUOTA.test(message))
+        return 'quota';
+    // "unable to create new content in namespace … because it is being terminated": a close; the lock ends the run.
+    if (/because it is being terminated/i.test(message))
+        return 'transient';
+    return LASTING.some((p) => p.test(message)) ? 'lasting' : 'transient';
+}
+/** The ServiceAccount a refusal names as missing. */
+function missingServiceAccount(message) {
+    const m = SERVICE_ACCOUNT.exec(message);
+    return m?.[1] ?? m?.[2];
+}
+/** `requested: pods=1,requests.cpu=50m, used: …, limited: …` of a quota refusal, per resource. */
+function quotaAmounts(message) {
+    const part = (name) => {
+        const m = new RegExp(`${name}: ((?:[a-z0-9./-]+=[^,\\s]+,?)+)`, 'i').exec(message);
+        if (!m)
+            return null;
+        return Object.fromEntries(m[1]
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=')));
+    };
+    const requested = part('requested');
+    const limited = part('limited');
+    return requested && limited ? { requested, limited } : null;
+}
+const SUFFIX = {
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+};
+/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
+function quantity(text) {
+    const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
+    return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
+}
+/**
+ * A quota refusal is lasting when the steady state exceeds a limit it was refused on: the workload's `pods`, each
+ * asking what the refused pod asked, or for a `pods` limit the whole preview's pods. Then no step of the rollout
+ * frees enough; a surge over the quota heals as the old pods go.
+ */
+function quotaExceededForGood(message, pods, previewPods = 0) {
+    const amounts = quotaAmounts(message);
+    if (!amounts)
+        return false;
+    return Object.entries(amounts.limited).some(([resource, limit]) => {
+        const max = quantity(limit);
+        const need = resource === 'pods' || resource === 'count/pods'
+            ? Math.max(pods, previewPods)
+            : pods * quantity(amounts.requested[resource] ?? '');
+        return Number.isFinite(need) && Number.isFinite(max) && need > max;
+    });
+}
+
+
+/***/ }),
+
 /***/ 1864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31074,8 +31159,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: eventTime, refusalOf
 
-// EXTERNAL MODULE: ./src/kube/wait/readiness.ts + 2 modules
-var readiness = __nccwpck_require__(5410);
+// EXTERNAL MODULE: ./src/kube/wait/readiness.ts + 1 modules
+var readiness = __nccwpck_require__(1335);
 // EXTERNAL MODULE: ./src/shared/kube-object.ts
 var kube_object = __nccwpck_require__(1974);
 // EXTERNAL MODULE: ./src/kube/wait/stability.ts
@@ -39704,7 +39789,7 @@ function createHttp(transport, retry) {
             req.end(body);
         });
     }
-    async function call(method, path, what, body, contentType = 'application/json') {
+    async function call(method, path, what, body, contentType = 'application/json', policy = retry) {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
         // server then reads that body as the start of the next request.
@@ -39714,12 +39799,12 @@ function createHttp(transport, retry) {
         let last;
         let renewed = false;
         const started = Date.now();
-        const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0);
+        const until = () => (reached ? Math.min(policy.untilMs ?? Infinity, started + (policy.outageMs ?? 0)) : 0);
         for (let attempt = 0;; attempt++) {
             if (attempt > 0) {
-                const pause = backoff(retry, attempt, last);
+                const pause = backoff(policy, attempt, last);
                 // The attempts first; then as long as the outage budget and the run's deadline allow.
-                if (attempt >= retry.attempts && Date.now() + pause > until())
+                if (attempt >= policy.attempts && Date.now() + pause > until())
                     break;
                 await http_sleep(pause);
             }
@@ -39807,6 +39892,8 @@ function unreachable(server, e) {
 
 
 
+/** Pod logs: a couple of quick tries, no riding out an outage (see podLogs). */
+const LOG_RETRY = { attempts: 2, baseMs: 200, maxMs: 1000, outageMs: 0 };
 function createKube(transport, retry = DEFAULT_RETRY, 
 /** Told each distinct warning kube-apiserver sends with an apply, once. */
 onWarning) {
@@ -39845,10 +39932,11 @@ onWarning) {
         return `${r.base}${ns}/${r.plural}`;
     }
     /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-    async function writeUnlessConflict(method, obj) {
+    async function writeUnlessConflict(method, obj, dryRun = false) {
         const ref = (0,kube_object/* refOf */.H8)(obj);
         const what = `${method === 'POST' ? 'creating' : 'updating'} ${(0,kube_object/* describeRef */.Ro)(ref)}`;
-        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
+        const path = `${await pathOf(ref, method === 'PUT')}${dryRun ? '?dryRun=All' : ''}`;
+        const res = await call(method, path, what, obj);
         return res.status === 409 ? null : ok(res, what);
     }
     return {
@@ -39866,7 +39954,7 @@ onWarning) {
                     onWarning((warned.add(w), `${(0,kube_object/* describeRef */.Ro)(ref)}: ${w}`));
             return ok(res, `applying ${(0,kube_object/* describeRef */.Ro)(ref)}`);
         },
-        create: (obj) => writeUnlessConflict('POST', obj),
+        create: (obj, o = {}) => writeUnlessConflict('POST', obj, o.dryRun),
         replace: (obj) => writeUnlessConflict('PUT', obj),
         async get(ref) {
             const res = await call('GET', await pathOf(ref), `reading ${(0,kube_object/* describeRef */.Ro)(ref)}`);
@@ -39923,7 +40011,10 @@ onWarning) {
         },
         async podLogs(namespace, pod, container, tailLines, previous) {
             const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
-            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
+            // Best effort, read only to diagnose: the API server proxies this to the pod's kubelet, and when that
+            // kubelet cannot be reached (a node without addresses, a virtual node) every try is a 500. Retried through
+            // an outage like any other request, it held a failed run for 90 s per container before it reported.
+            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs', undefined, undefined, LOG_RETRY);
             return res.status === 200 ? res.body : '';
         },
     };
@@ -41537,7 +41628,7 @@ async function runPlan(plan, settings, github, why) {
     }
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const templates = (0,preview_templates/* loadTemplates */.K8)(settings.templates, workspace, settings.extraTemplates);
-    const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(508), __nccwpck_require__.e(372)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6372));
+    const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(508), __nccwpck_require__.e(688)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8688));
     const outcome = await deploy(plan, {
         templates,
         values: settings.values,

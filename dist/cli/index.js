@@ -17914,8 +17914,8 @@ class TemplateError extends Error {
 // it admits each; address ranges come from the front-door-cidrs input. Pure: kube/frontdoor.ts reads the facts.
 
 /** Annotations a platform team may put on an IngressClass or Gateway once, instead of inputs in every workflow. */
-const NAMESPACES_ANNOTATION = 'kube-pr-preview.io/front-door-namespaces';
-const CIDRS_ANNOTATION = 'kube-pr-preview.io/front-door-cidrs';
+const admission_NAMESPACES_ANNOTATION = 'kube-pr-preview.io/front-door-namespaces';
+const admission_CIDRS_ANNOTATION = 'kube-pr-preview.io/front-door-cidrs';
 /** The pods of an ingress controller, by the `spec.controller` of its IngressClass (as their charts label them). */
 const admission_CONTROLLER_PODS = {
     'k8s.io/ingress-nginx': 'app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller',
@@ -17960,11 +17960,11 @@ function admission_admitFrontDoor(f) {
     if (!door)
         return done([], () => '');
     const doorName = door.kind === 'Gateway' ? `Gateway ${door.namespace}/${door.name}` : `IngressClass ${door.name}`;
-    const annotated = words(f.annotations[NAMESPACES_ANNOTATION]);
-    const annotatedCidrs = words(f.annotations[CIDRS_ANNOTATION]);
+    const annotated = words(f.annotations[admission_NAMESPACES_ANNOTATION]);
+    const annotatedCidrs = words(f.annotations[admission_CIDRS_ANNOTATION]);
     if (annotated.length || annotatedCidrs.length) {
-        admitCidrs(`the ${CIDRS_ANNOTATION} annotation of ${doorName}`, annotatedCidrs);
-        return done(annotated, () => `the ${NAMESPACES_ANNOTATION} annotation of ${doorName}`);
+        admitCidrs(`the ${admission_CIDRS_ANNOTATION} annotation of ${doorName}`, annotatedCidrs);
+        return done(annotated, () => `the ${admission_NAMESPACES_ANNOTATION} annotation of ${doorName}`);
     }
     const pods = f.pods ?? [];
     const inPods = unique(pods.filter((p) => !p.hostNetwork).map((p) => p.namespace));
@@ -17975,6 +17975,8 @@ function admission_admitFrontDoor(f) {
             throw new InputError('front-door-cidrs', `${doorName} (class ${door.className}) is a Google Cloud load balancer: it reaches pods from 35.191.0.0/16 and 130.211.0.0/22 (and, for a regional Gateway, the proxy-only subnet), not from a namespace. List them in front-door-cidrs.`);
         if (onHost.length && !inPods.length && !cidrs.length)
             throw hostNetwork();
+        if (f.pods === null && f.podsProblem)
+            lines.push(`could not look for the pods of ${doorName}'s data plane (${f.podsProblem}): if they run outside namespace ${door.namespace}, name theirs in ingress-namespace or the ${admission_NAMESPACES_ANNOTATION} annotation of the Gateway`);
         return done(unique([door.namespace, ...inPods]), (ns) => ns === door.namespace ? "the Gateway's namespace" : `the pods of ${doorName}'s data plane run there`);
     }
     const outside = OUTSIDE_CONTROLLERS[door.controller];
@@ -18043,7 +18045,10 @@ async function findAdmission(kube, s, door) {
         pods: null,
         podsProblem: undefined,
     };
-    if (door && !facts.inputNamespace) {
+    // Pods are listed (in every namespace) only when nothing else says where the front door is: an identity that
+    // `init` made may not list them, and a door annotated by the platform team needs no look.
+    const annotated = [NAMESPACES_ANNOTATION, CIDRS_ANNOTATION].some((a) => (facts.annotations[a] ?? '').split(/[\s,]+/).some(Boolean));
+    if (door && !facts.inputNamespace && !annotated) {
         const selectors = door.is.kind === 'Gateway'
             ? gatewayPodSelectors(door.is.namespace, door.is.name)
             : CONTROLLER_PODS[door.is.controller]
@@ -18140,7 +18145,12 @@ async function frontdoor_prepareFrontDoor(kube, s, host, salt, warn) {
     }
     const objects = [];
     if (s.tlsSecret) {
-        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', ...s.tlsSecret });
+        const { namespace, name } = s.tlsSecret;
+        const source = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }).catch((e) => {
+            if (!(e instanceof KubeError && e.status === 403))
+                throw e;
+            throw new InputError('tls-secret', `the action may not read the Secret ${namespace}/${name} (${e.message.split('\n')[0].split(' — ')[0]}). Grant get on exactly that Secret: \`npx kube-pr-preview init … --tls-secret ${namespace}/${name}\` does (README, "Least privilege: init").`);
+        });
         if (!source)
             throw new InputError('tls-secret', `the cluster has no Secret ${s.tlsSecret.namespace}/${s.tlsSecret.name} (or the action may not read it).`);
         objects.push(tlsCopy(source));
@@ -18210,6 +18220,33 @@ async function frontdoor_ingressPickup(kube, namespace, selector, waitMs) {
         clearTimeout(timer);
     }
     return [...lines.values()];
+}
+
+;// CONCATENATED MODULE: ./src/kube/api-server.ts
+const API_SERVER = { name: 'kubernetes', namespace: 'default' };
+async function api_server_apiServerAddresses(kube, warn) {
+    const out = new Set();
+    try {
+        const service = await kube.get({ apiVersion: 'v1', kind: 'Service', ...API_SERVER });
+        const spec = (service?.spec ?? {});
+        for (const ip of [spec.clusterIP, ...(spec.clusterIPs ?? [])])
+            if (ip && ip !== 'None')
+                out.add(ip);
+        const slice = await kube.get({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...API_SERVER });
+        const slices = slice
+            ? [slice]
+            : (await kube.list('discovery.k8s.io/v1', 'EndpointSlice', API_SERVER.namespace, {
+                labelSelector: `kubernetes.io/service-name=${API_SERVER.name}`,
+            })).items;
+        for (const s of slices)
+            for (const e of s.endpoints ?? [])
+                for (const a of e.addresses ?? [])
+                    out.add(a);
+    }
+    catch (e) {
+        warn(`egress-guard: could not read the API server's addresses (Service and EndpointSlice "kubernetes" in namespace default: ${e.message.split('\n')[0]}); pods are kept from the cloud metadata address only. Grant get on that Service and EndpointSlice (\`npx kube-pr-preview init\` does), or set egress-guard: false.`);
+    }
+    return [...out].sort();
 }
 
 ;// CONCATENATED MODULE: ./src/kube/storage.ts
@@ -20346,7 +20383,7 @@ function refusals_missingServiceAccount(message) {
     return m?.[1] ?? m?.[2];
 }
 /** `requested: pods=1,requests.cpu=50m, used: …, limited: …` of a quota refusal, per resource. */
-function quotaAmounts(message) {
+function refusals_quotaAmounts(message) {
     const part = (name) => {
         const m = new RegExp(`${name}: ((?:[a-z0-9./-]+=[^,\\s]+,?)+)`, 'i').exec(message);
         if (!m)
@@ -20379,7 +20416,7 @@ const SUFFIX = {
     Ei: 2 ** 60,
 };
 /** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
-function quantity(text) {
+function refusals_quantity(text) {
     const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
     return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
 }
@@ -20389,14 +20426,14 @@ function quantity(text) {
  * frees enough; a surge over the quota heals as the old pods go.
  */
 function refusals_quotaExceededForGood(message, pods, previewPods = 0) {
-    const amounts = quotaAmounts(message);
+    const amounts = refusals_quotaAmounts(message);
     if (!amounts)
         return false;
     return Object.entries(amounts.limited).some(([resource, limit]) => {
-        const max = quantity(limit);
+        const max = refusals_quantity(limit);
         const need = resource === 'pods' || resource === 'count/pods'
             ? Math.max(pods, previewPods)
-            : pods * quantity(amounts.requested[resource] ?? '');
+            : pods * refusals_quantity(amounts.requested[resource] ?? '');
         return Number.isFinite(need) && Number.isFinite(max) && need > max;
     });
 }
@@ -20649,6 +20686,7 @@ function jobReadiness(o) {
 
 
 
+
 /** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
  * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */
 const validate_REPLACEABLE_KINDS = new Set(['Job', 'StatefulSet', 'Service', 'Deployment', 'DaemonSet']);
@@ -20692,32 +20730,79 @@ function problemOf(o, e) {
         text: `${describeRef(refOf(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
     };
 }
-/** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
-const validate_isRefusal = (e) => e instanceof KubeError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
-/** One error for every refusal: the first one's template and line, the others named after it. */
-function validate_refusalError(refusals) {
-    const [first, ...rest] = refusals.map((r) => problemOf(r.object, r.error));
-    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
-    return new validate_ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
+/** A create refused for a port or IP that the live object (which the replacement deletes first) holds. */
+const ALLOCATED = /already allocated/i;
+/**
+ * A quota refusal of the create counts the live object too, which the replacement deletes first: it is a refusal
+ * only when the new object alone asks more than a limit (a LoadBalancer Service under `services.loadbalancers: 0`).
+ * Pure.
+ */
+function quotaRefusesNew(message) {
+    const amounts = quotaAmounts(message);
+    if (!amounts)
+        return false;
+    return Object.entries(amounts.limited).some(([resource, limit]) => quantity(amounts.requested[resource] ?? '') > quantity(limit));
 }
 /**
+ * An object that must be replaced is deleted before it is created again (apply.ts), so the cluster is asked first
+ * whether it would take the object as new: a create dry run. Only the update was checked so far, and what only a
+ * create meets (an admission policy or webhook on CREATE) would otherwise refuse it after the live one is gone.
+ * The name is taken (by the object to replace): the API server validates and admits an object before it looks
+ * for its name, so AlreadyExists means it would be accepted. Quota and allocated ports or IPs are judged with the
+ * live object still there: a refusal only for what the live object's going cannot free. Returns the problem, or
+ * null.
+ */
+async function refusedAsNew(kube, o, immutable) {
+    try {
+        await kube.create(o, { dryRun: true });
+        return null;
+    }
+    catch (e) {
+        const causes = e instanceof KubeError ? e.causes.map((c) => c.message ?? '') : [];
+        if (!(e instanceof KubeError) || e.status < 400 || e.status >= 500 || e.status === 401)
+            throw e;
+        if (e.status === 403 && /cannot [a-z]+ resource/i.test(e.message))
+            throw e;
+        if (/exceeded quota: /i.test(e.message) && !quotaRefusesNew(e.message))
+            return null;
+        if (ALLOCATED.test(e.message) && causes.every((c) => !c || ALLOCATED.test(c)))
+            return null;
+        const field = immutable.causes.find((c) => c.field)?.field ?? 'a field';
+        const problem = problemOf(o, e);
+        return {
+            ...problem,
+            text: `${problem.text} (it must be replaced, as ${field.replace(/^\./, '')} cannot change in place, and the cluster would refuse it as a new object; nothing was deleted)`,
+        };
+    }
+}
+/** The cluster refuses the object as written (not: who may do it, nor a server that is down). */
+const validate_isRefusal = (e) => e instanceof KubeError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
+/**
  * Dry-runs the `checked` objects at once. Objects of kinds that a CRD in the same set defines cannot be checked
- * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced);
- * everything else the API server refuses fails the run before anything changed.
+ * before the CRD is installed, and an immutable-field change is not a refusal (the object will be replaced) when
+ * the cluster would take the object as new; everything else the API server refuses fails the run before anything
+ * changed.
  */
 async function validate_validateObjects(kube, objects, checked = () => true) {
     const refusals = await Promise.all(objects
         .filter((o) => checked(o) && !resourceFromCrds(objects, o.apiVersion, o.kind))
         .map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
         if (validate_isImmutableChange(e) && validate_REPLACEABLE_KINDS.has(o.kind))
-            return null;
+            return refusedAsNew(kube, o, e);
         if (validate_isRefusal(e))
-            return { object: o, error: e };
+            return problemOf(o, e);
         throw e;
     })));
     const problems = refusals.filter((p) => p !== null);
     if (problems.length)
-        throw validate_refusalError(problems);
+        throw errorOf(problems);
+}
+/** One error for every refusal of an apply: the first one's template and line, the others named after it. */
+const validate_refusalError = (refusals) => errorOf(refusals.map((r) => problemOf(r.object, r.error)));
+function errorOf(problems) {
+    const [first, ...rest] = problems;
+    const more = rest.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.text}`);
+    return new validate_ValidationError(first.file, first.line, `the cluster refuses ${first.text}${more.length ? `; also ${more.join('; ')}` : ''}`);
 }
 
 ;// CONCATENATED MODULE: ./src/preview/accepted.ts
@@ -21005,8 +21090,10 @@ class LockLostError extends Error {
 /** How often a waiting run asks whether it is still wanted, at most. */
 const ASK_MS = 2_000;
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-function leaseObject(owner, holder, base) {
-    const now = microTime();
+/** Now by the API server's clock (the runner's may be off): what renewTime is written and read in. */
+const serverNow = (kube) => kube.serverTime?.() ?? Date.now();
+function leaseObject(owner, holder, nowMs, base) {
+    const now = microTime(new Date(nowMs));
     return {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -21020,8 +21107,10 @@ function leaseObject(owner, holder, base) {
     };
 }
 const spec = (lease) => lease.spec ?? {};
-function expiresAt(lease, now = Date.now()) {
-    return leaseExpiry(spec(lease), now);
+/** The lease's duration as this action counts it: at most its own. Pure. */
+function durationMs(s) {
+    const asked = Number(s.leaseDurationSeconds ?? DURATION_S);
+    return (asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S) * 1000;
 }
 /**
  * When a lease stops counting (epoch ms). A renewTime that is not a time, lies in the future by more than a
@@ -21033,9 +21122,20 @@ function leaseExpiry(s, now) {
     const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '');
     if (!Number.isFinite(renewed) || renewed > now + DURATION_S * 1000)
         return now - 1;
-    const asked = Number(s.leaseDurationSeconds ?? DURATION_S);
-    const duration = asked > 0 ? Math.min(asked, DURATION_S) : DURATION_S;
-    return renewed + duration * 1000;
+    return renewed + durationMs(s);
+}
+/**
+ * How long (ms, on this machine's clock) a waiting run still waits for another holder's lease, 0 when it may take
+ * it over now. Two clocks judge it, and the first to say "expired" wins:
+ * - the lease's renewTime against the API server's clock (`serverNow`; renewTime is written by it too): a lease
+ *   a dead run left long ago is taken over at once;
+ * - the lease not changing (same resourceVersion) for its duration, measured on this machine's clock from when
+ *   this run first saw it so (`unchangedMs`), as client-go's leader election does: no clock but this run's own
+ *   interval, so a holder whose clock was off (a renewTime ahead) cannot hold the preview longer. A live holder
+ *   renews every 10 s, so its lease never stays unchanged for 30 s. Pure.
+ */
+function leaseWait(s, serverNow, unchangedMs) {
+    return Math.max(0, Math.min(leaseExpiry(s, serverNow) - serverNow, durationMs(s) - unchangedMs));
 }
 /**
  * Waits (bounded by the deadline) until this run holds the preview's lock, then renews it while the run goes on.
@@ -21051,16 +21151,22 @@ async function lock_acquireLock(kube, owner, holder, deadline, options) {
     let told = false;
     let asked = 0;
     let held;
+    /** The other holder's lease as this run last saw it, and since when (this machine's clock) it has not changed. */
+    let seen = { version: '', since: 0 };
     for (;;) {
-        held = await kube.create(leaseObject(owner, holder));
+        held = await kube.create(leaseObject(owner, holder, serverNow(kube)));
         if (held)
             break;
         const current = await kube.get(ref);
         if (!current)
             continue;
+        const version = String(current.metadata.resourceVersion ?? '');
+        if (version !== seen.version)
+            seen = { version, since: Date.now() };
         const other = spec(current).holderIdentity ?? '';
-        if (other === holder || !other || expiresAt(current) < Date.now()) {
-            held = await kube.replace(leaseObject(owner, holder, current));
+        const wait = leaseWait(spec(current), serverNow(kube), Date.now() - seen.since);
+        if (other === holder || !other || wait === 0) {
+            held = await kube.replace(leaseObject(owner, holder, serverNow(kube), current));
             if (held)
                 break;
             continue;
@@ -21076,14 +21182,14 @@ async function lock_acquireLock(kube, owner, holder, deadline, options) {
             if (reason)
                 throw new lock_NotWaitingError(reason);
         }
-        await wake(kube, ref, current, deadline);
+        await wake(kube, ref, current, Math.min(Date.now() + wait, deadline));
     }
     return heldLock(kube, owner, holder, ref, held, told);
 }
-/** Returns when the holder releases or renews the lease, or when it would expire. */
-async function wake(kube, ref, current, deadline) {
+/** Returns when the holder releases or renews the lease, or at `until` (when it would expire, or the deadline). */
+async function wake(kube, ref, current, until) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(100, Math.min(expiresAt(current), deadline) - Date.now() + 50));
+    const timer = setTimeout(() => controller.abort(), Math.max(100, until - Date.now() + 50));
     await kube
         .watch(ref.apiVersion, ref.kind, ref.namespace, {
         fieldSelector: `metadata.name=${LOCK_NAME}`,
@@ -21117,7 +21223,7 @@ function heldLock(kube, owner, holder, ref, held, waited) {
     };
     const renew = setInterval(() => {
         void (async () => {
-            const next = leaseObject(owner, holder, held);
+            const next = leaseObject(owner, holder, serverNow(kube), held);
             next.spec.acquireTime = spec(held).acquireTime;
             const renewed = await kube.replace(next).catch((e) => {
                 if (e instanceof KubeError && e.status === 404)
@@ -21193,7 +21299,7 @@ function lock_guardKube(kube, lock) {
     return {
         ...kube,
         apply: checked((o, opts) => kube.apply(o, opts)),
-        create: checked((o) => kube.create(o)),
+        create: checked((...a) => kube.create(...a)),
         replace: checked((o) => kube.replace(o)),
         // Every argument passed on: a replacement deletes in the foreground (its pods first).
         delete: checked((...a) => kube.delete(...a)),
@@ -22635,8 +22741,12 @@ const smoke_smokeLine = (x) => `${x.service}: ${x.text} (${x.url})`;
 
 
 
-/** The GitHub deployment of this run, in progress. */
-async function startDeployment(r, urls) {
+/**
+ * The GitHub deployment of this run, in progress. `created` is told its id as soon as GitHub gives it: a close
+ * can remove the preview while the deployment is being created, and the `in_progress` status is then refused
+ * (guard.ts); the run must still close that deployment (`inactive`, afterError), or it stays without a status.
+ */
+async function startDeployment(r, urls, created) {
     const { plan, github, log } = r;
     return log.group('GitHub deployment', async () => {
         const id = await github.createDeployment({
@@ -22645,6 +22755,7 @@ async function startDeployment(r, urls) {
             description: `Preview of PR #${plan.pr.number} at ${plan.pr.head.sha.slice(0, 7)}`,
             payload: { namespace: plan.namespace, pr: plan.pr.number, sha: plan.pr.head.sha, urls },
         });
+        created(id);
         await github.setStatus(id, {
             state: 'in_progress',
             description: 'Deploying the preview',
@@ -22683,10 +22794,10 @@ async function rollout_rollOut(r, live, prepared, started) {
     const { objects, urls, url } = prepared;
     if (prepared.fresh) {
         const applied = await applyNewPreview(r, objects, url, live);
-        started(await startDeployment(r, urls));
+        await startDeployment(r, urls, started);
         return applied;
     }
-    started(await startDeployment(r, urls));
+    await startDeployment(r, urls, started);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if (isAsleep(live))
         await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
@@ -22835,12 +22946,16 @@ const NAMESPACE_ROLE = 'kube-pr-preview-namespace';
 const READ_BINDING = 'kube-pr-preview-reads';
 /** How long a new RoleBinding may take to reach the API server's authorizer cache. */
 const PROPAGATION_MS = 15_000;
+/**
+ * Whether this identity reads in the preview already: asked of Secrets, which init's cluster-wide role never lets
+ * it read (pods or other kinds could come from elsewhere, and then the binding would be skipped wrongly).
+ */
 const canRead = async (kube, namespace) => {
     const review = await kube.create({
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
         metadata: { name: '' },
-        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'pods' } },
+        spec: { resourceAttributes: { namespace, verb: 'list', resource: 'secrets' } },
     });
     return review?.status?.allowed === true;
 };
@@ -23427,8 +23542,6 @@ function withServiceTypeQuota(quota, allowed) {
 /** `max-objects` when the input is empty. */
 const settings_DEFAULT_MAX_OBJECTS = 300;
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/shared/kube-object.ts
 // A Kubernetes object as the action handles it, and the reference that names one. Shared by every layer.
 function kube_object_refOf(o) {
@@ -23594,7 +23707,7 @@ function createHttp(transport, retry) {
             req.end(body);
         });
     }
-    async function call(method, path, what, body, contentType = 'application/json') {
+    async function call(method, path, what, body, contentType = 'application/json', policy = retry) {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         // An explicit length: without it Node sends a DELETE body unframed, and on a kept-alive connection the
         // server then reads that body as the start of the next request.
@@ -23604,12 +23717,12 @@ function createHttp(transport, retry) {
         let last;
         let renewed = false;
         const started = Date.now();
-        const until = () => (reached ? Math.min(retry.untilMs ?? Infinity, started + (retry.outageMs ?? 0)) : 0);
+        const until = () => (reached ? Math.min(policy.untilMs ?? Infinity, started + (policy.outageMs ?? 0)) : 0);
         for (let attempt = 0;; attempt++) {
             if (attempt > 0) {
-                const pause = backoff(retry, attempt, last);
+                const pause = backoff(policy, attempt, last);
                 // The attempts first; then as long as the outage budget and the run's deadline allow.
-                if (attempt >= retry.attempts && Date.now() + pause > until())
+                if (attempt >= policy.attempts && Date.now() + pause > until())
                     break;
                 await sleep(pause);
             }
@@ -23697,6 +23810,8 @@ function unreachable(server, e) {
 
 
 
+/** Pod logs: a couple of quick tries, no riding out an outage (see podLogs). */
+const LOG_RETRY = { attempts: 2, baseMs: 200, maxMs: 1000, outageMs: 0 };
 function createKube(transport, retry = DEFAULT_RETRY, 
 /** Told each distinct warning kube-apiserver sends with an apply, once. */
 onWarning) {
@@ -23735,10 +23850,11 @@ onWarning) {
         return `${r.base}${ns}/${r.plural}`;
     }
     /** POST (create) or PUT (replace): null on 409, when the name is taken or the resourceVersion is stale. */
-    async function writeUnlessConflict(method, obj) {
+    async function writeUnlessConflict(method, obj, dryRun = false) {
         const ref = kube_object_refOf(obj);
         const what = `${method === 'POST' ? 'creating' : 'updating'} ${kube_object_describeRef(ref)}`;
-        const res = await call(method, await pathOf(ref, method === 'PUT'), what, obj);
+        const path = `${await pathOf(ref, method === 'PUT')}${dryRun ? '?dryRun=All' : ''}`;
+        const res = await call(method, path, what, obj);
         return res.status === 409 ? null : ok(res, what);
     }
     return {
@@ -23756,7 +23872,7 @@ onWarning) {
                     onWarning((warned.add(w), `${kube_object_describeRef(ref)}: ${w}`));
             return ok(res, `applying ${kube_object_describeRef(ref)}`);
         },
-        create: (obj) => writeUnlessConflict('POST', obj),
+        create: (obj, o = {}) => writeUnlessConflict('POST', obj, o.dryRun),
         replace: (obj) => writeUnlessConflict('PUT', obj),
         async get(ref) {
             const res = await call('GET', await pathOf(ref), `reading ${kube_object_describeRef(ref)}`);
@@ -23813,77 +23929,13 @@ onWarning) {
         },
         async podLogs(namespace, pod, container, tailLines, previous) {
             const q = query({ container, tailLines: String(tailLines), previous: previous ? 'true' : undefined });
-            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs');
+            // Best effort, read only to diagnose: the API server proxies this to the pod's kubelet, and when that
+            // kubelet cannot be reached (a node without addresses, a virtual node) every try is a 500. Retried through
+            // an outage like any other request, it held a failed run for 90 s per container before it reported.
+            const res = await call('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${q}`, 'reading pod logs', undefined, undefined, LOG_RETRY);
             return res.status === 200 ? res.body : '';
         },
     };
-}
-
-;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig-files.ts
-// The runner's kubeconfig when the `kubeconfig` input is empty: the files of $KUBECONFIG merged as kubectl merges
-// them, or ~/.kube/config — what google-github-actions/get-gke-credentials, `aws eks update-kubeconfig` and
-// azure/aks-set-context leave behind. Pure: the caller reads the files.
-
-
-const PATH_FIELDS = {
-    cluster: ['certificate-authority'],
-    user: ['client-certificate', 'client-key', 'tokenFile'],
-};
-/** File paths inside a kubeconfig are relative to its own folder (kubectl's rule), exec commands with a slash too. */
-function absolutise(entry, key, dir) {
-    const inner = entry[key];
-    if (!inner || typeof inner !== 'object')
-        return entry;
-    const out = { ...inner };
-    for (const f of PATH_FIELDS[key])
-        if (typeof out[f] === 'string' && out[f] && !(0,external_node_path_.isAbsolute)(out[f]))
-            out[f] = (0,external_node_path_.resolve)(dir, out[f]);
-    const exec = out.exec;
-    if (key === 'user' &&
-        exec &&
-        typeof exec.command === 'string' &&
-        exec.command.includes('/') &&
-        !(0,external_node_path_.isAbsolute)(exec.command))
-        out.exec = { ...exec, command: (0,external_node_path_.resolve)(dir, exec.command) };
-    return { ...entry, [key]: out };
-}
-/**
- * One kubeconfig from several, as kubectl merges $KUBECONFIG: the first file that sets `current-context` wins, and
- * a cluster, user or context named in several files is taken from the first. Throws naming a file that is not YAML.
- */
-function mergeKubeconfigs(files) {
-    const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
-    for (const file of files) {
-        let config;
-        try {
-            config = ((0,dist/* parse */.qg)(file.text) ?? {});
-        }
-        catch (e) {
-            throw new Error(`${file.path} is not valid YAML: ${e.message.split('\n')[0]}`, { cause: e });
-        }
-        if (typeof config !== 'object')
-            throw new Error(`${file.path} is not a kubeconfig`);
-        const dir = (0,external_node_path_.dirname)(file.path);
-        if (!merged['current-context'] && config['current-context'])
-            merged['current-context'] = config['current-context'];
-        for (const [list, key] of [
-            ['clusters', 'cluster'],
-            ['users', 'user'],
-            ['contexts', 'context'],
-        ]) {
-            for (const entry of config[list] ?? []) {
-                if (merged[list].some((e) => e.name === entry.name))
-                    continue;
-                merged[list].push(key === 'context' ? entry : absolutise(entry, key, dir));
-            }
-        }
-    }
-    return (0,dist/* stringify */.As)(merged);
-}
-/** The files kubectl would read: the $KUBECONFIG list (separated by the path delimiter, empty entries skipped), else ~/.kube/config. */
-function kubeconfigPaths(env, home) {
-    const listed = (env ?? '').split(external_node_path_.delimiter).filter(Boolean);
-    return listed.length ? listed : [(0,external_node_path_.resolve)(home, '.kube', 'config')];
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -24229,7 +24281,7 @@ async function clientNodeTransport(text, server, user, contextName) {
 
 
 ;// CONCATENATED MODULE: ./src/cli/access-policy.ts
-// The cluster side of least privilege, as `init` prints it: two ClusterRoles, the binding of the action's identity,
+// The cluster side of least privilege, as `init` prints it: two ClusterRoles and a Role, the bindings of the action's identity,
 // and a ValidatingAdmissionPolicy (with its binding) that confines that identity to its own previews. Pure.
 //
 // RBAC grants by resource and verb only, so the work is split:
@@ -24239,10 +24291,16 @@ async function clientNodeTransport(text, server, user, contextName) {
 // - ClusterRole `kube-pr-preview-namespace`: the READS (and the lock Lease) inside one preview. The action binds it
 //   to itself with a RoleBinding in each preview namespace it creates, so it reads nothing anywhere else — no
 //   Secret, pod or log of another namespace.
+// - Role `kube-pr-preview-api-server` in `default`: get on the `kubernetes` Service and EndpointSlice only (the
+//   addresses the egress guard keeps preview pods from).
+// - With --tls-secret, Role `kube-pr-preview-tls` in that Secret's namespace: get on that one Secret.
 
 
 const MAIN_ROLE = 'kube-pr-preview';
 const POLICY = 'kube-pr-preview';
+const API_SERVER_ROLE = 'kube-pr-preview-api-server';
+const API_SERVER_NAMESPACE = 'default';
+const TLS_ROLE = 'kube-pr-preview-tls';
 const byGroup = (resources) => {
     const groups = new Map();
     for (const r of resources)
@@ -24279,10 +24337,6 @@ function clusterRoles(p) {
             // values.persistence.enabled: auto asks whether the cluster has a default StorageClass.
             { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
             { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get'] },
-            // The front door's pods are found by their labels (their namespace is what the NetworkPolicy admits), and
-            // the API server's address by the `kubernetes` Service (what the egress guard denies).
-            { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
-            { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
         ],
     };
     const inPreview = {
@@ -24432,15 +24486,57 @@ function admissionPolicy(p) {
     };
     return [policy, binding];
 }
-function identityBindings(p) {
+/**
+ * Role `kube-pr-preview-api-server` in `default`: get on the `kubernetes` Service and its EndpointSlice (both named
+ * `kubernetes`), the API server's addresses that the egress guard keeps preview pods from. Nothing else there.
+ */
+function apiServerRole() {
+    return {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: API_SERVER_ROLE, namespace: API_SERVER_NAMESPACE },
+        rules: [
+            { apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['kubernetes'] },
+            {
+                apiGroups: ['discovery.k8s.io'],
+                resources: ['endpointslices'],
+                verbs: ['get'],
+                resourceNames: ['kubernetes'],
+            },
+        ],
+    };
+}
+/**
+ * Role `kube-pr-preview-tls` in the namespace of the `tls-secret` input: get on that one Secret (the wildcard
+ * certificate the action copies into each preview), nothing else there.
+ */
+function tlsSecretRole(secret) {
+    return {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: TLS_ROLE, namespace: secret.namespace },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [secret.name] }],
+    };
+}
+const roleBinding = (name, namespace, subjects) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects,
+});
+function identityBindings(p, tlsSecret) {
+    const subjects = p.identities.map((i) => i.subject);
     return [
         {
             apiVersion: 'rbac.authorization.k8s.io/v1',
             kind: 'ClusterRoleBinding',
             metadata: { name: MAIN_ROLE },
             roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: MAIN_ROLE },
-            subjects: p.identities.map((i) => i.subject),
+            subjects,
         },
+        roleBinding(API_SERVER_ROLE, API_SERVER_NAMESPACE, subjects),
+        ...(tlsSecret ? [roleBinding(TLS_ROLE, tlsSecret.namespace, subjects)] : []),
     ];
 }
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -24472,26 +24568,14 @@ function authenticationSnippet(repositories, audience, issuer = GITHUB_ISSUER) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cli/init.ts
-// `kube-pr-preview init`: the cluster side of least privilege in one command (access-policy.ts says what each
-// object is for). Prints kubectl-appliable YAML; --apply applies it through the current kubeconfig ($KUBECONFIG or
-// ~/.kube/config); --check reports what is missing or too broad on a live cluster.
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/cli/init-args.ts
+// `kube-pr-preview init`'s arguments, parsed into InitArgs (errors name the flag). Pure.
 
 
 const INIT_USAGE = `usage: kube-pr-preview init --repo owner/name [--repo owner/name …]
   [--identity serviceaccount|oidc|user:<name>] [--namespace-prefix P] [--pod-security baseline|restricted|privileged]
   [--allow-cluster-scoped KINDS] [--allow-service-types TYPES] [--templates DIR] [--extra-templates DIR]
-  [--gateway NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
+  [--gateway NS/NAME] [--tls-secret NS/NAME] [--oidc-audience AUD] [--oidc-issuer URL]
   [--apply [--kubeconfig-out FILE] [--token-duration 720h]] [--check]`;
 const VALUE_FLAGS = [
     'repo',
@@ -24507,9 +24591,10 @@ const VALUE_FLAGS = [
     'oidc-issuer',
     'kubeconfig-out',
     'token-duration',
+    'tls-secret',
 ];
 const SWITCHES = ['apply', 'check'];
-const init_SERVICE_ACCOUNT = { namespace: 'kube-pr-preview', name: 'kube-pr-preview' };
+const init_args_SERVICE_ACCOUNT = { namespace: 'kube-pr-preview', name: 'kube-pr-preview' };
 const INIT_MANAGER = 'kube-pr-preview-init';
 function parseInitArgs(argv) {
     const values = {};
@@ -24565,9 +24650,19 @@ function parseInitArgs(argv) {
     const kubeconfigOut = one('kubeconfig-out');
     if (kubeconfigOut && (identity.kind !== 'serviceaccount' || !on.has('apply')))
         throw new Error('--kubeconfig-out needs --identity serviceaccount and --apply (the token is made on the cluster)');
+    const tls = one('tls-secret');
+    const tlsSecret = (() => {
+        try {
+            return parseObjectName('tls-secret', tls);
+        }
+        catch {
+            throw new Error(`--tls-secret "${tls}" is not namespace/name (as the tls-secret input)`);
+        }
+    })();
     return {
         repos,
         identity,
+        tlsSecret,
         prefix,
         podSecurity,
         allowClusterScoped: parseKinds('allow-cluster-scoped', one('allow-cluster-scoped')),
@@ -24583,209 +24678,9 @@ function parseInitArgs(argv) {
         tokenSeconds: Number(m[1]) * (m[2] === 'd' ? 86400 : 3600),
     };
 }
-/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
-const init_groupOf = (apiVersion) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-/** What the action itself writes in every preview, whatever the templates render. */
-const ACTION_OWN = [
-    { group: '', resource: 'secrets' }, // generated credentials, the registry pull secret, the TLS copy
-    { group: '', resource: 'serviceaccounts' }, // the default ServiceAccount gets the pull secret
-    { group: '', resource: 'resourcequotas' },
-    { group: '', resource: 'limitranges' },
-    { group: 'networking.k8s.io', resource: 'networkpolicies' },
-    { group: 'coordination.k8s.io', resource: 'leases' }, // one run at a time per preview
-];
-/** The rendered kinds as API resources: namespaced and cluster-scoped, found by name or by discovery. */
-async function resourcesOf(rendered, discover) {
-    const namespaced = [...ACTION_OWN];
-    const clusterScoped = [];
-    const guessed = [];
-    for (const doc of (0,dist/* parseAllDocuments */.hR)(rendered)) {
-        const o = doc.toJS();
-        if (!o?.apiVersion || !o.kind || o.kind === 'Namespace')
-            continue;
-        const known = knownResource(o.apiVersion, o.kind) ?? (await discover?.(o.apiVersion, o.kind).catch(() => undefined));
-        const r = known ?? { plural: `${o.kind.toLowerCase()}s`, namespaced: true };
-        if (!known)
-            guessed.push(`${o.kind} (${o.apiVersion}) as ${r.plural}`);
-        const entry = { group: init_groupOf(o.apiVersion), resource: r.plural };
-        const list = r.namespaced ? namespaced : clusterScoped;
-        if (!list.some((e) => e.group === entry.group && e.resource === entry.resource))
-            list.push(entry);
-    }
-    return { namespaced, clusterScoped, guessed };
-}
-function identitiesOf(a) {
-    const hashes = a.repos.map(naming_repositoryHash);
-    const user = (name) => ({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' });
-    switch (a.identity.kind) {
-        case 'serviceaccount':
-            return [
-                {
-                    username: `system:serviceaccount:${init_SERVICE_ACCOUNT.namespace}:${init_SERVICE_ACCOUNT.name}`,
-                    subject: { kind: 'ServiceAccount', ...init_SERVICE_ACCOUNT },
-                    hashes,
-                },
-            ];
-        case 'oidc':
-            return a.repos.map((r) => ({
-                username: `github:${r}`,
-                subject: user(`github:${r}`),
-                hashes: [naming_repositoryHash(r)],
-            }));
-        case 'user':
-            return [{ username: a.identity.name, subject: user(a.identity.name), hashes }];
-    }
-}
-function accessPlan(a, resources) {
-    return {
-        repositories: a.repos.map((repository) => ({ repository, hash: naming_repositoryHash(repository) })),
-        prefix: slug(a.prefix),
-        identities: identitiesOf(a),
-        podSecurity: a.podSecurity,
-        namespaced: [
-            ...resources.namespaced,
-            a.gateway
-                ? { group: 'gateway.networking.k8s.io', resource: 'httproutes' }
-                : { group: 'networking.k8s.io', resource: 'ingresses' },
-        ].filter((r, i, all) => all.findIndex((x) => x.group === r.group && x.resource === r.resource) === i),
-        clusterScoped: resources.clusterScoped,
-        serviceTypes: a.serviceTypes,
-        labels: {
-            managedBy: LABEL.managedBy,
-            manager: MANAGER,
-            repositoryHash: LABEL.repository,
-            preview: LABEL.preview,
-        },
-    };
-}
-/** Every object init applies, in order. */
-function initObjects(a, plan) {
-    const sa = a.identity.kind === 'serviceaccount'
-        ? [
-            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: init_SERVICE_ACCOUNT.namespace } },
-            {
-                apiVersion: 'v1',
-                kind: 'ServiceAccount',
-                metadata: { name: init_SERVICE_ACCOUNT.name, namespace: init_SERVICE_ACCOUNT.namespace },
-            },
-        ]
-        : [];
-    return [...sa, ...clusterRoles(plan), ...identityBindings(plan), ...admissionPolicy(plan)];
-}
-const yamlOf = (objects) => objects.map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
-function initYaml(a, plan, guessed) {
-    const head = [
-        `# kube-pr-preview init for ${a.repos.join(', ')} (identity: ${plan.identities.map((i) => i.username).join(', ')})`,
-        `# ClusterRole ${MAIN_ROLE}: write (no read) the kinds a preview holds, and its namespaces; every write is checked`,
-        `#   by the ValidatingAdmissionPolicy ${POLICY}: only namespaces ${plan.prefix}-… with the ownership labels of these`,
-        `#   repositories, pod security ${a.podSecurity} or stricter, no other namespace, no cluster-scoped object outside`,
-        `#   allow-cluster-scoped, no Service the action refuses.`,
-        `# ClusterRole ${NAMESPACE_ROLE}: the reads inside one preview; the action binds it to itself in each preview`,
-        '#   namespace (RoleBinding kube-pr-preview-reads), so it reads nothing elsewhere.',
-        ...guessed.map((g) => `# NOTE: ${g} is a guess: apply with --apply (which asks the cluster) or check its plural.`),
-    ];
-    if (a.identity.kind === 'oidc') {
-        const snippet = (0,dist/* stringify */.As)(authenticationSnippet(a.repos, a.audience || '<oidc-audience>', a.issuer), {
-            lineWidth: 0,
-        });
-        head.push('#', "# The API server trusts GitHub's issuer with this structured authentication configuration", '# (--authentication-config; merge it into yours, one jwt entry per issuer):', ...snippet
-            .trimEnd()
-            .split('\n')
-            .map((l) => `#   ${l}`));
-    }
-    return `${head.join('\n')}\n${yamlOf(initObjects(a, plan))}`;
-}
-/** The runner's or the admin's current kubeconfig, for --apply and --check. */
-function currentKubeconfig() {
-    const paths = kubeconfigPaths(process.env.KUBECONFIG, (0,external_node_os_namespaceObject.homedir)()).filter((p) => (0,external_node_fs_.existsSync)(p));
-    if (!paths.length)
-        throw new Error('--apply and --check need a kubeconfig: set KUBECONFIG or create ~/.kube/config');
-    return mergeKubeconfigs(paths.map((path) => ({ path, text: (0,external_node_fs_.readFileSync)(path, 'utf8') })));
-}
-async function applyInit(kube, objects, say) {
-    for (const o of objects) {
-        await kube.apply(o, { fieldManager: INIT_MANAGER });
-        say(`applied ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
-    }
-}
-/** A kubeconfig for the ServiceAccount with a token from the TokenRequest API (expires; run init again to rotate). */
-async function serviceAccountKubeconfig(transport, kubeconfigText, seconds) {
-    const http = createHttp(transport, DEFAULT_RETRY);
-    const what = `requesting a token for ServiceAccount ${init_SERVICE_ACCOUNT.namespace}/${init_SERVICE_ACCOUNT.name}`;
-    const res = await http.call('POST', `/api/v1/namespaces/${init_SERVICE_ACCOUNT.namespace}/serviceaccounts/${init_SERVICE_ACCOUNT.name}/token`, what, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } });
-    const review = http.ok(res, what);
-    const token = review.status?.token;
-    if (!token)
-        throw new Error('the API server made no token for the ServiceAccount');
-    const config = (0,dist/* parse */.qg)(kubeconfigText);
-    const ctx = config.contexts?.find((c) => c.name === config['current-context']);
-    const cluster = config.clusters?.find((c) => c.name === ctx?.context.cluster)?.cluster ?? {};
-    const caFile = cluster['certificate-authority'];
-    const ca = cluster['certificate-authority-data'] ??
-        (typeof caFile === 'string' ? (0,external_node_fs_.readFileSync)(caFile).toString('base64') : undefined);
-    const text = (0,dist/* stringify */.As)({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-            {
-                name: 'previews',
-                cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}) },
-            },
-        ],
-        users: [{ name: 'kube-pr-preview', user: { token } }],
-        contexts: [{ name: 'previews', context: { cluster: 'previews', user: 'kube-pr-preview' } }],
-        'current-context': 'previews',
-    });
-    return { text, expires: review.status?.expirationTimestamp ?? `in ${seconds} s` };
-}
-async function initCommand(argv, cwd, render) {
-    const a = parseInitArgs(argv);
-    const err = [];
-    const live = a.apply || a.check;
-    const kubeconfigText = live ? currentKubeconfig() : '';
-    const transport = live
-        ? await transportFromKubeconfig(kubeconfigText, '', 'the current kubeconfig')
-        : undefined;
-    const kube = transport ? createKube(transport) : undefined;
-    const rendered = a.repos
-        .map((repo) => render({
-        pr: '1',
-        repo,
-        templates: a.templates,
-        'extra-templates': a.extraTemplates,
-        'namespace-prefix': a.prefix,
-        'allow-cluster-scoped': a.allowClusterScoped.join(','),
-        gateway: a.gateway,
-    }, cwd))
-        .join('---\n');
-    const resources = await resourcesOf(rendered, kube ? (v, k) => kube.resource(v, k) : undefined);
-    const plan = accessPlan(a, resources);
-    const objects = initObjects(a, plan);
-    if (a.check) {
-        const problems = await checkInit(kube, objects, plan);
-        return {
-            out: problems.length
-                ? problems.map((p) => `- ${p}\n`).join('')
-                : 'ok: everything init applies is in place, and nothing broader\n',
-            err: '',
-            code: problems.length ? 1 : 0,
-        };
-    }
-    if (!a.apply)
-        return { out: initYaml(a, plan, resources.guessed), err: '', code: 0 };
-    await applyInit(kube, objects, (m) => err.push(m));
-    if (a.kubeconfigOut) {
-        const { text, expires } = await serviceAccountKubeconfig(transport, kubeconfigText, a.tokenSeconds);
-        (0,external_node_fs_.writeFileSync)(a.kubeconfigOut, text, { mode: 0o600 });
-        (0,external_node_fs_.chmodSync)(a.kubeconfigOut, 0o600);
-        err.push(`wrote ${a.kubeconfigOut}: a kubeconfig for ServiceAccount ${init_SERVICE_ACCOUNT.namespace}/${init_SERVICE_ACCOUNT.name}; ` +
-            `its token expires ${expires}. Store it as the repository secret KUBECONFIG, and rotate it before then by ` +
-            'running this command again and replacing the secret (or use a keyless login: README, "Cluster access").');
-    }
-    if (a.identity.kind === 'oidc')
-        err.push("the API server must trust GitHub's issuer: see the authentication configuration printed by init without --apply");
-    return { out: '', err: err.map((m) => `${m}\n`).join(''), code: 0 };
-}
+
+;// CONCATENATED MODULE: ./src/cli/init-check.ts
+
 /** What is missing or broader than init's objects on a live cluster. */
 async function checkInit(kube, objects, plan) {
     const problems = [];
@@ -24797,7 +24692,7 @@ async function checkInit(kube, objects, plan) {
             namespace: want.metadata.namespace,
         };
         const have = await kube.get(ref);
-        const name = `${want.kind} ${want.metadata.name}`;
+        const name = `${want.kind} ${want.metadata.namespace ? `${want.metadata.namespace}/` : ''}${want.metadata.name}`;
         if (!have) {
             problems.push(`missing: ${name}`);
             continue;
@@ -24843,6 +24738,322 @@ function longer(have, want) {
     if (want && typeof want === 'object' && have && typeof have === 'object')
         return Object.entries(want).some(([k, v]) => longer(have[k], v));
     return false;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/kube/transport/kubeconfig-files.ts
+// The runner's kubeconfig when the `kubeconfig` input is empty: the files of $KUBECONFIG merged as kubectl merges
+// them, or ~/.kube/config — what google-github-actions/get-gke-credentials, `aws eks update-kubeconfig` and
+// azure/aks-set-context leave behind. Pure: the caller reads the files.
+
+
+const PATH_FIELDS = {
+    cluster: ['certificate-authority'],
+    user: ['client-certificate', 'client-key', 'tokenFile'],
+};
+/** File paths inside a kubeconfig are relative to its own folder (kubectl's rule), exec commands with a slash too. */
+function absolutise(entry, key, dir) {
+    const inner = entry[key];
+    if (!inner || typeof inner !== 'object')
+        return entry;
+    const out = { ...inner };
+    for (const f of PATH_FIELDS[key])
+        if (typeof out[f] === 'string' && out[f] && !(0,external_node_path_.isAbsolute)(out[f]))
+            out[f] = (0,external_node_path_.resolve)(dir, out[f]);
+    const exec = out.exec;
+    if (key === 'user' &&
+        exec &&
+        typeof exec.command === 'string' &&
+        exec.command.includes('/') &&
+        !(0,external_node_path_.isAbsolute)(exec.command))
+        out.exec = { ...exec, command: (0,external_node_path_.resolve)(dir, exec.command) };
+    return { ...entry, [key]: out };
+}
+/**
+ * One kubeconfig from several, as kubectl merges $KUBECONFIG: the first file that sets `current-context` wins, and
+ * a cluster, user or context named in several files is taken from the first. Throws naming a file that is not YAML.
+ */
+function mergeKubeconfigs(files) {
+    const merged = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+    for (const file of files) {
+        let config;
+        try {
+            config = ((0,dist/* parse */.qg)(file.text) ?? {});
+        }
+        catch (e) {
+            throw new Error(`${file.path} is not valid YAML: ${e.message.split('\n')[0]}`, { cause: e });
+        }
+        if (typeof config !== 'object')
+            throw new Error(`${file.path} is not a kubeconfig`);
+        const dir = (0,external_node_path_.dirname)(file.path);
+        if (!merged['current-context'] && config['current-context'])
+            merged['current-context'] = config['current-context'];
+        for (const [list, key] of [
+            ['clusters', 'cluster'],
+            ['users', 'user'],
+            ['contexts', 'context'],
+        ]) {
+            for (const entry of config[list] ?? []) {
+                if (merged[list].some((e) => e.name === entry.name))
+                    continue;
+                merged[list].push(key === 'context' ? entry : absolutise(entry, key, dir));
+            }
+        }
+    }
+    return (0,dist/* stringify */.As)(merged);
+}
+/** The files kubectl would read: the $KUBECONFIG list (separated by the path delimiter, empty entries skipped), else ~/.kube/config. */
+function kubeconfigPaths(env, home) {
+    const listed = (env ?? '').split(external_node_path_.delimiter).filter(Boolean);
+    return listed.length ? listed : [(0,external_node_path_.resolve)(home, '.kube', 'config')];
+}
+
+;// CONCATENATED MODULE: ./src/cli/init-kubeconfig.ts
+// The kubeconfigs of `kube-pr-preview init`: the admin's, for --apply and --check, and the ServiceAccount's it
+// writes with --kubeconfig-out.
+
+
+
+
+
+
+/** The runner's or the admin's current kubeconfig, for --apply and --check. */
+function currentKubeconfig() {
+    const paths = kubeconfigPaths(process.env.KUBECONFIG, (0,external_node_os_namespaceObject.homedir)()).filter((p) => (0,external_node_fs_.existsSync)(p));
+    if (!paths.length)
+        throw new Error('--apply and --check need a kubeconfig: set KUBECONFIG or create ~/.kube/config');
+    return mergeKubeconfigs(paths.map((path) => ({ path, text: (0,external_node_fs_.readFileSync)(path, 'utf8') })));
+}
+/** A kubeconfig for the ServiceAccount with a token from the TokenRequest API (expires; run init again to rotate). */
+async function serviceAccountKubeconfig(transport, kubeconfigText, seconds) {
+    const http = createHttp(transport, DEFAULT_RETRY);
+    const what = `requesting a token for ServiceAccount ${init_args_SERVICE_ACCOUNT.namespace}/${init_args_SERVICE_ACCOUNT.name}`;
+    const res = await http.call('POST', `/api/v1/namespaces/${init_args_SERVICE_ACCOUNT.namespace}/serviceaccounts/${init_args_SERVICE_ACCOUNT.name}/token`, what, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } });
+    const review = http.ok(res, what);
+    const token = review.status?.token;
+    if (!token)
+        throw new Error('the API server made no token for the ServiceAccount');
+    const config = (0,dist/* parse */.qg)(kubeconfigText);
+    const ctx = config.contexts?.find((c) => c.name === config['current-context']);
+    const cluster = config.clusters?.find((c) => c.name === ctx?.context.cluster)?.cluster ?? {};
+    const caFile = cluster['certificate-authority'];
+    const ca = cluster['certificate-authority-data'] ??
+        (typeof caFile === 'string' ? (0,external_node_fs_.readFileSync)(caFile).toString('base64') : undefined);
+    const text = (0,dist/* stringify */.As)({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+            {
+                name: 'previews',
+                cluster: { server: cluster.server, ...(ca ? { 'certificate-authority-data': ca } : {}) },
+            },
+        ],
+        users: [{ name: 'kube-pr-preview', user: { token } }],
+        contexts: [{ name: 'previews', context: { cluster: 'previews', user: 'kube-pr-preview' } }],
+        'current-context': 'previews',
+    });
+    return { text, expires: review.status?.expirationTimestamp ?? `in ${seconds} s` };
+}
+
+;// CONCATENATED MODULE: ./src/cli/init.ts
+// `kube-pr-preview init`: the cluster side of least privilege in one command (access-policy.ts says what each
+// object is for). Prints kubectl-appliable YAML; --apply applies it through the current kubeconfig ($KUBECONFIG or
+// ~/.kube/config); --check reports what is missing or too broad on a live cluster.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
+const init_groupOf = (apiVersion) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+/** What the action itself writes in every preview, whatever the templates render. */
+const ACTION_OWN = [
+    { group: '', resource: 'secrets' }, // generated credentials, the registry pull secret, the TLS copy
+    { group: '', resource: 'serviceaccounts' }, // the default ServiceAccount gets the pull secret
+    { group: '', resource: 'resourcequotas' },
+    { group: '', resource: 'limitranges' },
+    { group: 'networking.k8s.io', resource: 'networkpolicies' },
+    { group: 'coordination.k8s.io', resource: 'leases' }, // one run at a time per preview
+];
+/** The rendered kinds as API resources: namespaced and cluster-scoped, found by name or by discovery. */
+async function resourcesOf(rendered, discover) {
+    const namespaced = [...ACTION_OWN];
+    const clusterScoped = [];
+    const guessed = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(rendered)) {
+        const o = doc.toJS();
+        if (!o?.apiVersion || !o.kind || o.kind === 'Namespace')
+            continue;
+        const known = knownResource(o.apiVersion, o.kind) ?? (await discover?.(o.apiVersion, o.kind).catch(() => undefined));
+        const r = known ?? { plural: `${o.kind.toLowerCase()}s`, namespaced: true };
+        if (!known)
+            guessed.push(`${o.kind} (${o.apiVersion}) as ${r.plural}`);
+        const entry = { group: init_groupOf(o.apiVersion), resource: r.plural };
+        const list = r.namespaced ? namespaced : clusterScoped;
+        if (!list.some((e) => e.group === entry.group && e.resource === entry.resource))
+            list.push(entry);
+    }
+    return { namespaced, clusterScoped, guessed };
+}
+function identitiesOf(a) {
+    const hashes = a.repos.map(naming_repositoryHash);
+    const user = (name) => ({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' });
+    switch (a.identity.kind) {
+        case 'serviceaccount':
+            return [
+                {
+                    username: `system:serviceaccount:${init_args_SERVICE_ACCOUNT.namespace}:${init_args_SERVICE_ACCOUNT.name}`,
+                    subject: { kind: 'ServiceAccount', ...init_args_SERVICE_ACCOUNT },
+                    hashes,
+                },
+            ];
+        case 'oidc':
+            return a.repos.map((r) => ({
+                username: `github:${r}`,
+                subject: user(`github:${r}`),
+                hashes: [naming_repositoryHash(r)],
+            }));
+        case 'user':
+            return [{ username: a.identity.name, subject: user(a.identity.name), hashes }];
+    }
+}
+function accessPlan(a, resources) {
+    return {
+        repositories: a.repos.map((repository) => ({ repository, hash: naming_repositoryHash(repository) })),
+        prefix: slug(a.prefix),
+        identities: identitiesOf(a),
+        podSecurity: a.podSecurity,
+        namespaced: [
+            ...resources.namespaced,
+            a.gateway
+                ? { group: 'gateway.networking.k8s.io', resource: 'httproutes' }
+                : { group: 'networking.k8s.io', resource: 'ingresses' },
+        ].filter((r, i, all) => all.findIndex((x) => x.group === r.group && x.resource === r.resource) === i),
+        clusterScoped: resources.clusterScoped,
+        serviceTypes: a.serviceTypes,
+        labels: {
+            managedBy: LABEL.managedBy,
+            manager: MANAGER,
+            repositoryHash: LABEL.repository,
+            preview: LABEL.preview,
+        },
+    };
+}
+/** Every object init applies, in order. */
+function initObjects(a, plan) {
+    const sa = a.identity.kind === 'serviceaccount'
+        ? [
+            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: init_args_SERVICE_ACCOUNT.namespace } },
+            {
+                apiVersion: 'v1',
+                kind: 'ServiceAccount',
+                metadata: { name: init_args_SERVICE_ACCOUNT.name, namespace: init_args_SERVICE_ACCOUNT.namespace },
+            },
+        ]
+        : [];
+    return [
+        ...sa,
+        ...clusterRoles(plan),
+        apiServerRole(),
+        ...(a.tlsSecret ? [tlsSecretRole(a.tlsSecret)] : []),
+        ...identityBindings(plan, a.tlsSecret),
+        ...admissionPolicy(plan),
+    ];
+}
+const yamlOf = (objects) => objects.map((o) => (0,dist/* stringify */.As)(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+function initYaml(a, plan, guessed) {
+    const head = [
+        `# kube-pr-preview init for ${a.repos.join(', ')} (identity: ${plan.identities.map((i) => i.username).join(', ')})`,
+        `# ClusterRole ${MAIN_ROLE}: write (no read) the kinds a preview holds, and its namespaces; every write is checked`,
+        `#   by the ValidatingAdmissionPolicy ${POLICY}: only namespaces ${plan.prefix}-… with the ownership labels of these`,
+        `#   repositories, pod security ${a.podSecurity} or stricter, no other namespace, no cluster-scoped object outside`,
+        `#   allow-cluster-scoped, no Service the action refuses.`,
+        `# ClusterRole ${NAMESPACE_ROLE}: the reads inside one preview; the action binds it to itself in each preview`,
+        '#   namespace (RoleBinding kube-pr-preview-reads), so it reads nothing elsewhere.',
+        `# Role ${API_SERVER_NAMESPACE}/${API_SERVER_ROLE}: get on the Service and EndpointSlice "kubernetes" only, the API`,
+        "#   server's addresses that the egress guard keeps preview pods from.",
+        ...(a.tlsSecret
+            ? [
+                `# Role ${a.tlsSecret.namespace}/${TLS_ROLE}: get on the Secret ${a.tlsSecret.name} only (tls-secret), which the action`,
+                '#   copies into each preview.',
+            ]
+            : []),
+        ...guessed.map((g) => `# NOTE: ${g} is a guess: apply with --apply (which asks the cluster) or check its plural.`),
+    ];
+    if (a.identity.kind === 'oidc') {
+        const snippet = (0,dist/* stringify */.As)(authenticationSnippet(a.repos, a.audience || '<oidc-audience>', a.issuer), {
+            lineWidth: 0,
+        });
+        head.push('#', "# The API server trusts GitHub's issuer with this structured authentication configuration", '# (--authentication-config; merge it into yours, one jwt entry per issuer):', ...snippet
+            .trimEnd()
+            .split('\n')
+            .map((l) => `#   ${l}`));
+    }
+    return `${head.join('\n')}\n${yamlOf(initObjects(a, plan))}`;
+}
+async function applyInit(kube, objects, say) {
+    for (const o of objects) {
+        await kube.apply(o, { fieldManager: INIT_MANAGER });
+        say(`applied ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
+    }
+}
+async function initCommand(argv, cwd, render) {
+    const a = parseInitArgs(argv);
+    const err = [];
+    const live = a.apply || a.check;
+    const kubeconfigText = live ? currentKubeconfig() : '';
+    const transport = live
+        ? await transportFromKubeconfig(kubeconfigText, '', 'the current kubeconfig')
+        : undefined;
+    const kube = transport ? createKube(transport) : undefined;
+    const rendered = a.repos
+        .map((repo) => render({
+        pr: '1',
+        repo,
+        templates: a.templates,
+        'extra-templates': a.extraTemplates,
+        'namespace-prefix': a.prefix,
+        'allow-cluster-scoped': a.allowClusterScoped.join(','),
+        gateway: a.gateway,
+    }, cwd))
+        .join('---\n');
+    const resources = await resourcesOf(rendered, kube ? (v, k) => kube.resource(v, k) : undefined);
+    const plan = accessPlan(a, resources);
+    const objects = initObjects(a, plan);
+    if (a.check) {
+        const problems = await checkInit(kube, objects, plan);
+        return {
+            out: problems.length
+                ? problems.map((p) => `- ${p}\n`).join('')
+                : 'ok: everything init applies is in place, and nothing broader\n',
+            err: '',
+            code: problems.length ? 1 : 0,
+        };
+    }
+    if (!a.apply)
+        return { out: initYaml(a, plan, resources.guessed), err: '', code: 0 };
+    await applyInit(kube, objects, (m) => err.push(m));
+    if (a.kubeconfigOut) {
+        const { text, expires } = await serviceAccountKubeconfig(transport, kubeconfigText, a.tokenSeconds);
+        (0,external_node_fs_.writeFileSync)(a.kubeconfigOut, text, { mode: 0o600 });
+        (0,external_node_fs_.chmodSync)(a.kubeconfigOut, 0o600);
+        err.push(`wrote ${a.kubeconfigOut}: a kubeconfig for ServiceAccount ${init_args_SERVICE_ACCOUNT.namespace}/${init_args_SERVICE_ACCOUNT.name}; ` +
+            `its token expires ${expires}. Store it as the repository secret KUBECONFIG, and rotate it before then by ` +
+            'running this command again and replacing the secret (or use a keyless login: README, "Cluster access").');
+    }
+    if (a.identity.kind === 'oidc')
+        err.push("the API server must trust GitHub's issuer: see the authentication configuration printed by init without --apply");
+    return { out: '', err: err.map((m) => `${m}\n`).join(''), code: 0 };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/render-notes.ts

@@ -53,9 +53,11 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ')
 
+/** The bench's own control plane, taken down at the end, also when a step fails. */
+const name = `bench-${process.pid}`
+
 async function main(): Promise<void> {
   const loadAtStart = load()
-  const name = `bench-${process.pid}`
   console.error(`starting the local control plane ${name}…`)
   const up = await run(process.execPath, [CLI, 'up', '--name', name])
   const kubeconfigPath = up.stdout.trim().split('\n').at(-1)!.slice('KUBECONFIG='.length)
@@ -362,7 +364,8 @@ async function main(): Promise<void> {
   for (const [label, value, goal] of results) console.log(`${label.padEnd(width)}  ${value}  (goal ${goal})`)
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e)
+  await run(process.execPath, [CLI, 'down', '--name', name]).catch(() => undefined)
   process.exit(1)
 })

@@ -7,7 +7,8 @@ import type { Settings } from './inputs/settings.js'
 import type { DeployOutcome } from './modes/deploy/types.js'
 
 /** service → what its URL answered the smoke check. */
-export const answersOf = (o: DeployOutcome) => Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
+export const answersOf = (o: DeployOutcome) =>
+  Object.fromEntries((o.smoke ?? []).map((x) => [x.service, x.text]))
 
 export function reportDeploy(plan: Plan, o: DeployOutcome): void {
   core.setOutput('url', o.url)

@@ -2,7 +2,9 @@
 // Service and route templates, with the web Deployment placed on the real node (cluster/node/) running busybox
 // httpd from the tools image. Traefik (cluster/gateway/) reads the route, proxies to the pod's IP (the real node's
 // pod network is routed on this machine) and returns the page the pod wrote; after the PR closes, 404.
+import { cpSync } from 'node:fs'
 import { request } from 'node:http'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from '@jest/globals'
 import { eventually } from './harness/kube.js'
@@ -153,6 +155,12 @@ spec:
   ports: [{ name: http, port: 80, targetPort: 5601 }]
 `
 
+/** The workspace with the action's own auth-proxy.yaml, unchanged (basic-auth refuses any other). */
+function ownProxy(workspace: string): string {
+  cpSync(join(TEMPLATES, 'auth-proxy.yaml'), join(workspace, 'preview', 'auth-proxy.yaml'))
+  return workspace
+}
+
 describe('basic-auth: the auth proxy, run for real', () => {
   test("through Traefik, on the web and Kibana hosts: 401 without the password or with a wrong one, the pod's page with it; a new password rolls the proxy and the old one stops opening", async () => {
     const repository = 'acme/routed-auth'
@@ -167,7 +175,9 @@ describe('basic-auth: the auth proxy, run for real', () => {
           values: values + kibanaValues,
           'basic-auth': `qa:${password}`,
         },
-        { workspace: realNodeWorkspace({ 'kibana.yaml': kibanaStandIn }, { dir: TEMPLATES, names }) },
+        {
+          workspace: ownProxy(realNodeWorkspace({ 'kibana.yaml': kibanaStandIn }, { dir: TEMPLATES, names })),
+        },
       )
     const opened = await deployAuth('open sesame')
     expect(opened.code === 0 ? '' : opened.log).toBe('')
@@ -176,10 +186,35 @@ describe('basic-auth: the auth proxy, run for real', () => {
       (
         await kube.core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/name=${name}` })
       ).items.filter((p) => !p.metadata!.deletionTimestamp)
-    const [proxy] = await pods('auth-proxy')
-    expect(proxy!.spec!.nodeName).toBe(realNode().name)
-    // The deploy waited for the proxy's readiness probe: nginx answered /healthz on its own port.
-    expect(proxy!.status!.containerStatuses!.map((c) => c.ready)).toEqual([true])
+    // basic-auth reserves the action's own auth-proxy.yaml, unchanged: the test, not the template, moves the proxy
+    // to the real node, with a patch of the live Deployment by another field manager (the action's later applies
+    // leave those fields alone).
+    await kube.apps.patchNamespacedDeployment({
+      name: 'auth-proxy',
+      namespace: ns,
+      body: [
+        {
+          op: 'add',
+          path: '/spec/template/spec/nodeSelector',
+          value: { 'kubernetes.io/hostname': realNode().name },
+        },
+        {
+          op: 'add',
+          path: '/spec/template/spec/tolerations',
+          value: [{ key: 'preview.local/real-node', operator: 'Exists', effect: 'NoSchedule' }],
+        },
+      ],
+    })
+    // Ready: nginx answered its readiness probe (/healthz on its own port) on the real node.
+    const [proxy] = await eventually(
+      'the auth proxy, ready on the real node',
+      () => pods('auth-proxy'),
+      (ps) =>
+        ps.length === 1 &&
+        ps[0]!.spec!.nodeName === realNode().name &&
+        (ps[0]!.status?.containerStatuses ?? []).map((c) => c.ready).join() === 'true',
+      90_000,
+    )
     const [web] = await pods('web')
     const urls = JSON.parse(opened.outputs.urls!) as Record<string, string>
     const hosts = { web: new URL(urls.web!).host, kibana: new URL(urls.kibana!).host }

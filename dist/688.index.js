@@ -2646,18 +2646,17 @@ const jobsOf = (objects) => {
     const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
     return (job) => names.has(job.metadata.name);
 };
+/** Refusals of a new preview that was removed again, with its GitHub deployment: nothing is left to report on. */
+const removedAgain = new WeakSet();
 /**
- * The apply and the GitHub deployment. A new preview is applied before its deployment exists (a refusal removes
- * it and leaves no trace, on GitHub either); any other gets its deployment first, and is woken if it sleeps.
+ * The GitHub deployment, then the apply. A new preview is applied without a dry run: a refusal removes it again,
+ * its GitHub deployment too (applyNewPreview). Any other preview is woken first if it sleeps.
  */
 async function rollOut(r, live, prepared, started) {
     const { objects, urls, url } = prepared;
-    if (prepared.fresh) {
-        const applied = await applyNewPreview(r, objects, url, live);
-        await startDeployment(r, urls, started);
-        return applied;
-    }
-    await startDeployment(r, urls, started);
+    const id = await startDeployment(r, urls, started);
+    if (prepared.fresh)
+        return applyNewPreview(r, objects, url, live, id);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if ((0,idle/* isAsleep */.LK)(live))
         await (0,wake/* restoreFromSleep */.I)(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
@@ -2665,10 +2664,11 @@ async function rollOut(r, live, prepared, started) {
 }
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
- * what it made (the namespace, and everything in it) and waits until it is gone, then fails with the refusal. So
- * a refused first deploy leaves nothing behind, as a dry run would have; the next push starts afresh.
+ * what it made (the namespace, and everything in it, and its GitHub deployment) and waits until the namespace is
+ * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
+ * next push starts afresh.
  */
-async function applyNewPreview(r, objects, url, live) {
+async function applyNewPreview(r, objects, url, live, deploymentId) {
     try {
         return await applyObjects(r, objects, url, live);
     }
@@ -2684,6 +2684,18 @@ async function applyNewPreview(r, objects, url, live) {
         catch (cleanup) {
             r.log.warning(`could not remove namespace ${ref.name}: ${cleanup.message}`);
         }
+        try {
+            await r.github.setStatus(deploymentId, {
+                state: 'inactive',
+                description: 'Refused by the cluster',
+                logUrl: r.plan.logUrl,
+            });
+            await r.github.deleteDeployment(deploymentId);
+        }
+        catch (cleanup) {
+            r.log.warning(`could not remove GitHub deployment ${deploymentId}: ${cleanup.message}`);
+        }
+        removedAgain.add(e);
         throw e;
     }
 }
@@ -2897,8 +2909,8 @@ async function deploy(plan, options, kube, github, log) {
         return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
     }
     catch (e) {
-        // Refused before its GitHub deployment existed: nothing to report there (a new preview is removed again).
-        if (deploymentId === null && e instanceof validate/* ValidationError */.yI)
+        // Refused before its GitHub deployment existed, or a new preview removed again with it: nothing to report.
+        if ((deploymentId === null && e instanceof validate/* ValidationError */.yI) || removedAgain.has(e))
             throw e;
         return await afterError(run, namespace, deploymentId, e);
     }

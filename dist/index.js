@@ -29320,6 +29320,8 @@ function guardGitHub(github, lock) {
         upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),
         removeLabel: async (n, l) => (await lock.verify(), github.removeLabel(n, l)),
         deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+        // Like `inactive`, removing a deployment never says a preview is up.
+        deleteDeployment: (id) => github.deleteDeployment(id),
         reply: async (n, body) => (lock.check(), github.reply(n, body)),
     };
 }
@@ -39687,6 +39689,9 @@ function createGitHub(token, owner, repo, retry = GITHUB_RETRY) {
                 return mine.number;
             }
             return (await octokit.rest.issues.create({ owner, repo, title, body })).data.number;
+        },
+        async deleteDeployment(id) {
+            await octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id });
         },
         async deleteEnvironment(name) {
             try {

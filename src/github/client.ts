@@ -207,6 +207,9 @@ export function createGitHub(
       }
       return (await octokit.rest.issues.create({ owner, repo, title, body })).data.number
     },
+    async deleteDeployment(id) {
+      await octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id })
+    },
     async deleteEnvironment(name) {
       try {
         await octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: name })

@@ -16,6 +16,8 @@ export function guardGitHub(github: GitHub, lock: { check(): void; verify(): Pro
     upsertComment: async (...a) => (await lock.verify(), github.upsertComment(...a)),
     removeLabel: async (n, l) => (await lock.verify(), github.removeLabel(n, l)),
     deleteEnvironment: async (n) => (lock.check(), github.deleteEnvironment(n)),
+    // Like `inactive`, removing a deployment never says a preview is up.
+    deleteDeployment: (id) => github.deleteDeployment(id),
     reply: async (n, body) => (lock.check(), github.reply(n, body)),
   }
 }

@@ -51,6 +51,8 @@ export interface GitHub {
   removeLabel(number: number, name: string): Promise<void>
   /** Deletes a GitHub environment; 'forbidden' when the token lacks administration rights. */
   deleteEnvironment(name: string): Promise<'deleted' | 'absent' | 'forbidden'>
+  /** Removes a deployment (made inactive first): for a new preview the cluster refused, which leaves no trace. */
+  deleteDeployment(id: number): Promise<void>
   /** A new comment on the PR (a reply to a command, the TTL notice). */
   reply(number: number, body: string): Promise<void>
   /** A login's repository permission (admin, write, read, none; maintain reads as write); null: no such user. */

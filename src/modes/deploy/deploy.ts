@@ -10,7 +10,7 @@ import {
   prepareObjects,
   renderFirst,
 } from './claim.js'
-import { afterError, reportOutcome, rollOut, waitForReadiness } from './rollout.js'
+import { afterError, removedAgain, reportOutcome, rollOut, waitForReadiness } from './rollout.js'
 import type { GitHub } from '../../github/client.js'
 import { ensureNamespace } from '../../kube/apply/apply.js'
 import { ValidationError } from '../../kube/apply/validate.js'
@@ -76,8 +76,8 @@ export async function deploy(
     })
     return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url)
   } catch (e) {
-    // Refused before its GitHub deployment existed: nothing to report there (a new preview is removed again).
-    if (deploymentId === null && e instanceof ValidationError) throw e
+    // Refused before its GitHub deployment existed, or a new preview removed again with it: nothing to report.
+    if ((deploymentId === null && e instanceof ValidationError) || removedAgain.has(e as object)) throw e
     return await afterError(run, namespace, deploymentId, e)
   } finally {
     await lock.release()

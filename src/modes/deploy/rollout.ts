@@ -78,9 +78,12 @@ const jobsOf = (objects: KubeObject[]) => {
   return (job: KubeObject) => names.has(job.metadata.name)
 }
 
+/** Refusals of a new preview that was removed again, with its GitHub deployment: nothing is left to report on. */
+export const removedAgain = new WeakSet<object>()
+
 /**
- * The apply and the GitHub deployment. A new preview is applied before its deployment exists (a refusal removes
- * it and leaves no trace, on GitHub either); any other gets its deployment first, and is woken if it sleeps.
+ * The GitHub deployment, then the apply. A new preview is applied without a dry run: a refusal removes it again,
+ * its GitHub deployment too (applyNewPreview). Any other preview is woken first if it sleeps.
  */
 export async function rollOut(
   r: Run,
@@ -89,12 +92,8 @@ export async function rollOut(
   started: (deploymentId: number) => void,
 ): Promise<ApplyResult> {
   const { objects, urls, url } = prepared
-  if (prepared.fresh) {
-    const applied = await applyNewPreview(r, objects, url, live)
-    await startDeployment(r, urls, started)
-    return applied
-  }
-  await startDeployment(r, urls, started)
+  const id = await startDeployment(r, urls, started)
+  if (prepared.fresh) return applyNewPreview(r, objects, url, live, id)
   // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
   if (isAsleep(live)) await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects))
   return applyObjects(r, objects, url, live)
@@ -102,10 +101,17 @@ export async function rollOut(
 
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
- * what it made (the namespace, and everything in it) and waits until it is gone, then fails with the refusal. So
- * a refused first deploy leaves nothing behind, as a dry run would have; the next push starts afresh.
+ * what it made (the namespace, and everything in it, and its GitHub deployment) and waits until the namespace is
+ * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
+ * next push starts afresh.
  */
-export async function applyNewPreview(r: Run, objects: KubeObject[], url: string, live: KubeObject) {
+export async function applyNewPreview(
+  r: Run,
+  objects: KubeObject[],
+  url: string,
+  live: KubeObject,
+  deploymentId: number,
+) {
   try {
     return await applyObjects(r, objects, url, live)
   } catch (e) {
@@ -118,6 +124,17 @@ export async function applyNewPreview(r: Run, objects: KubeObject[], url: string
     } catch (cleanup) {
       r.log.warning(`could not remove namespace ${ref.name}: ${(cleanup as Error).message}`)
     }
+    try {
+      await r.github.setStatus(deploymentId, {
+        state: 'inactive',
+        description: 'Refused by the cluster',
+        logUrl: r.plan.logUrl,
+      })
+      await r.github.deleteDeployment(deploymentId)
+    } catch (cleanup) {
+      r.log.warning(`could not remove GitHub deployment ${deploymentId}: ${(cleanup as Error).message}`)
+    }
+    removedAgain.add(e)
     throw e
   }
 }

@@ -2,17 +2,7 @@
 // namespace, so a later run dry-runs only the objects that changed since. Pure.
 import { createHash } from 'node:crypto'
 import type { KubeObject } from '../shared/kube-object.js'
-
-/** The same JSON for the same object, whatever order its keys were written in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  return JSON.stringify(value) ?? 'null'
-}
+import { canonicalJson as canonical } from '../shared/canonical-json.js'
 
 /**
  * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a

@@ -1,23 +1,13 @@
 // A Deployment's current ReplicaSet: the one it owns whose pod template is the Deployment's, ignoring the
 // pod-template-hash label (the deployment controller's own rule, FindNewReplicaSet). Pure.
 import type { KubeObject } from '../../shared/kube-object.js'
+import { canonicalJson as canonical } from '../../shared/canonical-json.js'
 
 const HASH = 'pod-template-hash'
 
 interface TemplateHolder {
   spec?: { template?: { metadata?: { labels?: Record<string, string> } } }
   metadata: { ownerReferences?: Array<{ uid?: string; controller?: boolean }>; creationTimestamp?: string }
-}
-
-/** JSON with sorted keys, for comparing objects whatever order the API wrote their fields in. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  return JSON.stringify(v) ?? 'null'
 }
 
 function templateWithoutHash(o: TemplateHolder): string {

@@ -31167,19 +31167,11 @@ var readiness = __nccwpck_require__(1335);
 var kube_object = __nccwpck_require__(1974);
 // EXTERNAL MODULE: ./src/kube/wait/stability.ts
 var stability = __nccwpck_require__(1864);
+// EXTERNAL MODULE: ./src/shared/canonical-json.ts
+var canonical_json = __nccwpck_require__(2586);
 ;// CONCATENATED MODULE: ./src/kube/wait/replica-sets.ts
+
 const HASH = 'pod-template-hash';
-/** JSON with sorted keys, for comparing objects whatever order the API wrote their fields in. */
-function canonical(v) {
-    if (Array.isArray(v))
-        return `[${v.map(canonical).join(',')}]`;
-    if (v && typeof v === 'object')
-        return `{${Object.keys(v)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
-            .join(',')}}`;
-    return JSON.stringify(v) ?? 'null';
-}
 function templateWithoutHash(o) {
     const t = structuredClone(o.spec?.template ?? {});
     if (t.metadata?.labels) {
@@ -31187,7 +31179,7 @@ function templateWithoutHash(o) {
         if (Object.keys(t.metadata.labels).length === 0)
             delete t.metadata.labels;
     }
-    return canonical(t);
+    return (0,canonical_json/* canonicalJson */.d)(t);
 }
 function currentReplicaSet(deployment, replicaSets) {
     const uid = deployment.metadata.uid;
@@ -42055,20 +42047,11 @@ async function everyWorkload(kube, owner, restored) {
 /* unused harmony export digestOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _shared_canonical_json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2586);
 // What the cluster has accepted for a preview: a short digest of every object a run applied, recorded on the
 // namespace, so a later run dry-runs only the objects that changed since. Pure.
 
-/** The same JSON for the same object, whatever order its keys were written in. */
-function canonical(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonical).join(',')}]`;
-    if (value && typeof value === 'object')
-        return `{${Object.keys(value)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
-            .join(',')}}`;
-    return JSON.stringify(value) ?? 'null';
-}
+
 /**
  * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a
  * password, readable by anyone who may read the namespace, could be guessed back; they are dry-run every time.
@@ -42076,7 +42059,7 @@ function canonical(value) {
 function digestOf(o) {
     if (o.apiVersion === 'v1' && o.kind === 'Secret')
         return null;
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical(o)).digest('base64url').slice(0, 16);
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update((0,_shared_canonical_json_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalJson */ .d)(o)).digest('base64url').slice(0, 16);
 }
 /** The namespace annotation: the digests of the objects this run applies, sorted, space-separated. */
 function formatAccepted(objects) {
@@ -43008,6 +42991,27 @@ function insideFolder(input, root, path) {
     const base = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(root);
     if (target !== base && !target.startsWith(base + node_path__WEBPACK_IMPORTED_MODULE_1__.sep))
         throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .d(input, `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path)} is a symlink that leads out of the templates folder (to ${target}); templates and values.yaml must be files in the folder.`);
+}
+
+
+/***/ }),
+
+/***/ 2586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ canonicalJson)
+/* harmony export */ });
+// JSON with sorted keys: the same text for the same object, whatever order its fields were written in.
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object')
+        return `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(value) ?? 'null';
 }
 
 

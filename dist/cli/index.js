@@ -20809,17 +20809,7 @@ function errorOf(problems) {
 // What the cluster has accepted for a preview: a short digest of every object a run applied, recorded on the
 // namespace, so a later run dry-runs only the objects that changed since. Pure.
 
-/** The same JSON for the same object, whatever order its keys were written in. */
-function canonical(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonical).join(',')}]`;
-    if (value && typeof value === 'object')
-        return `{${Object.keys(value)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
-            .join(',')}}`;
-    return JSON.stringify(value) ?? 'null';
-}
+
 /**
  * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a
  * password, readable by anyone who may read the namespace, could be guessed back; they are dry-run every time.

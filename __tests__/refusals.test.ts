@@ -1,11 +1,7 @@
 // Which refused pod creations fail the run at once (they cannot heal without a change) and which wait.
 import { describe, expect, test } from '@jest/globals'
-import {
-  missingServiceAccount,
-  quantity,
-  quotaExceededForGood,
-  refusalKind,
-} from '../src/kube/wait/refusals.js'
+import { missingServiceAccount, quotaExceededForGood, refusalKind } from '../src/kube/wait/refusals.js'
+import { quantity } from '../src/preview/requests.js'
 
 describe('refusalKind', () => {
   test.each([

@@ -29895,14 +29895,16 @@ async function podsGone(kube, namespace, deadline) {
 /* harmony export */ });
 /* unused harmony exports refusedField, quotaRefusesNew */
 /* harmony import */ var _preview_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
-/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6087);
+/* harmony import */ var _resources_crds_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6087);
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
-/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1974);
+/* harmony import */ var _shared_kube_object_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1974);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3658);
 /* harmony import */ var _preview_sources_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4982);
 /* harmony import */ var _wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2422);
+/* harmony import */ var _preview_requests_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7956);
 // Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
 // that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
 
 
 
@@ -29950,7 +29952,7 @@ function problemOf(o, e) {
     return {
         file,
         line,
-        text: `${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_5__/* .refOf */ .H8)(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
+        text: `${(0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_6__/* .describeRef */ .Ro)((0,_shared_kube_object_js__WEBPACK_IMPORTED_MODULE_6__/* .refOf */ .H8)(o))}${field && !detail.startsWith(field) ? `: ${field}` : ''}: ${detail}`,
     };
 }
 /** A create refused for a port or IP that the live object (which the replacement deletes first) holds. */
@@ -29964,7 +29966,7 @@ function quotaRefusesNew(message) {
     const amounts = (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quotaAmounts */ .ET)(message);
     if (!amounts)
         return false;
-    return Object.entries(amounts.limited).some(([resource, limit]) => (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quantity */ .au)(amounts.requested[resource] ?? '') > (0,_wait_refusals_js__WEBPACK_IMPORTED_MODULE_4__/* .quantity */ .au)(limit));
+    return Object.entries(amounts.limited).some(([resource, limit]) => (0,_preview_requests_js__WEBPACK_IMPORTED_MODULE_5__/* .quantity */ .au)(amounts.requested[resource] ?? '') > (0,_preview_requests_js__WEBPACK_IMPORTED_MODULE_5__/* .quantity */ .au)(limit));
 }
 /**
  * An object that must be replaced is deleted before it is created again (apply.ts), so the cluster is asked first
@@ -30008,7 +30010,7 @@ const isRefusal = (e) => e instanceof _port_js__WEBPACK_IMPORTED_MODULE_2__/* .K
  */
 async function validateObjects(kube, objects, checked = () => true) {
     const refusals = await Promise.all(objects
-        .filter((o) => checked(o) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_6__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind))
+        .filter((o) => checked(o) && !(0,_resources_crds_js__WEBPACK_IMPORTED_MODULE_7__/* .resourceFromCrds */ .d2)(objects, o.apiVersion, o.kind))
         .map((o) => kube.apply(o, { dryRun: true }).then(() => null, (e) => {
         if (isImmutableChange(e) && REPLACEABLE_KINDS.has(o.kind))
             return refusedAsNew(kube, o, e);
@@ -31005,11 +31007,12 @@ function jobReadiness(o) {
 /* harmony export */   A1: () => (/* binding */ quotaExceededForGood),
 /* harmony export */   ET: () => (/* binding */ quotaAmounts),
 /* harmony export */   F4: () => (/* binding */ missingServiceAccount),
-/* harmony export */   au: () => (/* binding */ quantity),
 /* harmony export */   lU: () => (/* binding */ refusalKind)
 /* harmony export */ });
+/* harmony import */ var _preview_requests_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7956);
 // Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
 // itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
+
 const LASTING = [
     /violates PodSecurity/i,
     /admission webhook "[^"]*" denied the request/i,
@@ -31053,29 +31056,6 @@ function quotaAmounts(message) {
     const limited = part('limited');
     return requested && limited ? { requested, limited } : null;
 }
-const SUFFIX = {
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    '': 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
-/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
-function quantity(text) {
-    const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
-    return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
-}
 /**
  * A quota refusal is lasting when the steady state exceeds a limit it was refused on: the workload's `pods`, each
  * asking what the refused pod asked, or for a `pods` limit the whole preview's pods. Then no step of the rollout
@@ -31086,10 +31066,10 @@ function quotaExceededForGood(message, pods, previewPods = 0) {
     if (!amounts)
         return false;
     return Object.entries(amounts.limited).some(([resource, limit]) => {
-        const max = quantity(limit);
+        const max = (0,_preview_requests_js__WEBPACK_IMPORTED_MODULE_0__/* .quantity */ .au)(limit);
         const need = resource === 'pods' || resource === 'count/pods'
             ? Math.max(pods, previewPods)
-            : pods * quantity(amounts.requested[resource] ?? '');
+            : pods * (0,_preview_requests_js__WEBPACK_IMPORTED_MODULE_0__/* .quantity */ .au)(amounts.requested[resource] ?? '');
         return Number.isFinite(need) && Number.isFinite(max) && need > max;
     });
 }
@@ -42750,13 +42730,15 @@ function imagePullSecrets(login) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   aY: () => (/* binding */ formatCpu),
+/* harmony export */   au: () => (/* binding */ quantity),
 /* harmony export */   mD: () => (/* binding */ requestedBy),
 /* harmony export */   z9: () => (/* binding */ formatMemory)
 /* harmony export */ });
-/* unused harmony export quantity */
 /* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7389);
 
 const SUFFIX = {
+    n: 1e-9,
+    u: 1e-6,
     m: 1e-3,
     '': 1,
     k: 1e3,
@@ -42772,11 +42754,11 @@ const SUFFIX = {
     Pi: 1024 ** 5,
     Ei: 1024 ** 6,
 };
-/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`) as a number; NaN when it is not one. */
+/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`, `64Mi`) as a number; NaN when it is not one. */
 function quantity(text) {
     if (typeof text === 'number')
         return text;
-    const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec((text ?? '').trim());
+    const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec((text ?? '').trim());
     if (!m)
         return Number.NaN;
     return Number(m[1] + (m[2] ?? '')) * SUFFIX[m[3] ?? ''];

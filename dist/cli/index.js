@@ -11717,7 +11717,7 @@ exports.warn = warn;
 var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var Node = __nccwpck_require__(9054);
 var toJS = __nccwpck_require__(4043);
 
 class Alias extends Node.NodeBase {
@@ -11843,7 +11843,7 @@ exports.Alias = Alias;
 
 var createNode = __nccwpck_require__(2404);
 var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var Node = __nccwpck_require__(9054);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -11994,7 +11994,7 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 9054:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -12093,7 +12093,7 @@ exports.createPair = createPair;
 
 
 var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var Node = __nccwpck_require__(9054);
 var toJS = __nccwpck_require__(4043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
@@ -20351,9 +20351,71 @@ async function frontdoor_frontDoorNotes(kube, plan, objects, urls, selector, dea
     return [...pickup, ...internalServices(objects, urls, plan.namespace)];
 }
 
+;// CONCATENATED MODULE: ./src/preview/requests.ts
+
+const SUFFIX = {
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    Pi: 1024 ** 5,
+    Ei: 1024 ** 6,
+};
+/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`, `64Mi`) as a number; NaN when it is not one. */
+function requests_quantity(text) {
+    if (typeof text === 'number')
+        return text;
+    const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec((text ?? '').trim());
+    if (!m)
+        return Number.NaN;
+    return Number(m[1] + (m[2] ?? '')) * SUFFIX[m[3] ?? ''];
+}
+function podRequests(workload, defaults) {
+    const pod = workload.spec?.template
+        ?.spec;
+    let cpu = 0;
+    let memory = 0;
+    for (const c of pod?.containers ?? []) {
+        const r = c.resources?.requests ?? {};
+        cpu += requests_quantity(r.cpu ?? defaults.cpu ?? 0) * 1000 || 0;
+        memory += requests_quantity(r.memory ?? defaults.memory ?? 0) || 0;
+    }
+    return { cpu, memory };
+}
+/** Requested now (at the replicas the workloads have) and if all were awake. */
+function requestedBy(workloads, defaults = {}) {
+    const now = { cpu: 0, memory: 0 };
+    const awake = { cpu: 0, memory: 0 };
+    for (const w of workloads) {
+        if (w.kind !== 'Deployment' && w.kind !== 'StatefulSet')
+            continue;
+        const one = podRequests(w, defaults);
+        const replicas = w.spec?.replicas ?? 1;
+        const kept = Number(w.metadata.annotations?.[ANNOTATION.replicasBeforeSleep] ?? replicas);
+        now.cpu += one.cpu * replicas;
+        now.memory += one.memory * replicas;
+        awake.cpu += one.cpu * (Number.isFinite(kept) ? kept : replicas);
+        awake.memory += one.memory * (Number.isFinite(kept) ? kept : replicas);
+    }
+    return { now, awake };
+}
+const formatCpu = (milli) => milli >= 1000 ? `${(milli / 1000).toFixed(2)} CPU` : `${Math.round(milli)}m CPU`;
+const formatMemory = (bytes) => bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+
 ;// CONCATENATED MODULE: ./src/kube/wait/refusals.ts
 // Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
 // itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
+
 const LASTING = (/* unused pure expression or super */ null && ([
     /violates PodSecurity/i,
     /admission webhook "[^"]*" denied the request/i,
@@ -20397,29 +20459,6 @@ function refusals_quotaAmounts(message) {
     const limited = part('limited');
     return requested && limited ? { requested, limited } : null;
 }
-const SUFFIX = {
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    '': 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
-/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
-function refusals_quantity(text) {
-    const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim());
-    return m ? Number(m[1]) * SUFFIX[m[2]] : NaN;
-}
 /**
  * A quota refusal is lasting when the steady state exceeds a limit it was refused on: the workload's `pods`, each
  * asking what the refused pod asked, or for a `pods` limit the whole preview's pods. Then no step of the rollout
@@ -20430,10 +20469,10 @@ function refusals_quotaExceededForGood(message, pods, previewPods = 0) {
     if (!amounts)
         return false;
     return Object.entries(amounts.limited).some(([resource, limit]) => {
-        const max = refusals_quantity(limit);
+        const max = quantity(limit);
         const need = resource === 'pods' || resource === 'count/pods'
             ? Math.max(pods, previewPods)
-            : pods * refusals_quantity(amounts.requested[resource] ?? '');
+            : pods * quantity(amounts.requested[resource] ?? '');
         return Number.isFinite(need) && Number.isFinite(max) && need > max;
     });
 }
@@ -20680,6 +20719,7 @@ function jobReadiness(o) {
 ;// CONCATENATED MODULE: ./src/kube/apply/validate.ts
 // Validation before any change: a server-side dry run (dryRun=All) of every object, all at once, so that a run
 // that cannot apply changes nothing. A refusal names the object, the field, and the template file and line.
+
 
 
 

@@ -12,6 +12,8 @@ export interface Requested {
 }
 
 const SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   '': 1,
   k: 1e3,
@@ -28,10 +30,10 @@ const SUFFIX: Record<string, number> = {
   Ei: 1024 ** 6,
 }
 
-/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`) as a number; NaN when it is not one. */
+/** A Kubernetes quantity (`500m`, `1.5Gi`, `2e3`, `64Mi`) as a number; NaN when it is not one. */
 export function quantity(text: string | number | undefined): number {
   if (typeof text === 'number') return text
-  const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(
+  const m = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(
     (text ?? '').trim(),
   )
   if (!m) return Number.NaN

@@ -6,7 +6,8 @@ import { TemplateError } from '../../shared/errors.js'
 import { type KubeObject, describeRef, refOf } from '../../shared/kube-object.js'
 import { KubeError, type Kube } from '../port.js'
 import { fieldLine, sourceOf } from '../../preview/sources.js'
-import { quantity, quotaAmounts } from '../wait/refusals.js'
+import { quotaAmounts } from '../wait/refusals.js'
+import { quantity } from '../../preview/requests.js'
 
 /** Kinds whose objects the action re-creates when a field that cannot change did change (apply.ts). Not
  * PersistentVolumeClaims: deleting one waits for its pods and loses its data, so such a change is refused. */

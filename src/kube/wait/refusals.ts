@@ -1,5 +1,6 @@
 // Whether a refused pod creation (a ReplicaSet's, StatefulSet's, DaemonSet's or Job's FailedCreate) can heal by
 // itself. The controllers retry every refusal; only a few can never succeed without a change. Pure.
+import { quantity } from '../../preview/requests.js'
 
 export type RefusalKind =
   /** Cannot heal without a change: fail the run at once. */
@@ -57,31 +58,6 @@ export function quotaAmounts(
   const requested = part('requested')
   const limited = part('limited')
   return requested && limited ? { requested, limited } : null
-}
-
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-}
-
-/** A Kubernetes quantity (`50m`, `64Mi`, `2`, `1e3`) as a number; NaN when it is not one. */
-export function quantity(text: string): number {
-  const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$/.exec(text.trim())
-  return m ? Number(m[1]) * SUFFIX[m[2]!]! : NaN
 }
 
 /**

@@ -221,6 +221,29 @@ describe('steady containers', () => {
     expect(readiness(deployment(done), { pods: [running], now: SINCE + 1000 }).state).toBe('progressing')
     expect(readiness(deployment(done), { pods: [running], now: SINCE + 6000 }).state).toBe('ready')
   })
+  test('a container with a readiness or startup probe has proved itself: no window', () => {
+    const withProbe = (probe: 'readinessProbe' | 'startupProbe') => ({
+      ...pod({ running: { startedAt: at(0) } }),
+      spec: { containers: [{ name: 'web', [probe]: { httpGet: { path: '/up', port: 3000 } } }] },
+    })
+    expect(unstable([withProbe('readinessProbe')], SINCE + 100)).toBeNull()
+    expect(unstable([withProbe('startupProbe')], SINCE + 100)).toBeNull()
+    expect(readiness(deployment(done), { pods: [withProbe('readinessProbe')], now: SINCE + 100 }).state).toBe(
+      'ready',
+    )
+    // Another container of the pod, without a probe, still needs the window.
+    const mixed = {
+      metadata: withProbe('readinessProbe').metadata,
+      spec: { containers: [{ name: 'web', readinessProbe: {} }, { name: 'sidecar' }] },
+      status: {
+        containerStatuses: [
+          { name: 'web', ready: true, restartCount: 0, state: { running: { startedAt: at(0) } } },
+          { name: 'sidecar', ready: true, restartCount: 0, state: { running: { startedAt: at(0) } } },
+        ],
+      },
+    }
+    expect(unstable([mixed], SINCE + 100)).toMatch(/container sidecar has not yet run 5s/)
+  })
   test('a container that exited and will restart is a crash loop, whatever the status says', () => {
     const crashed = pod({ terminated: { exitCode: 1, reason: 'Error' } }, 1)
     expect(readiness(deployment(done), { pods: [crashed], now: SINCE }).message).toMatch(

@@ -31087,10 +31087,11 @@ function quotaExceededForGood(message, pods, previewPods = 0) {
 /* unused harmony export STABILITY_WINDOW_MS */
 /* harmony import */ var _diagnosis_container_diagnosis_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7940);
 // A workload whose status says ready is ready only when its pods' containers have stayed up through a short
-// stability window: a container that exits right after it starts counts as available for the moment it runs
-// (without a readiness probe), so the status alone would call a crash loop green. Pure.
+// stability window: a container without a readiness probe counts as ready the moment it runs, so the status alone
+// would call a crash loop green. A container with a readiness (or startup) probe has answered its own probe, the
+// proof kubectl and the controllers take: it needs no window (a crash loop with a probe never turns ready). Pure.
 
-/** How long every container of a ready workload must have been running, without a restart, before it counts. */
+/** How long every probe-less container of a ready workload must have run, without a restart, before it counts. */
 const STABILITY_WINDOW_MS = 5_000;
 /** The pods a Deployment (through its ReplicaSets), StatefulSet or DaemonSet controls, not being deleted. */
 function podsOfWorkload(kind, name, pods) {
@@ -31107,7 +31108,12 @@ function podsOfWorkload(kind, name, pods) {
         return owner.kind === kind && owner.name === name;
     });
 }
-/** null when every container of every pod has run for the window; else why not yet. */
+/** Whether the pod's spec gives this container a probe of its own readiness (readiness or startup). */
+function probed(pod, container) {
+    const spec = pod.spec?.containers?.find((c) => c.name === container);
+    return Boolean(spec?.readinessProbe || spec?.startupProbe);
+}
+/** null when every container of every pod runs, and each without a probe has run for the window; else why not. */
 function unstable(pods, now, windowMs = STABILITY_WINDOW_MS) {
     for (const p of pods) {
         const statuses = p.status?.containerStatuses ?? [];
@@ -31117,6 +31123,8 @@ function unstable(pods, now, windowMs = STABILITY_WINDOW_MS) {
             const startedAt = c.state?.running?.startedAt;
             if (!c.state?.running)
                 return `pod ${p.metadata.name} container ${c.name}: ${(0,_diagnosis_container_diagnosis_js__WEBPACK_IMPORTED_MODULE_0__/* .containerProblem */ .N)(c, p.spec?.restartPolicy).summary}`;
+            if (probed(p, c.name))
+                continue;
             const since = typeof startedAt === 'string' ? Date.parse(startedAt) : NaN;
             if (Number.isFinite(since) && now - since < windowMs)
                 return `pod ${p.metadata.name} container ${c.name} has not yet run ${windowMs / 1000}s without a restart`;

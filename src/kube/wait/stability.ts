@@ -1,9 +1,10 @@
 // A workload whose status says ready is ready only when its pods' containers have stayed up through a short
-// stability window: a container that exits right after it starts counts as available for the moment it runs
-// (without a readiness probe), so the status alone would call a crash loop green. Pure.
+// stability window: a container without a readiness probe counts as ready the moment it runs, so the status alone
+// would call a crash loop green. A container with a readiness (or startup) probe has answered its own probe, the
+// proof kubectl and the controllers take: it needs no window (a crash loop with a probe never turns ready). Pure.
 import { containerProblem, type ContainerStatusLike } from '../diagnosis/container-diagnosis.js'
 
-/** How long every container of a ready workload must have been running, without a restart, before it counts. */
+/** How long every probe-less container of a ready workload must have run, without a restart, before it counts. */
 export const STABILITY_WINDOW_MS = 5_000
 
 export interface PodLike {
@@ -14,7 +15,10 @@ export interface PodLike {
     labels?: Record<string, string>
     ownerReferences?: Array<{ kind: string; name: string; uid?: string; controller?: boolean }>
   }
-  spec?: { restartPolicy?: string }
+  spec?: {
+    restartPolicy?: string
+    containers?: Array<{ name: string; readinessProbe?: unknown; startupProbe?: unknown }>
+  }
   status?: { phase?: string; containerStatuses?: ContainerStatusLike[] }
 }
 
@@ -35,7 +39,13 @@ export function podsOfWorkload(kind: string, name: string, pods: PodLike[]): Pod
   })
 }
 
-/** null when every container of every pod has run for the window; else why not yet. */
+/** Whether the pod's spec gives this container a probe of its own readiness (readiness or startup). */
+function probed(pod: PodLike, container: string): boolean {
+  const spec = pod.spec?.containers?.find((c) => c.name === container)
+  return Boolean(spec?.readinessProbe || spec?.startupProbe)
+}
+
+/** null when every container of every pod runs, and each without a probe has run for the window; else why not. */
 export function unstable(pods: PodLike[], now: number, windowMs = STABILITY_WINDOW_MS): string | null {
   for (const p of pods) {
     const statuses = p.status?.containerStatuses ?? []
@@ -44,6 +54,7 @@ export function unstable(pods: PodLike[], now: number, windowMs = STABILITY_WIND
       const startedAt = c.state?.running?.startedAt
       if (!c.state?.running)
         return `pod ${p.metadata.name} container ${c.name}: ${containerProblem(c, p.spec?.restartPolicy).summary}`
+      if (probed(p, c.name)) continue
       const since = typeof startedAt === 'string' ? Date.parse(startedAt) : NaN
       if (Number.isFinite(since) && now - since < windowMs)
         return `pod ${p.metadata.name} container ${c.name} has not yet run ${windowMs / 1000}s without a restart`

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../src/shared/canonical-json.js'
 import { describe, expect, test } from '@jest/globals'
-import { acceptedBefore, digestOf, formatAccepted } from '../src/preview/accepted.js'
+import { acceptedBefore, digestOf, formatAccepted, secretDigestKey } from '../src/preview/accepted.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
 
 const cm = (data: Record<string, string>, name = 'config'): KubeObject => ({
@@ -29,16 +31,30 @@ describe('what the cluster accepted before: only changed objects are dry-run aga
     expect(acceptedBefore('not a digest')(cm({}))).toBe(false)
   })
 
-  test('a Secret has no digest: a password is never recorded, even hashed, where the namespace can be read', () => {
-    const secret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'db' },
-      data: { p: 'aGk=' },
-    }
+  const secret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db' },
+    data: { p: 'aGk=' },
+  }
+
+  test('without credentials a Secret has no digest: a password is never recorded hashed where the namespace can be read', () => {
+    expect(secretDigestKey({})).toBeNull()
     expect(digestOf(secret)).toBeNull()
     expect(formatAccepted([secret])).toBe('')
     expect(acceptedBefore(formatAccepted([secret]))(secret)).toBe(false)
+  })
+
+  test("with credentials a Secret's digest is keyed by them: unchanged is known, and not guessable without them", () => {
+    const key = secretDigestKey({ 'db-password': 'q8LbX2mZ4nR7tV1wY5cE9hJ3' })
+    const record = formatAccepted([secret], key)
+    expect(acceptedBefore(record, key)(secret)).toBe(true)
+    expect(acceptedBefore(record, key)({ ...secret, data: { p: 'aG8=' } })).toBe(false)
+    // Whoever reads the annotation but not the credentials cannot check a guess: the plain digest differs.
+    const plain = createHash('sha256').update(canonicalJson(secret)).digest('base64url').slice(0, 16)
+    expect(record).toHaveLength(16)
+    expect(record).not.toBe(plain)
+    expect(acceptedBefore(record, secretDigestKey({ 'db-password': 'other' }))(secret)).toBe(false)
   })
 
   test('the record stays small: one 16-character digest per object', () => {

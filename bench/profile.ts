@@ -1,10 +1,11 @@
-// npx tsx bench/profile.ts [--reuse] [--start]: where one deploy of the default stack spends its time, CPU and
+// npx tsx bench/profile.ts [--reuse] [--start] [--sequence]: where one deploy of the default stack spends its time, CPU and
 // requests. On a control plane of its own (or the one $KUBECONFIG names, with --reuse), it runs the bundled action
 // (ACTION_ENTRY names another bundle) for a new PR and then for a push to it, with the action's process under
 // --cpu-prof and its Kubernetes requests through a counting proxy, and prints:
 //   - every HTTP request (Kubernetes and GitHub) by verb and resource, and the ones made more than once;
 //   - the CPU of the action's process, and where it went (by bundled package, after `npm run bundle`);
 //   - the CPU the control plane's processes spent meanwhile.
+// --sequence also prints each run's Kubernetes requests in the order they were made.
 // --start needs no cluster: the start of the action up to its first Kubernetes request, profiled.
 // The .cpuprofile files stay in the printed folders (open them in Chrome's DevTools).
 import { execFile } from 'node:child_process'
@@ -191,6 +192,8 @@ async function main(): Promise<void> {
       for (const { request, count } of requestsByResource(github))
         console.log(`  ${String(count).padStart(3)}  GitHub ${request}`)
       const repeats = requestTable([...kube, ...github]).filter((r) => r.count > 1)
+      if (process.argv.includes('--sequence'))
+        for (const q of [...kube, ...github]) console.log(`  > ${q.method} ${decodeURIComponent(q.path)}`)
       console.log('made more than once:')
       for (const { request, count } of repeats) console.log(`  ${String(count).padStart(3)}  ${request}`)
       for (const f of readdirSync(profDir)) {

@@ -35,8 +35,12 @@ function subjectOf(username) {
         ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
         : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
 }
-async function ensureReadAccess(kube, owner) {
-    if (await canRead(kube, owner.namespace))
+/**
+ * Binds the reads when this identity lacks them. `readSecret`: the run has just read a Secret of the namespace
+ * (the credentials), which proves the reads as well as the review would: it is not asked again.
+ */
+async function ensureReadAccess(kube, owner, readSecret = false) {
+    if (readSecret || (await canRead(kube, owner.namespace)))
         return;
     const review = (await kube.create({
         apiVersion: 'authentication.k8s.io/v1',

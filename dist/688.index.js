@@ -35,8 +35,12 @@ function subjectOf(username) {
         ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
         : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
 }
-async function ensureReadAccess(kube, owner) {
-    if (await canRead(kube, owner.namespace))
+/**
+ * Binds the reads when this identity lacks them. `readSecret`: the run has just read a Secret of the namespace
+ * (the credentials), which proves the reads as well as the review would: it is not asked again.
+ */
+async function ensureReadAccess(kube, owner, readSecret = false) {
+    if (readSecret || (await canRead(kube, owner.namespace)))
         return;
     const review = (await kube.create({
         apiVersion: 'authentication.k8s.io/v1',
@@ -2352,7 +2356,8 @@ async function prepareObjects(r, live, created) {
     });
     // Only a preview of namespaced objects is undone by removing its namespace.
     const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
-    const accepted = (0,preview_accepted/* acceptedBefore */.Jv)(annotations[ownership/* ANNOTATION */.YX.accepted]);
+    const digestKey = (0,preview_accepted/* secretDigestKey */.gN)(rendered.credentials.values);
+    const accepted = (0,preview_accepted/* acceptedBefore */.Jv)(annotations[ownership/* ANNOTATION */.YX.accepted], digestKey);
     const changed = objects.filter((o) => !accepted(o));
     await r.log.group('Validate', async () => {
         if (fresh) {
@@ -2364,7 +2369,7 @@ async function prepareObjects(r, live, created) {
         await (0,validate/* validateObjects */.T1)(r.kube, objects, (o) => !accepted(o));
     });
     const urls = (0,report/* serviceUrls */._x)(objects, r.plan.scheme);
-    return { objects, urls, url: (0,report/* primaryUrl */.YQ)(urls, r.plan.host), fresh };
+    return { objects, urls, url: (0,report/* primaryUrl */.YQ)(urls, r.plan.host), fresh, digestKey };
 }
 
 // EXTERNAL MODULE: ./src/github/deployments.ts
@@ -2626,7 +2631,7 @@ async function startDeployment(r, urls, created) {
     });
 }
 /** Applies and prunes; the namespace records what this commit deployed. */
-async function applyObjects(r, objects, url, live) {
+async function applyObjects(r, objects, url, live, digestKey) {
     const { plan, log } = r;
     return log.group('Apply', async () => {
         const result = await (0,apply/* applyPreview */.TN)(r.kube, r.owner, objects, {
@@ -2636,7 +2641,7 @@ async function applyObjects(r, objects, url, live) {
             [ownership/* ANNOTATION */.YX.deployedAt]: new Date().toISOString(),
             [ownership/* ANNOTATION */.YX.environment]: plan.environment,
             [ownership/* ANNOTATION */.YX.url]: url,
-        }, live, r.deadline, log);
+        }, live, r.deadline, log, digestKey);
         log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
         return result;
     });
@@ -2656,11 +2661,11 @@ async function rollOut(r, live, prepared, started) {
     const { objects, urls, url } = prepared;
     const id = await startDeployment(r, urls, started);
     if (prepared.fresh)
-        return applyNewPreview(r, objects, url, live, id);
+        return applyNewPreview(r, objects, url, live, id, prepared.digestKey);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if ((0,idle/* isAsleep */.LK)(live))
         await (0,wake/* restoreFromSleep */.I)(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
-    return applyObjects(r, objects, url, live);
+    return applyObjects(r, objects, url, live, prepared.digestKey);
 }
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
@@ -2668,9 +2673,9 @@ async function rollOut(r, live, prepared, started) {
  * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
  * next push starts afresh.
  */
-async function applyNewPreview(r, objects, url, live, deploymentId) {
+async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
     try {
-        return await applyObjects(r, objects, url, live);
+        return await applyObjects(r, objects, url, live, digestKey);
     }
     catch (e) {
         if (!(e instanceof validate/* ValidationError */.yI))
@@ -2877,7 +2882,7 @@ async function deploy(plan, options, kube, github, log) {
     const podSecurity = run.o.guardrails.podSecurity;
     const { namespace, created } = await (0,apply/* ensureNamespace */.Gv)(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
     await confirmLivePreviewLimit(run, namespace, created);
-    await (0,read_access/* ensureReadAccess */.Ji)(run.kube, run.owner);
+    await (0,read_access/* ensureReadAccess */.Ji)(run.kube, run.owner, Boolean(run.firstRender?.secret));
     const lock = await claimPreview(run);
     if (lock instanceof kube_lock/* NotWaitingError */.NW)
         return skipped(lock.message);

@@ -4,7 +4,9 @@ import * as core from '@actions/core'
 import { parsePullRequestEvent } from './inputs/event.js'
 import { approvalNeededComment, commentMarker, deployedComment, removedComment } from './github/comment.js'
 import { skipForkClose } from './modes/fork-close.js'
-import { createGitHub, GITHUB_RETRY, type GitHub } from './github/client.js'
+import { requireToken, type GitHub } from './github/port.js'
+import { GITHUB_RETRY } from './github/retry.js'
+import { lazyGitHub } from './github/lazy.js'
 import { createKube } from './kube/client.js'
 import { homedir } from 'node:os'
 import { transportFor } from './kube/transport/access.js'
@@ -235,11 +237,13 @@ async function runSweep(settings: Settings): Promise<void> {
     )
 }
 
-/** GitHub's retries never wait past the run's timeout. */
+/** GitHub's retries never wait past the run's timeout. Its client is loaded at the first call (lazy.ts). */
 function githubFor(settings: Settings, owner: string, repo: string): GitHub {
-  return createGitHub(settings.githubToken, owner, repo, {
-    ...GITHUB_RETRY,
-    deadline: Date.now() + settings.timeoutMs,
+  requireToken(settings.githubToken)
+  const retry = { ...GITHUB_RETRY, deadline: Date.now() + settings.timeoutMs }
+  return lazyGitHub(async () => {
+    const { createGitHub } = await import('./github/client.js')
+    return createGitHub(settings.githubToken, owner, repo, retry)
   })
 }
 

@@ -20851,23 +20851,34 @@ function errorOf(problems) {
 
 
 /**
- * A digest of what is applied for an object, its name and kind included. Secrets have none: a digest of a
- * password, readable by anyone who may read the namespace, could be guessed back; they are dry-run every time.
+ * The key a Secret's digest is keyed with: the preview's generated credentials (random, 24 characters each), which
+ * whoever may read the namespace's annotations but not its Secrets (Kubernetes' `view` role) does not know.
+ * null for a preview without credentials: its Secrets get no digest.
  */
-function digestOf(o) {
+function accepted_secretDigestKey(credentials) {
+    return Object.keys(credentials).length ? canonical(credentials) : null;
+}
+/**
+ * A digest of what is applied for an object, its name and kind included. A Secret's is keyed (HMAC) with
+ * `secretKey`, and without one it has none: a plain digest of a password, readable by anyone who may read the
+ * namespace, could be guessed back. A Secret without a digest is dry-run every time.
+ */
+function digestOf(o, secretKey = null) {
+    const text = canonical(o);
     if (o.apiVersion === 'v1' && o.kind === 'Secret')
-        return null;
-    return createHash('sha256').update(canonical(o)).digest('base64url').slice(0, 16);
+        return secretKey ? createHmac('sha256', secretKey).update(text).digest('base64url').slice(0, 16) : null;
+    return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 /** The namespace annotation: the digests of the objects this run applies, sorted, space-separated. */
-function accepted_formatAccepted(objects) {
-    return [...new Set(objects.map(digestOf).filter((d) => d !== null))].sort().join(' ');
+function accepted_formatAccepted(objects, secretKey = null) {
+    const digests = objects.map((o) => digestOf(o, secretKey)).filter((d) => d !== null);
+    return [...new Set(digests)].sort().join(' ');
 }
 /** The objects the cluster accepted exactly as they are now, by the annotation of the last run that applied. */
-function accepted_acceptedBefore(annotation) {
+function accepted_acceptedBefore(annotation, secretKey = null) {
     const seen = new Set((annotation ?? '').split(/\s+/).filter(Boolean));
     return (o) => {
-        const d = digestOf(o);
+        const d = digestOf(o, secretKey);
         return d !== null && seen.has(d);
     };
 }
@@ -20987,14 +20998,14 @@ async function apply_waitUntilGone(kube, ref, deadline) {
     }
     throw new Error(`${describeRef(ref)} was still there when the timeout ran out`);
 }
-async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, namespace, deadline, log) {
+async function apply_applyPreview(kube, owner, objects, namespaceAnnotations, namespace, deadline, log, secretKey = null) {
     const uid = String(namespace.metadata.uid ?? '');
     const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace);
     const current = objects.map(refOf);
     // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for;
     // and what the cluster accepted (dry run, or an earlier run), so the next run dry-runs only what changed.
     const recorded = formatInventory(unionInventory(previous, current));
-    const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects) };
+    const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects, secretKey) };
     await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: recorded }, uid));
     // CRDs first (and established, and discovered), then what workloads read at start, then the rest.
     const applied = await installCrds(kube, objects.filter(isCrd), deadline, log);
@@ -21102,6 +21113,8 @@ async function replace(kube, owner, obj, deadline, log, why) {
 const LOCK_NAME = 'kube-pr-preview-lock';
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/** How long before the lease's duration a holder stops trusting a lease it could not renew. */
+const EXPIRY_MARGIN_MS = 5_000;
 /** The run stopped waiting for the lock: what it waited for is no longer wanted (e.g. its commit is not the head). */
 class lock_NotWaitingError extends Error {
     reason;
@@ -21241,7 +21254,9 @@ async function wake(kube, ref, current, until) {
 function heldLock(kube, owner, holder, ref, held, waited) {
     let renewedAt = Date.now();
     let lost = null;
-    const expired = () => Date.now() - renewedAt > DURATION_S * 1000;
+    // Counted from when the last successful renewal was sent (its renewTime was stamped then), and a margin short of
+    // the lease's duration: this run gives the lock up before any other run may judge the lease expired.
+    const expired = () => Date.now() - renewedAt > DURATION_S * 1000 - EXPIRY_MARGIN_MS;
     /** The lease now, when this run still holds it; else null, with `lost` saying why. */
     const stillMine = async () => {
         const current = await kube.get(ref);
@@ -21253,6 +21268,7 @@ function heldLock(kube, owner, holder, ref, held, waited) {
     };
     const renew = setInterval(() => {
         void (async () => {
+            const sentAt = Date.now();
             const next = leaseObject(owner, holder, serverNow(kube), held);
             next.spec.acquireTime = spec(held).acquireTime;
             const renewed = await kube.replace(next).catch((e) => {
@@ -21262,7 +21278,7 @@ function heldLock(kube, owner, holder, ref, held, waited) {
             });
             if (renewed) {
                 held = renewed;
-                renewedAt = Date.now();
+                renewedAt = sentAt;
             }
             else {
                 // Changed or deleted since this run wrote it: by another run, or by a renewal whose answer was lost.
@@ -21288,16 +21304,9 @@ function heldLock(kube, owner, holder, ref, held, waited) {
         },
         async verify() {
             this.check();
-            const [lease, namespace] = await Promise.all([
-                kube.get(ref),
-                kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace }),
-            ]);
+            const namespace = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace });
             if (!namespace || namespace.metadata.deletionTimestamp)
                 lost = `namespace ${owner.namespace} is being deleted (the pull request was closed)`;
-            else if (!lease)
-                lost = 'its Lease was deleted';
-            else if (spec(lease).holderIdentity !== holder)
-                lost = `${spec(lease).holderIdentity ?? 'another run'} holds it now`;
             this.check();
         },
         async release() {
@@ -21736,7 +21745,8 @@ async function claim_prepareObjects(r, live, created) {
     });
     // Only a preview of namespaced objects is undone by removing its namespace.
     const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
-    const accepted = acceptedBefore(annotations[ANNOTATION.accepted]);
+    const digestKey = secretDigestKey(rendered.credentials.values);
+    const accepted = acceptedBefore(annotations[ANNOTATION.accepted], digestKey);
     const changed = objects.filter((o) => !accepted(o));
     await r.log.group('Validate', async () => {
         if (fresh) {
@@ -21748,7 +21758,7 @@ async function claim_prepareObjects(r, live, created) {
         await validateObjects(r.kube, objects, (o) => !accepted(o));
     });
     const urls = serviceUrls(objects, r.plan.scheme);
-    return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh };
+    return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh, digestKey };
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -22796,7 +22806,7 @@ async function startDeployment(r, urls, created) {
     });
 }
 /** Applies and prunes; the namespace records what this commit deployed. */
-async function applyObjects(r, objects, url, live) {
+async function applyObjects(r, objects, url, live, digestKey) {
     const { plan, log } = r;
     return log.group('Apply', async () => {
         const result = await applyPreview(r.kube, r.owner, objects, {
@@ -22806,7 +22816,7 @@ async function applyObjects(r, objects, url, live) {
             [ANNOTATION.deployedAt]: new Date().toISOString(),
             [ANNOTATION.environment]: plan.environment,
             [ANNOTATION.url]: url,
-        }, live, r.deadline, log);
+        }, live, r.deadline, log, digestKey);
         log.info(`applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`);
         return result;
     });
@@ -22826,11 +22836,11 @@ async function rollout_rollOut(r, live, prepared, started) {
     const { objects, urls, url } = prepared;
     const id = await startDeployment(r, urls, started);
     if (prepared.fresh)
-        return applyNewPreview(r, objects, url, live, id);
+        return applyNewPreview(r, objects, url, live, id, prepared.digestKey);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if (isAsleep(live))
         await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
-    return applyObjects(r, objects, url, live);
+    return applyObjects(r, objects, url, live, prepared.digestKey);
 }
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
@@ -22838,9 +22848,9 @@ async function rollout_rollOut(r, live, prepared, started) {
  * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
  * next push starts afresh.
  */
-async function applyNewPreview(r, objects, url, live, deploymentId) {
+async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
     try {
-        return await applyObjects(r, objects, url, live);
+        return await applyObjects(r, objects, url, live, digestKey);
     }
     catch (e) {
         if (!(e instanceof ValidationError))
@@ -23008,8 +23018,12 @@ function subjectOf(username) {
         ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
         : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' };
 }
-async function read_access_ensureReadAccess(kube, owner) {
-    if (await canRead(kube, owner.namespace))
+/**
+ * Binds the reads when this identity lacks them. `readSecret`: the run has just read a Secret of the namespace
+ * (the credentials), which proves the reads as well as the review would: it is not asked again.
+ */
+async function read_access_ensureReadAccess(kube, owner, readSecret = false) {
+    if (readSecret || (await canRead(kube, owner.namespace)))
         return;
     const review = (await kube.create({
         apiVersion: 'authentication.k8s.io/v1',
@@ -23059,7 +23073,7 @@ async function deploy(plan, options, kube, github, log) {
     const podSecurity = run.o.guardrails.podSecurity;
     const { namespace, created } = await ensureNamespace(run.kube, run.owner, existing, podSecurityLabels(podSecurity));
     await confirmLivePreviewLimit(run, namespace, created);
-    await ensureReadAccess(run.kube, run.owner);
+    await ensureReadAccess(run.kube, run.owner, Boolean(run.firstRender?.secret));
     const lock = await claimPreview(run);
     if (lock instanceof NotWaitingError)
         return skipped(lock.message);

@@ -5,7 +5,7 @@ import { getOctokit } from '@actions/github'
 import { GITHUB_PARALLEL, mapLimit } from '../shared/limit.js'
 export * from './port.js'
 export * from './retry.js'
-import { isOwnComment, shortDescription, type GitHub } from './port.js'
+import { isOwnComment, requireToken, shortDescription, type GitHub } from './port.js'
 import { GITHUB_RETRY, waitBefore, type GitHubRetry } from './retry.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -20,10 +20,7 @@ export function createGitHub(
   repo: string,
   retry: GitHubRetry = GITHUB_RETRY,
 ): GitHub {
-  if (!token)
-    throw new Error(
-      'Input "github-token": is empty; the default `${{ github.token }}` needs `permissions: deployments: write`.',
-    )
+  requireToken(token)
   const octokit = getOctokit(token)
   // Rate limits (403/429) and server errors (5xx) are retried, waiting as GitHub asks; other errors are not.
   octokit.hook.wrap('request', async (request, options) => {
@@ -130,8 +127,8 @@ export function createGitHub(
         auto_inactive: true,
       })
     },
-    async listDeployments(environment, recent) {
-      const deployments = recent
+    async listDeployments(environment, recent, olderThan = Infinity) {
+      const all = recent
         ? (await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: recent })).data
         : await octokit.paginate(octokit.rest.repos.listDeployments, {
             owner,
@@ -139,6 +136,7 @@ export function createGitHub(
             environment,
             per_page: 100,
           })
+      const deployments = all.filter((d) => d.id < olderThan)
       return mapLimit(deployments, GITHUB_PARALLEL, async (d) => {
         const statuses = await octokit.rest.repos.listDeploymentStatuses({
           owner,

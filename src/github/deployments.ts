@@ -18,9 +18,7 @@ export async function tidyEarlierDeployments(
   succeeded: boolean,
   logUrl: string,
 ): Promise<number[]> {
-  const earlier = (await github.listDeployments(environment, succeeded ? undefined : 10)).filter(
-    (d) => d.id < id,
-  )
+  const earlier = await github.listDeployments(environment, succeeded ? undefined : 10, id)
   const stale = earlier.filter((d) =>
     succeeded ? d.latestState !== 'inactive' : !FINAL.includes(d.latestState ?? ''),
   )

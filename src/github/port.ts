@@ -35,13 +35,24 @@ export interface PullRequestState {
 /** GitHub's reactions the action uses on a command comment. */
 export type Reaction = 'eyes' | 'rocket' | 'confused'
 
+/** The token the port is built with: an empty one is refused with the input to set. */
+export function requireToken(token: string): void {
+  if (!token)
+    throw new Error(
+      'Input "github-token": is empty; the default `${{ github.token }}` needs `permissions: deployments: write`.',
+    )
+}
+
 export interface GitHub {
   /** The PR as GitHub has it now; null when the token may not read it. */
   pullRequest(number: number): Promise<PullRequestState | null>
   createDeployment(d: DeploymentRequest): Promise<number>
   setStatus(id: number, s: StatusRequest): Promise<void>
-  /** Deployments of an environment, newest first, with their latest state; `recent` limits it to the newest few. */
-  listDeployments(environment: string, recent?: number): Promise<DeploymentSummary[]>
+  /**
+   * Deployments of an environment, newest first, with their latest state; `recent` limits it to the newest few,
+   * `olderThan` to those made before that deployment id (no other's state is read).
+   */
+  listDeployments(environment: string, recent?: number, olderThan?: number): Promise<DeploymentSummary[]>
   /**
    * Updates the PR comment holding the marker, or creates one when `create` is set; returns its id, or null when
    * there was none to update.

@@ -7,6 +7,8 @@ import { KubeError, type Kube } from './port.js'
 export const LOCK_NAME = 'kube-pr-preview-lock'
 const DURATION_S = 30
 const RENEW_MS = 10_000
+/** How long before the lease's duration a holder stops trusting a lease it could not renew. */
+const EXPIRY_MARGIN_MS = 5_000
 
 export interface Lock {
   /** The run waited for another run's lock before it got it. */
@@ -14,9 +16,10 @@ export interface Lock {
   /** Throws LockLostError once the lease is lost (renewal failed, or another run took it over). */
   check(): void
   /**
-   * check(), and reads the Lease and the namespace now: throws LockLostError when the Lease is gone or another
-   * run's, or the namespace is being deleted (a close). Before a GitHub status: a deploy that lost the preview to
-   * a close writes nothing after the close's `inactive`.
+   * check(), and reads the namespace now: throws LockLostError when it is gone or being deleted (a close). Before
+   * a GitHub status: a deploy that lost the preview to a close writes nothing after the close's `inactive`. The
+   * Lease is not read again: it changes hands only once it expired, and check() fails before this run's lease
+   * can expire (see `expired`); one deleted by hand is found by the next renewal.
    */
   verify(): Promise<void>
   release(): Promise<void>
@@ -201,7 +204,9 @@ function heldLock(
 ): Lock {
   let renewedAt = Date.now()
   let lost: string | null = null
-  const expired = () => Date.now() - renewedAt > DURATION_S * 1000
+  // Counted from when the last successful renewal was sent (its renewTime was stamped then), and a margin short of
+  // the lease's duration: this run gives the lock up before any other run may judge the lease expired.
+  const expired = () => Date.now() - renewedAt > DURATION_S * 1000 - EXPIRY_MARGIN_MS
   /** The lease now, when this run still holds it; else null, with `lost` saying why. */
   const stillMine = async (): Promise<KubeObject | null> => {
     const current = await kube.get(ref)
@@ -212,6 +217,7 @@ function heldLock(
   }
   const renew = setInterval(() => {
     void (async () => {
+      const sentAt = Date.now()
       const next = leaseObject(owner, holder, serverNow(kube), held)
       ;(next.spec as LeaseSpec).acquireTime = spec(held).acquireTime
       const renewed = await kube.replace(next).catch((e: unknown) => {
@@ -220,7 +226,7 @@ function heldLock(
       })
       if (renewed) {
         held = renewed
-        renewedAt = Date.now()
+        renewedAt = sentAt
       } else {
         // Changed or deleted since this run wrote it: by another run, or by a renewal whose answer was lost.
         const current = await stillMine()
@@ -240,15 +246,9 @@ function heldLock(
     },
     async verify() {
       this.check()
-      const [lease, namespace] = await Promise.all([
-        kube.get(ref),
-        kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace }),
-      ])
+      const namespace = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: owner.namespace })
       if (!namespace || namespace.metadata.deletionTimestamp)
         lost = `namespace ${owner.namespace} is being deleted (the pull request was closed)`
-      else if (!lease) lost = 'its Lease was deleted'
-      else if (spec(lease).holderIdentity !== holder)
-        lost = `${spec(lease).holderIdentity ?? 'another run'} holds it now`
       this.check()
     },
     async release() {

@@ -35,8 +35,12 @@ export function subjectOf(username: string): Record<string, string> {
     : { kind: 'User', name: username, apiGroup: 'rbac.authorization.k8s.io' }
 }
 
-export async function ensureReadAccess(kube: Kube, owner: Owner): Promise<void> {
-  if (await canRead(kube, owner.namespace)) return
+/**
+ * Binds the reads when this identity lacks them. `readSecret`: the run has just read a Secret of the namespace
+ * (the credentials), which proves the reads as well as the review would: it is not asked again.
+ */
+export async function ensureReadAccess(kube: Kube, owner: Owner, readSecret = false): Promise<void> {
+  if (readSecret || (await canRead(kube, owner.namespace))) return
   const review = (await kube.create({
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'SelfSubjectReview',

@@ -150,6 +150,7 @@ export async function applyPreview(
   namespace: KubeObject,
   deadline: number,
   log: Log,
+  secretKey: string | null = null,
 ): Promise<ApplyResult> {
   const uid = String(namespace.metadata.uid ?? '')
   const previous = parseInventory(namespace.metadata.annotations?.[ANNOTATION.inventory], owner.namespace)
@@ -157,7 +158,7 @@ export async function applyPreview(
   // Record everything old and new before touching anything, so an interrupted run leaves nothing unaccounted for;
   // and what the cluster accepted (dry run, or an earlier run), so the next run dry-runs only what changed.
   const recorded = formatInventory(unionInventory(previous, current))
-  const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects) }
+  const annotations = { ...namespaceAnnotations, [ANNOTATION.accepted]: formatAccepted(objects, secretKey) }
   await kube.apply(namespaceObject(owner, { ...annotations, [ANNOTATION.inventory]: recorded }, uid))
 
   // CRDs first (and established, and discovered), then what workloads read at start, then the rest.

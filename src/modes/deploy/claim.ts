@@ -16,7 +16,7 @@ import { renderPreview } from './preview-objects.js'
 import { credentialNames } from '../../preview/render.js'
 import { primaryUrl, serviceUrls } from '../../github/report.js'
 import { refKey, refOf, type KubeObject } from '../../shared/kube-object.js'
-import { acceptedBefore } from '../../preview/accepted.js'
+import { acceptedBefore, secretDigestKey } from '../../preview/accepted.js'
 import { parseInventory } from '../../preview/inventory.js'
 import { ANNOTATION } from '../../preview/ownership.js'
 import type { Run } from './run.js'
@@ -195,7 +195,8 @@ export async function prepareObjects(r: Run, live: KubeObject, created: boolean)
   })
   // Only a preview of namespaced objects is undone by removing its namespace.
   const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace)
-  const accepted = acceptedBefore(annotations[ANNOTATION.accepted])
+  const digestKey = secretDigestKey(rendered.credentials.values)
+  const accepted = acceptedBefore(annotations[ANNOTATION.accepted], digestKey)
   const changed = objects.filter((o) => !accepted(o))
   await r.log.group('Validate', async () => {
     if (fresh) {
@@ -209,5 +210,5 @@ export async function prepareObjects(r: Run, live: KubeObject, created: boolean)
     await validateObjects(r.kube, objects, (o) => !accepted(o))
   })
   const urls = serviceUrls(objects, r.plan.scheme)
-  return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh }
+  return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh, digestKey }
 }

@@ -46,7 +46,7 @@ export async function deploy(
     podSecurityLabels(podSecurity),
   )
   await confirmLivePreviewLimit(run, namespace, created)
-  await ensureReadAccess(run.kube, run.owner)
+  await ensureReadAccess(run.kube, run.owner, Boolean(run.firstRender?.secret))
 
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)

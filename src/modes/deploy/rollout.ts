@@ -46,7 +46,13 @@ export async function startDeployment(
 }
 
 /** Applies and prunes; the namespace records what this commit deployed. */
-export async function applyObjects(r: Run, objects: KubeObject[], url: string, live: KubeObject) {
+export async function applyObjects(
+  r: Run,
+  objects: KubeObject[],
+  url: string,
+  live: KubeObject,
+  digestKey: string | null,
+) {
   const { plan, log } = r
   return log.group('Apply', async () => {
     const result = await applyPreview(
@@ -64,6 +70,7 @@ export async function applyObjects(r: Run, objects: KubeObject[], url: string, l
       live,
       r.deadline,
       log,
+      digestKey,
     )
     log.info(
       `applied ${result.applied.length} objects to namespace ${plan.namespace}${result.pruned.length ? `, pruned ${result.pruned.length}` : ''}`,
@@ -88,15 +95,21 @@ export const removedAgain = new WeakSet<object>()
 export async function rollOut(
   r: Run,
   live: KubeObject,
-  prepared: { objects: KubeObject[]; urls: Record<string, string>; url: string; fresh: boolean },
+  prepared: {
+    objects: KubeObject[]
+    urls: Record<string, string>
+    url: string
+    fresh: boolean
+    digestKey: string | null
+  },
   started: (deploymentId: number) => void,
 ): Promise<ApplyResult> {
   const { objects, urls, url } = prepared
   const id = await startDeployment(r, urls, started)
-  if (prepared.fresh) return applyNewPreview(r, objects, url, live, id)
+  if (prepared.fresh) return applyNewPreview(r, objects, url, live, id, prepared.digestKey)
   // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
   if (isAsleep(live)) await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects))
-  return applyObjects(r, objects, url, live)
+  return applyObjects(r, objects, url, live, prepared.digestKey)
 }
 
 /**
@@ -111,9 +124,10 @@ export async function applyNewPreview(
   url: string,
   live: KubeObject,
   deploymentId: number,
+  digestKey: string | null,
 ) {
   try {
-    return await applyObjects(r, objects, url, live)
+    return await applyObjects(r, objects, url, live, digestKey)
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }

@@ -1,7 +1,8 @@
 // The order jest starts test files in, with several workers (jest.config.js): the longest first, so the run ends
 // when the longest path does, not when a long suite started last does. jest knows each file's last duration from
 // its cache; a clean checkout (CI) has no cache, and jest would order by file size, which says little here. So a
-// file jest has no duration for gets the one below (seconds, measured on a 2-core machine), or a default by kind.
+// file jest has no duration for gets the one below (seconds, measured in a full run on a 2-core machine with four
+// workers), or a default by kind.
 // jest loads this file natively (Node strips the types), so it imports no project files.
 import sequencerModule from '@jest/test-sequencer'
 
@@ -12,22 +13,36 @@ const Sequencer = ((sequencerModule as unknown as { default?: SequencerClass }).
   sequencerModule) as SequencerClass
 
 const EXPECTED_SECONDS: Record<string, number> = {
-  'real-node.e2e.test.ts': 105,
-  'routed.e2e.test.ts': 95,
-  'apiserver-restart.e2e.test.ts': 75,
-  'semantics.e2e.test.ts': 75,
-  'teardown.e2e.test.ts': 62,
-  'lock.e2e.test.ts': 57,
-  'fleet.e2e.test.ts': 55,
-  'stuck-teardown.e2e.test.ts': 50,
-  'faults.e2e.test.ts': 50,
-  'frontdoor.e2e.test.ts': 40,
-  'deploy.e2e.test.ts': 35,
-  'security.e2e.test.ts': 35,
-  'stack.e2e.test.ts': 30,
-  'render-cli.e2e.test.ts': 25,
-  'github-exact.e2e.test.ts': 20,
+  'lock.e2e.test.ts': 176,
+  'readiness.e2e.test.ts': 164,
+  'real-node.e2e.test.ts': 162,
+  'semantics.e2e.test.ts': 154,
+  'teardown.e2e.test.ts': 109,
+  'faults.e2e.test.ts': 90,
+  'routed.e2e.test.ts': 86,
+  'least-privilege.e2e.test.ts': 82,
+  'fleet.e2e.test.ts': 80,
+  'github-exact.e2e.test.ts': 77,
+  'smoke.e2e.test.ts': 67,
+  'stuck-teardown.e2e.test.ts': 67,
+  'frontdoor.e2e.test.ts': 63,
+  'security.e2e.test.ts': 60,
+  'cluster-access.e2e.test.ts': 55,
+  'idle.e2e.test.ts': 49,
+  'tenancy-network.e2e.test.ts': 43,
+  'apiserver-restart.e2e.test.ts': 42,
+  'stack.e2e.test.ts': 35,
+  'render-cli.e2e.test.ts': 31,
+  'demo.e2e.test.ts': 29,
+  'deploy.e2e.test.ts': 29,
+  'claims-secrets.e2e.test.ts': 27,
+  'network-policy.e2e.test.ts': 24,
+  'pod-security.e2e.test.ts': 23,
+  'injection-contexts.test.ts': 20,
+  'oidc-issuer.e2e.test.ts': 16,
   'injection.test.ts': 12,
+  'stack.test.ts': 11,
+  'local-cluster.e2e.test.ts': 10,
 }
 
 type Test = Parameters<InstanceType<SequencerClass>['sort']>[0][number]

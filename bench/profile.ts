@@ -1,11 +1,12 @@
-// npx tsx bench/profile.ts [--reuse] [--start] [--sequence]: where one deploy of the default stack spends its time, CPU and
+// npx tsx bench/profile.ts [--reuse] [--start] [--sequence] [--timeline]: where one deploy of the default stack spends its time, CPU and
 // requests. On a control plane of its own (or the one $KUBECONFIG names, with --reuse), it runs the bundled action
 // (ACTION_ENTRY names another bundle) for a new PR and then for a push to it, with the action's process under
 // --cpu-prof and its Kubernetes requests through a counting proxy, and prints:
 //   - every HTTP request (Kubernetes and GitHub) by verb and resource, and the ones made more than once;
 //   - the CPU of the action's process, and where it went (by bundled package, after `npm run bundle`);
 //   - the CPU the control plane's processes spent meanwhile.
-// --sequence also prints each run's Kubernetes requests in the order they were made.
+// --sequence also prints each run's requests in the order they were made; --timeline the action's log as it comes,
+// each line with the ms since the run started.
 // --start needs no cluster: the start of the action up to its first Kubernetes request, profiled.
 // The .cpuprofile files stay in the printed folders (open them in Chrome's DevTools).
 import { execFile } from 'node:child_process'
@@ -146,6 +147,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'profile-'))
   const pr = 4000 + (process.pid % 1000)
   const marks = new Map<string, Array<{ line: number; name: string }>>()
+  // --timeline: each line of the action's log as it comes, with the ms since the run started.
+  let shown = 0
+  const timeline = process.argv.includes('--timeline')
+    ? (log: string, t0: number) => {
+        const lines = log.split('\n')
+        for (const line of lines.slice(shown, -1))
+          console.log(`  ${String(Math.round(performance.now() - t0)).padStart(6)} ms  ${line.slice(0, 140)}`)
+        shown = Math.max(shown, lines.length - 1)
+      }
+    : null
   try {
     for (const [action, sha] of [
       ['opened', 'a'.repeat(40)],
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
       const g0 = gh.requests.length
       const c0 = clusterCpu(dirname(kubeconfigPath))
       const t0 = performance.now()
+      shown = 0
       const r = await runAction({
         apiUrl: gh.url,
         event: { action, number: pr, repository: 'bench/shop', sha },
@@ -167,6 +179,7 @@ async function main(): Promise<void> {
           timeout: '5m',
         },
         env: cpu.env,
+        onLog: timeline ? (log) => timeline(log, t0) : undefined,
       })
       const ms = performance.now() - t0
       // Controllers and kwok go on reacting a little after the run: a moment for them to settle.

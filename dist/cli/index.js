@@ -22368,8 +22368,12 @@ async function wait_waitForWorkloads(kube, namespace, selector, workloads, deadl
     if (watchPods)
         watches.push(optional(listAndWatch(kube, 'v1', 'Pod', namespace, {}, keep(pods), controller.signal)));
     watches.push(optional(listAndWatch(kube, 'v1', 'Event', namespace, { fieldSelector: 'reason=FailedCreate' }, onEvent, controller.signal)));
+    // Settled, the run goes on at once: the watches, aborted, wind down on their own (their requests closing).
+    const done = new Promise((resolve) => controller.signal.addEventListener('abort', () => resolve()));
+    const all = Promise.all(watches);
+    all.catch(() => undefined);
     try {
-        await Promise.all(watches);
+        await Promise.race([all, done]);
     }
     finally {
         clearTimeout(timer);

@@ -205,8 +205,12 @@ export async function waitForWorkloads(
       ),
     ),
   )
+  // Settled, the run goes on at once: the watches, aborted, wind down on their own (their requests closing).
+  const done = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve()))
+  const all = Promise.all(watches)
+  all.catch(() => undefined)
   try {
-    await Promise.all(watches)
+    await Promise.race([all, done])
   } finally {
     clearTimeout(timer)
     clearInterval(tick)

@@ -6,13 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
-import { parsePullRequestEvent } from '../src/inputs/event.js'
-import { planPreview } from '../src/preview/plan.js'
-import { parseSettings } from '../src/inputs/settings.js'
 import { bundledTemplatesFolder, loadTemplates } from '../src/preview/templates.js'
 import { frontDoorContext } from '../src/preview/frontdoor.js'
 import { TemplateError } from '../src/shared/errors.js'
-import { pullRequestEvent } from './harness/events.js'
+import { planOf } from './harness/plan.js'
 
 /** A workspace with the given folders of files. */
 function workspace(folders: Record<string, Record<string, string>>): string {
@@ -29,20 +26,14 @@ function renderWith(
   inputs: { templates?: string; extra?: string; auth?: boolean; gateway?: boolean },
   dir = workspace({}),
 ) {
-  const settings = parseSettings(
-    (n) =>
-      ({
-        kubeconfig: 'clusters: []',
-        domain: 'pr.example.com',
-        'basic-auth': inputs.auth === false ? '' : 'qa:open sesame',
-        gateway: inputs.gateway ? 'gateway-system/previews' : '',
-      })[n] ?? '',
+  const { settings, plan } = planOf(
+    {
+      'basic-auth': inputs.auth === false ? '' : 'qa:open sesame',
+      gateway: inputs.gateway ? 'gateway-system/previews' : '',
+    },
+    9,
+    'c'.repeat(40),
   )
-  const event = parsePullRequestEvent(
-    'pull_request',
-    pullRequestEvent({ action: 'opened', number: 9, repository: 'acme/shop', sha: 'c'.repeat(40) }),
-  )
-  const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '1', runAttempt: '1' })
   return renderPreview(
     plan,
     {

@@ -5,31 +5,16 @@ import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from '@jest/globals'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
-import { parsePullRequestEvent } from '../src/inputs/event.js'
-import { planPreview } from '../src/preview/plan.js'
-import { parseSettings } from '../src/inputs/settings.js'
 import { loadTemplates } from '../src/preview/templates.js'
 import { frontDoorContext, htpasswdLine } from '../src/preview/frontdoor.js'
 import { sha512Crypt } from '../src/preview/sha512-crypt.js'
-import { pullRequestEvent } from './harness/events.js'
+import { planOf } from './harness/plan.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
 
 type Obj = KubeObject & Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function renderWithPassword(password: string, scheme: 'https' | 'http' = 'https'): Obj[] {
-  const settings = parseSettings(
-    (n) =>
-      ({ kubeconfig: 'clusters: []', domain: 'pr.example.com', 'basic-auth': `qa:${password}` })[n] ?? '',
-  )
-  const event = parsePullRequestEvent(
-    'pull_request',
-    pullRequestEvent({ action: 'opened', number: 4, repository: 'acme/shop', sha: 'b'.repeat(40) }),
-  )
-  const planned = planPreview(event, settings, {
-    serverUrl: 'https://github.com',
-    runId: '1',
-    runAttempt: '1',
-  })
+  const { settings, plan: planned } = planOf({ 'basic-auth': `qa:${password}` }, 4, 'b'.repeat(40))
   const plan = { ...planned, scheme, url: `${scheme}://${planned.host}` }
   return renderPreview(
     plan,

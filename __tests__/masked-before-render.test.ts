@@ -3,13 +3,10 @@
 // runner, so nothing the render does (a template error quoting a line, a value in a message) can show one.
 import { describe, expect, test } from '@jest/globals'
 import { renderWithCredentials } from '../src/modes/deploy/claim.js'
-import { parsePullRequestEvent } from '../src/inputs/event.js'
-import { planPreview } from '../src/preview/plan.js'
-import { parseSettings } from '../src/inputs/settings.js'
 import { OPEN_FRONT_DOOR } from '../src/preview/frontdoor.js'
 import type { TemplateFile } from '../src/shared/kube-object.js'
 import type { Run } from '../src/modes/deploy/run.js'
-import { pullRequestEvent } from './harness/events.js'
+import { planOf } from './harness/plan.js'
 
 const TEMPLATE = `apiVersion: v1
 kind: Secret
@@ -22,16 +19,7 @@ stringData:
 
 describe('credentials are masked before the first render', () => {
   test('on a first deploy and on a later one, every password is masked when the render reads the templates', () => {
-    const settings = parseSettings((n) => ({ kubeconfig: 'clusters: []', domain: 'pr.example.com' })[n] ?? '')
-    const event = parsePullRequestEvent(
-      'pull_request',
-      pullRequestEvent({ action: 'opened', number: 5, repository: 'acme/shop', sha: 'd'.repeat(40) }),
-    )
-    const plan = planPreview(event, settings, {
-      serverUrl: 'https://github.com',
-      runId: '1',
-      runAttempt: '1',
-    })
+    const { settings, plan } = planOf({}, 5, 'd'.repeat(40))
     const stored = {
       apiVersion: 'v1',
       kind: 'Secret',

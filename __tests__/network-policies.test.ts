@@ -5,13 +5,10 @@
 import { tmpdir } from 'node:os'
 import { describe, expect, test } from '@jest/globals'
 import { renderPreview } from '../src/modes/deploy/deploy.js'
-import { parsePullRequestEvent } from '../src/inputs/event.js'
-import { planPreview } from '../src/preview/plan.js'
-import { parseSettings } from '../src/inputs/settings.js'
 import { loadTemplates } from '../src/preview/templates.js'
 import { frontDoorContext } from '../src/preview/frontdoor.js'
 import { networkPolicies, routedTargets } from '../src/preview/network-policies.js'
-import { pullRequestEvent } from './harness/events.js'
+import { planOf } from './harness/plan.js'
 import type { KubeObject } from '../src/shared/kube-object.js'
 
 type Obj = KubeObject & Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,20 +17,7 @@ function renderStack(
   inputs: Record<string, string> = {},
   apiServerAddresses: string[] = ['10.0.0.1'],
 ): Obj[] {
-  const settings = parseSettings(
-    (n) =>
-      ({
-        kubeconfig: 'clusters: []',
-        domain: 'pr.example.com',
-        'ingress-namespace': 'ingress-nginx',
-        ...inputs,
-      })[n] ?? '',
-  )
-  const event = parsePullRequestEvent(
-    'pull_request',
-    pullRequestEvent({ action: 'opened', number: 4, repository: 'acme/shop', sha: 'b'.repeat(40) }),
-  )
-  const plan = planPreview(event, settings, { serverUrl: 'https://github.com', runId: '1', runAttempt: '1' })
+  const { settings, plan } = planOf({ 'ingress-namespace': 'ingress-nginx', ...inputs }, 4, 'b'.repeat(40))
   return renderPreview(
     plan,
     {

@@ -2358,15 +2358,15 @@ async function prepareObjects(r, live, created) {
     const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
     const digestKey = (0,preview_accepted/* secretDigestKey */.gN)(rendered.credentials.values);
     const accepted = (0,preview_accepted/* acceptedBefore */.Jv)(annotations[ownership/* ANNOTATION */.YX.accepted], digestKey);
-    const changed = objects.filter((o) => !accepted(o));
+    const changed = new Set(objects.filter((o) => !accepted(o)));
     await r.log.group('Validate', async () => {
         if (fresh) {
             r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed');
             return;
         }
         // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
-        r.log.info(`dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`);
-        await (0,validate/* validateObjects */.T1)(r.kube, objects, (o) => !accepted(o));
+        r.log.info(`dry run of ${changed.size} objects (${objects.length - changed.size} unchanged since the cluster accepted them)`);
+        await (0,validate/* validateObjects */.T1)(r.kube, objects, (o) => changed.has(o));
     });
     const urls = (0,report/* serviceUrls */._x)(objects, r.plan.scheme);
     return { objects, urls, url: (0,report/* primaryUrl */.YQ)(urls, r.plan.host), fresh, digestKey };
@@ -2631,8 +2631,9 @@ async function startDeployment(r, urls, created) {
     });
 }
 /** Applies and prunes; the namespace records what this commit deployed. */
-async function applyObjects(r, objects, url, live, digestKey) {
+async function applyObjects(r, live, prepared) {
     const { plan, log } = r;
+    const { objects, url, digestKey } = prepared;
     return log.group('Apply', async () => {
         const result = await (0,apply/* applyPreview */.TN)(r.kube, r.owner, objects, {
             [ownership/* ANNOTATION */.YX.headSha]: plan.pr.head.sha,
@@ -2651,21 +2652,18 @@ const jobsOf = (objects) => {
     const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
     return (job) => names.has(job.metadata.name);
 };
-/** Refusals of a new preview that was removed again, with its GitHub deployment: nothing is left to report on. */
-const removedAgain = new WeakSet();
 /**
  * The GitHub deployment, then the apply. A new preview is applied without a dry run: a refusal removes it again,
  * its GitHub deployment too (applyNewPreview). Any other preview is woken first if it sleeps.
  */
 async function rollOut(r, live, prepared, started) {
-    const { objects, urls, url } = prepared;
-    const id = await startDeployment(r, urls, started);
+    const id = await startDeployment(r, prepared.urls, started);
     if (prepared.fresh)
-        return applyNewPreview(r, objects, url, live, id, prepared.digestKey);
+        return applyNewPreview(r, live, prepared, id);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if ((0,idle/* isAsleep */.LK)(live))
-        await (0,wake/* restoreFromSleep */.I)(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
-    return applyObjects(r, objects, url, live, prepared.digestKey);
+        await (0,wake/* restoreFromSleep */.I)(r.kube, r.owner, live, r.deadline, r.log, jobsOf(prepared.objects));
+    return applyObjects(r, live, prepared);
 }
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
@@ -2673,9 +2671,9 @@ async function rollOut(r, live, prepared, started) {
  * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
  * next push starts afresh.
  */
-async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
+async function applyNewPreview(r, live, prepared, deploymentId) {
     try {
-        return await applyObjects(r, objects, url, live, digestKey);
+        return await applyObjects(r, live, prepared);
     }
     catch (e) {
         if (!(e instanceof validate/* ValidationError */.yI))
@@ -2700,7 +2698,6 @@ async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
         catch (cleanup) {
             r.log.warning(`could not remove GitHub deployment ${deploymentId}: ${cleanup.message}`);
         }
-        removedAgain.add(e);
         throw e;
     }
 }
@@ -2887,6 +2884,7 @@ async function deploy(plan, options, kube, github, log) {
     if (lock instanceof kube_lock/* NotWaitingError */.NW)
         return skipped(lock.message);
     let deploymentId = null;
+    let fresh = false;
     try {
         const live = await lookAgain(run, namespace, lock.waited);
         if (typeof live === 'string')
@@ -2896,6 +2894,7 @@ async function deploy(plan, options, kube, github, log) {
         const untouched = created && live.metadata.resourceVersion === namespace.metadata.resourceVersion;
         const prepared = await prepareObjects(run, live, untouched);
         const { objects, urls, url } = prepared;
+        fresh = prepared.fresh;
         // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
         const since = run.kube.serverTime?.() ?? Date.now();
         const applied = await rollOut(run, live, prepared, (id) => (deploymentId = id));
@@ -2914,8 +2913,9 @@ async function deploy(plan, options, kube, github, log) {
         return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
     }
     catch (e) {
-        // Refused before its GitHub deployment existed, or a new preview removed again with it: nothing to report.
-        if ((deploymentId === null && e instanceof validate/* ValidationError */.yI) || removedAgain.has(e))
+        // Refused before its GitHub deployment existed, or a new preview's refusal (applyNewPreview removed the
+        // preview and its GitHub deployment again): nothing to report on.
+        if (e instanceof validate/* ValidationError */.yI && (deploymentId === null || fresh))
             throw e;
         return await afterError(run, namespace, deploymentId, e);
     }

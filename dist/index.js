@@ -33647,30 +33647,27 @@ var port = __nccwpck_require__(8212);
 // EXTERNAL MODULE: ./src/github/retry.ts
 var github_retry = __nccwpck_require__(8129);
 ;// CONCATENATED MODULE: ./src/github/lazy.ts
-const METHODS = [
-    'pullRequest',
-    'createDeployment',
-    'setStatus',
-    'listDeployments',
-    'upsertComment',
-    'removeLabel',
-    'deleteEnvironment',
-    'deleteDeployment',
-    'reply',
-    'permissionOf',
-    'react',
-    'upsertIssue',
-];
-const everyMethod = true;
-/** A GitHub port whose every call first loads the real one (once). */
+/** A GitHub port whose every call first loads the real one (once). The object literal names every method. */
 function lazyGitHub(load) {
-    void everyMethod;
     let loaded;
-    const call = (name) => async (...args) => {
+    const call = (name) => (async (...args) => {
         const port = await (loaded ??= load());
         return port[name](...args);
+    });
+    return {
+        pullRequest: call('pullRequest'),
+        createDeployment: call('createDeployment'),
+        setStatus: call('setStatus'),
+        listDeployments: call('listDeployments'),
+        upsertComment: call('upsertComment'),
+        removeLabel: call('removeLabel'),
+        deleteEnvironment: call('deleteEnvironment'),
+        deleteDeployment: call('deleteDeployment'),
+        reply: call('reply'),
+        permissionOf: call('permissionOf'),
+        react: call('react'),
+        upsertIssue: call('upsertIssue'),
     };
-    return Object.fromEntries(METHODS.map((name) => [name, call(name)]));
 }
 
 // EXTERNAL MODULE: ./src/shared/kube-object.ts

@@ -21747,15 +21747,15 @@ async function claim_prepareObjects(r, live, created) {
     const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace);
     const digestKey = secretDigestKey(rendered.credentials.values);
     const accepted = acceptedBefore(annotations[ANNOTATION.accepted], digestKey);
-    const changed = objects.filter((o) => !accepted(o));
+    const changed = new Set(objects.filter((o) => !accepted(o)));
     await r.log.group('Validate', async () => {
         if (fresh) {
             r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed');
             return;
         }
         // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
-        r.log.info(`dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`);
-        await validateObjects(r.kube, objects, (o) => !accepted(o));
+        r.log.info(`dry run of ${changed.size} objects (${objects.length - changed.size} unchanged since the cluster accepted them)`);
+        await validateObjects(r.kube, objects, (o) => changed.has(o));
     });
     const urls = serviceUrls(objects, r.plan.scheme);
     return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh, digestKey };
@@ -22810,8 +22810,9 @@ async function startDeployment(r, urls, created) {
     });
 }
 /** Applies and prunes; the namespace records what this commit deployed. */
-async function applyObjects(r, objects, url, live, digestKey) {
+async function applyObjects(r, live, prepared) {
     const { plan, log } = r;
+    const { objects, url, digestKey } = prepared;
     return log.group('Apply', async () => {
         const result = await applyPreview(r.kube, r.owner, objects, {
             [ANNOTATION.headSha]: plan.pr.head.sha,
@@ -22830,21 +22831,18 @@ const jobsOf = (objects) => {
     const names = new Set(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name));
     return (job) => names.has(job.metadata.name);
 };
-/** Refusals of a new preview that was removed again, with its GitHub deployment: nothing is left to report on. */
-const rollout_removedAgain = new WeakSet();
 /**
  * The GitHub deployment, then the apply. A new preview is applied without a dry run: a refusal removes it again,
  * its GitHub deployment too (applyNewPreview). Any other preview is woken first if it sleeps.
  */
 async function rollout_rollOut(r, live, prepared, started) {
-    const { objects, urls, url } = prepared;
-    const id = await startDeployment(r, urls, started);
+    const id = await startDeployment(r, prepared.urls, started);
     if (prepared.fresh)
-        return applyNewPreview(r, objects, url, live, id, prepared.digestKey);
+        return applyNewPreview(r, live, prepared, id);
     // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
     if (isAsleep(live))
-        await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects));
-    return applyObjects(r, objects, url, live, prepared.digestKey);
+        await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(prepared.objects));
+    return applyObjects(r, live, prepared);
 }
 /**
  * A new preview's first apply, with no dry run before it: when the cluster refuses an object, the run removes
@@ -22852,9 +22850,9 @@ async function rollout_rollOut(r, live, prepared, started) {
  * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
  * next push starts afresh.
  */
-async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
+async function applyNewPreview(r, live, prepared, deploymentId) {
     try {
-        return await applyObjects(r, objects, url, live, digestKey);
+        return await applyObjects(r, live, prepared);
     }
     catch (e) {
         if (!(e instanceof ValidationError))
@@ -22879,7 +22877,6 @@ async function applyNewPreview(r, objects, url, live, deploymentId, digestKey) {
         catch (cleanup) {
             r.log.warning(`could not remove GitHub deployment ${deploymentId}: ${cleanup.message}`);
         }
-        rollout_removedAgain.add(e);
         throw e;
     }
 }
@@ -23082,6 +23079,7 @@ async function deploy(plan, options, kube, github, log) {
     if (lock instanceof NotWaitingError)
         return skipped(lock.message);
     let deploymentId = null;
+    let fresh = false;
     try {
         const live = await lookAgain(run, namespace, lock.waited);
         if (typeof live === 'string')
@@ -23091,6 +23089,7 @@ async function deploy(plan, options, kube, github, log) {
         const untouched = created && live.metadata.resourceVersion === namespace.metadata.resourceVersion;
         const prepared = await prepareObjects(run, live, untouched);
         const { objects, urls, url } = prepared;
+        fresh = prepared.fresh;
         // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
         const since = run.kube.serverTime?.() ?? Date.now();
         const applied = await rollOut(run, live, prepared, (id) => (deploymentId = id));
@@ -23109,8 +23108,9 @@ async function deploy(plan, options, kube, github, log) {
         return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url);
     }
     catch (e) {
-        // Refused before its GitHub deployment existed, or a new preview removed again with it: nothing to report.
-        if ((deploymentId === null && e instanceof ValidationError) || removedAgain.has(e))
+        // Refused before its GitHub deployment existed, or a new preview's refusal (applyNewPreview removed the
+        // preview and its GitHub deployment again): nothing to report on.
+        if (e instanceof ValidationError && (deploymentId === null || fresh))
             throw e;
         return await afterError(run, namespace, deploymentId, e);
     }

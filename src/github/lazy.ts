@@ -3,34 +3,26 @@
 // for them, and a run that never calls GitHub never loads them.
 import type { GitHub } from './port.js'
 
-const METHODS = [
-  'pullRequest',
-  'createDeployment',
-  'setStatus',
-  'listDeployments',
-  'upsertComment',
-  'removeLabel',
-  'deleteEnvironment',
-  'deleteDeployment',
-  'reply',
-  'permissionOf',
-  'react',
-  'upsertIssue',
-] as const satisfies ReadonlyArray<keyof GitHub>
-
-// Every method of the port is listed: a new one that is not fails to compile here.
-type Unlisted = Exclude<keyof GitHub, (typeof METHODS)[number]>
-const everyMethod: Unlisted extends never ? true : never = true
-
-/** A GitHub port whose every call first loads the real one (once). */
+/** A GitHub port whose every call first loads the real one (once). The object literal names every method. */
 export function lazyGitHub(load: () => Promise<GitHub>): GitHub {
-  void everyMethod
   let loaded: Promise<GitHub> | undefined
-  const call =
-    (name: (typeof METHODS)[number]) =>
-    async (...args: unknown[]): Promise<unknown> => {
+  const call = <K extends keyof GitHub>(name: K) =>
+    (async (...args: unknown[]) => {
       const port = await (loaded ??= load())
       return (port[name] as (...a: unknown[]) => Promise<unknown>)(...args)
-    }
-  return Object.fromEntries(METHODS.map((name) => [name, call(name)])) as unknown as GitHub
+    }) as GitHub[K]
+  return {
+    pullRequest: call('pullRequest'),
+    createDeployment: call('createDeployment'),
+    setStatus: call('setStatus'),
+    listDeployments: call('listDeployments'),
+    upsertComment: call('upsertComment'),
+    removeLabel: call('removeLabel'),
+    deleteEnvironment: call('deleteEnvironment'),
+    deleteDeployment: call('deleteDeployment'),
+    reply: call('reply'),
+    permissionOf: call('permissionOf'),
+    react: call('react'),
+    upsertIssue: call('upsertIssue'),
+  }
 }

@@ -175,6 +175,17 @@ async function renderUnderLock(r: Run, live: KubeObject) {
   return renderWithCredentials(r, secret)
 }
 
+/** What a deploy applies: its objects, the URLs they serve, and how it applies them. */
+export interface Prepared {
+  objects: KubeObject[]
+  urls: Record<string, string>
+  url: string
+  /** A new preview, applied without a dry run and removed again if the cluster refuses an object. */
+  fresh: boolean
+  /** The key of the Secrets' accepted digests (accepted.ts). */
+  digestKey: string | null
+}
+
 /**
  * The objects to apply, checked against the scope and by a server-side dry run, and the URLs they serve.
  * `created`: this run made the namespace, and nobody wrote it since. Such a new preview holds nothing yet: no
@@ -182,7 +193,7 @@ async function renderUnderLock(r: Run, live: KubeObject) {
  * deploy.ts). Otherwise only what changed since the cluster last accepted it is dry-run, and only objects this
  * preview did not make before are looked for (made by hand, they are refused).
  */
-export async function prepareObjects(r: Run, live: KubeObject, created: boolean) {
+export async function prepareObjects(r: Run, live: KubeObject, created: boolean): Promise<Prepared> {
   const rendered = await renderUnderLock(r, live)
   maskCredentials(rendered.credentials.values, r.log)
   if (rendered.credentials.generated.length)
@@ -197,7 +208,7 @@ export async function prepareObjects(r: Run, live: KubeObject, created: boolean)
   const fresh = created && objects.every((o) => o.metadata.namespace === r.plan.namespace)
   const digestKey = secretDigestKey(rendered.credentials.values)
   const accepted = acceptedBefore(annotations[ANNOTATION.accepted], digestKey)
-  const changed = objects.filter((o) => !accepted(o))
+  const changed = new Set(objects.filter((o) => !accepted(o)))
   await r.log.group('Validate', async () => {
     if (fresh) {
       r.log.info('a new preview: applied without a dry run; if the cluster refuses an object, it is removed')
@@ -205,9 +216,9 @@ export async function prepareObjects(r: Run, live: KubeObject, created: boolean)
     }
     // A server-side dry run of what changed: a run the cluster would refuse changes nothing, on GitHub either.
     r.log.info(
-      `dry run of ${changed.length} objects (${objects.length - changed.length} unchanged since the cluster accepted them)`,
+      `dry run of ${changed.size} objects (${objects.length - changed.size} unchanged since the cluster accepted them)`,
     )
-    await validateObjects(r.kube, objects, (o) => !accepted(o))
+    await validateObjects(r.kube, objects, (o) => changed.has(o))
   })
   const urls = serviceUrls(objects, r.plan.scheme)
   return { objects, urls, url: primaryUrl(urls, r.plan.host), fresh, digestKey }

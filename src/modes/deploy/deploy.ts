@@ -10,7 +10,7 @@ import {
   prepareObjects,
   renderFirst,
 } from './claim.js'
-import { afterError, removedAgain, reportOutcome, rollOut, waitForReadiness } from './rollout.js'
+import { afterError, reportOutcome, rollOut, waitForReadiness } from './rollout.js'
 import type { GitHub } from '../../github/client.js'
 import { ensureNamespace } from '../../kube/apply/apply.js'
 import { ValidationError } from '../../kube/apply/validate.js'
@@ -51,6 +51,7 @@ export async function deploy(
   const lock = await claimPreview(run)
   if (lock instanceof NotWaitingError) return skipped(lock.message)
   let deploymentId: number | null = null
+  let fresh = false
   try {
     const live = await lookAgain(run, namespace, lock.waited)
     if (typeof live === 'string') return skipped(live)
@@ -59,6 +60,7 @@ export async function deploy(
     const untouched = created && live.metadata.resourceVersion === namespace.metadata.resourceVersion
     const prepared = await prepareObjects(run, live, untouched)
     const { objects, urls, url } = prepared
+    fresh = prepared.fresh
     // By the API server's clock: refusals and deadlines stamped before this are an earlier run's.
     const since = run.kube.serverTime?.() ?? Date.now()
     const applied = await rollOut(run, live, prepared, (id) => (deploymentId = id))
@@ -76,8 +78,9 @@ export async function deploy(
     })
     return await reportOutcome(run, id, done, applied.applied, waited, objects, urls, url)
   } catch (e) {
-    // Refused before its GitHub deployment existed, or a new preview removed again with it: nothing to report.
-    if ((deploymentId === null && e instanceof ValidationError) || removedAgain.has(e as object)) throw e
+    // Refused before its GitHub deployment existed, or a new preview's refusal (applyNewPreview removed the
+    // preview and its GitHub deployment again): nothing to report on.
+    if (e instanceof ValidationError && (deploymentId === null || fresh)) throw e
     return await afterError(run, namespace, deploymentId, e)
   } finally {
     await lock.release()

@@ -13,6 +13,7 @@ import { ANNOTATION, ownerSelector } from '../../preview/ownership.js'
 import { NOT_CHECKED_STATUS } from '../../github/report.js'
 import type { KubeObject } from '../../shared/kube-object.js'
 import type { DeployOutcome } from './types.js'
+import type { Prepared } from './claim.js'
 import { skipped, type Run } from './run.js'
 import { isRemoved } from './freshness.js'
 import { smokeLine, smokeStep } from './smoke.js'
@@ -46,14 +47,9 @@ export async function startDeployment(
 }
 
 /** Applies and prunes; the namespace records what this commit deployed. */
-export async function applyObjects(
-  r: Run,
-  objects: KubeObject[],
-  url: string,
-  live: KubeObject,
-  digestKey: string | null,
-) {
+export async function applyObjects(r: Run, live: KubeObject, prepared: Prepared) {
   const { plan, log } = r
+  const { objects, url, digestKey } = prepared
   return log.group('Apply', async () => {
     const result = await applyPreview(
       r.kube,
@@ -85,9 +81,6 @@ const jobsOf = (objects: KubeObject[]) => {
   return (job: KubeObject) => names.has(job.metadata.name)
 }
 
-/** Refusals of a new preview that was removed again, with its GitHub deployment: nothing is left to report on. */
-export const removedAgain = new WeakSet<object>()
-
 /**
  * The GitHub deployment, then the apply. A new preview is applied without a dry run: a refusal removes it again,
  * its GitHub deployment too (applyNewPreview). Any other preview is woken first if it sleeps.
@@ -95,21 +88,15 @@ export const removedAgain = new WeakSet<object>()
 export async function rollOut(
   r: Run,
   live: KubeObject,
-  prepared: {
-    objects: KubeObject[]
-    urls: Record<string, string>
-    url: string
-    fresh: boolean
-    digestKey: string | null
-  },
+  prepared: Prepared,
   started: (deploymentId: number) => void,
 ): Promise<ApplyResult> {
-  const { objects, urls, url } = prepared
-  const id = await startDeployment(r, urls, started)
-  if (prepared.fresh) return applyNewPreview(r, objects, url, live, id, prepared.digestKey)
+  const id = await startDeployment(r, prepared.urls, started)
+  if (prepared.fresh) return applyNewPreview(r, live, prepared, id)
   // Any deploy wakes: what sleep stopped comes back before the apply sets what the templates say.
-  if (isAsleep(live)) await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(objects))
-  return applyObjects(r, objects, url, live, prepared.digestKey)
+  if (isAsleep(live))
+    await restoreFromSleep(r.kube, r.owner, live, r.deadline, r.log, jobsOf(prepared.objects))
+  return applyObjects(r, live, prepared)
 }
 
 /**
@@ -118,16 +105,9 @@ export async function rollOut(
  * gone, then fails with the refusal. So a refused first deploy leaves nothing behind, as a dry run would have; the
  * next push starts afresh.
  */
-export async function applyNewPreview(
-  r: Run,
-  objects: KubeObject[],
-  url: string,
-  live: KubeObject,
-  deploymentId: number,
-  digestKey: string | null,
-) {
+export async function applyNewPreview(r: Run, live: KubeObject, prepared: Prepared, deploymentId: number) {
   try {
-    return await applyObjects(r, objects, url, live, digestKey)
+    return await applyObjects(r, live, prepared)
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: r.plan.namespace }
@@ -148,7 +128,6 @@ export async function applyNewPreview(
     } catch (cleanup) {
       r.log.warning(`could not remove GitHub deployment ${deploymentId}: ${(cleanup as Error).message}`)
     }
-    removedAgain.add(e)
     throw e
   }
 }
